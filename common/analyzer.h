@@ -1,0 +1,80 @@
+/*
+ * analyzer.h — text analysis: UTF-8 text in, normalized terms out.
+ *
+ * One analyzer is used identically by the indexer and the searcher; its
+ * settings (the stemming language) are recorded in the index.
+ *
+ * Pipeline, per token:
+ *  1. Decode UTF-8. Invalid sequences become U+FFFD (a separator) and are
+ *     counted (analyzer_invalid_count).
+ *  2. Tokens are maximal runs of "word" code points: letters (L*), digits
+ *     and numbers (N*) and combining marks (M*), classified on the original
+ *     text so that token byte offsets point into the caller's buffer.
+ *     Inside a run, these join instead of separating:
+ *       - an apostrophe (U+0027 ' or U+2019 ’ or U+02BC) between two word
+ *         characters; a trailing possessive 's is dropped ("ROK’s" → "rok",
+ *         like "ROK's"), other apostrophes are removed ("don't" → "dont");
+ *       - '.' or ',' between two digits ("11.7" stays one token "11.7").
+ *     Hyphens and all other punctuation separate ("Indo-Pacific" → indo, pacific).
+ *  3. Each token is normalized with utf8proc: NFKC (compatibility
+ *     composition: fullwidth "ＣＣＤＣＯＥ" → "CCDCOE"), case folding, and
+ *     accent folding (strip marks: "à" → "a"), ignoring default-ignorable
+ *     code points. If normalization turns a token into several word runs
+ *     ("½" → "1⁄2"), each run is a token with the original byte range.
+ *  4. Tokens longer than ANALYZER_MAX_TERM bytes are truncated at a
+ *     character boundary (never rejected).
+ *  5. Stemming with Snowball (libstemmer) unless the language is "none".
+ *
+ * ASCII fast path: a token made only of ASCII bytes is lower-cased through
+ * a table without calling utf8proc; it must give exactly the tokens the
+ * utf8proc path gives (tests compare both on random ASCII).
+ *
+ * Scripts without spaces (Han, Hangul runs) are kept as whole-run tokens.
+ *
+ * An analyzer is not thread-safe (the stemmer has state); use one per thread.
+ */
+#ifndef LOCI_ANALYZER_H
+#define LOCI_ANALYZER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "loci.h"
+
+/* Longest term in bytes; longer tokens are truncated to at most this. */
+#define ANALYZER_MAX_TERM 64
+
+struct analyzer;
+
+/* One token, handed to the callback. `term` is valid only during the call. */
+struct token {
+    const char *term;   /* normalized (and stemmed) bytes, not NUL-terminated */
+    size_t term_len;    /* 1..ANALYZER_MAX_TERM */
+    size_t start, end;  /* byte range in the analyzed text, end exclusive */
+    uint32_t pos;       /* 0, 1, 2, ... within one analyzer_run call */
+};
+
+/* Return 0 to continue; any other value stops analyzer_run, which returns it. */
+typedef int (*token_fn)(void *ctx, const struct token *t);
+
+/* `stem_language`: "none" or a Snowball language name ("english", ...).
+ * LOCI_EINVAL for an unknown language (message lists how to get the list). */
+int analyzer_new(const char *stem_language, struct analyzer **out, loci_error *err);
+void analyzer_free(struct analyzer *a);
+
+/* The language given at creation ("none" or the Snowball name). */
+const char *analyzer_language(const struct analyzer *a);
+
+/* Tokenize text[0..len) and call fn for each token in order. Returns 0,
+ * LOCI_ENOMEM, or the first non-zero value returned by fn. */
+int analyzer_run(struct analyzer *a, const char *text, size_t len, token_fn fn, void *ctx);
+
+/* Invalid UTF-8 sequences replaced by all analyzer_run calls so far. */
+uint64_t analyzer_invalid_count(const struct analyzer *a);
+
+/* 1 if text[0..len) is valid UTF-8; else 0 and *bad = offset of the first
+ * invalid byte (bad may be NULL). Overlongs, surrogates and code points
+ * above U+10FFFF are invalid. */
+int utf8_valid(const char *text, size_t len, size_t *bad);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * buf.h — a growable byte buffer, the one dynamic array of the code base.
+ *
+ * Owns its memory. A zeroed struct buf is a valid empty buffer. Appends
+ * return LOCI_OK or LOCI_ENOMEM; on failure the buffer is unchanged.
+ */
+#ifndef LOCI_BUF_H
+#define LOCI_BUF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct buf {
+    uint8_t *data;
+    size_t len, cap;
+};
+
+/* Make room for at least `extra` more bytes. */
+int buf_reserve(struct buf *b, size_t extra);
+int buf_append(struct buf *b, const void *p, size_t n);
+int buf_putc(struct buf *b, uint8_t c);
+/* Append a LEB128 varint (see codec.h). */
+int buf_put_varint(struct buf *b, uint64_t v);
+int buf_put_le32(struct buf *b, uint32_t v);
+int buf_put_le64(struct buf *b, uint64_t v);
+/* Release the memory; the buffer becomes empty and reusable. */
+void buf_free(struct buf *b);
+
+#endif

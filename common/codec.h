@@ -1,0 +1,73 @@
+/*
+ * codec.h — integer codecs of the on-disk format.
+ *
+ *  - Little-endian fixed-width put/get (the format never uses host order).
+ *  - LEB128 varints: 7 bits per byte, low groups first, high bit = "more".
+ *    Decoding is bounded: it never reads past `end` and rejects encodings
+ *    longer than VARINT_MAX bytes or overflowing 64 bits.
+ *  - Bit-packed blocks: up to BITPACK_MAX (128) unsigned 32-bit values
+ *    stored with one common bit width w (0..32) chosen as the width of the
+ *    largest value; ceil(n*w/8) bytes, values packed LSB-first. The width
+ *    itself is stored by the caller (postings store it in one byte).
+ *
+ * These functions are pure: no allocation, no global state.
+ */
+#ifndef LOCI_CODEC_H
+#define LOCI_CODEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define VARINT_MAX 10
+#define BITPACK_MAX 128
+
+static inline void le16_put(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
+static inline void le32_put(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
+}
+static inline void le64_put(uint8_t *p, uint64_t v)
+{
+    le32_put(p, (uint32_t)v);
+    le32_put(p + 4, (uint32_t)(v >> 32));
+}
+static inline uint16_t le16_get(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
+static inline uint32_t le32_get(const uint8_t *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+static inline uint64_t le64_get(const uint8_t *p)
+{
+    return (uint64_t)le32_get(p) | ((uint64_t)le32_get(p + 4) << 32);
+}
+
+/* Write v as a varint at p (room for VARINT_MAX bytes); return bytes written. */
+size_t varint_put(uint8_t *p, uint64_t v);
+
+/* Number of bytes varint_put would write. */
+size_t varint_len(uint64_t v);
+
+/* Decode a varint from [*p, end). On success advance *p, store the value
+ * and return 0; on truncation or overlong/overflowing input return -1 and
+ * leave *p unchanged. */
+int varint_get(const uint8_t **p, const uint8_t *end, uint64_t *v);
+
+/* Same, but the value must fit in 32 bits (else -1). */
+int varint_get32(const uint8_t **p, const uint8_t *end, uint32_t *v);
+
+/* Bit width (0..32) needed for the largest of v[0..n). */
+unsigned bitpack_width(const uint32_t *v, size_t n);
+
+/* Bytes taken by n values of width w: (n*w + 7) / 8. */
+static inline size_t bitpack_bytes(size_t n, unsigned w) { return (n * w + 7) / 8; }
+
+/* Pack v[0..n) (n <= BITPACK_MAX, every value < 2^w) at out; returns the
+ * bytes written, bitpack_bytes(n, w). */
+size_t bitpack_encode(const uint32_t *v, size_t n, unsigned w, uint8_t *out);
+
+/* Unpack n values of width w (w <= 32) from [in, end) into v. Returns the
+ * bytes consumed, or 0 with n > 0 and w > 0 if the input is too short
+ * (then v is unspecified). */
+size_t bitpack_decode(const uint8_t *in, const uint8_t *end, size_t n, unsigned w, uint32_t *v);
+
+#endif

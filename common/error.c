@@ -1,0 +1,72 @@
+/*
+ * error.c — status codes to text, and filling loci_error.
+ */
+#include "error.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <utf8proc.h>
+#include <zlib.h>
+
+const char *loci_strerror(int code)
+{
+    switch (code) {
+    case LOCI_OK: return "ok";
+    case LOCI_ENOMEM: return "out of memory";
+    case LOCI_EIO: return "input/output error";
+    case LOCI_ECORRUPT: return "index is corrupt";
+    case LOCI_EVERSION: return "unsupported index format version";
+    case LOCI_EINVAL: return "invalid argument";
+    case LOCI_ENOTFOUND: return "not found";
+    case LOCI_EUTF8: return "invalid UTF-8";
+    case LOCI_EEMPTY: return "nothing to do";
+    case LOCI_EFORMAT: return "malformed input";
+    default: return "unknown error";
+    }
+}
+
+const char *loci_version_string(void)
+{
+    static char buf[128];
+    /* Built once; the inputs are constants of the linked libraries. */
+    if (!buf[0])
+        snprintf(buf, sizeof buf, "loci %s (utf8proc %s, zlib %s, Snowball libstemmer)",
+                 LOCI_VERSION, utf8proc_version(), zlibVersion());
+    return buf;
+}
+
+static int err_vset(loci_error *err, int code, const char *fmt, va_list ap)
+{
+    if (err) {
+        err->code = code;
+        vsnprintf(err->message, sizeof err->message, fmt, ap);
+    }
+    return code;
+}
+
+int err_set(loci_error *err, int code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    err_vset(err, code, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+int err_corrupt(loci_error *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    err_vset(err, LOCI_ECORRUPT, fmt, ap);
+    va_end(ap);
+    return LOCI_ECORRUPT;
+}
+
+void err_clear(loci_error *err)
+{
+    if (err) {
+        err->code = LOCI_OK;
+        err->message[0] = '\0';
+    }
+}

@@ -1,0 +1,216 @@
+/*
+ * loci.h — the public C API of libloci, a full-text passage search engine.
+ *
+ * This is the only installed header. Everything is reached through opaque
+ * handles with the loci_ prefix; the two command-line programs (loci-index,
+ * loci-search) use nothing else, so whatever they can do, an embedding
+ * program can do too.
+ *
+ * Conventions (the same for every function):
+ *  - Fallible functions return an int status: LOCI_OK (0) on success, a
+ *    negative LOCI_E* code on failure. Some return a positive count.
+ *  - Fallible functions take a `loci_error *err` last. It may be NULL. On
+ *    failure it receives the code and a one-line message naming the file,
+ *    the offset and the reason ("index/postings: checksum mismatch in page 3").
+ *  - Constructors fill an out-pointer; on failure the out-pointer is NULL.
+ *  - Every *_free / *_close accepts NULL and does nothing.
+ *  - The library never prints, exits or aborts on bad input or bad data.
+ *  - A handle is used by one thread at a time; separate handles on the same
+ *    index may be used from separate threads.
+ */
+#ifndef LOCI_H
+#define LOCI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LOCI_VERSION "0.1.0"
+
+/* Status codes. Negative values are errors. */
+enum {
+    LOCI_OK = 0,
+    LOCI_ENOMEM = -1,    /* out of memory */
+    LOCI_EIO = -2,       /* a file could not be read, written or renamed */
+    LOCI_ECORRUPT = -3,  /* the index fails a checksum or a bounds check */
+    LOCI_EVERSION = -4,  /* the index was written by an incompatible version */
+    LOCI_EINVAL = -5,    /* a bad argument or option */
+    LOCI_ENOTFOUND = -6, /* no index (or input file) at the given path */
+    LOCI_EUTF8 = -7,     /* invalid UTF-8 where it is not accepted */
+    LOCI_EEMPTY = -8,    /* nothing to index, or a query without terms */
+    LOCI_EFORMAT = -9    /* malformed input (bad JSON line, ...) */
+};
+
+#define LOCI_ERRMSG_MAX 512
+
+/* Error details, filled by a failing call when the caller passes one. */
+typedef struct loci_error {
+    int code;                      /* one of the LOCI_E* codes */
+    char message[LOCI_ERRMSG_MAX]; /* one line, no trailing newline */
+} loci_error;
+
+/* A static, human-readable name for a status code ("checksum mismatch"...). */
+const char *loci_strerror(int code);
+
+/* "loci 0.1.0 (utf8proc 2.8.0, zlib 1.2.13, Snowball)": static string. */
+const char *loci_version_string(void);
+
+/* ------------------------------------------------------------------ */
+/* Building an index                                                    */
+/* ------------------------------------------------------------------ */
+
+typedef enum {
+    LOCI_PASSAGE_PARAGRAPH = 0, /* blank-line paragraphs, long ones windowed */
+    LOCI_PASSAGE_DOCUMENT = 1,  /* one passage per document (never windowed) */
+    LOCI_PASSAGE_WINDOW = 2     /* fixed windows of N tokens every STRIDE */
+} loci_passage_mode;
+
+typedef enum {
+    LOCI_INPUT_TEXT = 0, /* each file is one document */
+    LOCI_INPUT_JSONL = 1 /* each line of each file is one JSON document */
+} loci_input_format;
+
+typedef struct loci_build_options {
+    const char *stem_language;  /* Snowball language or "none"; default "english" */
+    loci_passage_mode passage_mode;
+    unsigned passage_tokens;    /* window size / paragraph limit; default 200 */
+    unsigned passage_stride;    /* window step; 0 = 3/4 of passage_tokens */
+    loci_input_format input_format;
+    const char *id_field;       /* JSONL fields; defaults "id", "title", "text" */
+    const char *title_field;
+    const char *text_field;
+    int replace_invalid_utf8;   /* 0: invalid UTF-8 input is an error; 1: U+FFFD */
+    /* Called for non-fatal events (a binary file skipped, ...); may be NULL. */
+    void (*warn)(void *ctx, const char *message);
+    void *warn_ctx;
+} loci_build_options;
+
+/* Fill `o` with the defaults described above. */
+void loci_build_options_init(loci_build_options *o);
+
+typedef struct loci_builder loci_builder;
+
+typedef struct loci_build_stats {
+    uint64_t documents, passages, terms, tokens;
+    uint64_t input_bytes, index_bytes;
+    uint64_t skipped_files;      /* binary or unreadable inputs skipped */
+    uint64_t invalid_utf8;       /* sequences replaced by U+FFFD */
+} loci_build_stats;
+
+/* Start building an index that will live in directory `dir`. Nothing at
+ * `dir` changes until loci_builder_finish succeeds. `opt` may be NULL
+ * (defaults). The options' strings are copied. */
+int loci_builder_new(const char *dir, const loci_build_options *opt,
+                     loci_builder **out, loci_error *err);
+
+/* Add a file, a directory (recursively, in sorted order) or "-" for
+ * standard input. Files ending in .gz are decompressed. Binary files are
+ * skipped with a warning. */
+int loci_builder_add_path(loci_builder *b, const char *path, loci_error *err);
+
+/* Add one document from memory. `title` may be NULL. `text` need not be
+ * NUL-terminated. `first_line` is the source line of text[0] (1-based). */
+int loci_builder_add_document(loci_builder *b, const char *name,
+                              const char *title, const char *text, size_t len,
+                              unsigned first_line, loci_error *err);
+
+/* Write the index into a temporary directory beside `dir`, then rename it
+ * into place, replacing any previous index whole. `stats` may be NULL. */
+int loci_builder_finish(loci_builder *b, loci_build_stats *stats, loci_error *err);
+
+/* Free the builder. An unfinished build is abandoned; its temporary files
+ * are removed and the old index (if any) is untouched. */
+void loci_builder_free(loci_builder *b);
+
+/* ------------------------------------------------------------------ */
+/* Searching an index                                                   */
+/* ------------------------------------------------------------------ */
+
+typedef struct loci_index loci_index;
+
+/* Open the index in `dir` (memory-mapped; headers are verified). */
+int loci_index_open(const char *dir, loci_index **out, loci_error *err);
+void loci_index_close(loci_index *idx);
+
+/* Verify every checksum of every file of the index. */
+int loci_index_check(loci_index *idx, loci_error *err);
+
+typedef struct loci_index_stats {
+    uint64_t documents, passages, terms, tokens;
+    double avg_passage_tokens;
+    char stem_language[32];
+} loci_index_stats;
+
+void loci_index_stats_get(const loci_index *idx, loci_index_stats *st);
+
+typedef enum {
+    LOCI_GROUP_PASSAGE = 0, /* one hit per passage */
+    LOCI_GROUP_DOCUMENT = 1 /* one hit per document, scored by its best passage */
+} loci_group;
+
+typedef struct loci_search_options {
+    unsigned k;        /* number of hits; default 10 */
+    double k1, b;      /* BM25 parameters; defaults LOCI_DEFAULT_K1, LOCI_DEFAULT_B */
+    loci_group group;
+    int exhaustive;    /* 1: score every posting (no pruning) */
+} loci_search_options;
+
+#define LOCI_DEFAULT_K1 1.2
+#define LOCI_DEFAULT_B 0.75
+
+void loci_search_options_init(loci_search_options *o);
+
+typedef struct loci_hit {
+    uint32_t passage;  /* passage id (0-based, in input order) */
+    uint32_t doc;      /* document id (0-based, in input order) */
+    double score;
+} loci_hit;
+
+typedef struct loci_results loci_results;
+
+/* Rank passages for `query` (UTF-8, analyzed like the indexed text).
+ * Returns LOCI_OK with zero hits when nothing matches; LOCI_EEMPTY when the
+ * query has no searchable term; LOCI_EUTF8 when it is not valid UTF-8.
+ * Hits are ordered by score, descending; ties by passage id, ascending. */
+int loci_search(loci_index *idx, const char *query,
+                const loci_search_options *opt, loci_results **out,
+                loci_error *err);
+
+size_t loci_results_count(const loci_results *r);
+/* The i-th hit; valid until loci_results_free. */
+const loci_hit *loci_results_hit(const loci_results *r, size_t i);
+void loci_results_free(loci_results *r);
+
+typedef struct loci_span {
+    uint32_t start, end; /* byte offsets into the passage text, end exclusive */
+} loci_span;
+
+/* Where a passage comes from and what it says. All pointers stay valid
+ * until the next loci_passage_get on the same index or loci_index_close. */
+typedef struct loci_passage {
+    uint32_t id, doc;
+    uint32_t ordinal;       /* passage number within its document, from 0 */
+    uint32_t line;          /* 1-based line of the passage's first byte */
+    uint64_t byte_start;    /* byte range in the document's text */
+    uint64_t byte_end;
+    const char *doc_name;   /* file path, or the JSONL id */
+    size_t doc_name_len;
+    const char *text;       /* the passage text (UTF-8), not NUL-terminated */
+    size_t text_len;
+} loci_passage;
+
+int loci_passage_get(loci_index *idx, uint32_t passage, loci_passage *out,
+                     loci_error *err);
+
+/* Byte spans of `text` whose tokens match the query of `r`, in order.
+ * *spans is malloc'ed (caller frees); *n receives the count. */
+int loci_results_highlight(const loci_results *r, const char *text, size_t len,
+                           loci_span **spans, size_t *n, loci_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* LOCI_H */
