@@ -69,6 +69,10 @@ const char *analyzer_language(const struct analyzer *a);
  * LOCI_ENOMEM, or the first non-zero value returned by fn. */
 int analyzer_run(struct analyzer *a, const char *text, size_t len, token_fn fn, void *ctx);
 
+/* For tests: analyzer_run with the ASCII fast path disabled (everything
+ * through utf8proc). Must produce exactly the tokens of analyzer_run. */
+int analyzer_run_slow(struct analyzer *a, const char *text, size_t len, token_fn fn, void *ctx);
+
 /* Invalid UTF-8 sequences replaced by all analyzer_run calls so far. */
 uint64_t analyzer_invalid_count(const struct analyzer *a);
 

@@ -74,6 +74,7 @@ void lfile_close(struct lfile *f);
 struct lfile_writer {
     char *path;
     int fd;
+    char magic[LFILE_MAGIC_LEN];
     uint64_t body_len;       /* bytes written to the body so far */
     uint32_t page_crc;       /* running CRC of the current, partial page */
     uint32_t page_fill;      /* bytes of the current page so far */

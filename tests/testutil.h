@@ -5,6 +5,11 @@
 #ifndef LOCI_TESTUTIL_H
 #define LOCI_TESTUTIL_H
 
+/* nftw is an XSI function; include this header first in each test. */
+#ifndef _XOPEN_SOURCE
+#define _XOPEN_SOURCE 700
+#endif
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -13,8 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ftw.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+
+#include "loci.h"
 
 static int tu_rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
 {

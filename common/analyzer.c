@@ -1,0 +1,424 @@
+/*
+ * analyzer.c — tokenization, normalization and stemming (contract and
+ * rules in analyzer.h).
+ *
+ * Structure: one scanner finds token boundaries on the original bytes;
+ * then each token is normalized, either through the ASCII table (when all
+ * its bytes are ASCII) or through utf8proc. Both paths share the scanner
+ * and everything after normalization, so the only thing that differs is
+ * the mapping of ASCII letters to lower case — which is what the tests
+ * compare. The `slow` flag forces utf8proc for everything (tests only).
+ *
+ * No allocation per token: the utf8proc work buffer grows with the longest
+ * non-ASCII token seen and is reused.
+ */
+#include "analyzer.h"
+
+#include <libstemmer.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "error.h"
+
+struct analyzer {
+    char lang[32];
+    struct sb_stemmer *stemmer; /* NULL for "none" */
+    uint64_t invalid;
+    utf8proc_int32_t *ubuf;     /* utf8proc work buffer */
+    size_t ucap;                /* in code points */
+    char clean[4 * ANALYZER_MAX_TERM + 8];
+    char *big;                  /* cleaned bytes of tokens too long for `clean` */
+    size_t bigcap;
+};
+
+/* Character classes of the scanner. */
+enum { C_OTHER = 0, C_WORD, C_DIGIT, C_APOS, C_JOIN, C_DOTCOMMA };
+
+/* ASCII: class, and lower-case form for word bytes. */
+static unsigned char ascii_class[128];
+static char ascii_lower[128];
+static int tables_ready;
+
+static void init_tables(void)
+{
+    /* Idempotent and writes the same values each time, so a race between
+     * two first calls is harmless. */
+    for (int c = 0; c < 128; c++) {
+        ascii_class[c] = C_OTHER;
+        ascii_lower[c] = (char)c;
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+            ascii_class[c] = C_WORD;
+        if (c >= '0' && c <= '9')
+            ascii_class[c] = C_DIGIT;
+        if (c >= 'A' && c <= 'Z')
+            ascii_lower[c] = (char)(c - 'A' + 'a');
+    }
+    ascii_class['\''] = C_APOS;
+    ascii_class['.'] = C_DOTCOMMA;
+    ascii_class[','] = C_DOTCOMMA;
+    tables_ready = 1;
+}
+
+int analyzer_new(const char *lang, struct analyzer **out, loci_error *err)
+{
+    *out = NULL;
+    if (!tables_ready)
+        init_tables();
+    if (!lang || !*lang)
+        lang = "english";
+    if (strlen(lang) >= 32)
+        return err_set(err, LOCI_EINVAL, "unknown stemming language \"%s\"", lang);
+    struct analyzer *a = calloc(1, sizeof *a);
+    if (!a)
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    snprintf(a->lang, sizeof a->lang, "%s", lang);
+    if (strcmp(lang, "none") != 0) {
+        a->stemmer = sb_stemmer_new(lang, "UTF_8");
+        if (!a->stemmer) {
+            char list[512] = "";
+            size_t n = 0;
+            const char **names = sb_stemmer_list();
+            for (size_t i = 0; names[i] && n + 32 < sizeof list; i++)
+                n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", names[i]);
+            free(a);
+            return err_set(err, LOCI_EINVAL,
+                           "unknown stemming language \"%s\" (known: none, %s)", lang, list);
+        }
+    }
+    *out = a;
+    return LOCI_OK;
+}
+
+void analyzer_free(struct analyzer *a)
+{
+    if (!a)
+        return;
+    if (a->stemmer)
+        sb_stemmer_delete(a->stemmer);
+    free(a->ubuf);
+    free(a->big);
+    free(a);
+}
+
+const char *analyzer_language(const struct analyzer *a) { return a->lang; }
+
+uint64_t analyzer_invalid_count(const struct analyzer *a) { return a->invalid; }
+
+/* Decode one UTF-8 sequence at s[0..n), n >= 1. Returns its length and
+ * the code point, or the length of the maximal invalid subpart with
+ * *cp = -1. */
+static size_t decode(const unsigned char *s, size_t n, int32_t *cp)
+{
+    unsigned char b = s[0];
+    if (b < 0x80) {
+        *cp = b;
+        return 1;
+    }
+    size_t need;
+    int32_t v;
+    unsigned char lo = 0x80, hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) {
+        need = 1;
+        v = b & 0x1f;
+    } else if (b >= 0xe0 && b <= 0xef) {
+        need = 2;
+        v = b & 0x0f;
+        if (b == 0xe0)
+            lo = 0xa0; /* overlong */
+        if (b == 0xed)
+            hi = 0x9f; /* surrogates */
+    } else if (b >= 0xf0 && b <= 0xf4) {
+        need = 3;
+        v = b & 0x07;
+        if (b == 0xf0)
+            lo = 0x90; /* overlong */
+        if (b == 0xf4)
+            hi = 0x8f; /* above U+10FFFF */
+    } else {
+        *cp = -1;
+        return 1;
+    }
+    size_t i = 1;
+    for (; i <= need; i++) {
+        if (i >= n || s[i] < lo || s[i] > hi) {
+            *cp = -1;
+            return i;
+        }
+        v = (v << 6) | (s[i] & 0x3f);
+        lo = 0x80;
+        hi = 0xbf;
+    }
+    *cp = v;
+    return i;
+}
+
+int utf8_valid(const char *text, size_t len, size_t *bad)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = 0;
+    while (i < len) {
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        int32_t cp;
+        size_t n = decode(s + i, len - i, &cp);
+        if (cp < 0) {
+            if (bad)
+                *bad = i;
+            return 0;
+        }
+        i += n;
+    }
+    return 1;
+}
+
+static int is_apostrophe(int32_t cp) { return cp == 0x27 || cp == 0x2019 || cp == 0x02bc; }
+
+static int classify_cp(int32_t cp)
+{
+    if (cp < 0)
+        return C_OTHER;
+    if (is_apostrophe(cp))
+        return C_APOS;
+    if (cp == '.' || cp == ',')
+        return C_DOTCOMMA;
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_ND:
+        return C_DIGIT;
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME: case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+        return C_WORD;
+    case UTF8PROC_CATEGORY_CF:
+        /* soft hyphen, zero-width joiners: inside a word they join (and
+         * normalization removes them) */
+        return C_JOIN;
+    default:
+        return C_OTHER;
+    }
+}
+
+/* Class of the code point at s[i]; *len receives its byte length. */
+static int class_at(struct analyzer *a, const unsigned char *s, size_t n, size_t i, size_t *len,
+                    int slow, int count)
+{
+    if (s[i] < 0x80 && !slow) {
+        *len = 1;
+        return ascii_class[s[i]];
+    }
+    int32_t cp;
+    *len = decode(s + i, n - i, &cp);
+    if (cp < 0 && count)
+        a->invalid++;
+    return classify_cp(cp);
+}
+
+static int is_word_class(int c) { return c == C_WORD || c == C_DIGIT; }
+
+/* Emit one normalized run (bytes of a token's normalized form). */
+static int emit(struct analyzer *a, const char *term, size_t len, size_t start, size_t end,
+                uint32_t *pos, token_fn fn, void *ctx)
+{
+    /* truncate at a character boundary */
+    if (len > ANALYZER_MAX_TERM) {
+        len = ANALYZER_MAX_TERM;
+        while (len > 0 && ((unsigned char)term[len] & 0xc0) == 0x80)
+            len--;
+    }
+    int number = 1;
+    for (size_t i = 0; i < len && number; i++)
+        number = (term[i] >= '0' && term[i] <= '9') || term[i] == '.' || term[i] == ',';
+    if (a->stemmer && !number) {
+        const sb_symbol *s = sb_stemmer_stem(a->stemmer, (const sb_symbol *)term, (int)len);
+        if (!s)
+            return LOCI_ENOMEM;
+        term = (const char *)s;
+        len = (size_t)sb_stemmer_length(a->stemmer);
+        if (len > ANALYZER_MAX_TERM) {
+            len = ANALYZER_MAX_TERM;
+            while (len > 0 && ((unsigned char)term[len] & 0xc0) == 0x80)
+                len--;
+        }
+    }
+    if (len == 0)
+        return 0;
+    struct token t = {term, len, start, end, (*pos)++};
+    return fn(ctx, &t);
+}
+
+/* Normalize a cleaned (apostrophe-free) non-ASCII token with utf8proc and
+ * emit each word run of the result. */
+static int normalize_slow(struct analyzer *a, const char *s, size_t n, size_t start, size_t end,
+                          uint32_t *pos, token_fn fn, void *ctx)
+{
+    const utf8proc_option_t opts = UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
+                                   UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE;
+    utf8proc_ssize_t got;
+    for (;;) {
+        got = utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, a->ubuf,
+                                 (utf8proc_ssize_t)a->ucap, opts);
+        if (got < 0)
+            return 0; /* cannot happen on validated input; drop the token */
+        if ((size_t)got <= a->ucap)
+            break;
+        size_t cap = (size_t)got + 16;
+        utf8proc_int32_t *p = realloc(a->ubuf, cap * sizeof *p);
+        if (!p)
+            return LOCI_ENOMEM;
+        a->ubuf = p;
+        a->ucap = cap;
+    }
+    utf8proc_ssize_t blen = utf8proc_reencode(a->ubuf, got, opts);
+    if (blen < 0)
+        return 0;
+    const unsigned char *r = (const unsigned char *)a->ubuf;
+    size_t rn = (size_t)blen, i = 0;
+    int prev = C_OTHER;
+    while (i < rn) {
+        /* skip to a word run */
+        size_t l;
+        int32_t cp;
+        l = decode(r + i, rn - i, &cp);
+        int c = classify_cp(cp);
+        if (!is_word_class(c)) {
+            i += l;
+            prev = c;
+            continue;
+        }
+        size_t rs = i;
+        prev = c;
+        i += l;
+        while (i < rn) {
+            l = decode(r + i, rn - i, &cp);
+            c = classify_cp(cp);
+            if (is_word_class(c)) {
+                prev = c;
+                i += l;
+                continue;
+            }
+            if (c == C_DOTCOMMA && prev == C_DIGIT && i + l < rn) {
+                int32_t nx;
+                decode(r + i + l, rn - i - l, &nx);
+                if (classify_cp(nx) == C_DIGIT) {
+                    prev = C_DOTCOMMA;
+                    i += l;
+                    continue;
+                }
+            }
+            break;
+        }
+        int rc = emit(a, (const char *)r + rs, i - rs, start, end, pos, fn, ctx);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int run(struct analyzer *a, const char *text, size_t len, token_fn fn, void *ctx,
+               int slow)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    uint32_t pos = 0;
+    size_t i = 0;
+    while (i < len) {
+        size_t l;
+        /* Only this scan counts invalid sequences: the token loop below
+         * stops before one and leaves it to be counted here. */
+        int c = class_at(a, s, len, i, &l, slow, 1);
+        if (!is_word_class(c)) {
+            i += l;
+            continue;
+        }
+        /* A token: word characters, joined across an apostrophe or format
+         * character between word characters, and across '.'/',' between
+         * digits. Remember apostrophe positions to clean them out. */
+        size_t start = i, end;
+        int prev = c, ascii = s[i] < 0x80;
+        size_t napos = 0, last_apos = 0;
+        i += l;
+        for (;;) {
+            if (i >= len)
+                break;
+            c = class_at(a, s, len, i, &l, slow, 0);
+            if (is_word_class(c)) {
+                ascii &= s[i] < 0x80;
+                prev = c;
+                i += l;
+                continue;
+            }
+            if (c == C_APOS || c == C_JOIN || (c == C_DOTCOMMA && prev == C_DIGIT)) {
+                size_t l2;
+                if (i + l >= len)
+                    break;
+                int c2 = class_at(a, s, len, i + l, &l2, slow, 0);
+                if (c == C_DOTCOMMA ? c2 == C_DIGIT : is_word_class(c2)) {
+                    if (c == C_APOS) {
+                        napos++;
+                        last_apos = i;
+                    }
+                    ascii &= s[i] < 0x80;
+                    prev = c;
+                    i += l;
+                    continue;
+                }
+            }
+            break;
+        }
+        end = i;
+        /* Clean: drop a final possessive 's, remove apostrophes. */
+        size_t cut = end;
+        if (napos) {
+            size_t al;
+            int32_t cp;
+            al = decode(s + last_apos, len - last_apos, &cp);
+            if (last_apos + al + 1 == end && (s[end - 1] == 's' || s[end - 1] == 'S'))
+                cut = last_apos;
+        }
+        size_t need = cut - start;
+        char *out = a->clean;
+        if (need > sizeof a->clean) {
+            if (need > a->bigcap) {
+                char *p = realloc(a->big, need);
+                if (!p)
+                    return LOCI_ENOMEM;
+                a->big = p;
+                a->bigcap = need;
+            }
+            out = a->big;
+        }
+        size_t n = 0;
+        for (size_t j = start; j < cut;) {
+            size_t jl = 1;
+            int32_t cp = s[j];
+            if (s[j] >= 0x80)
+                jl = decode(s + j, cut - j, &cp);
+            if (!is_apostrophe(cp)) {
+                if (ascii && !slow)
+                    out[n++] = ascii_lower[s[j]];
+                else
+                    for (size_t k = 0; k < jl; k++)
+                        out[n++] = (char)s[j + k];
+            }
+            j += jl;
+        }
+        int rc = (ascii && !slow) ? emit(a, out, n, start, end, &pos, fn, ctx)
+                                  : normalize_slow(a, out, n, start, end, &pos, fn, ctx);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int analyzer_run(struct analyzer *a, const char *text, size_t len, token_fn fn, void *ctx)
+{
+    return run(a, text, len, fn, ctx, 0);
+}
+
+int analyzer_run_slow(struct analyzer *a, const char *text, size_t len, token_fn fn, void *ctx)
+{
+    return run(a, text, len, fn, ctx, 1);
+}

@@ -1,0 +1,150 @@
+/*
+ * cursor.c — decoding a term's postings blocks (see cursor.h, and the
+ * postings layout in docs/FORMAT.md).
+ *
+ * Blocks are decoded whole into ids[]/tfs[] (bit-unpacking 128 values at
+ * a time is far cheaper than decoding one posting at a time), and each
+ * block's pages are verified just before its first decode, so a query pays
+ * checksums only for the blocks it reads.
+ */
+#include "cursor.h"
+
+#include "codec.h"
+#include "error.h"
+
+static void fail(struct cursor *c, const char *what)
+{
+    if (!c->rc)
+        c->rc = err_corrupt(c->err, "postings: %s", what);
+    c->id = CURSOR_END;
+}
+
+/* Bytes [start, end) of block b, relative to c->data. */
+static void block_range(const struct cursor *c, uint32_t b, uint32_t *start, uint32_t *end)
+{
+    if (!c->skips) {
+        *start = 0;
+        *end = (uint32_t)(c->end - c->data);
+        return;
+    }
+    *start = b == 0 ? 0 : le32_get(c->skips + (size_t)(b - 1) * SKIP_SIZE + SKIP_END);
+    *end = le32_get(c->skips + (size_t)b * SKIP_SIZE + SKIP_END);
+}
+
+static int decode_block(struct cursor *c, uint32_t b)
+{
+    loci_index *idx = c->idx;
+    uint32_t s, e;
+    block_range(c, b, &s, &e);
+    if (s > e || e > (uint32_t)(c->end - c->data) || e - s < 2) {
+        fail(c, "block out of range");
+        return -1;
+    }
+    const uint8_t *p = c->data + s, *end = c->data + e;
+    uint64_t file_off = (uint64_t)(p - idx->post.body);
+    if (lfile_verify(&idx->post, file_off, e - s, c->err)) {
+        if (!c->rc)
+            c->rc = c->err ? c->err->code : LOCI_ECORRUPT;
+        c->id = CURSOR_END;
+        return -1;
+    }
+    uint32_t n = b + 1 < c->nblocks ? FMT_BLOCK : c->df - b * FMT_BLOCK;
+    unsigned wg = p[0], wt = p[1];
+    p += 2;
+    if (wg > 32 || wt > 32) {
+        fail(c, "bad bit width");
+        return -1;
+    }
+    size_t used = bitpack_decode(p, end, n, wg, c->ids);
+    if (wg && !used) {
+        fail(c, "truncated block");
+        return -1;
+    }
+    p += used;
+    used = bitpack_decode(p, end, n, wt, c->tfs);
+    if (wt && !used) {
+        fail(c, "truncated block");
+        return -1;
+    }
+    uint64_t prev = b == 0 ? 0 : (uint64_t)le32_get(c->skips + (size_t)(b - 1) * SKIP_SIZE) + 1;
+    for (uint32_t i = 0; i < n; i++) {
+        prev += c->ids[i];
+        if (prev >= idx->passages) {
+            fail(c, "passage id out of range");
+            return -1;
+        }
+        c->ids[i] = (uint32_t)prev;
+        prev++;
+        c->tfs[i] += 1;
+    }
+    if (c->skips && c->ids[n - 1] != le32_get(c->skips + (size_t)b * SKIP_SIZE + SKIP_LAST_ID)) {
+        fail(c, "block disagrees with its skip entry");
+        return -1;
+    }
+    c->block = b;
+    c->n = n;
+    c->i = 0;
+    c->id = c->ids[0];
+    return 0;
+}
+
+int cursor_open(struct cursor *c, loci_index *idx, const struct term_info *ti, loci_error *err)
+{
+    c->rc = 0;
+    c->err = err;
+    c->df = ti->df;
+    c->nblocks = (ti->df + FMT_BLOCK - 1) / FMT_BLOCK;
+    c->id = CURSOR_END;
+    const uint8_t *start = idx->post.body + ti->post_off;
+    c->end = start + ti->post_len;
+    if (c->nblocks > 1) {
+        uint64_t table = (uint64_t)c->nblocks * SKIP_SIZE;
+        if (table > ti->post_len)
+            return err_corrupt(err, "postings: skip table out of range");
+        int rc = lfile_verify(&idx->post, ti->post_off, table, err);
+        if (rc)
+            return rc;
+        c->skips = start;
+        c->data = start + table;
+    } else {
+        c->skips = NULL;
+        c->data = start;
+    }
+    c->idx = idx;
+    if (decode_block(c, 0))
+        return c->rc;
+    return LOCI_OK;
+}
+
+void cursor_next(struct cursor *c)
+{
+    if (++c->i < c->n) {
+        c->id = c->ids[c->i];
+        return;
+    }
+    if (c->block + 1 >= c->nblocks) {
+        c->id = CURSOR_END;
+        return;
+    }
+    decode_block(c, c->block + 1);
+}
+
+void cursor_next_geq(struct cursor *c, uint32_t target)
+{
+    if (c->id >= target)
+        return;
+    /* Skip whole blocks whose last id is below the target. */
+    if (c->skips && le32_get(c->skips + (size_t)c->block * SKIP_SIZE + SKIP_LAST_ID) < target) {
+        uint32_t b = c->block + 1;
+        while (b < c->nblocks && le32_get(c->skips + (size_t)b * SKIP_SIZE + SKIP_LAST_ID) < target)
+            b++;
+        if (b >= c->nblocks) {
+            c->id = CURSOR_END;
+            return;
+        }
+        if (decode_block(c, b))
+            return;
+    }
+    while (c->id < target)
+        cursor_next(c);
+}

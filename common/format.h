@@ -1,0 +1,95 @@
+/*
+ * format.h — constants of the on-disk index format, shared by the writer
+ * (indexer/writer.c) and the reader (common/reader.c).
+ *
+ * docs/FORMAT.md is the byte-by-byte description; this header only names
+ * its numbers. An index is a directory of eight files, each wrapped in the
+ * checksummed envelope of lfile.h:
+ *
+ *   meta       counts and settings (analyzer, passages, BM25 reference)
+ *   lexicon    sorted terms in front-coded blocks + block offset table
+ *   postings   per term: [skip table if > 1 block] + bit-packed blocks
+ *   positions  per term: token positions of each posting, varint deltas
+ *   lengths    u32 token count per passage
+ *   passages   fixed records: doc, ordinal, line, byte range per passage
+ *   docs       fixed records per document + a heap of names
+ *   text       documents' text, zlib-compressed in 64 KiB blocks
+ */
+#ifndef LOCI_FORMAT_H
+#define LOCI_FORMAT_H
+
+#include <stdint.h>
+
+/* File names inside an index directory, and their magics (8 bytes). */
+#define FMT_META "meta"
+#define FMT_LEXICON "lexicon"
+#define FMT_POSTINGS "postings"
+#define FMT_POSITIONS "positions"
+#define FMT_LENGTHS "lengths"
+#define FMT_PASSAGES "passages"
+#define FMT_DOCS "docs"
+#define FMT_TEXT "text"
+
+#define FMT_MAGIC_META "LOCImeta"
+#define FMT_MAGIC_LEXICON "LOCIlexi"
+#define FMT_MAGIC_POSTINGS "LOCIpost"
+#define FMT_MAGIC_POSITIONS "LOCIposi"
+#define FMT_MAGIC_LENGTHS "LOCIlens"
+#define FMT_MAGIC_PASSAGES "LOCIpass"
+#define FMT_MAGIC_DOCS "LOCIdocs"
+#define FMT_MAGIC_TEXT "LOCItext"
+
+/* meta body: fixed little-endian fields at these offsets. */
+#define META_DOCUMENTS 0      /* u64 */
+#define META_PASSAGES 8       /* u64 */
+#define META_TERMS 16         /* u64 */
+#define META_TOKENS 24        /* u64: sum of passage lengths */
+#define META_REF_K1 32        /* f64 bits: k1 the block maxima were computed with */
+#define META_REF_B 40         /* f64 bits: b likewise */
+#define META_PASSAGE_MODE 48  /* u32: loci_passage_mode */
+#define META_PASSAGE_TOKENS 52 /* u32 */
+#define META_PASSAGE_STRIDE 56 /* u32 */
+#define META_MAX_TERM 60      /* u32: ANALYZER_MAX_TERM at build time */
+#define META_BLOCK_SIZE 64    /* u32: postings per block (128) */
+#define META_STEM 68          /* char[32], NUL-padded stemming language */
+#define META_SIZE 100
+
+/* Postings: passages per block, and the skip entry of a multi-block term. */
+#define FMT_BLOCK 128
+#define SKIP_LAST_ID 0        /* u32: last passage id in the block */
+#define SKIP_END 4            /* u32: end of the block's bytes, from the first block */
+#define SKIP_POS 8            /* u64: block's first positions byte, from the term's start */
+#define SKIP_MAX_TF 16        /* u32: largest tf in the block */
+#define SKIP_MIN_LEN 20       /* u32: smallest passage length in the block */
+#define SKIP_MAX_IMPACT 24    /* f32 bits: max tf-part of BM25 at the reference k1, b */
+#define SKIP_SIZE 28
+
+/* Lexicon: terms per front-coded block; the trailer ends the body. */
+#define LEX_BLOCK 32
+#define LEX_TRAILER 16        /* u64 block count, u64 offset of the block table */
+
+/* Passage records. */
+#define PASS_DOC 0            /* u32 */
+#define PASS_ORDINAL 4        /* u32 */
+#define PASS_LINE 8           /* u32 */
+#define PASS_LEN 12           /* u32: bytes of text */
+#define PASS_START 16         /* u64: first byte, in the document's text */
+#define PASS_SIZE 24
+
+/* Document records, followed by the name heap. */
+#define DOC_TEXT_OFF 0        /* u64: offset of the document's text in the text stream */
+#define DOC_TEXT_LEN 8        /* u64 */
+#define DOC_NAME_OFF 16       /* u64: offset in the name heap */
+#define DOC_NAME_LEN 24       /* u32 */
+#define DOC_FIRST_PASSAGE 28  /* u32 */
+#define DOC_SIZE 32
+
+/* Text: raw bytes per compressed block, and the table entry of a block. */
+#define TEXT_BLOCK 65536
+#define TEXT_ENTRY_OFF 0      /* u64: body offset of the zlib stream */
+#define TEXT_ENTRY_CLEN 8     /* u32: compressed length */
+#define TEXT_ENTRY_RLEN 12    /* u32: raw length (TEXT_BLOCK except the last) */
+#define TEXT_ENTRY_SIZE 16
+#define TEXT_TRAILER 24       /* u64 block count, u64 table offset, u64 raw length */
+
+#endif

@@ -1,0 +1,489 @@
+/*
+ * reader.c — opening an index and reading its records (see reader.h and
+ * docs/FORMAT.md).
+ *
+ * Every read of file data goes through lfile_verify first, so a flipped
+ * bit anywhere surfaces as LOCI_ECORRUPT naming the file and page, never
+ * as a wrong answer or a crash. Structural values (offsets, counts) are
+ * bounds-checked before use even though the CRCs matched, because a CRC
+ * protects against damage, not against a malicious file.
+ */
+#include "reader.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+#include "codec.h"
+#include "error.h"
+#include "format.h"
+#include "path.h"
+
+struct file_spec {
+    const char *name, *magic;
+    size_t field; /* offset of the struct lfile in loci_index */
+};
+
+static const struct file_spec FILES[] = {
+    {FMT_META, FMT_MAGIC_META, offsetof(struct loci_index, meta)},
+    {FMT_LEXICON, FMT_MAGIC_LEXICON, offsetof(struct loci_index, lex)},
+    {FMT_POSTINGS, FMT_MAGIC_POSTINGS, offsetof(struct loci_index, post)},
+    {FMT_POSITIONS, FMT_MAGIC_POSITIONS, offsetof(struct loci_index, pos)},
+    {FMT_LENGTHS, FMT_MAGIC_LENGTHS, offsetof(struct loci_index, lens)},
+    {FMT_PASSAGES, FMT_MAGIC_PASSAGES, offsetof(struct loci_index, pass)},
+    {FMT_DOCS, FMT_MAGIC_DOCS, offsetof(struct loci_index, docs)},
+    {FMT_TEXT, FMT_MAGIC_TEXT, offsetof(struct loci_index, text)},
+};
+#define NFILES (sizeof FILES / sizeof *FILES)
+
+static struct lfile *file_of(loci_index *idx, size_t i)
+{
+    return (struct lfile *)((char *)idx + FILES[i].field);
+}
+
+void loci_index_close(loci_index *idx)
+{
+    if (!idx)
+        return;
+    for (size_t i = 0; i < NFILES; i++)
+        lfile_close(file_of(idx, i));
+    analyzer_free(idx->an);
+    buf_free(&idx->block);
+    buf_free(&idx->ptext);
+    free(idx->dir);
+    free(idx);
+}
+
+static double f64_get(const uint8_t *p)
+{
+    uint64_t bits = le64_get(p);
+    double d;
+    memcpy(&d, &bits, 8);
+    return d;
+}
+
+static int read_meta(loci_index *idx, loci_error *err)
+{
+    struct lfile *f = &idx->meta;
+    if (f->body_len < META_SIZE)
+        return err_corrupt(err, "%s: meta record too short", f->path);
+    int rc = lfile_verify(f, 0, f->body_len, err);
+    if (rc)
+        return rc;
+    const uint8_t *m = f->body;
+    idx->documents = le64_get(m + META_DOCUMENTS);
+    idx->passages = le64_get(m + META_PASSAGES);
+    idx->terms = le64_get(m + META_TERMS);
+    idx->tokens = le64_get(m + META_TOKENS);
+    idx->ref_k1 = f64_get(m + META_REF_K1);
+    idx->ref_b = f64_get(m + META_REF_B);
+    idx->block_size = le32_get(m + META_BLOCK_SIZE);
+    memcpy(idx->stem, m + META_STEM, 31);
+    idx->stem[31] = '\0';
+    if (idx->block_size != FMT_BLOCK)
+        return err_corrupt(err, "%s: postings block size %u, expected %u", f->path,
+                           idx->block_size, FMT_BLOCK);
+    if (idx->passages == 0 || idx->passages > UINT32_MAX || idx->documents > UINT32_MAX)
+        return err_corrupt(err, "%s: implausible passage or document count", f->path);
+    idx->avglen = (double)idx->tokens / (double)idx->passages;
+    return LOCI_OK;
+}
+
+/* Read a trailer of `n` u64 at the end of a body. */
+static int read_trailer(struct lfile *f, size_t n, uint64_t *out, loci_error *err)
+{
+    if (f->body_len < 8 * n)
+        return err_corrupt(err, "%s: file too short for its trailer", f->path);
+    int rc = lfile_verify(f, f->body_len - 8 * n, 8 * n, err);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < n; i++)
+        out[i] = le64_get(f->body + f->body_len - 8 * n + 8 * i);
+    return LOCI_OK;
+}
+
+static int check_layout(loci_index *idx, loci_error *err)
+{
+    uint64_t t[3];
+    int rc = read_trailer(&idx->lex, 2, t, err);
+    if (rc)
+        return rc;
+    idx->lex_blocks = t[0];
+    idx->lex_table = t[1];
+    if (idx->lex_blocks > idx->lex.body_len / 8 ||
+        idx->lex_table + 8 * idx->lex_blocks + LEX_TRAILER != idx->lex.body_len)
+        return err_corrupt(err, "%s: bad block table", idx->lex.path);
+    if ((rc = lfile_verify(&idx->lex, idx->lex_table, 8 * idx->lex_blocks, err)))
+        return rc;
+
+    if ((rc = read_trailer(&idx->text, 3, t, err)))
+        return rc;
+    idx->text_blocks = t[0];
+    idx->text_table = t[1];
+    idx->text_raw = t[2];
+    if (idx->text_blocks > idx->text.body_len / TEXT_ENTRY_SIZE ||
+        idx->text_table + TEXT_ENTRY_SIZE * idx->text_blocks + TEXT_TRAILER !=
+            idx->text.body_len ||
+        (idx->text_raw + TEXT_BLOCK - 1) / TEXT_BLOCK != idx->text_blocks)
+        return err_corrupt(err, "%s: bad block table", idx->text.path);
+
+    if (idx->lens.body_len != 4 * idx->passages)
+        return err_corrupt(err, "%s: %llu bytes for %llu passages", idx->lens.path,
+                           (unsigned long long)idx->lens.body_len,
+                           (unsigned long long)idx->passages);
+    if (idx->pass.body_len != PASS_SIZE * idx->passages)
+        return err_corrupt(err, "%s: %llu bytes for %llu passages", idx->pass.path,
+                           (unsigned long long)idx->pass.body_len,
+                           (unsigned long long)idx->passages);
+    if (idx->docs.body_len < DOC_SIZE * idx->documents)
+        return err_corrupt(err, "%s: too short for %llu documents", idx->docs.path,
+                           (unsigned long long)idx->documents);
+    return LOCI_OK;
+}
+
+int loci_index_open(const char *dir, loci_index **out, loci_error *err)
+{
+    *out = NULL;
+    struct stat st;
+    if (!dir || !*dir)
+        return err_set(err, LOCI_EINVAL, "no index directory given");
+    if (stat(dir, &st) != 0) {
+        if (errno == ENOENT)
+            return err_set(err, LOCI_ENOTFOUND, "%s: no index here (build one with loci-index)",
+                           dir);
+        return err_set(err, LOCI_EIO, "%s: %s", dir, strerror(errno));
+    }
+    if (!S_ISDIR(st.st_mode))
+        return err_set(err, LOCI_EINVAL, "%s: not an index directory", dir);
+    loci_index *idx = calloc(1, sizeof *idx);
+    if (!idx || !(idx->dir = strdup(dir))) {
+        free(idx);
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    }
+    idx->cached_block = -1;
+    char path[PATH_BUF];
+    int rc = LOCI_OK;
+    for (size_t i = 0; i < NFILES && !rc; i++) {
+        if (path_join(path, sizeof path, dir, FILES[i].name)) {
+            rc = err_set(err, LOCI_EINVAL, "%s: path too long", dir);
+            break;
+        }
+        rc = lfile_open(file_of(idx, i), path, FILES[i].magic, err);
+        if (rc == LOCI_ENOTFOUND && i == 0)
+            rc = err_set(err, LOCI_ENOTFOUND, "%s: no index here (build one with loci-index)",
+                         dir);
+        else if (rc == LOCI_ENOTFOUND)
+            rc = err_corrupt(err, "%s: missing (the index is incomplete)", path);
+    }
+    if (!rc)
+        rc = read_meta(idx, err);
+    if (!rc)
+        rc = check_layout(idx, err);
+    if (!rc)
+        rc = analyzer_new(idx->stem, &idx->an, err);
+    if (rc) {
+        loci_index_close(idx);
+        return rc;
+    }
+    *out = idx;
+    return LOCI_OK;
+}
+
+void loci_index_stats_get(const loci_index *idx, loci_index_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    st->documents = idx->documents;
+    st->passages = idx->passages;
+    st->terms = idx->terms;
+    st->tokens = idx->tokens;
+    st->avg_passage_tokens = idx->avglen;
+    snprintf(st->stem_language, sizeof st->stem_language, "%s", idx->stem);
+}
+
+/* ---- lexicon --------------------------------------------------------------- */
+
+/* Body range of lexicon block i (verified). */
+static int lex_block(loci_index *idx, uint64_t i, const uint8_t **p, const uint8_t **end,
+                     loci_error *err)
+{
+    const uint8_t *table = idx->lex.body + idx->lex_table;
+    uint64_t off = le64_get(table + 8 * i);
+    uint64_t next = i + 1 < idx->lex_blocks ? le64_get(table + 8 * (i + 1)) : idx->lex_table;
+    if (off > next || next > idx->lex_table)
+        return err_corrupt(err, "%s: block %llu out of order", idx->lex.path,
+                           (unsigned long long)i);
+    int rc = lfile_verify(&idx->lex, off, next - off, err);
+    if (rc)
+        return rc;
+    *p = idx->lex.body + off;
+    *end = idx->lex.body + next;
+    return LOCI_OK;
+}
+
+static int cmp_term(const uint8_t *a, size_t alen, const char *b, size_t blen)
+{
+    size_t n = alen < blen ? alen : blen;
+    int c = memcmp(a, b, n);
+    if (c)
+        return c;
+    return (alen > blen) - (alen < blen);
+}
+
+/* Decoding state of one lexicon block. */
+struct lex_iter {
+    const uint8_t *p, *end;
+    uint64_t post, pos;        /* running offsets */
+    uint64_t remaining;
+    uint8_t term[ANALYZER_MAX_TERM * 4];
+    size_t len;
+    struct term_info ti;
+};
+
+static int lex_iter_init(struct lex_iter *it, const uint8_t *p, const uint8_t *end)
+{
+    uint64_t count;
+    it->p = p;
+    it->end = end;
+    it->len = 0;
+    if (varint_get(&it->p, end, &it->post) || varint_get(&it->p, end, &it->pos) ||
+        varint_get(&it->p, end, &count) || count == 0 || count > LEX_BLOCK)
+        return -1;
+    it->remaining = count;
+    return 0;
+}
+
+/* Decode the next entry; -1 on malformed data. */
+static int lex_iter_next(struct lex_iter *it)
+{
+    uint64_t prefix, suffix, df, plen, qlen;
+    if (it->remaining == 0)
+        return -1;
+    if (varint_get(&it->p, it->end, &prefix) || varint_get(&it->p, it->end, &suffix) ||
+        prefix > it->len || suffix > sizeof it->term - prefix ||
+        suffix > (uint64_t)(it->end - it->p))
+        return -1;
+    memcpy(it->term + prefix, it->p, suffix);
+    it->p += suffix;
+    it->len = prefix + suffix;
+    if (varint_get(&it->p, it->end, &df) || varint_get(&it->p, it->end, &plen) ||
+        varint_get(&it->p, it->end, &qlen) || df == 0 || df > UINT32_MAX)
+        return -1;
+    it->ti.df = (uint32_t)df;
+    it->ti.post_off = it->post;
+    it->ti.post_len = plen;
+    it->ti.pos_off = it->pos;
+    it->ti.pos_len = qlen;
+    it->post += plen;
+    it->pos += qlen;
+    it->remaining--;
+    return 0;
+}
+
+int reader_lookup(loci_index *idx, const char *term, size_t len, struct term_info *ti,
+                  loci_error *err)
+{
+    /* Binary search for the last block whose first term is <= term. */
+    uint64_t lo = 0, hi = idx->lex_blocks;
+    struct lex_iter it;
+    const uint8_t *p, *end;
+    int rc;
+    while (hi - lo > 1) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if ((rc = lex_block(idx, mid, &p, &end, err)))
+            return rc;
+        if (lex_iter_init(&it, p, end) || lex_iter_next(&it))
+            return err_corrupt(err, "%s: malformed block %llu", idx->lex.path,
+                               (unsigned long long)mid);
+        if (cmp_term(it.term, it.len, term, len) <= 0)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    if (idx->lex_blocks == 0)
+        return 0;
+    if ((rc = lex_block(idx, lo, &p, &end, err)))
+        return rc;
+    if (lex_iter_init(&it, p, end))
+        return err_corrupt(err, "%s: malformed block %llu", idx->lex.path,
+                           (unsigned long long)lo);
+    while (it.remaining > 0) {
+        if (lex_iter_next(&it))
+            return err_corrupt(err, "%s: malformed block %llu", idx->lex.path,
+                               (unsigned long long)lo);
+        int c = cmp_term(it.term, it.len, term, len);
+        if (c == 0) {
+            if (it.ti.post_off + it.ti.post_len > idx->post.body_len ||
+                it.ti.pos_off + it.ti.pos_len > idx->pos.body_len)
+                return err_corrupt(err, "%s: postings of a term out of range", idx->lex.path);
+            *ti = it.ti;
+            return 1;
+        }
+        if (c > 0)
+            break;
+    }
+    return 0;
+}
+
+/* ---- passages, documents, text ----------------------------------------------- */
+
+const uint8_t *reader_lengths(loci_index *idx, loci_error *err)
+{
+    if (!idx->lengths_ok) {
+        if (lfile_verify(&idx->lens, 0, idx->lens.body_len, err))
+            return NULL;
+        idx->lengths_ok = 1;
+    }
+    return idx->lens.body;
+}
+
+int64_t reader_passage_doc(loci_index *idx, uint32_t passage, loci_error *err)
+{
+    if (passage >= idx->passages) {
+        err_corrupt(err, "%s: passage %u out of range", idx->pass.path, passage);
+        return -1;
+    }
+    uint64_t off = (uint64_t)passage * PASS_SIZE;
+    if (lfile_verify(&idx->pass, off, PASS_SIZE, err))
+        return -1;
+    uint32_t doc = le32_get(idx->pass.body + off + PASS_DOC);
+    if (doc >= idx->documents) {
+        err_corrupt(err, "%s: passage %u names document %u of %llu", idx->pass.path, passage,
+                    doc, (unsigned long long)idx->documents);
+        return -1;
+    }
+    return doc;
+}
+
+/* Make text block `i` the cached one. */
+static int load_text_block(loci_index *idx, uint64_t i, loci_error *err)
+{
+    if (idx->cached_block == (int64_t)i)
+        return LOCI_OK;
+    const uint8_t *e = idx->text.body + idx->text_table + i * TEXT_ENTRY_SIZE;
+    int rc = lfile_verify(&idx->text, idx->text_table + i * TEXT_ENTRY_SIZE, TEXT_ENTRY_SIZE, err);
+    if (rc)
+        return rc;
+    uint64_t off = le64_get(e + TEXT_ENTRY_OFF);
+    uint32_t clen = le32_get(e + TEXT_ENTRY_CLEN), rlen = le32_get(e + TEXT_ENTRY_RLEN);
+    uint64_t want = i + 1 < idx->text_blocks ? TEXT_BLOCK : idx->text_raw - i * TEXT_BLOCK;
+    if (rlen != want || off + clen > idx->text_table)
+        return err_corrupt(err, "%s: bad entry for block %llu", idx->text.path,
+                           (unsigned long long)i);
+    if ((rc = lfile_verify(&idx->text, off, clen, err)))
+        return rc;
+    idx->block.len = 0;
+    if (buf_reserve(&idx->block, rlen ? rlen : 1))
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    uLongf got = rlen;
+    if (uncompress(idx->block.data, &got, idx->text.body + off, clen) != Z_OK || got != rlen) {
+        idx->cached_block = -1;
+        return err_corrupt(err, "%s: block %llu does not decompress", idx->text.path,
+                           (unsigned long long)i);
+    }
+    idx->block.len = rlen;
+    idx->cached_block = (int64_t)i;
+    return LOCI_OK;
+}
+
+/* Copy text stream bytes [off, off+len) into idx->ptext. */
+static int read_text(loci_index *idx, uint64_t off, uint64_t len, loci_error *err)
+{
+    idx->ptext.len = 0;
+    if (off > idx->text_raw || len > idx->text_raw - off)
+        return err_corrupt(err, "%s: text range out of bounds", idx->text.path);
+    if (buf_reserve(&idx->ptext, len + 1))
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    while (len > 0) {
+        uint64_t blk = off / TEXT_BLOCK, in = off % TEXT_BLOCK;
+        int rc = load_text_block(idx, blk, err);
+        if (rc)
+            return rc;
+        uint64_t n = idx->block.len - in < len ? idx->block.len - in : len;
+        buf_append(&idx->ptext, idx->block.data + in, n); /* room reserved above */
+        off += n;
+        len -= n;
+    }
+    idx->ptext.data[idx->ptext.len] = '\0';
+    return LOCI_OK;
+}
+
+int loci_passage_get(loci_index *idx, uint32_t passage, loci_passage *out, loci_error *err)
+{
+    int64_t doc = reader_passage_doc(idx, passage, err);
+    if (doc < 0)
+        return err ? err->code : LOCI_ECORRUPT;
+    const uint8_t *pr = idx->pass.body + (uint64_t)passage * PASS_SIZE;
+    uint64_t doff = (uint64_t)doc * DOC_SIZE;
+    int rc = lfile_verify(&idx->docs, doff, DOC_SIZE, err);
+    if (rc)
+        return rc;
+    const uint8_t *dr = idx->docs.body + doff;
+    uint64_t heap = idx->documents * DOC_SIZE;
+    uint64_t name_off = le64_get(dr + DOC_NAME_OFF);
+    uint32_t name_len = le32_get(dr + DOC_NAME_LEN);
+    if (name_off > idx->docs.body_len - heap || name_len > idx->docs.body_len - heap - name_off)
+        return err_corrupt(err, "%s: name of document %lld out of range", idx->docs.path,
+                           (long long)doc);
+    if ((rc = lfile_verify(&idx->docs, heap + name_off, name_len, err)))
+        return rc;
+    uint64_t text_off = le64_get(dr + DOC_TEXT_OFF), text_len = le64_get(dr + DOC_TEXT_LEN);
+    uint64_t start = le64_get(pr + PASS_START);
+    uint32_t len = le32_get(pr + PASS_LEN);
+    if (start > text_len || len > text_len - start)
+        return err_corrupt(err, "%s: passage %u outside its document", idx->pass.path, passage);
+    if ((rc = read_text(idx, text_off + start, len, err)))
+        return rc;
+    out->id = passage;
+    out->doc = (uint32_t)doc;
+    out->ordinal = le32_get(pr + PASS_ORDINAL);
+    out->line = le32_get(pr + PASS_LINE);
+    out->byte_start = start;
+    out->byte_end = start + len;
+    out->doc_name = (const char *)idx->docs.body + heap + name_off;
+    out->doc_name_len = name_len;
+    out->text = (const char *)idx->ptext.data;
+    out->text_len = idx->ptext.len;
+    return LOCI_OK;
+}
+
+int loci_index_check(loci_index *idx, loci_error *err)
+{
+    for (size_t i = 0; i < NFILES; i++) {
+        struct lfile *f = file_of(idx, i);
+        int rc = lfile_verify(f, 0, f->body_len, err);
+        if (rc)
+            return rc;
+    }
+    /* Structure: every lexicon entry in order and in range. */
+    uint64_t nterms = 0;
+    for (uint64_t b = 0; b < idx->lex_blocks; b++) {
+        const uint8_t *p, *end;
+        struct lex_iter it;
+        int rc = lex_block(idx, b, &p, &end, err);
+        if (rc)
+            return rc;
+        if (lex_iter_init(&it, p, end))
+            return err_corrupt(err, "%s: malformed block %llu", idx->lex.path,
+                               (unsigned long long)b);
+        while (it.remaining > 0) {
+            if (lex_iter_next(&it) || it.ti.post_off + it.ti.post_len > idx->post.body_len ||
+                it.ti.pos_off + it.ti.pos_len > idx->pos.body_len || it.ti.df > idx->passages)
+                return err_corrupt(err, "%s: malformed entry in block %llu", idx->lex.path,
+                                   (unsigned long long)b);
+            nterms++;
+        }
+    }
+    if (nterms != idx->terms)
+        return err_corrupt(err, "%s: %llu terms, meta says %llu", idx->lex.path,
+                           (unsigned long long)nterms, (unsigned long long)idx->terms);
+    for (uint64_t i = 0; i < idx->text_blocks; i++) {
+        int rc = load_text_block(idx, i, err);
+        if (rc)
+            return rc;
+    }
+    return LOCI_OK;
+}

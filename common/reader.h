@@ -1,0 +1,57 @@
+/*
+ * reader.h — the open index: mapped files, dictionary lookup, passage and
+ * document records, passage text. Internal; loci.h exposes the opaque
+ * loci_index handle and the functions implemented here.
+ *
+ * Opening maps the eight files and checks their envelopes (lfile.h); data
+ * pages are verified when first used. Nothing is loaded into memory but the
+ * meta record, so opening costs the same for any index size.
+ */
+#ifndef LOCI_READER_H
+#define LOCI_READER_H
+
+#include <stdint.h>
+
+#include "analyzer.h"
+#include "buf.h"
+#include "lfile.h"
+#include "loci.h"
+
+struct loci_index {
+    char *dir;
+    struct lfile meta, lex, post, pos, lens, pass, docs, text;
+    uint64_t documents, passages, terms, tokens;
+    double avglen;             /* tokens / passages */
+    double ref_k1, ref_b;      /* parameters of the stored block maxima */
+    uint32_t block_size;
+    char stem[32];
+    uint64_t lex_blocks;       /* lexicon block count */
+    uint64_t lex_table;        /* body offset of the block offset table */
+    uint64_t text_blocks, text_table, text_raw;
+    int lengths_ok;            /* the lengths file has been verified */
+    struct analyzer *an;       /* analyzes queries and highlights */
+    int64_t cached_block;      /* text block held in `block` (-1: none) */
+    struct buf block;          /* a decompressed text block */
+    struct buf ptext;          /* text of the last loci_passage_get */
+};
+
+/* What the lexicon says about one term. */
+struct term_info {
+    uint32_t df;
+    uint64_t post_off, post_len;   /* byte range in the postings body */
+    uint64_t pos_off, pos_len;     /* byte range in the positions body */
+};
+
+/* Look a term up. Returns 1 and fills *ti when found, 0 when absent,
+ * a negative LOCI_E* code on corruption. */
+int reader_lookup(loci_index *idx, const char *term, size_t len, struct term_info *ti,
+                  loci_error *err);
+
+/* The passage length array (u32 little-endian per passage), verified on
+ * first use. NULL on corruption (err set). */
+const uint8_t *reader_lengths(loci_index *idx, loci_error *err);
+
+/* Document id of a passage, or -1 with err set on corruption. */
+int64_t reader_passage_doc(loci_index *idx, uint32_t passage, loci_error *err);
+
+#endif

@@ -1,0 +1,310 @@
+/*
+ * input.c — files, directories, stdin, gzip and JSON Lines (see input.h).
+ */
+#include "input.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "buf.h"
+#include "error.h"
+#include "json.h"
+
+#define READ_CHUNK (256 * 1024)
+#define BINARY_PROBE 8192
+
+struct reader {
+    const struct input_options *o;
+    input_doc_fn fn;
+    void *ctx;
+    struct input_stats *stats;
+    struct buf data;      /* file contents (text) or pending bytes (JSONL) */
+    struct json_field fields[3];
+};
+
+static void warnf(const struct input_options *o, const char *fmt, const char *path)
+{
+    if (!o->warn)
+        return;
+    char msg[4200];
+    snprintf(msg, sizeof msg, fmt, path);
+    o->warn(o->warn_ctx, msg);
+}
+
+static int gz_error(gzFile gz, const char *path, loci_error *err)
+{
+    int code;
+    const char *m = gzerror(gz, &code);
+    if (code == Z_ERRNO)
+        return err_set(err, LOCI_EIO, "%s: %s", path, strerror(errno));
+    return err_set(err, LOCI_EIO, "%s: gzip: %s", path, m ? m : "read error");
+}
+
+/* Read more of gz into r->data; returns bytes read, 0 at end, -1 on error. */
+static int read_more(struct reader *r, gzFile gz)
+{
+    if (buf_reserve(&r->data, READ_CHUNK))
+        return -2;
+    int n = gzread(gz, r->data.data + r->data.len, READ_CHUNK);
+    if (n > 0) {
+        r->data.len += (size_t)n;
+        r->stats->bytes += (uint64_t)n;
+    }
+    return n;
+}
+
+static int is_binary(const uint8_t *p, size_t n)
+{
+    return memchr(p, '\0', n < BINARY_PROBE ? n : BINARY_PROBE) != NULL;
+}
+
+static int read_text(struct reader *r, gzFile gz, const char *path, loci_error *err)
+{
+    r->data.len = 0;
+    int n;
+    while ((n = read_more(r, gz)) > 0)
+        ;
+    if (n == -2)
+        return err_set(err, LOCI_ENOMEM, "%s: out of memory", path);
+    if (n < 0)
+        return gz_error(gz, path, err);
+    if (is_binary(r->data.data, r->data.len)) {
+        warnf(r->o, "%s: binary file skipped", path);
+        r->stats->skipped++;
+        return LOCI_OK;
+    }
+    struct input_doc d = {path, path, strlen(path), NULL, 0, (const char *)r->data.data,
+                          r->data.len, 1, 0};
+    r->stats->documents++;
+    return r->fn(r->ctx, &d, err);
+}
+
+static int jsonl_record(struct reader *r, const char *path, unsigned line, const char *s,
+                        size_t n, loci_error *err)
+{
+    size_t off;
+    const char *why;
+    int rc = json_extract(s, n, r->fields, 3, &off, &why);
+    if (rc == LOCI_ENOMEM)
+        return err_set(err, LOCI_ENOMEM, "%s:%u: out of memory", path, line);
+    if (rc)
+        return err_set(err, LOCI_EFORMAT, "%s:%u: invalid JSON: %s (column %zu)", path, line, why,
+                       off + 1);
+    if (!r->fields[2].found)
+        return err_set(err, LOCI_EFORMAT, "%s:%u: no \"%s\" field", path, line,
+                       r->fields[2].name);
+    char fallback[4200];
+    struct input_doc d = {path, NULL, 0, NULL, 0, (const char *)r->fields[2].value.data,
+                          r->fields[2].value.len, line, 1};
+    if (r->fields[0].found) {
+        d.name = (const char *)r->fields[0].value.data;
+        d.name_len = r->fields[0].value.len;
+    } else {
+        d.name_len = (size_t)snprintf(fallback, sizeof fallback, "%s:%u", path, line);
+        if (d.name_len >= sizeof fallback)
+            d.name_len = sizeof fallback - 1;
+        d.name = fallback;
+    }
+    if (r->fields[1].found) {
+        d.title = (const char *)r->fields[1].value.data;
+        d.title_len = r->fields[1].value.len;
+    }
+    if (!d.text)
+        d.text = "";
+    r->stats->documents++;
+    return r->fn(r->ctx, &d, err);
+}
+
+static int blank(const uint8_t *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+            return 0;
+    return 1;
+}
+
+static int read_jsonl(struct reader *r, gzFile gz, const char *path, loci_error *err)
+{
+    r->data.len = 0;
+    size_t start = 0, scanned = 0;
+    unsigned line = 1;
+    int eof = 0, first = 1;
+    for (;;) {
+        uint8_t *nl = memchr(r->data.data + scanned, '\n', r->data.len - scanned);
+        if (!nl && !eof) {
+            /* keep the unfinished line, read more */
+            if (start > 0) {
+                memmove(r->data.data, r->data.data + start, r->data.len - start);
+                r->data.len -= start;
+                scanned -= start;
+                start = 0;
+            }
+            scanned = r->data.len;
+            int n = read_more(r, gz);
+            if (n == -2)
+                return err_set(err, LOCI_ENOMEM, "%s: out of memory", path);
+            if (n < 0)
+                return gz_error(gz, path, err);
+            if (first && r->data.len > 0) {
+                first = 0;
+                if (is_binary(r->data.data, r->data.len)) {
+                    warnf(r->o, "%s: binary file skipped", path);
+                    r->stats->skipped++;
+                    return LOCI_OK;
+                }
+            }
+            if (n == 0)
+                eof = 1;
+            continue;
+        }
+        size_t end = nl ? (size_t)(nl - r->data.data) : r->data.len;
+        if (end > start || nl) {
+            const uint8_t *s = r->data.data + start;
+            size_t n = end - start;
+            if (!blank(s, n)) {
+                int rc = jsonl_record(r, path, line, (const char *)s, n, err);
+                if (rc)
+                    return rc;
+            }
+        }
+        if (!nl)
+            return LOCI_OK;
+        line++;
+        start = end + 1;
+        scanned = start;
+    }
+}
+
+static int read_file(struct reader *r, const char *path, loci_error *err)
+{
+    gzFile gz;
+    if (strcmp(path, "-") == 0) {
+        int fd = dup(STDIN_FILENO);
+        gz = fd >= 0 ? gzdopen(fd, "rb") : NULL;
+        if (!gz && fd >= 0)
+            close(fd);
+    } else {
+        gz = gzopen(path, "rb");
+    }
+    if (!gz) {
+        if (errno == ENOENT)
+            return err_set(err, LOCI_ENOTFOUND, "%s: no such file or directory", path);
+        return err_set(err, LOCI_EIO, "%s: %s", path, errno ? strerror(errno) : "cannot open");
+    }
+    gzbuffer(gz, READ_CHUNK);
+    r->stats->files++;
+    int rc = r->o->format == LOCI_INPUT_JSONL ? read_jsonl(r, gz, path, err)
+                                              : read_text(r, gz, path, err);
+    gzclose(gz);
+    return rc;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int walk(struct reader *r, const char *path, loci_error *err);
+
+static int walk_dir(struct reader *r, const char *dir, loci_error *err)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return err_set(err, LOCI_EIO, "%s: %s", dir, strerror(errno));
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int rc = LOCI_OK;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            char **p = realloc(names, cap * sizeof *p);
+            if (!p) {
+                rc = err_set(err, LOCI_ENOMEM, "out of memory");
+                break;
+            }
+            names = p;
+        }
+        if (!(names[n] = strdup(e->d_name))) {
+            rc = err_set(err, LOCI_ENOMEM, "out of memory");
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    if (!rc)
+        qsort(names, n, sizeof *names, cmp_names);
+    /* "corpus/" and "corpus" give the same names */
+    size_t dl = strlen(dir);
+    while (dl > 1 && dir[dl - 1] == '/')
+        dl--;
+    for (size_t i = 0; i < n && !rc; i++) {
+        size_t m = dl + strlen(names[i]) + 2;
+        char *child = malloc(m);
+        if (!child) {
+            rc = err_set(err, LOCI_ENOMEM, "out of memory");
+            break;
+        }
+        snprintf(child, m, "%.*s/%s", (int)dl, dir, names[i]);
+        struct stat st;
+        if (lstat(child, &st) == 0 && S_ISLNK(st.st_mode) && stat(child, &st) == 0 &&
+            S_ISDIR(st.st_mode)) {
+            /* symlinked directories are not followed: they can form cycles */
+        } else {
+            rc = walk(r, child, err);
+        }
+        free(child);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return rc;
+}
+
+static int walk(struct reader *r, const char *path, loci_error *err)
+{
+    struct stat st;
+    if (strcmp(path, "-") == 0)
+        return read_file(r, path, err);
+    if (stat(path, &st) != 0) {
+        if (errno == ENOENT)
+            return err_set(err, LOCI_ENOTFOUND, "%s: no such file or directory", path);
+        return err_set(err, LOCI_EIO, "%s: %s", path, strerror(errno));
+    }
+    if (S_ISDIR(st.st_mode))
+        return walk_dir(r, path, err);
+    if (!S_ISREG(st.st_mode)) {
+        warnf(r->o, "%s: not a regular file, skipped", path);
+        r->stats->skipped++;
+        return LOCI_OK;
+    }
+    return read_file(r, path, err);
+}
+
+int input_add_path(const struct input_options *o, const char *path, input_doc_fn fn, void *ctx,
+                   struct input_stats *stats, loci_error *err)
+{
+    struct reader r;
+    memset(&r, 0, sizeof r);
+    r.o = o;
+    r.fn = fn;
+    r.ctx = ctx;
+    r.stats = stats;
+    r.fields[0].name = o->id_field ? o->id_field : "id";
+    r.fields[1].name = o->title_field ? o->title_field : "title";
+    r.fields[2].name = o->text_field ? o->text_field : "text";
+    int rc = walk(&r, path, err);
+    buf_free(&r.data);
+    for (int i = 0; i < 3; i++)
+        buf_free(&r.fields[i].value);
+    return rc;
+}

@@ -1,0 +1,57 @@
+/*
+ * input.h — turning the paths given to loci-index into documents.
+ *
+ * A path is a file, a directory (walked recursively in sorted order so a
+ * build is deterministic; entries starting with '.' are skipped; symlinked
+ * directories are not followed, to avoid cycles) or "-" for standard
+ * input. Every file is read through zlib, so .gz files are transparent.
+ * A file with a NUL byte in its first 8 KiB is binary and skipped with a
+ * warning, like grep does.
+ *
+ * Text input: each file is one document named by its path. JSON Lines
+ * input: each non-blank line is one record; the id, title and text fields
+ * are extracted (json.h) and the file is streamed line by line, never
+ * loaded whole.
+ */
+#ifndef LOCI_INPUT_H
+#define LOCI_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "loci.h"
+
+struct input_doc {
+    const char *source;   /* path of the file ("-" for stdin), for messages */
+    const char *name;     /* the path, or the JSONL id ("PATH:LINE" without one) */
+    size_t name_len;
+    const char *title;    /* JSONL title or NULL */
+    size_t title_len;
+    const char *text;     /* raw bytes, not NUL-terminated */
+    size_t text_len;
+    unsigned line;        /* 1-based line of text[0] (JSONL: the record's line) */
+    int line_is_record;   /* 1 for JSONL */
+};
+
+/* Called once per document; pointers are valid during the call only.
+ * Return 0 to go on, or a LOCI_E* status to stop (input_add_path returns it). */
+typedef int (*input_doc_fn)(void *ctx, const struct input_doc *d, loci_error *err);
+
+struct input_options {
+    loci_input_format format;
+    const char *id_field, *title_field, *text_field; /* NULL: "id", "title", "text" */
+    void (*warn)(void *ctx, const char *message);     /* may be NULL */
+    void *warn_ctx;
+};
+
+struct input_stats {
+    uint64_t files, documents, bytes, skipped;
+};
+
+/* Read `path` and call fn per document. Stats accumulate (caller zeroes).
+ * Errors: LOCI_ENOTFOUND (no such path), LOCI_EIO (unreadable, bad gzip),
+ * LOCI_EFORMAT (bad JSON line, missing text field: "PATH:LINE: ..."). */
+int input_add_path(const struct input_options *o, const char *path, input_doc_fn fn, void *ctx,
+                   struct input_stats *stats, loci_error *err);
+
+#endif

@@ -1,0 +1,287 @@
+/*
+ * search.c — answering a query: analysis, term lookup, BM25 evaluation
+ * over postings cursors, top-k selection, and highlighting.
+ *
+ * Evaluation is document-at-a-time: all cursors advance together in
+ * passage-id order and each candidate passage is scored completely before
+ * the next, summing term contributions in the query's term order (a fixed
+ * order keeps floating-point sums identical across strategies).
+ *
+ * Grouping by document: passage ids follow input order, so the passages of
+ * one document are consecutive in the traversal; a document's score is the
+ * best score of its passages (see README: why the maximum).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyzer.h"
+#include "bm25.h"
+#include "codec.h"
+#include "cursor.h"
+#include "error.h"
+#include "reader.h"
+#include "topk.h"
+
+/* One distinct query term. */
+struct qterm {
+    char bytes[ANALYZER_MAX_TERM];
+    size_t len;
+    uint32_t qtf;          /* occurrences in the query */
+    int found;
+    struct term_info ti;
+    double weight;         /* qtf * idf */
+};
+
+struct loci_results {
+    loci_hit *hits;
+    size_t n;
+    struct qterm *terms;
+    size_t nterms;
+    struct analyzer *an;   /* the index's analyzer, for highlighting */
+};
+
+void loci_search_options_init(loci_search_options *o)
+{
+    o->k = 10;
+    o->k1 = LOCI_DEFAULT_K1;
+    o->b = LOCI_DEFAULT_B;
+    o->group = LOCI_GROUP_PASSAGE;
+    o->exhaustive = 0;
+}
+
+size_t loci_results_count(const loci_results *r) { return r ? r->n : 0; }
+
+const loci_hit *loci_results_hit(const loci_results *r, size_t i)
+{
+    return r && i < r->n ? &r->hits[i] : NULL;
+}
+
+void loci_results_free(loci_results *r)
+{
+    if (!r)
+        return;
+    free(r->hits);
+    free(r->terms);
+    free(r);
+}
+
+struct qcollect {
+    struct qterm *terms;
+    size_t n, cap;
+};
+
+static int collect_term(void *ctx, const struct token *t)
+{
+    struct qcollect *q = ctx;
+    for (size_t i = 0; i < q->n; i++)
+        if (q->terms[i].len == t->term_len && !memcmp(q->terms[i].bytes, t->term, t->term_len)) {
+            q->terms[i].qtf++;
+            return 0;
+        }
+    if (q->n == q->cap) {
+        size_t cap = q->cap ? q->cap * 2 : 8;
+        struct qterm *p = realloc(q->terms, cap * sizeof *p);
+        if (!p)
+            return LOCI_ENOMEM;
+        q->terms = p;
+        q->cap = cap;
+    }
+    struct qterm *qt = &q->terms[q->n++];
+    memset(qt, 0, sizeof *qt);
+    memcpy(qt->bytes, t->term, t->term_len);
+    qt->len = t->term_len;
+    qt->qtf = 1;
+    return 0;
+}
+
+/* Exhaustive document-at-a-time evaluation. */
+static int evaluate(loci_index *idx, struct qterm *terms, size_t nterms,
+                    const loci_search_options *opt, struct topk *top, loci_error *err)
+{
+    const uint8_t *lengths = reader_lengths(idx, err);
+    if (!lengths)
+        return err->code;
+    struct cursor *cur = calloc(nterms ? nterms : 1, sizeof *cur);
+    double *w = calloc(nterms ? nterms : 1, sizeof *w);
+    size_t nc = 0;
+    int rc = LOCI_OK;
+    if (!cur || !w) {
+        free(cur);
+        free(w);
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < nterms && !rc; i++) {
+        if (!terms[i].found)
+            continue;
+        rc = cursor_open(&cur[nc], idx, &terms[i].ti, err);
+        w[nc++] = terms[i].weight;
+    }
+    const double k1 = opt->k1, b = opt->b, avglen = idx->avglen;
+    int grouped = opt->group == LOCI_GROUP_DOCUMENT;
+    loci_hit best = {0, 0, -INFINITY};
+    int64_t best_doc = -1;
+    while (!rc) {
+        uint32_t d = CURSOR_END;
+        for (size_t i = 0; i < nc; i++)
+            if (cur[i].id < d)
+                d = cur[i].id;
+        if (d == CURSOR_END)
+            break;
+        double len = le32_get(lengths + 4 * (size_t)d);
+        double score = 0;
+        for (size_t i = 0; i < nc; i++) {
+            if (cur[i].id != d)
+                continue;
+            score += w[i] * bm25_tfpart(cursor_tf(&cur[i]), len, k1, b, avglen);
+            cursor_next(&cur[i]);
+            if (cur[i].rc)
+                rc = cur[i].rc;
+        }
+        loci_hit h = {d, 0, score};
+        if (!grouped) {
+            topk_push(top, &h);
+            continue;
+        }
+        int64_t doc = reader_passage_doc(idx, d, err);
+        if (doc < 0) {
+            rc = err->code;
+            break;
+        }
+        h.doc = (uint32_t)doc;
+        if (doc != best_doc) {
+            if (best_doc >= 0)
+                topk_push(top, &best);
+            best = h;
+            best_doc = doc;
+        } else if (hit_better(&h, &best)) {
+            best = h;
+        }
+    }
+    if (!rc && grouped && best_doc >= 0)
+        topk_push(top, &best);
+    free(cur);
+    free(w);
+    return rc;
+}
+
+int loci_search(loci_index *idx, const char *query, const loci_search_options *opt,
+                loci_results **out, loci_error *err)
+{
+    *out = NULL;
+    loci_search_options defaults;
+    loci_error local;
+    if (!err)
+        err = &local; /* evaluation reads err->code */
+    if (!opt) {
+        loci_search_options_init(&defaults);
+        opt = &defaults;
+    }
+    if (opt->k == 0)
+        return err_set(err, LOCI_EINVAL, "k must be at least 1");
+    if (!(opt->k1 >= 0) || !(opt->b >= 0 && opt->b <= 1))
+        return err_set(err, LOCI_EINVAL, "BM25 parameters out of range (k1 >= 0, 0 <= b <= 1)");
+    size_t qlen = strlen(query), bad;
+    if (!utf8_valid(query, qlen, &bad))
+        return err_set(err, LOCI_EUTF8, "query: invalid UTF-8 at byte %zu", bad);
+
+    struct qcollect q = {0};
+    int rc = analyzer_run(idx->an, query, qlen, collect_term, &q);
+    if (rc) {
+        free(q.terms);
+        return err_set(err, rc, "query: %s", loci_strerror(rc));
+    }
+    if (q.n == 0) {
+        free(q.terms);
+        return err_set(err, LOCI_EEMPTY, "query has no searchable words");
+    }
+    for (size_t i = 0; i < q.n && !rc; i++) {
+        int f = reader_lookup(idx, q.terms[i].bytes, q.terms[i].len, &q.terms[i].ti, err);
+        if (f < 0)
+            rc = f;
+        q.terms[i].found = f == 1;
+        if (f == 1)
+            q.terms[i].weight = q.terms[i].qtf * bm25_idf(idx->passages, q.terms[i].ti.df);
+    }
+    struct topk top = {0};
+    if (!rc && topk_init(&top, opt->k))
+        rc = err_set(err, LOCI_ENOMEM, "out of memory");
+    if (!rc)
+        rc = evaluate(idx, q.terms, q.n, opt, &top, err);
+    loci_results *r = NULL;
+    if (!rc && !(r = calloc(1, sizeof *r)))
+        rc = err_set(err, LOCI_ENOMEM, "out of memory");
+    if (rc) {
+        topk_free(&top);
+        free(q.terms);
+        return rc;
+    }
+    topk_sort(&top);
+    if (opt->group != LOCI_GROUP_DOCUMENT) {
+        for (size_t i = 0; i < top.n && !rc; i++) {
+            int64_t doc = reader_passage_doc(idx, top.heap[i].passage, err);
+            if (doc < 0)
+                rc = err->code;
+            else
+                top.heap[i].doc = (uint32_t)doc;
+        }
+    }
+    r->hits = top.heap;
+    r->n = top.n;
+    r->terms = q.terms;
+    r->nterms = q.n;
+    r->an = idx->an;
+    if (rc) {
+        loci_results_free(r);
+        return rc;
+    }
+    *out = r;
+    return LOCI_OK;
+}
+
+struct hl_ctx {
+    const loci_results *r;
+    loci_span *spans;
+    size_t n, cap;
+};
+
+static int hl_token(void *ctx, const struct token *t)
+{
+    struct hl_ctx *h = ctx;
+    for (size_t i = 0; i < h->r->nterms; i++) {
+        const struct qterm *q = &h->r->terms[i];
+        if (q->len != t->term_len || memcmp(q->bytes, t->term, t->term_len))
+            continue;
+        /* Merge with the previous span when the same original text was split
+         * into several tokens by normalization. */
+        if (h->n && h->spans[h->n - 1].start == t->start)
+            return 0;
+        if (h->n == h->cap) {
+            size_t cap = h->cap ? h->cap * 2 : 16;
+            loci_span *p = realloc(h->spans, cap * sizeof *p);
+            if (!p)
+                return LOCI_ENOMEM;
+            h->spans = p;
+            h->cap = cap;
+        }
+        h->spans[h->n++] = (loci_span){(uint32_t)t->start, (uint32_t)t->end};
+        return 0;
+    }
+    return 0;
+}
+
+int loci_results_highlight(const loci_results *r, const char *text, size_t len,
+                           loci_span **spans, size_t *n, loci_error *err)
+{
+    struct hl_ctx h = {r, NULL, 0, 0};
+    *spans = NULL;
+    *n = 0;
+    int rc = analyzer_run(r->an, text, len, hl_token, &h);
+    if (rc) {
+        free(h.spans);
+        return err_set(err, rc, "highlighting: %s", loci_strerror(rc));
+    }
+    *spans = h.spans;
+    *n = h.n;
+    return LOCI_OK;
+}

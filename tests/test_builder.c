@@ -1,0 +1,215 @@
+/*
+ * test_builder.c — building: passage splitting (paragraphs, windows,
+ * documents), line numbers, atomic replacement, refusing to replace a
+ * directory that is not an index, cleanup of a killed build's temp dir,
+ * and build errors (empty corpus, invalid UTF-8).
+ */
+#include "testutil.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include "loci.h"
+
+static loci_builder *start(const char *dir, loci_passage_mode mode, unsigned n, unsigned stride)
+{
+    loci_build_options o;
+    loci_build_options_init(&o);
+    o.stem_language = "none";
+    o.passage_mode = mode;
+    if (n)
+        o.passage_tokens = n;
+    o.passage_stride = stride;
+    loci_builder *b;
+    loci_error err;
+    int rc = loci_builder_new(dir, &o, &b, &err);
+    if (rc)
+        fail_msg("builder_new: %s", err.message);
+    return b;
+}
+
+static void add(loci_builder *b, const char *name, const char *text)
+{
+    loci_error err;
+    if (loci_builder_add_document(b, name, NULL, text, strlen(text), 1, &err))
+        fail_msg("add: %s", err.message);
+}
+
+static loci_index *finish_open(loci_builder *b, const char *dir)
+{
+    loci_error err;
+    if (loci_builder_finish(b, NULL, &err))
+        fail_msg("finish: %s", err.message);
+    loci_builder_free(b);
+    loci_index *idx;
+    assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK);
+    return idx;
+}
+
+static void passage_text(loci_index *idx, uint32_t p, const char *want, uint32_t line)
+{
+    loci_passage ps;
+    loci_error err;
+    assert_int_equal(loci_passage_get(idx, p, &ps, &err), LOCI_OK);
+    assert_int_equal(ps.text_len, strlen(want));
+    assert_memory_equal(ps.text, want, ps.text_len);
+    assert_int_equal(ps.line, line);
+}
+
+static void test_paragraphs_and_lines(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp(), dir[600];
+    snprintf(dir, sizeof dir, "%s/idx", root);
+    loci_builder *b = start(dir, LOCI_PASSAGE_PARAGRAPH, 4, 0);
+    /* paragraph 1 (line 1), blank line with spaces, paragraph 2 (lines 3-4)
+     * of 6 tokens cut into windows of 4 with stride 3 (4 - 4/4). */
+    add(b, "f", "a b\n  \t\nc d e\nf g h\n");
+    loci_index *idx = finish_open(b, dir);
+    loci_index_stats st;
+    loci_index_stats_get(idx, &st);
+    assert_int_equal(st.passages, 3);
+    passage_text(idx, 0, "a b", 1);
+    passage_text(idx, 1, "c d e\nf", 3);
+    passage_text(idx, 2, "f g h", 4);
+    loci_index_close(idx);
+    tu_rmtree(root);
+    free(root);
+}
+
+static void test_windows_and_documents(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp(), dir[600];
+    snprintf(dir, sizeof dir, "%s/idx", root);
+    loci_builder *b = start(dir, LOCI_PASSAGE_WINDOW, 3, 2);
+    add(b, "f", "a b\n\nc d e"); /* windows ignore paragraphs: abc, cde */
+    loci_index *idx = finish_open(b, dir);
+    loci_index_stats st;
+    loci_index_stats_get(idx, &st);
+    assert_int_equal(st.passages, 2);
+    passage_text(idx, 0, "a b\n\nc", 1);
+    passage_text(idx, 1, "c d e", 3);
+    loci_index_close(idx);
+
+    b = start(dir, LOCI_PASSAGE_DOCUMENT, 0, 0);
+    add(b, "f", "a b\n\nc d e");
+    add(b, "g", "   "); /* no words: a document without passages */
+    add(b, "h", "x");
+    idx = finish_open(b, dir);
+    loci_index_stats_get(idx, &st);
+    assert_int_equal(st.documents, 3);
+    assert_int_equal(st.passages, 2);
+    passage_text(idx, 0, "a b\n\nc d e", 1);
+    loci_passage ps;
+    loci_error err;
+    assert_int_equal(loci_passage_get(idx, 1, &ps, &err), LOCI_OK);
+    assert_int_equal(ps.doc, 2);
+    loci_index_close(idx);
+    tu_rmtree(root);
+    free(root);
+}
+
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            n++;
+    closedir(d);
+    return n;
+}
+
+static void test_replace_and_failures(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp(), dir[600];
+    snprintf(dir, sizeof dir, "%s/idx", root);
+    loci_builder *b = start(dir, LOCI_PASSAGE_PARAGRAPH, 0, 0);
+    add(b, "old", "old words");
+    loci_index_close(finish_open(b, dir));
+
+    /* A failed build (empty corpus) leaves the old index and no temp dir. */
+    b = start(dir, LOCI_PASSAGE_PARAGRAPH, 0, 0);
+    add(b, "empty", "");
+    loci_error err;
+    assert_int_equal(loci_builder_finish(b, NULL, &err), LOCI_EEMPTY);
+    loci_builder_free(b);
+    assert_int_equal(count_entries(root), 1);
+
+    /* Invalid UTF-8 is an error unless replacement is asked for. */
+    b = start(dir, LOCI_PASSAGE_PARAGRAPH, 0, 0);
+    assert_int_equal(loci_builder_add_document(b, "bad", NULL, "ok\n\xff", 4, 1, &err), LOCI_EUTF8);
+    assert_non_null(strstr(err.message, "bad:2"));
+    loci_builder_free(b);
+
+    /* A new build replaces the old index whole. */
+    b = start(dir, LOCI_PASSAGE_PARAGRAPH, 0, 0);
+    add(b, "new", "new words here");
+    loci_index *idx = finish_open(b, dir);
+    loci_results *r;
+    assert_int_equal(loci_search(idx, "old", NULL, &r, &err), LOCI_OK);
+    assert_int_equal(loci_results_count(r), 0);
+    loci_results_free(r);
+    assert_int_equal(loci_search(idx, "new", NULL, &r, &err), LOCI_OK);
+    assert_int_equal(loci_results_count(r), 1);
+    loci_results_free(r);
+    loci_index_close(idx);
+    assert_int_equal(count_entries(root), 1);
+
+    /* A killed build's temp dir (dead pid) is removed by the next build. */
+    char stale[700];
+    snprintf(stale, sizeof stale, "%s/.idx.tmp-999999999-abcdef", root);
+    assert_int_equal(mkdir(stale, 0700), 0);
+    free(tu_write_file(stale, "postings", "x", 1));
+    b = start(dir, LOCI_PASSAGE_PARAGRAPH, 0, 0);
+    loci_builder_free(b);
+    assert_int_equal(count_entries(root), 1);
+
+    /* A directory with other files is never replaced. */
+    char docs[700];
+    snprintf(docs, sizeof docs, "%s/docs", root);
+    assert_int_equal(mkdir(docs, 0700), 0);
+    free(tu_write_file(docs, "precious.txt", "x", 1));
+    loci_build_options o;
+    loci_build_options_init(&o);
+    assert_int_equal(loci_builder_new(docs, &o, &b, &err), LOCI_EINVAL);
+    assert_non_null(strstr(err.message, "not a loci index"));
+    assert_null(b);
+    tu_rmtree(root);
+    free(root);
+}
+
+static void test_replace_invalid_utf8(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp(), dir[600];
+    snprintf(dir, sizeof dir, "%s/idx", root);
+    loci_build_options o;
+    loci_build_options_init(&o);
+    o.replace_invalid_utf8 = 1;
+    loci_builder *b;
+    loci_error err;
+    assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
+    assert_int_equal(loci_builder_add_document(b, "x", NULL, "abc\xff" "def", 7, 1, &err), LOCI_OK);
+    loci_build_stats st;
+    assert_int_equal(loci_builder_finish(b, &st, &err), LOCI_OK);
+    loci_builder_free(b);
+    assert_int_equal(st.invalid_utf8, 1);
+    assert_int_equal(st.tokens, 2);
+    tu_rmtree(root);
+    free(root);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_paragraphs_and_lines),
+        cmocka_unit_test(test_windows_and_documents),
+        cmocka_unit_test(test_replace_and_failures),
+        cmocka_unit_test(test_replace_invalid_utf8),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

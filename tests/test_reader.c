@@ -1,0 +1,177 @@
+/*
+ * test_reader.c — the on-disk format read back: counts, passages, text,
+ * names; and corruption: flipping any byte of any file of a tiny index
+ * makes opening or the integrity check fail (never a crash, never
+ * success), and a flipped postings byte makes the search fail.
+ */
+#include "testutil.h"
+
+#include "format.h"
+#include "loci.h"
+
+static char *build_tiny(char **root)
+{
+    *root = tu_mkdtemp();
+    char *dir = malloc(600);
+    snprintf(dir, 600, "%s/idx", *root);
+    loci_build_options o;
+    loci_build_options_init(&o);
+    o.stem_language = "none";
+    loci_builder *b;
+    loci_error err;
+    assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
+    const char *t1 = "First para here.\n\nSecond para, with words\nover two lines.\n";
+    const char *t2 = "Another document.";
+    assert_int_equal(loci_builder_add_document(b, "one.txt", NULL, t1, strlen(t1), 1, &err), LOCI_OK);
+    assert_int_equal(loci_builder_add_document(b, "two.txt", "Title", t2, strlen(t2), 1, &err),
+                     LOCI_OK);
+    loci_build_stats st;
+    assert_int_equal(loci_builder_finish(b, &st, &err), LOCI_OK);
+    loci_builder_free(b);
+    assert_int_equal(st.documents, 2);
+    assert_int_equal(st.passages, 3);
+    return dir;
+}
+
+static void test_read_back(void **state)
+{
+    (void)state;
+    char *root, *dir = build_tiny(&root);
+    loci_index *idx;
+    loci_error err;
+    assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK);
+    assert_int_equal(loci_index_check(idx, &err), LOCI_OK);
+    loci_index_stats st;
+    loci_index_stats_get(idx, &st);
+    assert_int_equal(st.documents, 2);
+    assert_int_equal(st.passages, 3);
+    assert_int_equal(st.tokens, 3 + 7 + 3);
+    assert_string_equal(st.stem_language, "none");
+
+    loci_passage p;
+    assert_int_equal(loci_passage_get(idx, 1, &p, &err), LOCI_OK);
+    assert_int_equal(p.doc, 0);
+    assert_int_equal(p.ordinal, 1);
+    assert_int_equal(p.line, 3);
+    assert_int_equal(p.text_len, strlen("Second para, with words\nover two lines"));
+    assert_memory_equal(p.text, "Second para, with words\nover two lines", p.text_len);
+    assert_int_equal(p.byte_start, 18);
+    assert_memory_equal(p.doc_name, "one.txt", 7);
+
+    assert_int_equal(loci_passage_get(idx, 2, &p, &err), LOCI_OK);
+    assert_int_equal(p.doc, 1);
+    assert_int_equal(p.ordinal, 0);
+    assert_memory_equal(p.text, "Title\nAnother document", p.text_len);
+    assert_memory_equal(p.doc_name, "two.txt", 7);
+    assert_int_equal(loci_passage_get(idx, 3, &p, &err), LOCI_ECORRUPT); /* out of range */
+    loci_index_close(idx);
+    tu_rmtree(root);
+    free(root);
+    free(dir);
+}
+
+static const char *const FILES[] = {FMT_META, FMT_LEXICON, FMT_POSTINGS, FMT_POSITIONS,
+                                    FMT_LENGTHS, FMT_PASSAGES, FMT_DOCS, FMT_TEXT};
+
+static void test_every_byte_flip_is_caught(void **state)
+{
+    (void)state;
+    char *root, *dir = build_tiny(&root);
+    size_t flips = 0;
+    for (size_t f = 0; f < sizeof FILES / sizeof *FILES; f++) {
+        char path[700];
+        snprintf(path, sizeof path, "%s/%s", dir, FILES[f]);
+        size_t len;
+        char *orig = tu_read_file(path, &len);
+        for (size_t i = 0; i < len; i++) {
+            orig[i] ^= 0x5a;
+            FILE *fp = fopen(path, "wb");
+            fwrite(orig, 1, len, fp);
+            fclose(fp);
+            loci_index *idx;
+            loci_error err;
+            int rc = loci_index_open(dir, &idx, &err);
+            if (rc == LOCI_OK) {
+                rc = loci_index_check(idx, &err);
+                loci_index_close(idx);
+            }
+            if (rc != LOCI_ECORRUPT && rc != LOCI_EVERSION)
+                fail_msg("%s byte %zu: flip not detected (rc %d)", FILES[f], i, rc);
+            assert_non_null(strstr(err.message, FILES[f]));
+            orig[i] ^= 0x5a;
+            flips++;
+        }
+        FILE *fp = fopen(path, "wb");
+        fwrite(orig, 1, len, fp);
+        fclose(fp);
+        free(orig);
+    }
+    assert_true(flips > 1000);
+    loci_index *idx;
+    loci_error err;
+    assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK); /* restored */
+    assert_int_equal(loci_index_check(idx, &err), LOCI_OK);
+    loci_index_close(idx);
+    tu_rmtree(root);
+    free(root);
+    free(dir);
+}
+
+static void test_search_fails_on_flipped_postings(void **state)
+{
+    (void)state;
+    char *root, *dir = build_tiny(&root);
+    char path[700];
+    snprintf(path, sizeof path, "%s/%s", dir, FMT_POSTINGS);
+    size_t len;
+    char *data = tu_read_file(path, &len);
+    data[64] ^= 1; /* first body byte: the postings of the first term */
+    FILE *fp = fopen(path, "wb");
+    fwrite(data, 1, len, fp);
+    fclose(fp);
+    free(data);
+    loci_index *idx;
+    loci_error err;
+    assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK); /* pages are checked lazily */
+    /* "another" is the first term in byte order */
+    loci_results *r;
+    assert_int_equal(loci_search(idx, "another", NULL, &r, &err), LOCI_ECORRUPT);
+    assert_non_null(strstr(err.message, "checksum"));
+    loci_index_close(idx);
+    tu_rmtree(root);
+    free(root);
+    free(dir);
+}
+
+static void test_truncated_and_missing(void **state)
+{
+    (void)state;
+    char *root, *dir = build_tiny(&root);
+    char path[700];
+    snprintf(path, sizeof path, "%s/%s", dir, FMT_TEXT);
+    assert_int_equal(truncate(path, 100), 0);
+    loci_index *idx;
+    loci_error err;
+    assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_ECORRUPT);
+    assert_null(idx);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_ECORRUPT);
+    assert_non_null(strstr(err.message, "missing"));
+    char nowhere[700];
+    snprintf(nowhere, sizeof nowhere, "%s/nowhere", root);
+    assert_int_equal(loci_index_open(nowhere, &idx, &err), LOCI_ENOTFOUND);
+    tu_rmtree(root);
+    free(root);
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_read_back),
+        cmocka_unit_test(test_every_byte_flip_is_caught),
+        cmocka_unit_test(test_search_fails_on_flipped_postings),
+        cmocka_unit_test(test_truncated_and_missing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

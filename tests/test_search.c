@@ -1,0 +1,288 @@
+/*
+ * test_search.c — BM25 scores and top-k selection through the public API:
+ * a score checked against a hand computation, and top-k equal to a
+ * brute-force ranking on random corpora (including terms with many
+ * postings blocks), for passages and for documents.
+ */
+#include "testutil.h"
+
+#include <math.h>
+
+#include "loci.h"
+
+static loci_index *build(const char *dir, const char *const *docs, size_t n,
+                         loci_passage_mode mode)
+{
+    loci_build_options o;
+    loci_build_options_init(&o);
+    o.stem_language = "none";
+    o.passage_mode = mode;
+    loci_builder *b;
+    loci_error err;
+    assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
+    for (size_t i = 0; i < n; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "d%zu", i);
+        assert_int_equal(loci_builder_add_document(b, name, NULL, docs[i], strlen(docs[i]), 1, &err),
+                         LOCI_OK);
+    }
+    assert_int_equal(loci_builder_finish(b, NULL, &err), LOCI_OK);
+    loci_builder_free(b);
+    loci_index *idx;
+    assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK);
+    return idx;
+}
+
+static void test_hand_computed_score(void **state)
+{
+    (void)state;
+    /* Three passages (one per document), no stemming:
+     *   p0 "apple banana apple"          len 3
+     *   p1 "banana cherry"               len 2
+     *   p2 "cherry cherry cherry date"   len 4
+     * N = 3, avglen = 9/3 = 3, k1 = 1.2, b = 0.75.
+     * apple: df 1, idf = ln(1 + (3 - 1 + 0.5)/(1 + 0.5)) = ln(8/3) = 0.980829253
+     * p0: tf 2, K = 1.2*(0.25 + 0.75*3/3) = 1.2
+     *     tfpart = 2*2.2/(2 + 1.2) = 4.4/3.2 = 1.375
+     *     score  = 1.375 * 0.980829253 = 1.348640223
+     * "banana cherry" on p1: both df 2, idf = ln(1 + 1.5/2.5) = ln(1.6) = 0.470003629
+     *     K = 1.2*(0.25 + 0.75*2/3) = 0.9; tfpart = 2.2/1.9 = 1.157894737 each
+     *     score = 2 * 1.157894737 * 0.470003629 = 1.088429457 */
+    char *dir = tu_mkdtemp();
+    char idxdir[600];
+    snprintf(idxdir, sizeof idxdir, "%s/idx", dir);
+    const char *docs[] = {"apple banana apple", "banana cherry", "cherry cherry cherry date"};
+    loci_index *idx = build(idxdir, docs, 3, LOCI_PASSAGE_DOCUMENT);
+    loci_results *r;
+    loci_error err;
+    assert_int_equal(loci_search(idx, "apple", NULL, &r, &err), LOCI_OK);
+    assert_int_equal(loci_results_count(r), 1);
+    assert_int_equal(loci_results_hit(r, 0)->passage, 0);
+    assert_true(fabs(loci_results_hit(r, 0)->score - 1.348640223) < 1e-8);
+    loci_results_free(r);
+
+    assert_int_equal(loci_search(idx, "banana cherry", NULL, &r, &err), LOCI_OK);
+    assert_int_equal(loci_results_count(r), 3);
+    assert_int_equal(loci_results_hit(r, 0)->passage, 1);
+    assert_true(fabs(loci_results_hit(r, 0)->score - 1.088429457) < 1e-8);
+    loci_results_free(r);
+
+    /* no match is OK with zero hits; no words at all is LOCI_EEMPTY */
+    assert_int_equal(loci_search(idx, "zebra", NULL, &r, &err), LOCI_OK);
+    assert_int_equal(loci_results_count(r), 0);
+    loci_results_free(r);
+    assert_int_equal(loci_search(idx, " ,;- ", NULL, &r, &err), LOCI_EEMPTY);
+    assert_null(r);
+    assert_int_equal(loci_search(idx, "bad \xff", NULL, &r, &err), LOCI_EUTF8);
+    loci_index_close(idx);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+/* ---- brute force ------------------------------------------------------- */
+
+#define VOCAB 40
+#define NDOCS 700
+
+struct bf_doc {
+    int tf[VOCAB];
+    int len;
+};
+
+static void test_topk_equals_brute_force(void **state)
+{
+    (void)state;
+    uint64_t seed = 7;
+    char **texts = malloc(NDOCS * sizeof *texts);
+    struct bf_doc *bf = calloc(NDOCS, sizeof *bf);
+    int df[VOCAB] = {0};
+    long total = 0;
+    for (int d = 0; d < NDOCS; d++) {
+        int len = 1 + (int)(tu_rand(&seed) % 30);
+        texts[d] = malloc((size_t)len * 8 + 1);
+        texts[d][0] = '\0';
+        for (int i = 0; i < len; i++) {
+            /* skewed: low word numbers are frequent, so some terms span
+             * several 128-posting blocks */
+            int w = (int)(tu_rand(&seed) % VOCAB);
+            w = (int)(w * (tu_rand(&seed) % VOCAB) / VOCAB);
+            char word[8];
+            snprintf(word, sizeof word, "w%d ", w);
+            strcat(texts[d], word);
+            if (bf[d].tf[w]++ == 0)
+                df[w]++;
+        }
+        bf[d].len = len;
+        total += len;
+    }
+    char *dir = tu_mkdtemp();
+    char idxdir[600];
+    snprintf(idxdir, sizeof idxdir, "%s/idx", dir);
+    loci_index *idx = build(idxdir, (const char *const *)texts, NDOCS, LOCI_PASSAGE_DOCUMENT);
+    double avg = (double)total / NDOCS;
+
+    for (int q = 0; q < 300; q++) {
+        int nq = 1 + (int)(tu_rand(&seed) % 4), words[4];
+        char query[64] = "";
+        for (int i = 0; i < nq; i++) {
+            words[i] = (int)(tu_rand(&seed) % (VOCAB + 3)); /* some absent */
+            char w[8];
+            snprintf(w, sizeof w, "w%d ", words[i]);
+            strcat(query, w);
+        }
+        /* distinct terms in first-occurrence order, with query frequency */
+        int terms[4], qtf[4], nt = 0;
+        for (int i = 0; i < nq; i++) {
+            int j = 0;
+            while (j < nt && terms[j] != words[i])
+                j++;
+            if (j == nt) {
+                terms[nt] = words[i];
+                qtf[nt++] = 0;
+            }
+            qtf[j]++;
+        }
+        double *scores = calloc(NDOCS, sizeof *scores);
+        int matched = 0;
+        for (int d = 0; d < NDOCS; d++) {
+            int any = 0;
+            for (int j = 0; j < nt; j++) {
+                int w = terms[j];
+                if (w >= VOCAB || !bf[d].tf[w])
+                    continue;
+                double idf = log(1.0 + (NDOCS - df[w] + 0.5) / (df[w] + 0.5));
+                double tf = bf[d].tf[w];
+                scores[d] += qtf[j] * idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * bf[d].len / avg));
+                any = 1;
+            }
+            if (any)
+                matched++;
+            else
+                scores[d] = -1;
+        }
+        unsigned k = 1 + (unsigned)(tu_rand(&seed) % 25);
+        loci_search_options so;
+        loci_search_options_init(&so);
+        so.k = k;
+        loci_results *r;
+        loci_error err;
+        assert_int_equal(loci_search(idx, query, &so, &r, &err), LOCI_OK);
+        size_t want = (size_t)matched < k ? (size_t)matched : k;
+        assert_int_equal(loci_results_count(r), want);
+        for (size_t i = 0; i < want; i++) {
+            /* brute-force selection of the i-th best */
+            int best = -1;
+            for (int d = 0; d < NDOCS; d++)
+                if (scores[d] >= 0 && (best < 0 || scores[d] > scores[best]))
+                    best = d;
+            const loci_hit *h = loci_results_hit(r, i);
+            assert_true(fabs(h->score - scores[best]) < 1e-9);
+            /* equal scores may come in either order only if equal to 1e-12 */
+            if ((int)h->passage != best)
+                assert_true(fabs(scores[h->passage] - scores[best]) < 1e-12);
+            scores[h->passage] = -1;
+            assert_int_equal(h->doc, h->passage); /* one passage per document */
+        }
+        loci_results_free(r);
+        free(scores);
+    }
+    loci_index_close(idx);
+    for (int d = 0; d < NDOCS; d++)
+        free(texts[d]);
+    free(texts);
+    free(bf);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+static void test_group_by_document(void **state)
+{
+    (void)state;
+    /* Window passages of 2 tokens (stride 2): the document's best passage
+     * decides its score, and each document appears once. */
+    char *dir = tu_mkdtemp();
+    char idxdir[600];
+    snprintf(idxdir, sizeof idxdir, "%s/idx", dir);
+    loci_build_options o;
+    loci_build_options_init(&o);
+    o.stem_language = "none";
+    o.passage_mode = LOCI_PASSAGE_WINDOW;
+    o.passage_tokens = 2;
+    o.passage_stride = 2;
+    loci_builder *b;
+    loci_error err;
+    assert_int_equal(loci_builder_new(idxdir, &o, &b, &err), LOCI_OK);
+    const char *a = "x y fox fox x y", *c = "fox y x y", *d = "y y y y";
+    assert_int_equal(loci_builder_add_document(b, "a", NULL, a, strlen(a), 1, &err), LOCI_OK);
+    assert_int_equal(loci_builder_add_document(b, "c", NULL, c, strlen(c), 1, &err), LOCI_OK);
+    assert_int_equal(loci_builder_add_document(b, "d", NULL, d, strlen(d), 1, &err), LOCI_OK);
+    loci_build_stats st;
+    assert_int_equal(loci_builder_finish(b, &st, &err), LOCI_OK);
+    loci_builder_free(b);
+    assert_int_equal(st.documents, 3);
+    assert_int_equal(st.passages, 7); /* 3 + 2 + 2 */
+    loci_index *idx;
+    assert_int_equal(loci_index_open(idxdir, &idx, &err), LOCI_OK);
+    loci_search_options so;
+    loci_search_options_init(&so);
+    so.group = LOCI_GROUP_DOCUMENT;
+    loci_results *r;
+    assert_int_equal(loci_search(idx, "fox", &so, &r, &err), LOCI_OK);
+    assert_int_equal(loci_results_count(r), 2);
+    assert_int_equal(loci_results_hit(r, 0)->doc, 0);     /* "fox fox" passage */
+    assert_int_equal(loci_results_hit(r, 0)->passage, 1);
+    assert_int_equal(loci_results_hit(r, 1)->doc, 1);
+    assert_int_equal(loci_results_hit(r, 1)->passage, 3);
+    loci_results_free(r);
+    loci_index_close(idx);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+static void test_highlight_spans(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    char idxdir[600];
+    snprintf(idxdir, sizeof idxdir, "%s/idx", dir);
+    loci_build_options o;
+    loci_build_options_init(&o); /* english stemming */
+    loci_builder *b;
+    loci_error err;
+    assert_int_equal(loci_builder_new(idxdir, &o, &b, &err), LOCI_OK);
+    const char *t = "Cybersecurity matters. The CCDCOE trains cyber defenders.";
+    assert_int_equal(loci_builder_add_document(b, "t", NULL, t, strlen(t), 1, &err), LOCI_OK);
+    assert_int_equal(loci_builder_finish(b, NULL, &err), LOCI_OK);
+    loci_builder_free(b);
+    loci_index *idx;
+    assert_int_equal(loci_index_open(idxdir, &idx, &err), LOCI_OK);
+    loci_results *r;
+    assert_int_equal(loci_search(idx, "cybersecurity ccdcoe", NULL, &r, &err), LOCI_OK);
+    assert_int_equal(loci_results_count(r), 1);
+    loci_passage p;
+    assert_int_equal(loci_passage_get(idx, loci_results_hit(r, 0)->passage, &p, &err), LOCI_OK);
+    assert_int_equal(p.text_len, strlen(t) - 1); /* ends at the last token */
+    loci_span *spans;
+    size_t n;
+    assert_int_equal(loci_results_highlight(r, p.text, p.text_len, &spans, &n, &err), LOCI_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(spans[0].start, 0);
+    assert_int_equal(spans[0].end, 13);
+    assert_memory_equal(p.text + spans[1].start, "CCDCOE", 6);
+    free(spans);
+    loci_results_free(r);
+    loci_index_close(idx);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hand_computed_score),
+        cmocka_unit_test(test_topk_equals_brute_force),
+        cmocka_unit_test(test_group_by_document),
+        cmocka_unit_test(test_highlight_spans),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
