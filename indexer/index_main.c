@@ -1,0 +1,197 @@
+/*
+ * index_main.c — loci-index: the command-line front end of loci_builder.
+ *
+ * Parses options, feeds every PATH to the builder, finishes (which swaps
+ * the new index into place atomically) and prints a one-line summary.
+ * Any error: one line on stderr, exit 2, and the previous index untouched.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "loci.h"
+
+#define PROG "loci-index"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: " PROG " [-o DIR] [options] PATH...\n"
+            "Index text files, directories (recursively), JSON Lines or - (standard input)\n"
+            "into a loci index. .gz files are decompressed; binary files are skipped.\n"
+            "\n"
+            "  -o, --output DIR        index directory (default: $LOCI_INDEX or .loci);\n"
+            "                          an existing index there is replaced atomically\n"
+            "      --jsonl             input is JSON Lines, one document per line\n"
+            "      --id-field F        JSON field of the document id (default id)\n"
+            "      --title-field F     JSON field of the title (default title)\n"
+            "      --text-field F      JSON field of the text (default text)\n"
+            "      --stem LANG         Snowball stemmer language, or none (default english)\n"
+            "      --passage MODE      paragraph (default): blank-line paragraphs, long ones\n"
+            "                          cut into overlapping windows; document: one passage\n"
+            "                          per document; window:N[:STRIDE]: N-token windows\n"
+            "      --passage-limit N   longest paragraph in tokens before windowing (default 200)\n"
+            "      --replace-invalid-utf8  index invalid UTF-8 as U+FFFD instead of failing\n"
+            "  -q, --quiet             no summary line\n"
+            "  -h, --help              show this help\n"
+            "  -V, --version           show version information\n"
+            "\n"
+            "Exit status: 0 on success, 2 on error.\n");
+}
+
+static int die_usage(const char *msg, const char *arg)
+{
+    fprintf(stderr, PROG ": %s%s%s\nTry '" PROG " --help' for more information.\n", msg,
+            arg ? ": " : "", arg ? arg : "");
+    return 2;
+}
+
+static void warn(void *ctx, const char *message)
+{
+    (void)ctx;
+    fprintf(stderr, PROG ": warning: %s\n", message);
+}
+
+/* A whole number in [1, 1e9], the whole string; -1 if not. */
+static long parse_count(const char *s, char **end)
+{
+    errno = 0;
+    long v = strtol(s, end, 10);
+    if (errno || *end == s || v < 1 || v > 1000000000)
+        return -1;
+    return v;
+}
+
+static int parse_passage(const char *arg, loci_build_options *o)
+{
+    if (!strcmp(arg, "paragraph")) {
+        o->passage_mode = LOCI_PASSAGE_PARAGRAPH;
+        return 0;
+    }
+    if (!strcmp(arg, "document")) {
+        o->passage_mode = LOCI_PASSAGE_DOCUMENT;
+        return 0;
+    }
+    if (strncmp(arg, "window:", 7))
+        return -1;
+    char *end;
+    long n = parse_count(arg + 7, &end), stride = 0;
+    if (n < 0)
+        return -1;
+    if (*end == ':') {
+        stride = parse_count(end + 1, &end);
+        if (stride < 0 || stride > n)
+            return -1;
+    }
+    if (*end)
+        return -1;
+    o->passage_mode = LOCI_PASSAGE_WINDOW;
+    o->passage_tokens = (unsigned)n;
+    o->passage_stride = (unsigned)stride;
+    return 0;
+}
+
+/* 1234567 -> "1,234,567" */
+static const char *commas(unsigned long long v, char *buf)
+{
+    char tmp[32];
+    int n = snprintf(tmp, sizeof tmp, "%llu", v), o = 0;
+    for (int i = 0; i < n; i++) {
+        if (i && (n - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = tmp[i];
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+int main(int argc, char **argv)
+{
+    loci_build_options o;
+    loci_build_options_init(&o);
+    o.warn = warn;
+    const char *dir = getenv("LOCI_INDEX");
+    if (!dir || !*dir)
+        dir = ".loci";
+    int quiet = 0;
+    enum { O_JSONL = 256, O_ID, O_TITLE, O_TEXT, O_STEM, O_PASSAGE, O_LIMIT, O_REPLACE };
+    static const struct option longopts[] = {
+        {"output", required_argument, 0, 'o'},  {"jsonl", no_argument, 0, O_JSONL},
+        {"id-field", required_argument, 0, O_ID}, {"title-field", required_argument, 0, O_TITLE},
+        {"text-field", required_argument, 0, O_TEXT}, {"stem", required_argument, 0, O_STEM},
+        {"passage", required_argument, 0, O_PASSAGE},
+        {"passage-limit", required_argument, 0, O_LIMIT},
+        {"replace-invalid-utf8", no_argument, 0, O_REPLACE}, {"quiet", no_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},           {"version", no_argument, 0, 'V'},
+        {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1) {
+        char *end;
+        long v;
+        switch (c) {
+        case 'o': dir = optarg; break;
+        case O_JSONL: o.input_format = LOCI_INPUT_JSONL; break;
+        case O_ID: o.id_field = optarg; break;
+        case O_TITLE: o.title_field = optarg; break;
+        case O_TEXT: o.text_field = optarg; break;
+        case O_STEM: o.stem_language = optarg; break;
+        case O_PASSAGE:
+            if (parse_passage(optarg, &o))
+                return die_usage("--passage is paragraph, document or window:N[:STRIDE] "
+                                 "(1 <= STRIDE <= N)",
+                                 optarg);
+            break;
+        case O_LIMIT:
+            v = parse_count(optarg, &end);
+            if (v < 0 || *end)
+                return die_usage("--passage-limit needs a whole number from 1", optarg);
+            o.passage_tokens = (unsigned)v;
+            break;
+        case O_REPLACE: o.replace_invalid_utf8 = 1; break;
+        case 'q': quiet = 1; break;
+        case 'h': usage(stdout); return 0;
+        case 'V': printf("%s\n", loci_version_string()); return 0;
+        default: return die_usage("bad usage", NULL);
+        }
+    }
+    if (optind >= argc)
+        return die_usage("no input given (a file, a directory or -)", NULL);
+
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    loci_builder *b;
+    loci_error err;
+    int rc = loci_builder_new(dir, &o, &b, &err);
+    for (int i = optind; !rc && i < argc; i++)
+        rc = loci_builder_add_path(b, argv[i], &err);
+    loci_build_stats st;
+    if (!rc)
+        rc = loci_builder_finish(b, &st, &err);
+    loci_builder_free(b);
+    if (rc) {
+        fprintf(stderr, PROG ": %s\n", err.message);
+        return 2;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (!quiet) {
+        double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        char a[32], p[32], t[32], in[32], ib[32];
+        fprintf(stderr,
+                PROG ": %s document%s, %s passages, %s terms from %s bytes -> %s (%s bytes) "
+                     "in %.2f s",
+                commas(st.documents, a), st.documents == 1 ? "" : "s", commas(st.passages, p),
+                commas(st.terms, t), commas(st.input_bytes, in), dir, commas(st.index_bytes, ib),
+                secs);
+        if (st.skipped_files)
+            fprintf(stderr, "; %llu file%s skipped", (unsigned long long)st.skipped_files,
+                    st.skipped_files == 1 ? "" : "s");
+        if (st.invalid_utf8)
+            fprintf(stderr, "; %llu invalid UTF-8 sequence%s replaced",
+                    (unsigned long long)st.invalid_utf8, st.invalid_utf8 == 1 ? "" : "s");
+        fputc('\n', stderr);
+    }
+    return 0;
+}

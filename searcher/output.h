@@ -1,0 +1,41 @@
+/*
+ * output.h — how loci-search prints a hit: text for people (highlighted,
+ * word-wrapped), JSON Lines for programs, TREC run lines for evaluation.
+ *
+ * Each function appends to a struct buf; the caller writes it out, so the
+ * formatting is testable without a terminal.
+ */
+#ifndef LOCI_OUTPUT_H
+#define LOCI_OUTPUT_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "loci.h"
+
+#define OUTPUT_WIDTH 80   /* text mode wraps to this many columns */
+#define OUTPUT_INDENT 4
+
+/* Everything known about one hit when it is printed. */
+struct output_hit {
+    const char *qid;          /* query id ("1" for a command-line query) */
+    const char *query;
+    size_t rank;              /* 1-based */
+    const loci_hit *hit;
+    const loci_passage *passage;
+    const loci_span *spans;   /* highlights, byte offsets into passage->text */
+    size_t nspans;
+};
+
+/* "1. 12.3456  path:23\n" then the wrapped passage and a blank line.
+ * `color`: wrap highlights in ANSI bold red. */
+int output_text(struct buf *out, const struct output_hit *h, int color);
+
+/* One JSON object and a newline; keys in the order documented in README. */
+int output_json(struct buf *out, const struct output_hit *h);
+
+/* "qid Q0 docid rank score tag\n". With `by_doc` the docid is the document
+ * name, else "name#ordinal". Whitespace in names becomes '_'. */
+int output_trec(struct buf *out, const struct output_hit *h, int by_doc, const char *tag);
+
+#endif
