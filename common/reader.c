@@ -411,7 +411,10 @@ static int read_text(loci_index *idx, uint64_t off, uint64_t len, loci_error *er
     return LOCI_OK;
 }
 
-int loci_passage_get(loci_index *idx, uint32_t passage, loci_passage *out, loci_error *err)
+/* Fill `out` (but not its text); *stream_off receives the passage's offset
+ * in the text stream. */
+static int locate(loci_index *idx, uint32_t passage, loci_passage *out, uint64_t *stream_off,
+                  loci_error *err)
 {
     int64_t doc = reader_passage_doc(idx, passage, err);
     if (doc < 0)
@@ -435,8 +438,7 @@ int loci_passage_get(loci_index *idx, uint32_t passage, loci_passage *out, loci_
     uint32_t len = le32_get(pr + PASS_LEN);
     if (start > text_len || len > text_len - start)
         return err_corrupt(err, "%s: passage %u outside its document", idx->pass.path, passage);
-    if ((rc = read_text(idx, text_off + start, len, err)))
-        return rc;
+    *stream_off = text_off + start;
     out->id = passage;
     out->doc = (uint32_t)doc;
     out->ordinal = le32_get(pr + PASS_ORDINAL);
@@ -445,6 +447,25 @@ int loci_passage_get(loci_index *idx, uint32_t passage, loci_passage *out, loci_
     out->byte_end = start + len;
     out->doc_name = (const char *)idx->docs.body + heap + name_off;
     out->doc_name_len = name_len;
+    out->text = NULL;
+    out->text_len = 0;
+    return LOCI_OK;
+}
+
+int loci_passage_locate(loci_index *idx, uint32_t passage, loci_passage *out, loci_error *err)
+{
+    uint64_t off;
+    return locate(idx, passage, out, &off, err);
+}
+
+int loci_passage_get(loci_index *idx, uint32_t passage, loci_passage *out, loci_error *err)
+{
+    uint64_t off;
+    int rc = locate(idx, passage, out, &off, err);
+    if (!rc)
+        rc = read_text(idx, off, out->byte_end - out->byte_start, err);
+    if (rc)
+        return rc;
     out->text = (const char *)idx->ptext.data;
     out->text_len = idx->ptext.len;
     return LOCI_OK;

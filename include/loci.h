@@ -158,7 +158,7 @@ typedef struct loci_search_options {
     int exhaustive;    /* 1: score every posting (no pruning) */
 } loci_search_options;
 
-#define LOCI_DEFAULT_K1 1.2
+#define LOCI_DEFAULT_K1 1.5
 #define LOCI_DEFAULT_B 0.75
 
 void loci_search_options_init(loci_search_options *o);
@@ -204,6 +204,11 @@ typedef struct loci_passage {
 
 int loci_passage_get(loci_index *idx, uint32_t passage, loci_passage *out,
                      loci_error *err);
+
+/* Like loci_passage_get without the text (text NULL, text_len 0): no
+ * decompression, so it is cheap enough for every hit of a large run. */
+int loci_passage_locate(loci_index *idx, uint32_t passage, loci_passage *out,
+                        loci_error *err);
 
 /* Byte spans of `text` whose tokens match the query of `r`, in order.
  * *spans is malloc'ed (caller frees); *n receives the count. */

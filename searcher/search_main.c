@@ -109,7 +109,9 @@ static int run_query(loci_index *idx, const struct settings *s, const char *qid,
     for (size_t i = 0; i < n; i++) {
         const loci_hit *h = loci_results_hit(r, i);
         loci_passage p;
-        if (loci_passage_get(idx, h->passage, &p, &err)) {
+        int grc = s->format == FMT_TREC_OUT ? loci_passage_locate(idx, h->passage, &p, &err)
+                                            : loci_passage_get(idx, h->passage, &p, &err);
+        if (grc) {
             fprintf(stderr, PROG ": %s\n", err.message);
             loci_results_free(r);
             return 2;

@@ -40,14 +40,17 @@ static void test_hand_computed_score(void **state)
      *   p0 "apple banana apple"          len 3
      *   p1 "banana cherry"               len 2
      *   p2 "cherry cherry cherry date"   len 4
-     * N = 3, avglen = 9/3 = 3, k1 = 1.2, b = 0.75.
-     * apple: df 1, idf = ln(1 + (3 - 1 + 0.5)/(1 + 0.5)) = ln(8/3) = 0.980829253
-     * p0: tf 2, K = 1.2*(0.25 + 0.75*3/3) = 1.2
-     *     tfpart = 2*2.2/(2 + 1.2) = 4.4/3.2 = 1.375
-     *     score  = 1.375 * 0.980829253 = 1.348640223
-     * "banana cherry" on p1: both df 2, idf = ln(1 + 1.5/2.5) = ln(1.6) = 0.470003629
-     *     K = 1.2*(0.25 + 0.75*2/3) = 0.9; tfpart = 2.2/1.9 = 1.157894737 each
-     *     score = 2 * 1.157894737 * 0.470003629 = 1.088429457 */
+     * N = 3, avglen = 9/3 = 3, k1 = 1.5, b = 0.75.
+     * apple: df 1, idf = ln((3 - 1 + 0.5)/(1 + 0.5)) = ln(5/3) = 0.510825624
+     * p0: tf 2, K = 1.5*(0.25 + 0.75*3/3) = 1.5
+     *     tfpart = 2*2.5/(2 + 1.5) = 5/3.5 = 1.428571429
+     *     score  = 1.428571429 * 0.510825624 = 0.729750891
+     * "banana cherry": both df 2, ln(1.5/2.5) < 0, so idf = the floor 1e-6
+     *     p1: K = 1.5*(0.25 + 0.75*2/3) = 1.125; tfpart = 2.5/2.125 = 1.176470588
+     *         each; score = 2 * 1.176470588e-6 = 2.352941176e-6 (rank 1)
+     *     p2: cherry tf 3, K = 1.5*(0.25 + 0.75*4/3) = 1.875,
+     *         tfpart = 7.5/4.875 = 1.538461538 -> 1.538461538e-6 (rank 2)
+     *     p0: banana tf 1, K = 1.5 -> 2.5/2.5 = 1 -> 1e-6 (rank 3) */
     char *dir = tu_mkdtemp();
     char idxdir[600];
     snprintf(idxdir, sizeof idxdir, "%s/idx", dir);
@@ -58,13 +61,17 @@ static void test_hand_computed_score(void **state)
     assert_int_equal(loci_search(idx, "apple", NULL, &r, &err), LOCI_OK);
     assert_int_equal(loci_results_count(r), 1);
     assert_int_equal(loci_results_hit(r, 0)->passage, 0);
-    assert_true(fabs(loci_results_hit(r, 0)->score - 1.348640223) < 1e-8);
+    assert_true(fabs(loci_results_hit(r, 0)->score - 0.729750891) < 1e-8);
     loci_results_free(r);
 
     assert_int_equal(loci_search(idx, "banana cherry", NULL, &r, &err), LOCI_OK);
     assert_int_equal(loci_results_count(r), 3);
     assert_int_equal(loci_results_hit(r, 0)->passage, 1);
-    assert_true(fabs(loci_results_hit(r, 0)->score - 1.088429457) < 1e-8);
+    assert_true(fabs(loci_results_hit(r, 0)->score - 2.352941176e-6) < 1e-14);
+    assert_int_equal(loci_results_hit(r, 1)->passage, 2);
+    assert_true(fabs(loci_results_hit(r, 1)->score - 1.538461538e-6) < 1e-14);
+    assert_int_equal(loci_results_hit(r, 2)->passage, 0);
+    assert_true(fabs(loci_results_hit(r, 2)->score - 1e-6) < 1e-14);
     loci_results_free(r);
 
     /* no match is OK with zero hits; no words at all is LOCI_EEMPTY */
@@ -150,9 +157,12 @@ static void test_topk_equals_brute_force(void **state)
                 int w = terms[j];
                 if (w >= VOCAB || !bf[d].tf[w])
                     continue;
-                double idf = log(1.0 + (NDOCS - df[w] + 0.5) / (df[w] + 0.5));
-                double tf = bf[d].tf[w];
-                scores[d] += qtf[j] * idf * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * bf[d].len / avg));
+                double idf = log((NDOCS - df[w] + 0.5) / (df[w] + 0.5));
+                if (idf < 1e-6)
+                    idf = 1e-6;
+                double tf = bf[d].tf[w], k1 = LOCI_DEFAULT_K1;
+                scores[d] += qtf[j] * idf * tf * (k1 + 1) /
+                             (tf + k1 * (0.25 + 0.75 * bf[d].len / avg));
                 any = 1;
             }
             if (any)
