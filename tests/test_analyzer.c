@@ -1,0 +1,283 @@
+/*
+ * test_analyzer.c — tokenization, normalization and stemming: every
+ * example of the analyzer contract, invalid UTF-8, truncation, and the
+ * ASCII fast path giving exactly the utf8proc path's tokens.
+ */
+#include "testutil.h"
+
+#include "analyzer.h"
+
+#define MAXTOK 64
+
+struct toks {
+    size_t n;
+    char term[MAXTOK][ANALYZER_MAX_TERM + 1];
+    size_t start[MAXTOK], end[MAXTOK];
+    uint32_t pos[MAXTOK];
+};
+
+static int collect(void *ctx, const struct token *t)
+{
+    struct toks *k = ctx;
+    assert_true(t->term_len >= 1 && t->term_len <= ANALYZER_MAX_TERM);
+    if (k->n < MAXTOK) {
+        memcpy(k->term[k->n], t->term, t->term_len);
+        k->term[k->n][t->term_len] = '\0';
+        k->start[k->n] = t->start;
+        k->end[k->n] = t->end;
+        k->pos[k->n] = t->pos;
+    }
+    k->n++;
+    return 0;
+}
+
+static struct analyzer *make(const char *lang)
+{
+    struct analyzer *a;
+    loci_error err;
+    assert_int_equal(analyzer_new(lang, &a, &err), LOCI_OK);
+    return a;
+}
+
+static struct toks run(struct analyzer *a, const char *text)
+{
+    struct toks k;
+    memset(&k, 0, sizeof k);
+    assert_int_equal(analyzer_run(a, text, strlen(text), collect, &k), 0);
+    return k;
+}
+
+/* Terms of `text` joined by spaces. */
+static const char *terms(struct analyzer *a, const char *text)
+{
+    static char out[1024];
+    struct toks k = run(a, text);
+    out[0] = '\0';
+    for (size_t i = 0; i < k.n && i < MAXTOK; i++) {
+        if (i)
+            strcat(out, " ");
+        strcat(out, k.term[i]);
+    }
+    return out;
+}
+
+static void test_hyphen_splits(void **state)
+{
+    (void)state;
+    struct analyzer *a = make("none");
+    assert_string_equal(terms(a, "Indo-Pacific"), "indo pacific");
+    struct toks k = run(a, "the Indo-Pacific.");
+    assert_int_equal(k.n, 3);
+    assert_int_equal(k.start[1], 4);
+    assert_int_equal(k.end[1], 8);
+    assert_int_equal(k.start[2], 9);
+    assert_int_equal(k.end[2], 16);
+    assert_int_equal(k.pos[2], 2);
+    analyzer_free(a);
+}
+
+static void test_apostrophes(void **state)
+{
+    (void)state;
+    struct analyzer *a = make("none");
+    assert_string_equal(terms(a, "ROK\xe2\x80\x99s goal"), "rok goal");
+    assert_string_equal(terms(a, "ROK's goal"), "rok goal");
+    assert_string_equal(terms(a, "don't"), "dont");
+    assert_string_equal(terms(a, "don\xe2\x80\x99t"), "dont");
+    assert_string_equal(terms(a, "'quoted' words'"), "quoted words");
+    /* the possessive keeps its byte range: the whole original token */
+    struct toks k = run(a, "ROK's");
+    assert_int_equal(k.end[0], 5);
+    analyzer_free(a);
+}
+
+static void test_numbers(void **state)
+{
+    (void)state;
+    struct analyzer *a = make("english");
+    assert_string_equal(terms(a, "$11.7 billion"), "11.7 billion");
+    assert_string_equal(terms(a, "2,000 units."), "2,000 unit");
+    assert_string_equal(terms(a, "end. Next"), "end next");
+    assert_string_equal(terms(a, "version 1.2.3"), "version 1.2.3");
+    analyzer_free(a);
+}
+
+static void test_fullwidth_and_accents(void **state)
+{
+    (void)state;
+    struct analyzer *a = make("english");
+    assert_string_equal(terms(a, "\xef\xbc\xa3\xef\xbc\xa3\xef\xbc\xa4\xef\xbc\xa3\xef\xbc\xaf\xef\xbc\xa5"),
+                        "ccdcoe");
+    assert_string_equal(terms(a, "CCDCOE"), "ccdcoe");
+    char x[256];
+    strcpy(x, terms(a, "vis-\xc3\xa0-vis"));
+    assert_string_equal(x, terms(a, "vis a vis"));
+    assert_string_equal(terms(a, "Caf\xc3\xa9 na\xc3\xafve"), terms(a, "cafe naive"));
+    /* decomposed input (e + combining acute) equals precomposed */
+    strcpy(x, terms(a, "cafe\xcc\x81"));
+    assert_string_equal(x, terms(a, "caf\xc3\xa9"));
+    /* ligature ﬁ (NFKC) */
+    assert_string_equal(terms(a, "\xef\xac\x81nal"), terms(a, "final"));
+    analyzer_free(a);
+}
+
+static void test_other_scripts(void **state)
+{
+    (void)state;
+    struct analyzer *a = make("english");
+    /* 대한민국 국회: two Hangul words, 12 and 6 bytes */
+    struct toks k = run(a, "\xeb\x8c\x80\xed\x95\x9c\xeb\xaf\xbc\xea\xb5\xad \xea\xb5\xad\xed\x9a\x8c");
+    assert_int_equal(k.n, 2);
+    assert_int_equal(k.start[0], 0);
+    assert_int_equal(k.end[0], 12);
+    assert_int_equal(k.start[1], 13);
+    assert_int_equal(k.end[1], 19);
+    assert_string_equal(k.term[1], "\xea\xb5\xad\xed\x9a\x8c");
+    analyzer_free(a);
+    a = make("none");
+    /* Greek and Cyrillic case folding */
+    assert_string_equal(terms(a, "\xce\x91\xce\x98\xce\x97\xce\x9d\xce\x91"),
+                        "\xce\xb1\xce\xb8\xce\xb7\xce\xbd\xce\xb1");
+    assert_string_equal(terms(a, "\xd0\x9c\xd0\x9e\xd0\xa1\xd0\x9a\xd0\x92\xd0\x90"),
+                        "\xd0\xbc\xd0\xbe\xd1\x81\xd0\xba\xd0\xb2\xd0\xb0");
+    /* ½ normalizes to 1⁄2: two tokens with the original byte range */
+    k = run(a, "\xc2\xbd");
+    assert_int_equal(k.n, 2);
+    assert_string_equal(k.term[0], "1");
+    assert_string_equal(k.term[1], "2");
+    assert_int_equal(k.end[1], 2);
+    analyzer_free(a);
+}
+
+static void test_long_tokens_truncated(void **state)
+{
+    (void)state;
+    struct analyzer *a = make("none");
+    char text[400];
+    memset(text, 'x', 300);
+    text[300] = '\0';
+    struct toks k = run(a, text);
+    assert_int_equal(k.n, 1);
+    assert_int_equal(strlen(k.term[0]), ANALYZER_MAX_TERM);
+    assert_int_equal(k.end[0], 300);
+    /* multi-byte: 150 × "é" (2 bytes): cut at a character boundary */
+    text[0] = '\0';
+    for (int i = 0; i < 150; i++)
+        strcat(text, "\xc3\xa9");
+    k = run(a, text);
+    assert_int_equal(k.n, 1);
+    assert_true(strlen(k.term[0]) <= ANALYZER_MAX_TERM);
+    assert_int_equal(strlen(k.term[0]), ANALYZER_MAX_TERM); /* folded to 'e', 1 byte each */
+    memset(text, 0, sizeof text);
+    for (int i = 0; i < 100; i++)
+        strcat(text, "\xce\xb1"); /* α stays 2 bytes */
+    k = run(a, text);
+    assert_int_equal(strlen(k.term[0]) % 2, 0);
+    assert_true(strlen(k.term[0]) <= ANALYZER_MAX_TERM);
+    analyzer_free(a);
+}
+
+static void test_invalid_utf8(void **state)
+{
+    (void)state;
+    struct analyzer *a = make("none");
+    const char *cases[] = {"ab\xff" "cd", "ab\xc0\x80" "cd", "ab\xed\xa0\x80" "cd", "ab\xe2\x82" "cd"};
+    uint64_t before = 0;
+    for (size_t i = 0; i < 4; i++) {
+        struct toks k = run(a, cases[i]);
+        assert_int_equal(k.n, 2);
+        assert_string_equal(k.term[0], "ab");
+        assert_string_equal(k.term[1], "cd");
+        assert_true(analyzer_invalid_count(a) > before);
+        before = analyzer_invalid_count(a);
+        size_t bad = 99;
+        assert_int_equal(utf8_valid(cases[i], strlen(cases[i]), &bad), 0);
+        assert_int_equal(bad, 2);
+    }
+    /* one replacement per maximal invalid subpart */
+    assert_int_equal(analyzer_invalid_count(a), 1 + 2 + 3 + 1);
+    size_t bad;
+    assert_int_equal(utf8_valid("caf\xc3\xa9 \xf0\x9f\x98\x80", 10, &bad), 1);
+    assert_int_equal(utf8_valid("\xf4\x90\x80\x80", 4, &bad), 0); /* > U+10FFFF */
+    analyzer_free(a);
+}
+
+static void test_stemming(void **state)
+{
+    (void)state;
+    struct analyzer *a = make("english");
+    assert_string_equal(terms(a, "running runs"), "run run");
+    assert_string_equal(terms(a, "Cybersecurity"), terms(a, "cybersecurity"));
+    assert_string_equal(terms(a, "2022"), "2022");
+    assert_string_equal(analyzer_language(a), "english");
+    analyzer_free(a);
+    struct analyzer *b;
+    loci_error err;
+    assert_int_equal(analyzer_new("klingon", &b, &err), LOCI_EINVAL);
+    assert_non_null(strstr(err.message, "klingon"));
+    assert_null(b);
+    a = make("french");
+    assert_string_equal(terms(a, "continuellement"), "continuel");
+    analyzer_free(a);
+}
+
+static int stop_at_two(void *ctx, const struct token *t)
+{
+    (void)t;
+    int *n = ctx;
+    return ++*n == 2 ? 42 : 0;
+}
+
+static void test_callback_stops(void **state)
+{
+    (void)state;
+    struct analyzer *a = make("none");
+    int n = 0;
+    assert_int_equal(analyzer_run(a, "one two three", 13, stop_at_two, &n), 42);
+    assert_int_equal(n, 2);
+    analyzer_free(a);
+}
+
+static void test_ascii_fast_path_equals_utf8proc(void **state)
+{
+    (void)state;
+    static const char alphabet[] = "aAbBzZqQeE09 5\n\t'.,-;:!?()\"xyzXYZ";
+    struct analyzer *a = make("english");
+    uint64_t seed = 1234;
+    char text[200];
+    for (int round = 0; round < 5000; round++) {
+        size_t len = tu_rand(&seed) % sizeof text;
+        for (size_t i = 0; i < len; i++)
+            text[i] = alphabet[tu_rand(&seed) % (sizeof alphabet - 1)];
+        struct toks fast, slow;
+        memset(&fast, 0, sizeof fast);
+        memset(&slow, 0, sizeof slow);
+        assert_int_equal(analyzer_run(a, text, len, collect, &fast), 0);
+        assert_int_equal(analyzer_run_slow(a, text, len, collect, &slow), 0);
+        assert_int_equal(fast.n, slow.n);
+        for (size_t i = 0; i < fast.n && i < MAXTOK; i++) {
+            assert_string_equal(fast.term[i], slow.term[i]);
+            assert_int_equal(fast.start[i], slow.start[i]);
+            assert_int_equal(fast.end[i], slow.end[i]);
+            assert_int_equal(fast.pos[i], slow.pos[i]);
+        }
+    }
+    analyzer_free(a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_hyphen_splits),
+        cmocka_unit_test(test_apostrophes),
+        cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_fullwidth_and_accents),
+        cmocka_unit_test(test_other_scripts),
+        cmocka_unit_test(test_long_tokens_truncated),
+        cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_stemming),
+        cmocka_unit_test(test_callback_stops),
+        cmocka_unit_test(test_ascii_fast_path_equals_utf8proc),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,192 @@
+/*
+ * test_input.c — the indexer's input layer: directory walks in sorted
+ * order, gzip, binary files, standard text and JSON Lines records with
+ * line numbers, and its errors.
+ */
+#include "testutil.h"
+
+#include <sys/stat.h>
+#include <zlib.h>
+
+#include "error.h"
+#include "input.h"
+
+#define MAXDOCS 16
+
+struct got {
+    size_t n;
+    char name[MAXDOCS][256], title[MAXDOCS][64], text[MAXDOCS][256];
+    unsigned line[MAXDOCS];
+    int has_title[MAXDOCS], rec[MAXDOCS];
+    int fail_at;   /* return an error at this document (1-based), 0: never */
+    int warnings;
+};
+
+static int on_doc(void *ctx, const struct input_doc *d, loci_error *err)
+{
+    struct got *g = ctx;
+    if (g->fail_at && (int)g->n + 1 == g->fail_at)
+        return err_set(err, LOCI_EINVAL, "stop");
+    assert_true(g->n < MAXDOCS);
+    snprintf(g->name[g->n], 256, "%.*s", (int)d->name_len, d->name);
+    snprintf(g->text[g->n], 256, "%.*s", (int)d->text_len, d->text);
+    g->has_title[g->n] = d->title != NULL;
+    if (d->title)
+        snprintf(g->title[g->n], 64, "%.*s", (int)d->title_len, d->title);
+    g->line[g->n] = d->line;
+    g->rec[g->n] = d->line_is_record;
+    g->n++;
+    return 0;
+}
+
+static void on_warn(void *ctx, const char *msg)
+{
+    struct got *g = ctx;
+    assert_non_null(strstr(msg, "binary file skipped"));
+    g->warnings++;
+}
+
+static int add(const char *path, loci_input_format fmt, struct got *g, struct input_stats *st,
+               loci_error *err)
+{
+    struct input_options o = {fmt, NULL, NULL, NULL, on_warn, g};
+    return input_add_path(&o, path, on_doc, g, st, err);
+}
+
+static void gz_write(const char *dir, const char *name, const char *data)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    gzFile gz = gzopen(path, "wb");
+    assert_non_null(gz);
+    assert_int_equal(gzwrite(gz, data, (unsigned)strlen(data)), (int)strlen(data));
+    assert_int_equal(gzclose(gz), Z_OK);
+}
+
+static void test_directory_walk(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp(), sub[600];
+    snprintf(sub, sizeof sub, "%s/b-sub", dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    free(tu_write_file(dir, "c.txt", "third", 5));
+    free(tu_write_file(dir, "a.txt", "first", 5));
+    free(tu_write_file(sub, "x.txt", "second", 6));
+    free(tu_write_file(dir, ".hidden", "no", 2));
+    free(tu_write_file(dir, "bin.dat", "ab\0cd", 5));
+    gz_write(dir, "d.txt.gz", "zipped text");
+    free(tu_write_file(dir, "e.txt", "", 0));
+    struct got g = {0};
+    struct input_stats st = {0};
+    loci_error err;
+    char withslash[600];
+    snprintf(withslash, sizeof withslash, "%s/", dir);
+    assert_int_equal(add(withslash, LOCI_INPUT_TEXT, &g, &st, &err), LOCI_OK);
+    assert_int_equal(g.n, 5);
+    char want[600];
+    snprintf(want, sizeof want, "%s/a.txt", dir);
+    assert_string_equal(g.name[0], want);
+    assert_string_equal(g.text[0], "first");
+    assert_string_equal(g.text[1], "second"); /* b-sub/x.txt sorts before c.txt */
+    assert_string_equal(g.text[2], "third");
+    assert_string_equal(g.text[3], "zipped text");
+    assert_string_equal(g.text[4], "");
+    assert_int_equal(g.line[0], 1);
+    assert_int_equal(g.rec[0], 0);
+    assert_int_equal(g.warnings, 1);
+    assert_int_equal(st.skipped, 1);
+    assert_int_equal(st.documents, 5);
+    assert_int_equal(st.files, 6);
+    assert_int_equal(st.bytes, 5 + 6 + 5 + 11 + 5);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+static void test_jsonl(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    const char *jl = "{\"id\": \"d1\", \"title\": \"T\", \"text\": \"one\\ntwo\"}\n"
+                     "\n"
+                     "   \n"
+                     "{\"text\": \"no id\", \"extra\": [1, {\"x\": 2}]}\n"
+                     "{\"id\": 7, \"text\": \"last\"}";
+    char *path = tu_write_file(dir, "c.jsonl", jl, strlen(jl));
+    gz_write(dir, "c2.jsonl.gz", jl);
+    struct got g = {0};
+    struct input_stats st = {0};
+    loci_error err;
+    assert_int_equal(add(path, LOCI_INPUT_JSONL, &g, &st, &err), LOCI_OK);
+    assert_int_equal(g.n, 3);
+    assert_string_equal(g.name[0], "d1");
+    assert_string_equal(g.title[0], "T");
+    assert_string_equal(g.text[0], "one\ntwo");
+    assert_int_equal(g.line[0], 1);
+    assert_int_equal(g.rec[0], 1);
+    char want[700];
+    snprintf(want, sizeof want, "%s:4", path);
+    assert_string_equal(g.name[1], want);
+    assert_int_equal(g.has_title[1], 0);
+    assert_int_equal(g.line[1], 4);
+    assert_string_equal(g.name[2], "7");
+    assert_int_equal(g.line[2], 5);
+    char gzpath[700];
+    snprintf(gzpath, sizeof gzpath, "%s/c2.jsonl.gz", dir);
+    struct got g2 = {0};
+    assert_int_equal(add(gzpath, LOCI_INPUT_JSONL, &g2, &st, &err), LOCI_OK);
+    assert_int_equal(g2.n, 3);
+    assert_string_equal(g2.text[2], "last");
+    free(path);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    const char *bad = "{\"text\": \"ok\"}\n{\"text\": \"x\" \"y\"}\n";
+    char *path = tu_write_file(dir, "bad.jsonl", bad, strlen(bad));
+    struct got g = {0};
+    struct input_stats st = {0};
+    loci_error err;
+    assert_int_equal(add(path, LOCI_INPUT_JSONL, &g, &st, &err), LOCI_EFORMAT);
+    assert_non_null(strstr(err.message, "bad.jsonl:2: invalid JSON"));
+    free(path);
+    path = tu_write_file(dir, "notext.jsonl", "{\"id\": 1}\n", 10);
+    assert_int_equal(add(path, LOCI_INPUT_JSONL, &g, &st, &err), LOCI_EFORMAT);
+    assert_non_null(strstr(err.message, "notext.jsonl:1: no \"text\" field"));
+    free(path);
+    char missing[600];
+    snprintf(missing, sizeof missing, "%s/missing", dir);
+    assert_int_equal(add(missing, LOCI_INPUT_TEXT, &g, &st, &err), LOCI_ENOTFOUND);
+    assert_non_null(strstr(err.message, "no such file"));
+    /* the callback's error stops the walk and comes back */
+    free(tu_write_file(dir, "a.txt", "a", 1));
+    free(tu_write_file(dir, "b.txt", "b", 1));
+    struct got g2 = {0};
+    g2.fail_at = 2;
+    char sub[600];
+    snprintf(sub, sizeof sub, "%s", dir);
+    assert_int_equal(add(sub, LOCI_INPUT_TEXT, &g2, &st, &err), LOCI_EINVAL);
+    assert_string_equal(err.message, "stop");
+    /* corrupt gzip: an I/O error naming the file */
+    char gzbad[] = "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03garbage-garbage";
+    path = tu_write_file(dir, "bad.gz", gzbad, sizeof gzbad - 1);
+    struct got g3 = {0};
+    assert_int_equal(add(path, LOCI_INPUT_TEXT, &g3, &st, &err), LOCI_EIO);
+    assert_non_null(strstr(err.message, "bad.gz"));
+    free(path);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_directory_walk),
+        cmocka_unit_test(test_jsonl),
+        cmocka_unit_test(test_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

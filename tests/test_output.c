@@ -1,0 +1,97 @@
+/*
+ * test_output.c — hit formatting: text (header, wrapping, indentation,
+ * highlight escapes), JSON Lines (fields, escaping) and TREC lines.
+ */
+#include "testutil.h"
+
+#include "output.h"
+
+static struct output_hit sample(loci_hit *h, loci_passage *p, const char *text, loci_span *spans,
+                                size_t n)
+{
+    memset(p, 0, sizeof *p);
+    p->id = 17;
+    p->doc = 2;
+    p->ordinal = 3;
+    p->line = 23;
+    p->byte_start = 100;
+    p->byte_end = 100 + strlen(text);
+    p->doc_name = "dir/my file.txt";
+    p->doc_name_len = strlen(p->doc_name);
+    p->text = text;
+    p->text_len = strlen(text);
+    *h = (loci_hit){17, 2, 7.25};
+    return (struct output_hit){"q1", "the \"query\"", 1, h, p, spans, n};
+}
+
+static char *str(struct buf *b)
+{
+    buf_putc(b, '\0');
+    return (char *)b->data;
+}
+
+static void test_text(void **state)
+{
+    (void)state;
+    loci_hit h;
+    loci_passage p;
+    loci_span spans[] = {{0, 5}, {11, 16}};
+    struct output_hit oh = sample(&h, &p, "Alpha beta\ngamma delta", spans, 2);
+    struct buf b = {0};
+    assert_int_equal(output_text(&b, &oh, 0), 0);
+    assert_string_equal(str(&b), "1. 7.2500  dir/my file.txt:23\n    Alpha beta gamma delta\n\n");
+    b.len = 0;
+    assert_int_equal(output_text(&b, &oh, 1), 0);
+    assert_string_equal(str(&b), "1. 7.2500  dir/my file.txt:23\n    \033[1;31mAlpha\033[0m beta "
+                                 "\033[1;31mgamma\033[0m delta\n\n");
+    /* wrapping: no line longer than OUTPUT_WIDTH, every line indented */
+    char longtext[1000] = "";
+    for (int i = 0; i < 60; i++)
+        strcat(longtext, "word12345 ");
+    oh = sample(&h, &p, longtext, NULL, 0);
+    b.len = 0;
+    assert_int_equal(output_text(&b, &oh, 0), 0);
+    char *s = str(&b), *line = strchr(s, '\n') + 1;
+    int lines = 0;
+    while (*line && *line != '\n') {
+        char *nl = strchr(line, '\n');
+        assert_true(nl - line <= OUTPUT_WIDTH);
+        assert_memory_equal(line, "    word", 8);
+        line = nl + 1;
+        lines++;
+    }
+    assert_true(lines >= 8);
+    buf_free(&b);
+}
+
+static void test_json_and_trec(void **state)
+{
+    (void)state;
+    loci_hit h;
+    loci_passage p;
+    loci_span spans[] = {{0, 5}};
+    struct output_hit oh = sample(&h, &p, "Alpha \"b\"", spans, 1);
+    struct buf b = {0};
+    assert_int_equal(output_json(&b, &oh), 0);
+    assert_string_equal(str(&b),
+                        "{\"qid\": \"q1\", \"query\": \"the \\\"query\\\"\", \"rank\": 1, "
+                        "\"score\": 7.250000, \"doc\": \"dir/my file.txt\", \"doc_id\": 2, "
+                        "\"passage\": 17, \"ordinal\": 3, \"line\": 23, \"byte_start\": 100, "
+                        "\"byte_end\": 109, \"text\": \"Alpha \\\"b\\\"\", \"highlights\": [[0, 5]]}\n");
+    b.len = 0;
+    assert_int_equal(output_trec(&b, &oh, 0, "run"), 0);
+    assert_string_equal(str(&b), "q1 Q0 dir/my_file.txt#3 1 7.250000 run\n");
+    b.len = 0;
+    assert_int_equal(output_trec(&b, &oh, 1, "my tag"), 0);
+    assert_string_equal(str(&b), "q1 Q0 dir/my_file.txt 1 7.250000 my_tag\n");
+    buf_free(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_text),
+        cmocka_unit_test(test_json_and_trec),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
