@@ -137,7 +137,9 @@ static int read_jsonl(struct reader *r, gzFile gz, const char *path, loci_error 
     unsigned line = 1;
     int eof = 0, first = 1;
     for (;;) {
-        uint8_t *nl = memchr(r->data.data + scanned, '\n', r->data.len - scanned);
+        uint8_t *nl = r->data.len > scanned
+                          ? memchr(r->data.data + scanned, '\n', r->data.len - scanned)
+                          : NULL;
         if (!nl && !eof) {
             /* keep the unfinished line, read more */
             if (start > 0) {
