@@ -99,7 +99,7 @@ bin/loci-eval: build/obj/searcher/eval_main.o build/libloci.a
 
 # ---- the main job -------------------------------------------------------------
 $(INDEX)/meta: $(CORPUS) bin/loci-index
-	bin/loci-index -o $(INDEX) corpus/
+	bin/loci-index -o $(INDEX) $(CORPUS)
 
 search: $(INDEX)/meta bin/loci-search
 	@bin/loci-search -i $(INDEX) -k $(K) -- "$(Q)"; st=$$?; [ $$st -le 1 ] || exit $$st
