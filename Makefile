@@ -19,8 +19,8 @@ DEFS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 INCS = -Iinclude -Icommon -Iindexer -Isearcher
 PKG_CFLAGS = $(shell pkg-config --cflags libutf8proc zlib 2>/dev/null)
 PKG_LIBS = $(shell pkg-config --libs libutf8proc zlib 2>/dev/null || echo -lutf8proc -lz)
-LIBS = $(PKG_LIBS) -lstemmer -lm
-ALL_CFLAGS = $(CFLAGS) $(WARN) $(DEFS) $(INCS) $(PKG_CFLAGS)
+LIBS = $(PKG_LIBS) -lstemmer -lm -pthread
+ALL_CFLAGS = $(CFLAGS) $(WARN) $(DEFS) $(INCS) $(PKG_CFLAGS) -pthread
 SAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 LIB_SRC = $(sort $(filter-out %_main.c,$(wildcard common/*.c indexer/*.c searcher/*.c)))

@@ -22,9 +22,20 @@
 
 #include "error.h"
 
+/* Stemming costs more than everything else the analyzer does, and word
+ * frequencies are Zipfian, so a direct-mapped cache of recent stems
+ * answers most tokens. An entry holds the input and its stem. */
+#define STEM_CACHE 16384
+
+struct stem_entry {
+    uint8_t in_len, out_len;
+    char in[ANALYZER_MAX_TERM], out[ANALYZER_MAX_TERM];
+};
+
 struct analyzer {
     char lang[32];
     struct sb_stemmer *stemmer; /* NULL for "none" */
+    struct stem_entry *cache;   /* STEM_CACHE entries, with a stemmer */
     uint64_t invalid;
     utf8proc_int32_t *ubuf;     /* utf8proc work buffer */
     size_t ucap;                /* in code points */
@@ -76,7 +87,14 @@ int analyzer_new(const char *lang, struct analyzer **out, loci_error *err)
     snprintf(a->lang, sizeof a->lang, "%s", lang);
     if (strcmp(lang, "none") != 0) {
         a->stemmer = sb_stemmer_new(lang, "UTF_8");
+        a->cache = calloc(STEM_CACHE, sizeof *a->cache);
+        if (a->stemmer && !a->cache) {
+            sb_stemmer_delete(a->stemmer);
+            free(a);
+            return err_set(err, LOCI_ENOMEM, "out of memory");
+        }
         if (!a->stemmer) {
+            free(a->cache);
             char list[512] = "";
             size_t n = 0;
             const char **names = sb_stemmer_list();
@@ -97,6 +115,7 @@ void analyzer_free(struct analyzer *a)
         return;
     if (a->stemmer)
         sb_stemmer_delete(a->stemmer);
+    free(a->cache);
     free(a->ubuf);
     free(a->big);
     free(a);
@@ -233,16 +252,27 @@ static int emit(struct analyzer *a, const char *term, size_t len, size_t start, 
     for (size_t i = 0; i < len && number; i++)
         number = (term[i] >= '0' && term[i] <= '9') || term[i] == '.' || term[i] == ',';
     if (a->stemmer && !number) {
-        const sb_symbol *s = sb_stemmer_stem(a->stemmer, (const sb_symbol *)term, (int)len);
-        if (!s)
-            return LOCI_ENOMEM;
-        term = (const char *)s;
-        len = (size_t)sb_stemmer_length(a->stemmer);
-        if (len > ANALYZER_MAX_TERM) {
-            len = ANALYZER_MAX_TERM;
-            while (len > 0 && ((unsigned char)term[len] & 0xc0) == 0x80)
-                len--;
+        uint32_t h = 2166136261u;
+        for (size_t i = 0; i < len; i++)
+            h = (h ^ (unsigned char)term[i]) * 16777619u;
+        struct stem_entry *e = &a->cache[h & (STEM_CACHE - 1)];
+        if (e->in_len != len || memcmp(e->in, term, len) != 0) {
+            const sb_symbol *s = sb_stemmer_stem(a->stemmer, (const sb_symbol *)term, (int)len);
+            if (!s)
+                return LOCI_ENOMEM;
+            size_t out = (size_t)sb_stemmer_length(a->stemmer);
+            if (out > ANALYZER_MAX_TERM) {
+                out = ANALYZER_MAX_TERM;
+                while (out > 0 && (s[out] & 0xc0) == 0x80)
+                    out--;
+            }
+            memcpy(e->in, term, len);
+            e->in_len = (uint8_t)len;
+            memcpy(e->out, s, out);
+            e->out_len = (uint8_t)out;
         }
+        term = e->out;
+        len = e->out_len;
     }
     if (len == 0)
         return 0;
