@@ -73,6 +73,14 @@ typedef enum {
     LOCI_INPUT_JSONL = 1 /* each line of each file is one JSON document */
 } loci_input_format;
 
+typedef struct loci_build_stats {
+    uint64_t documents, passages, terms, tokens;
+    uint64_t input_bytes, index_bytes;
+    uint64_t skipped_files;      /* binary or unreadable inputs skipped */
+    uint64_t runs;               /* sorted runs merged (one per batch of input) */
+    uint64_t invalid_utf8;       /* sequences replaced by U+FFFD */
+} loci_build_stats;
+
 typedef struct loci_build_options {
     const char *stem_language;  /* Snowball language or "none"; default "english" */
     loci_passage_mode passage_mode;
@@ -83,9 +91,15 @@ typedef struct loci_build_options {
     const char *title_field;
     const char *text_field;
     int replace_invalid_utf8;   /* 0: invalid UTF-8 input is an error; 1: U+FFFD */
+    int strict;                 /* 1: an unreadable input file is an error, not skipped */
+    uint64_t memory;            /* memory budget in bytes; 0 = 512 MiB */
+    unsigned threads;           /* parsing threads; 0 = number of cores */
     /* Called for non-fatal events (a binary file skipped, ...); may be NULL. */
     void (*warn)(void *ctx, const char *message);
     void *warn_ctx;
+    /* Called now and then while input is read (stats so far); may be NULL. */
+    void (*progress)(void *ctx, const struct loci_build_stats *so_far);
+    void *progress_ctx;
 } loci_build_options;
 
 /* Fill `o` with the defaults described above. */
@@ -93,12 +107,13 @@ void loci_build_options_init(loci_build_options *o);
 
 typedef struct loci_builder loci_builder;
 
-typedef struct loci_build_stats {
-    uint64_t documents, passages, terms, tokens;
-    uint64_t input_bytes, index_bytes;
-    uint64_t skipped_files;      /* binary or unreadable inputs skipped */
-    uint64_t invalid_utf8;       /* sequences replaced by U+FFFD */
-} loci_build_stats;
+/* A build reads input on the calling thread and tokenizes, splits and
+ * inverts batches of documents on `threads` worker threads, writing sorted
+ * runs to the temporary directory when a batch is done and merging them at
+ * finish, so memory stays near `memory` whatever the corpus size. The
+ * index does not depend on `threads` or `memory`: passage ids follow input
+ * order and the result is byte-for-byte the same. */
+
 
 /* Start building an index that will live in directory `dir`. Nothing at
  * `dir` changes until loci_builder_finish succeeds. `opt` may be NULL
@@ -112,7 +127,11 @@ int loci_builder_new(const char *dir, const loci_build_options *opt,
 int loci_builder_add_path(loci_builder *b, const char *path, loci_error *err);
 
 /* Add one document from memory. `title` may be NULL. `text` need not be
- * NUL-terminated. `first_line` is the source line of text[0] (1-based). */
+ * NUL-terminated. `first_line` is the source line of text[0] (1-based).
+ * Documents are copied into batches that worker threads process, so a
+ * problem with a document's content (invalid UTF-8) is reported by a later
+ * add or by loci_builder_finish. After any error the build is failed:
+ * only loci_builder_free remains to be called. */
 int loci_builder_add_document(loci_builder *b, const char *name,
                               const char *title, const char *text, size_t len,
                               unsigned first_line, loci_error *err);

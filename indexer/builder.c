@@ -1,76 +1,112 @@
 /*
- * builder.c — loci_builder: documents in, a whole index directory out.
+ * builder.c — loci_builder: documents in, a whole index directory out, in
+ * bounded memory and on several threads.
  *
- * Flow: documents arrive (from input.c or loci_builder_add_document); each
- * is validated as UTF-8, appended to the text store, tokenized once, split
- * into passages, and each passage is fed to the inverter. finish() writes
- * the remaining files into a temporary directory beside the target and
- * swaps it into place.
+ * Flow:
+ *  1. The calling thread reads input (input.c) and packs documents into
+ *     batches of about `batch_bytes` of text, numbered in input order.
+ *  2. Worker threads take batches in any order; each tokenizes its batch,
+ *     splits it into passages (passage.c), inverts it with batch-local
+ *     passage ids, and writes the postings as a sorted run file (run.c).
+ *  3. The calling thread retires finished batches strictly in order:
+ *     their text goes to the text store, their passage and document
+ *     records (rebased to global ids) and lengths are streamed to their
+ *     files. A batch's first global passage id is only known here.
+ *  4. finish() merges all runs term by term, in batch order, into the
+ *     streaming term writer (writer.c), writes meta, and swaps the
+ *     temporary directory into place (indexdir.c).
  *
- * Atomic replacement: the build lives in DIR's parent as
- * ".NAME.tmp-PID-XXXXXX". When DIR does not exist it is a rename(2); when
- * it does, renameat2(RENAME_EXCHANGE) swaps the two directories in one step,
- * so a reader always sees the old index or the new one, whole. A temp dir
- * left by a killed build (its PID no longer running) is removed by the next
- * build. DIR is only ever replaced if it is a loci index or empty: pointing
- * -o at a directory of documents must not delete them.
+ * Why this shape: memory holds at most threads + 1 batches, their
+ * inverters, and 4 bytes per passage (lengths, needed for the block score
+ * bounds), whatever the corpus size; and because passage ids are assigned
+ * at retirement in input order and runs are merged in that order, the
+ * index is byte-for-byte the same for any thread count or memory budget.
  */
-#define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "analyzer.h"
-#include "buf.h"
 #include "codec.h"
 #include "error.h"
 #include "format.h"
+#include "indexdir.h"
 #include "input.h"
 #include "inverter.h"
 #include "lfile.h"
-#include "path.h"
 #include "loci.h"
+#include "passage.h"
+#include "path.h"
+#include "run.h"
 #include "textstore.h"
 #include "writer.h"
 
 #define DEFAULT_PASSAGE_TOKENS 200
+#define DEFAULT_MEMORY (512ull << 20)
+#define MIN_BATCH (64u << 10)
+#define MAX_BATCH (64u << 20)
+#define MAX_THREADS 64
+#define PROGRESS_EVERY (1u << 20)
 
-/* One token of the document being split into passages. */
-struct doc_token {
-    uint32_t term;
-    uint32_t line;
-    uint32_t start, end;   /* byte range in the document text */
-    uint32_t para_start;   /* 1 if a blank line precedes it */
+/* A document of a batch; offsets are into the batch's text and names. */
+struct doc_meta {
+    uint64_t text_off, text_len, name_off, src_off;
+    uint32_t name_len, src_len, first_line, fixed_line, first_passage;
+};
+
+enum { B_QUEUED, B_RUNNING, B_DONE };
+
+struct batch {
+    uint64_t seq;
+    struct buf text, meta, names;   /* meta: struct doc_meta[]; names: names and sources */
+    uint32_t ndocs;
+    struct buf passages, lengths;   /* worker output */
+    uint32_t npassages;
+    uint64_t tokens;
+    int state, rc;
+    loci_error err;
+};
+
+struct worker {
+    loci_builder *b;
+    struct splitter split;
+    pthread_t thread;
+    int started;
 };
 
 struct loci_builder {
     loci_build_options opt;
     char *stem, *id_field, *title_field, *text_field; /* owned option strings */
-    char *dir;             /* target index directory */
-    char *tmpdir;          /* the build's temporary directory */
-    struct analyzer *an;
-    struct inverter *inv;
+    char *dir, *tmpdir;
+    uint64_t batch_bytes;
+    /* workers and the batches in flight, in input order */
+    unsigned nthreads;
+    struct worker *workers;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    int shutdown;                   /* workers exit when the queue is empty */
+    int abandon;                    /* workers exit at once (build abandoned) */
+    struct batch **fifo;
+    unsigned fifo_cap, fifo_head, fifo_n;
+    struct batch *cur;              /* being filled */
+    uint64_t next_seq;
+    /* output of retired batches */
     struct textstore text;
-    struct buf passages;   /* PASS_SIZE records */
-    struct buf docs;       /* DOC_SIZE records */
-    struct buf names;      /* document name heap */
-    struct buf lengths;    /* u32 token count per passage */
-    struct buf scratch;    /* title + text of a JSONL record */
-    struct doc_token *toks;
-    size_t ntoks, cap_toks;
-    /* state of the tokenizer callback for the current document */
-    const char *cur_text;
-    size_t scan_pos;       /* bytes before this were scanned for newlines */
-    uint32_t cur_line;
-    int rc;
+    struct lfile_writer passages_f, lengths_f, docs_f;
+    FILE *names_f;                  /* the docs name heap, appended at finish */
+    uint64_t names_total;
+    struct buf lengths_mem;         /* u32 per passage, host order */
+    uint64_t text_base;
+    char **runs;
+    uint32_t *run_base;
+    size_t nruns, cap_runs;
+    struct input_stats in;
+    uint64_t last_progress;
     loci_build_stats stats;
-    int finished;
+    int failed, finished;
 };
 
 void loci_build_options_init(loci_build_options *o)
@@ -79,109 +115,304 @@ void loci_build_options_init(loci_build_options *o)
     o->stem_language = "english";
     o->passage_mode = LOCI_PASSAGE_PARAGRAPH;
     o->passage_tokens = DEFAULT_PASSAGE_TOKENS;
-    o->passage_stride = 0;
     o->input_format = LOCI_INPUT_TEXT;
     o->id_field = "id";
     o->title_field = "title";
     o->text_field = "text";
 }
 
-/* ---- directories ------------------------------------------------------- */
+/* ---- batches and workers ------------------------------------------------------ */
 
-/* Remove the regular files of `dir`, then `dir` itself. Only used on
- * directories this code created (temp dirs) or verified to be indexes. */
-static void remove_dir_files(const char *dir)
+static void batch_free(struct batch *bt)
 {
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *e;
-        char path[PATH_BUF];
-        while ((e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-                continue;
-            if (path_join(path, sizeof path, dir, e->d_name) == 0)
-                unlink(path);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
-}
-
-/* Split dir into its parent and last component (both PATH_BUF bytes). */
-static int split_path(const char *dir, char *parent, char *base)
-{
-    size_t n = strlen(dir);
-    if (n >= PATH_BUF)
-        return -1;
-    memcpy(parent, dir, n + 1);
-    while (n > 1 && parent[n - 1] == '/')
-        parent[--n] = '\0';
-    char *slash = strrchr(parent, '/');
-    if (!slash) {
-        memcpy(base, parent, n + 1);
-        strcpy(parent, ".");
-    } else {
-        strcpy(base, slash + 1);
-        if (slash == parent)
-            slash[1] = '\0'; /* the root */
-        else
-            *slash = '\0';
-    }
-    return 0;
-}
-
-/* Remove temp dirs of earlier builds of the same index whose process is gone. */
-static void remove_stale_temps(const char *parent, const char *base)
-{
-    char prefix[PATH_BUF + 8];
-    size_t plen = (size_t)snprintf(prefix, sizeof prefix, ".%s.tmp-", base);
-    DIR *d = opendir(parent);
-    if (!d)
+    if (!bt)
         return;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (strncmp(e->d_name, prefix, plen) != 0)
-            continue;
-        long pid = strtol(e->d_name + plen, NULL, 10);
-        if (pid > 0 && (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
-            continue; /* a build still running */
-        char path[PATH_BUF];
-        if (path_join(path, sizeof path, parent, e->d_name) == 0)
-            remove_dir_files(path);
-    }
-    closedir(d);
+    buf_free(&bt->text);
+    buf_free(&bt->meta);
+    buf_free(&bt->names);
+    buf_free(&bt->passages);
+    buf_free(&bt->lengths);
+    free(bt);
 }
 
-/* 1 if `dir` is absent, empty, or holds a loci index (its meta magic). */
-static int replaceable(const char *dir)
+static void run_path(const loci_builder *b, uint64_t seq, char *out, size_t n)
 {
-    char path[PATH_BUF];
-    if (path_join(path, sizeof path, dir, FMT_META))
-        return 0;
-    int fd = open(path, O_RDONLY);
-    if (fd >= 0) {
-        char magic[LFILE_MAGIC_LEN];
-        ssize_t n = read(fd, magic, sizeof magic);
-        close(fd);
-        return n == (ssize_t)sizeof magic && memcmp(magic, FMT_MAGIC_META, sizeof magic) == 0;
-    }
-    DIR *d = opendir(dir);
-    if (!d)
-        return errno == ENOENT;
-    struct dirent *e;
-    int empty = 1;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-            empty = 0;
-    closedir(d);
-    return empty;
+    snprintf(out, n, "%s/run-%08llu", b->tmpdir, (unsigned long long)seq);
 }
 
-/* ---- construction ------------------------------------------------------ */
+/* Tokenize, split and invert a batch; write its run. Runs on a worker. */
+static void process_batch(loci_builder *b, struct splitter *s, struct batch *bt)
+{
+    struct inverter *inv;
+    if (inverter_new(&inv)) {
+        bt->rc = err_set(&bt->err, LOCI_ENOMEM, "out of memory");
+        return;
+    }
+    s->inv = inv;
+    s->passages = &bt->passages;
+    s->lengths = &bt->lengths;
+    s->npassages = 0;
+    s->tokens = 0;
+    struct doc_meta *m = (struct doc_meta *)bt->meta.data;
+    for (uint32_t i = 0; i < bt->ndocs && !bt->rc; i++) {
+        char source[PATH_BUF];
+        snprintf(source, sizeof source, "%.*s", (int)m[i].src_len,
+                 (const char *)bt->names.data + m[i].src_off);
+        m[i].first_passage = s->npassages;
+        bt->rc = splitter_doc(s, i, source, (const char *)bt->text.data + m[i].text_off,
+                              m[i].text_len, m[i].first_line, m[i].fixed_line, &bt->err);
+    }
+    bt->npassages = s->npassages;
+    bt->tokens = s->tokens;
+    if (!bt->rc && bt->npassages) {
+        char path[PATH_BUF + 32];
+        run_path(b, bt->seq, path, sizeof path);
+        bt->rc = run_write(path, inv, &bt->err);
+    }
+    inverter_free(inv);
+    s->inv = NULL;
+}
+
+static void *worker_main(void *arg)
+{
+    struct worker *w = arg;
+    loci_builder *b = w->b;
+    pthread_mutex_lock(&b->lock);
+    for (;;) {
+        struct batch *bt = NULL;
+        if (b->abandon)
+            break;
+        for (unsigned i = 0; i < b->fifo_n && !bt; i++) {
+            struct batch *c = b->fifo[(b->fifo_head + i) % b->fifo_cap];
+            if (c->state == B_QUEUED)
+                bt = c;
+        }
+        if (!bt) {
+            if (b->shutdown)
+                break;
+            pthread_cond_wait(&b->cond, &b->lock);
+            continue;
+        }
+        bt->state = B_RUNNING;
+        pthread_mutex_unlock(&b->lock);
+        process_batch(b, &w->split, bt);
+        pthread_mutex_lock(&b->lock);
+        bt->state = B_DONE;
+        pthread_cond_broadcast(&b->cond);
+    }
+    pthread_mutex_unlock(&b->lock);
+    return NULL;
+}
+
+static void stop_workers(loci_builder *b)
+{
+    if (!b->workers)
+        return;
+    pthread_mutex_lock(&b->lock);
+    b->shutdown = 1;
+    pthread_cond_broadcast(&b->cond);
+    pthread_mutex_unlock(&b->lock);
+    for (unsigned i = 0; i < b->nthreads; i++)
+        if (b->workers[i].started) {
+            pthread_join(b->workers[i].thread, NULL);
+            b->workers[i].started = 0;
+        }
+}
+
+/* ---- retiring batches in order ------------------------------------------------- */
+
+static int add_run(loci_builder *b, uint64_t seq, uint32_t base, loci_error *err)
+{
+    if (b->nruns == b->cap_runs) {
+        size_t cap = b->cap_runs ? b->cap_runs * 2 : 16;
+        char **r = realloc(b->runs, cap * sizeof *r);
+        if (r)
+            b->runs = r;
+        uint32_t *rb = realloc(b->run_base, cap * sizeof *rb);
+        if (rb)
+            b->run_base = rb;
+        if (!r || !rb)
+            return err_set(err, LOCI_ENOMEM, "out of memory");
+        b->cap_runs = cap;
+    }
+    char path[PATH_BUF + 32];
+    run_path(b, seq, path, sizeof path);
+    if (!(b->runs[b->nruns] = strdup(path)))
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    b->run_base[b->nruns++] = base;
+    return LOCI_OK;
+}
+
+static int retire(loci_builder *b, struct batch *bt, loci_error *err)
+{
+    if (bt->rc) {
+        if (err)
+            *err = bt->err;
+        return bt->rc;
+    }
+    if (b->stats.passages + bt->npassages > UINT32_MAX || b->stats.documents + bt->ndocs > UINT32_MAX)
+        return err_set(err, LOCI_EINVAL, "too many passages or documents (the limit is 2^32 - 1)");
+    uint32_t doc_base = (uint32_t)b->stats.documents, pass_base = (uint32_t)b->stats.passages;
+    int rc = textstore_append(&b->text, bt->text.data, bt->text.len, err);
+    const struct doc_meta *m = (const struct doc_meta *)bt->meta.data;
+    for (uint32_t i = 0; i < bt->ndocs && !rc; i++) {
+        uint8_t rec[DOC_SIZE];
+        le64_put(rec + DOC_TEXT_OFF, b->text_base + m[i].text_off);
+        le64_put(rec + DOC_TEXT_LEN, m[i].text_len);
+        le64_put(rec + DOC_NAME_OFF, b->names_total);
+        le32_put(rec + DOC_NAME_LEN, m[i].name_len);
+        le32_put(rec + DOC_FIRST_PASSAGE, pass_base + m[i].first_passage);
+        rc = lfile_write(&b->docs_f, rec, sizeof rec, err);
+        if (!rc && fwrite(bt->names.data + m[i].name_off, 1, m[i].name_len, b->names_f) !=
+                       m[i].name_len)
+            rc = err_set(err, LOCI_EIO, "%s: cannot write names: %s", b->tmpdir, strerror(errno));
+        b->names_total += m[i].name_len;
+    }
+    for (uint32_t p = 0; p < bt->npassages && !rc; p++) {
+        uint8_t *rec = bt->passages.data + (size_t)p * PASS_SIZE;
+        le32_put(rec + PASS_DOC, doc_base + le32_get(rec + PASS_DOC));
+        uint32_t len = le32_get(bt->lengths.data + 4 * (size_t)p);
+        if (buf_append(&b->lengths_mem, &len, sizeof len))
+            rc = err_set(err, LOCI_ENOMEM, "out of memory");
+    }
+    if (!rc)
+        rc = lfile_write(&b->passages_f, bt->passages.data, bt->passages.len, err);
+    if (!rc)
+        rc = lfile_write(&b->lengths_f, bt->lengths.data, bt->lengths.len, err);
+    if (!rc && bt->npassages)
+        rc = add_run(b, bt->seq, pass_base, err);
+    if (rc)
+        return rc;
+    b->text_base += bt->text.len;
+    b->stats.documents += bt->ndocs;
+    b->stats.passages += bt->npassages;
+    b->stats.tokens += bt->tokens;
+    return LOCI_OK;
+}
+
+/* Retire every finished batch at the head of the queue. */
+static int retire_ready(loci_builder *b, loci_error *err)
+{
+    for (;;) {
+        pthread_mutex_lock(&b->lock);
+        struct batch *head = b->fifo_n ? b->fifo[b->fifo_head] : NULL;
+        int done = head && head->state == B_DONE;
+        pthread_mutex_unlock(&b->lock);
+        if (!done)
+            return LOCI_OK;
+        int rc = retire(b, head, err);
+        pthread_mutex_lock(&b->lock);
+        b->fifo_head = (b->fifo_head + 1) % b->fifo_cap;
+        b->fifo_n--;
+        pthread_mutex_unlock(&b->lock);
+        batch_free(head);
+        if (rc)
+            return rc;
+    }
+}
+
+/* Wait until the head batch is done (or the queue is empty). */
+static void wait_head(loci_builder *b)
+{
+    pthread_mutex_lock(&b->lock);
+    while (b->fifo_n && b->fifo[b->fifo_head]->state != B_DONE)
+        pthread_cond_wait(&b->cond, &b->lock);
+    pthread_mutex_unlock(&b->lock);
+}
+
+/* Queue the current batch for the workers, retiring old ones to make room. */
+static int submit(loci_builder *b, loci_error *err)
+{
+    struct batch *bt = b->cur;
+    if (!bt || bt->ndocs == 0)
+        return LOCI_OK;
+    b->cur = NULL;
+    for (;;) {
+        int rc = retire_ready(b, err);
+        if (rc) {
+            batch_free(bt);
+            return rc;
+        }
+        pthread_mutex_lock(&b->lock);
+        if (b->fifo_n < b->fifo_cap) {
+            b->fifo[(b->fifo_head + b->fifo_n) % b->fifo_cap] = bt;
+            b->fifo_n++;
+            pthread_cond_broadcast(&b->cond);
+            pthread_mutex_unlock(&b->lock);
+            return LOCI_OK;
+        }
+        pthread_mutex_unlock(&b->lock);
+        wait_head(b);
+    }
+}
+
+/* Append one document to the current batch. */
+static int add_doc(loci_builder *b, const char *source, const char *name, size_t name_len,
+                   const char *title, size_t title_len, const char *text, size_t len,
+                   unsigned first_line, unsigned fixed_line, loci_error *err)
+{
+    if (b->finished || b->failed)
+        return err_set(err, LOCI_EINVAL, "the build is already finished or has failed");
+    if (!b->cur) {
+        if (!(b->cur = calloc(1, sizeof *b->cur)))
+            return err_set(err, LOCI_ENOMEM, "out of memory");
+        b->cur->seq = b->next_seq++;
+    }
+    struct batch *bt = b->cur;
+    struct doc_meta m = {0};
+    m.text_off = bt->text.len;
+    m.name_off = bt->names.len;
+    m.name_len = (uint32_t)(name_len > UINT32_MAX ? UINT32_MAX : name_len);
+    m.src_off = bt->names.len + m.name_len;
+    m.src_len = (uint32_t)strlen(source);
+    m.first_line = first_line ? first_line : 1;
+    m.fixed_line = fixed_line;
+    /* The title joins the first passage: "title\ntext" (one newline, so
+     * the paragraph splitter keeps them together). */
+    if ((title_len && (buf_append(&bt->text, title, title_len) || buf_putc(&bt->text, '\n'))) ||
+        buf_append(&bt->text, text, len) || buf_append(&bt->names, name, m.name_len) ||
+        buf_append(&bt->names, source, m.src_len))
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    m.text_len = bt->text.len - m.text_off;
+    if (buf_append(&bt->meta, &m, sizeof m))
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    bt->ndocs++;
+    if (bt->text.len >= b->batch_bytes || bt->ndocs == UINT32_MAX) {
+        int rc = submit(b, err);
+        if (rc) {
+            b->failed = 1;
+            return rc;
+        }
+    }
+    return LOCI_OK;
+}
+
+/* ---- construction ---------------------------------------------------------------- */
 
 static char *dup_or(const char *s, const char *dflt)
 {
     return strdup(s && *s ? s : dflt);
+}
+
+static int open_outputs(loci_builder *b, loci_error *err)
+{
+    char path[PATH_BUF];
+    int rc = textstore_open(&b->text, b->tmpdir, err);
+    if (rc)
+        return rc;
+    if (path_join(path, sizeof path, b->tmpdir, FMT_PASSAGES) ||
+        (rc = lfile_create(&b->passages_f, path, FMT_MAGIC_PASSAGES, err)))
+        return rc ? rc : err_set(err, LOCI_EINVAL, "path too long");
+    path_join(path, sizeof path, b->tmpdir, FMT_LENGTHS);
+    if ((rc = lfile_create(&b->lengths_f, path, FMT_MAGIC_LENGTHS, err)))
+        return rc;
+    path_join(path, sizeof path, b->tmpdir, FMT_DOCS);
+    if ((rc = lfile_create(&b->docs_f, path, FMT_MAGIC_DOCS, err)))
+        return rc;
+    path_join(path, sizeof path, b->tmpdir, "names.tmp");
+    if (!(b->names_f = fopen(path, "w+")))
+        return err_set(err, LOCI_EIO, "%s: %s", path, strerror(errno));
+    return LOCI_OK;
 }
 
 int loci_builder_new(const char *dir, const loci_build_options *opt, loci_builder **out,
@@ -200,17 +431,18 @@ int loci_builder_new(const char *dir, const loci_build_options *opt, loci_builde
     if (opt->passage_stride > opt->passage_tokens)
         return err_set(err, LOCI_EINVAL, "passage stride %u is larger than the window %u",
                        opt->passage_stride, opt->passage_tokens);
-
     struct stat st;
     if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
         return err_set(err, LOCI_EINVAL, "%s: exists and is not a directory", dir);
-    if (!replaceable(dir))
+    if (!indexdir_replaceable(dir))
         return err_set(err, LOCI_EINVAL,
                        "%s: exists and is not a loci index; refusing to replace it", dir);
 
     loci_builder *b = calloc(1, sizeof *b);
     if (!b)
         return err_set(err, LOCI_ENOMEM, "out of memory");
+    pthread_mutex_init(&b->lock, NULL);
+    pthread_cond_init(&b->cond, NULL);
     b->opt = *opt;
     b->stem = dup_or(opt->stem_language, "english");
     b->id_field = dup_or(opt->id_field, "id");
@@ -229,37 +461,41 @@ int loci_builder_new(const char *dir, const loci_build_options *opt, loci_builde
         b->opt.passage_stride = b->opt.passage_tokens - b->opt.passage_tokens / 4;
     if (b->opt.passage_stride == 0)
         b->opt.passage_stride = 1;
-
-    int rc = analyzer_new(b->stem, &b->an, err);
-    if (rc) {
-        loci_builder_free(b);
-        return rc;
-    }
-    if (inverter_new(&b->inv)) {
-        loci_builder_free(b);
-        return err_set(err, LOCI_ENOMEM, "out of memory");
-    }
-
-    char parent[PATH_BUF], base[PATH_BUF], tmpl[2 * PATH_BUF + 64];
-    if (split_path(dir, parent, base)) {
-        loci_builder_free(b);
-        return err_set(err, LOCI_EINVAL, "index path too long");
-    }
-    remove_stale_temps(parent, base);
-    int w = snprintf(tmpl, sizeof tmpl, "%s/.%s.tmp-%ld-XXXXXX", parent, base, (long)getpid());
-    if (w < 0 || (size_t)w >= PATH_BUF || !mkdtemp(tmpl)) {
-        int e = errno;
-        loci_builder_free(b);
-        return err_set(err, LOCI_EIO, "%s: cannot create a temporary directory: %s", parent,
-                       strerror(e));
-    }
-    b->tmpdir = strdup(tmpl);
-    if (!b->tmpdir) {
-        remove_dir_files(tmpl);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    b->nthreads = opt->threads ? opt->threads : cores > 0 ? (unsigned)cores : 1;
+    if (b->nthreads > MAX_THREADS)
+        b->nthreads = MAX_THREADS;
+    /* Each batch in flight holds its text, and its worker an inverter of
+     * about the same size plus tokens: four shares per slot keeps the whole
+     * within the budget. */
+    uint64_t memory = opt->memory ? opt->memory : DEFAULT_MEMORY;
+    b->fifo_cap = b->nthreads + 1;
+    b->batch_bytes = memory / (4 * (uint64_t)b->fifo_cap);
+    if (b->batch_bytes < MIN_BATCH)
+        b->batch_bytes = MIN_BATCH;
+    if (b->batch_bytes > MAX_BATCH)
+        b->batch_bytes = MAX_BATCH;
+    b->fifo = calloc(b->fifo_cap, sizeof *b->fifo);
+    b->workers = calloc(b->nthreads, sizeof *b->workers);
+    if (!b->fifo || !b->workers) {
         loci_builder_free(b);
         return err_set(err, LOCI_ENOMEM, "out of memory");
     }
-    rc = textstore_open(&b->text, b->tmpdir, err);
+    int rc = LOCI_OK;
+    for (unsigned i = 0; i < b->nthreads && !rc; i++) {
+        b->workers[i].b = b;
+        rc = splitter_init(&b->workers[i].split, &b->opt, err);
+    }
+    if (!rc)
+        rc = indexdir_create_temp(dir, &b->tmpdir, err);
+    if (!rc)
+        rc = open_outputs(b, err);
+    for (unsigned i = 0; i < b->nthreads && !rc; i++) {
+        if (pthread_create(&b->workers[i].thread, NULL, worker_main, &b->workers[i]) != 0)
+            rc = err_set(err, LOCI_ENOMEM, "cannot start a worker thread");
+        else
+            b->workers[i].started = 1;
+    }
     if (rc) {
         loci_builder_free(b);
         return rc;
@@ -272,239 +508,161 @@ void loci_builder_free(loci_builder *b)
 {
     if (!b)
         return;
+    pthread_mutex_lock(&b->lock);
+    b->abandon = 1;
+    pthread_mutex_unlock(&b->lock);
+    stop_workers(b);
+    for (unsigned i = 0; b->workers && i < b->nthreads; i++)
+        splitter_free(&b->workers[i].split);
+    free(b->workers);
+    for (unsigned i = 0; i < b->fifo_n; i++)
+        batch_free(b->fifo[(b->fifo_head + i) % b->fifo_cap]);
+    free(b->fifo);
+    batch_free(b->cur);
     textstore_abort(&b->text);
+    lfile_abort(&b->passages_f);
+    lfile_abort(&b->lengths_f);
+    lfile_abort(&b->docs_f);
+    if (b->names_f)
+        fclose(b->names_f);
     if (b->tmpdir && !b->finished)
-        remove_dir_files(b->tmpdir);
-    analyzer_free(b->an);
-    inverter_free(b->inv);
-    buf_free(&b->passages);
-    buf_free(&b->docs);
-    buf_free(&b->names);
-    buf_free(&b->lengths);
-    buf_free(&b->scratch);
-    free(b->toks);
+        indexdir_remove(b->tmpdir);
+    for (size_t i = 0; i < b->nruns; i++)
+        free(b->runs[i]);
+    free(b->runs);
+    free(b->run_base);
+    buf_free(&b->lengths_mem);
     free(b->stem);
     free(b->id_field);
     free(b->title_field);
     free(b->text_field);
     free(b->dir);
     free(b->tmpdir);
+    pthread_mutex_destroy(&b->lock);
+    pthread_cond_destroy(&b->cond);
     free(b);
 }
 
-/* ---- documents and passages ---------------------------------------------- */
-
-/* Advance line counting to `upto`, and report whether a blank line (two
- * newlines with only white space between them) lies in [scan_pos, upto). */
-static int scan_gap(loci_builder *b, size_t upto)
-{
-    int blank = 0, nl = 0;
-    for (size_t i = b->scan_pos; i < upto; i++) {
-        char c = b->cur_text[i];
-        if (c == '\n') {
-            b->cur_line++;
-            if (nl)
-                blank = 1;
-            nl = 1;
-        } else if (c != ' ' && c != '\t' && c != '\r' && c != '\f' && c != '\v') {
-            nl = 0;
-        }
-    }
-    b->scan_pos = upto;
-    return blank;
-}
-
-static int on_token(void *ctx, const struct token *t)
-{
-    loci_builder *b = ctx;
-    if (b->ntoks == b->cap_toks) {
-        size_t cap = b->cap_toks ? b->cap_toks * 2 : 4096;
-        struct doc_token *p = realloc(b->toks, cap * sizeof *p);
-        if (!p)
-            return LOCI_ENOMEM;
-        b->toks = p;
-        b->cap_toks = cap;
-    }
-    struct doc_token *d = &b->toks[b->ntoks];
-    d->para_start = scan_gap(b, t->start);
-    d->line = b->cur_line;
-    d->start = (uint32_t)t->start;
-    d->end = (uint32_t)t->end;
-    b->scan_pos = t->end; /* tokens hold no newlines */
-    int rc = inverter_intern(b->inv, t->term, t->term_len, &d->term);
-    if (rc)
-        return rc;
-    b->ntoks++;
-    return 0;
-}
-
-static int emit_passage(loci_builder *b, uint32_t doc, uint32_t ordinal, size_t s, size_t e,
-                        uint32_t fixed_line, loci_error *err)
-{
-    if (b->stats.passages >= UINT32_MAX)
-        return err_set(err, LOCI_EINVAL, "too many passages (the limit is 2^32 - 1)");
-    uint32_t pid = (uint32_t)b->stats.passages++;
-    uint8_t rec[PASS_SIZE];
-    le32_put(rec + PASS_DOC, doc);
-    le32_put(rec + PASS_ORDINAL, ordinal);
-    le32_put(rec + PASS_LINE, fixed_line ? fixed_line : b->toks[s].line);
-    le32_put(rec + PASS_LEN, b->toks[e - 1].end - b->toks[s].start);
-    le64_put(rec + PASS_START, b->toks[s].start);
-    if (buf_append(&b->passages, rec, sizeof rec) || buf_put_le32(&b->lengths, (uint32_t)(e - s)))
-        return err_set(err, LOCI_ENOMEM, "out of memory");
-    b->stats.tokens += e - s;
-    inverter_begin_passage(b->inv, pid);
-    for (size_t i = s; i < e; i++)
-        if (inverter_add(b->inv, b->toks[i].term, (uint32_t)(i - s)))
-            return err_set(err, LOCI_ENOMEM, "out of memory");
-    if (inverter_end_passage(b->inv))
-        return err_set(err, LOCI_ENOMEM, "out of memory");
-    return LOCI_OK;
-}
-
-/* Cut tokens [s, e) into windows of `size` every `stride`; the last window
- * ends at e. */
-static int emit_windows(loci_builder *b, uint32_t doc, uint32_t *ordinal, size_t s, size_t e,
-                        size_t size, size_t stride, uint32_t fixed_line, loci_error *err)
-{
-    for (size_t w = s;; w += stride) {
-        size_t we = e - w > size ? w + size : e;
-        int rc = emit_passage(b, doc, (*ordinal)++, w, we, fixed_line, err);
-        if (rc || we == e)
-            return rc;
-    }
-}
-
-static int split_passages(loci_builder *b, uint32_t doc, uint32_t fixed_line, loci_error *err)
-{
-    size_t n = b->ntoks, size = b->opt.passage_tokens, stride = b->opt.passage_stride;
-    uint32_t ordinal = 0;
-    if (n == 0)
-        return LOCI_OK;
-    switch (b->opt.passage_mode) {
-    case LOCI_PASSAGE_DOCUMENT:
-        return emit_passage(b, doc, 0, 0, n, fixed_line, err);
-    case LOCI_PASSAGE_WINDOW:
-        return emit_windows(b, doc, &ordinal, 0, n, size, stride, fixed_line, err);
-    case LOCI_PASSAGE_PARAGRAPH:
-    default:
-        for (size_t s = 0; s < n;) {
-            size_t e = s + 1;
-            while (e < n && !b->toks[e].para_start)
-                e++;
-            int rc = emit_windows(b, doc, &ordinal, s, e, size, stride, fixed_line, err);
-            if (rc)
-                return rc;
-            s = e;
-        }
-        return LOCI_OK;
-    }
-}
-
-static unsigned line_of(const char *text, size_t off, unsigned first)
-{
-    unsigned line = first;
-    for (size_t i = 0; i < off; i++)
-        line += text[i] == '\n';
-    return line;
-}
-
-/* Index one document. `fixed_line` != 0: all passages report that line
- * (JSONL records); else lines are counted from `first_line`. */
-static int add_doc(loci_builder *b, const char *source, const char *name, size_t name_len,
-                   const char *text, size_t len, unsigned first_line, unsigned fixed_line,
-                   loci_error *err)
-{
-    size_t bad;
-    if (!b->opt.replace_invalid_utf8 && !utf8_valid(text, len, &bad)) {
-        unsigned line = fixed_line ? fixed_line : line_of(text, bad, first_line);
-        return err_set(err, LOCI_EUTF8,
-                       "%s:%u: invalid UTF-8 (byte 0x%02x); use --replace-invalid-utf8 to index "
-                       "it with U+FFFD",
-                       source, line, (unsigned char)text[bad]);
-    }
-    if (b->stats.documents >= UINT32_MAX || len > UINT32_MAX)
-        return err_set(err, LOCI_EINVAL, "%s: document too large or too many documents", source);
-    uint32_t doc = (uint32_t)b->stats.documents;
-    uint8_t rec[DOC_SIZE];
-    le64_put(rec + DOC_TEXT_OFF, textstore_tell(&b->text));
-    le64_put(rec + DOC_TEXT_LEN, len);
-    le64_put(rec + DOC_NAME_OFF, b->names.len);
-    le32_put(rec + DOC_NAME_LEN, (uint32_t)name_len);
-    le32_put(rec + DOC_FIRST_PASSAGE, (uint32_t)b->stats.passages);
-    if (buf_append(&b->docs, rec, sizeof rec) || buf_append(&b->names, name, name_len))
-        return err_set(err, LOCI_ENOMEM, "out of memory");
-    int rc = textstore_append(&b->text, text, len, err);
-    if (rc)
-        return rc;
-
-    b->ntoks = 0;
-    b->cur_text = text;
-    b->scan_pos = 0;
-    b->cur_line = first_line;
-    rc = analyzer_run(b->an, text, len, on_token, b);
-    if (rc)
-        return err_set(err, rc, "%s: %s while analyzing", source, loci_strerror(rc));
-    b->stats.documents++;
-    return split_passages(b, doc, fixed_line, err);
-}
+/* ---- input ------------------------------------------------------------------------ */
 
 int loci_builder_add_document(loci_builder *b, const char *name, const char *title,
                               const char *text, size_t len, unsigned first_line, loci_error *err)
 {
-    if (b->finished)
-        return err_set(err, LOCI_EINVAL, "the build is already finished");
-    b->stats.input_bytes += len;
-    if (title && *title) {
-        /* The title joins the first passage: "title\ntext" (one newline,
-         * so the paragraph splitter keeps them together). */
-        b->scratch.len = 0;
-        if (buf_append(&b->scratch, title, strlen(title)) || buf_putc(&b->scratch, '\n') ||
-            buf_append(&b->scratch, text, len))
-            return err_set(err, LOCI_ENOMEM, "out of memory");
-        return add_doc(b, name, name, strlen(name), (const char *)b->scratch.data,
-                       b->scratch.len, first_line ? first_line : 1, 0, err);
-    }
-    return add_doc(b, name, name, strlen(name), text, len, first_line ? first_line : 1, 0, err);
+    b->in.bytes += len;
+    b->in.documents++;
+    return add_doc(b, name, name, strlen(name), title, title ? strlen(title) : 0, text, len,
+                   first_line, 0, err);
 }
 
 static int on_input_doc(void *ctx, const struct input_doc *d, loci_error *err)
 {
     loci_builder *b = ctx;
-    const char *text = d->text;
-    size_t len = d->text_len;
-    if (d->title && d->title_len) {
-        b->scratch.len = 0;
-        if (buf_append(&b->scratch, d->title, d->title_len) || buf_putc(&b->scratch, '\n') ||
-            buf_append(&b->scratch, d->text, d->text_len))
-            return err_set(err, LOCI_ENOMEM, "out of memory");
-        text = (const char *)b->scratch.data;
-        len = b->scratch.len;
+    int rc = add_doc(b, d->source, d->name, d->name_len, d->title, d->title ? d->title_len : 0,
+                     d->text, d->text_len, d->line, d->line_is_record ? d->line : 0, err);
+    if (!rc && b->opt.progress && b->in.bytes - b->last_progress >= PROGRESS_EVERY) {
+        b->last_progress = b->in.bytes;
+        loci_build_stats now = b->stats;
+        now.documents = b->in.documents;
+        now.input_bytes = b->in.bytes;
+        now.skipped_files = b->in.skipped;
+        b->opt.progress(b->opt.progress_ctx, &now);
     }
-    return add_doc(b, d->source, d->name, d->name_len, text, len, d->line,
-                   d->line_is_record ? d->line : 0, err);
+    return rc;
 }
 
 int loci_builder_add_path(loci_builder *b, const char *path, loci_error *err)
 {
-    if (b->finished)
-        return err_set(err, LOCI_EINVAL, "the build is already finished");
+    if (b->finished || b->failed)
+        return err_set(err, LOCI_EINVAL, "the build is already finished or has failed");
     struct input_options io = {
         .format = b->opt.input_format,
         .id_field = b->opt.id_field,
         .title_field = b->opt.title_field,
         .text_field = b->opt.text_field,
+        .strict = b->opt.strict,
         .warn = b->opt.warn,
         .warn_ctx = b->opt.warn_ctx,
     };
-    struct input_stats st = {0};
-    int rc = input_add_path(&io, path, on_input_doc, b, &st, err);
-    b->stats.input_bytes += st.bytes;
-    b->stats.skipped_files += st.skipped;
+    int rc = input_add_path(&io, path, on_input_doc, b, &b->in, err);
+    if (rc)
+        b->failed = 1;
     return rc;
 }
 
-/* ---- finishing ------------------------------------------------------------ */
+/* ---- finishing ------------------------------------------------------------------------ */
+
+/* Merge the runs term by term into the term writer. */
+static int merge_runs(loci_builder *b, double avglen, double k1, double bb, loci_error *err)
+{
+    struct run_reader *r = calloc(b->nruns ? b->nruns : 1, sizeof *r);
+    if (!r)
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    struct term_writer tw;
+    const uint32_t *lengths = (const uint32_t *)b->lengths_mem.data;
+    int rc = tw_open(&tw, b->tmpdir, lengths, avglen, k1, bb, err);
+    size_t opened = 0;
+    for (; opened < b->nruns && !rc; opened++) {
+        rc = run_open(&r[opened], b->runs[opened], b->run_base[opened], err);
+        unlink(b->runs[opened]); /* readable until closed; frees disk early */
+    }
+    struct buf pos = {0};
+    while (!rc) {
+        /* the smallest current term, and its total df */
+        int min = -1;
+        for (size_t i = 0; i < b->nruns; i++) {
+            if (r[i].eof)
+                continue;
+            if (min < 0) {
+                min = (int)i;
+                continue;
+            }
+            size_t n = r[i].term_len < r[min].term_len ? r[i].term_len : r[min].term_len;
+            int c = memcmp(r[i].term, r[min].term, n);
+            if (c < 0 || (c == 0 && r[i].term_len < r[min].term_len))
+                min = (int)i;
+        }
+        if (min < 0)
+            break;
+        const char *term = r[min].term;
+        size_t tlen = r[min].term_len;
+        char tcopy[256];
+        memcpy(tcopy, term, tlen);
+        uint64_t df = 0;
+        for (size_t i = (size_t)min; i < b->nruns; i++)
+            if (!r[i].eof && r[i].term_len == tlen && !memcmp(r[i].term, tcopy, tlen))
+                df += r[i].df;
+        if (df > UINT32_MAX) {
+            rc = err_set(err, LOCI_EINVAL, "a term occurs in more than 2^32 passages");
+            break;
+        }
+        rc = tw_begin(&tw, tcopy, tlen, (uint32_t)df, err);
+        for (size_t i = (size_t)min; i < b->nruns && !rc; i++) {
+            if (r[i].eof || r[i].term_len != tlen || memcmp(r[i].term, tcopy, tlen))
+                continue;
+            while (r[i].left && !rc) {
+                uint32_t pid, tf;
+                pos.len = 0;
+                rc = run_posting(&r[i], &pid, &tf, &pos, err);
+                if (!rc)
+                    rc = tw_add(&tw, pid, tf, pos.data, pos.len, err);
+            }
+            if (!rc)
+                rc = run_next_term(&r[i], err);
+        }
+        if (!rc)
+            rc = tw_end(&tw, err);
+    }
+    buf_free(&pos);
+    for (size_t i = 0; i < opened; i++)
+        run_close(&r[i]);
+    free(r);
+    b->stats.terms = tw.terms;
+    if (rc) {
+        tw_abort(&tw);
+        return rc;
+    }
+    return tw_finish(&tw, err);
+}
 
 static int write_meta(loci_builder *b, double k1, double bb, loci_error *err)
 {
@@ -515,7 +673,7 @@ static int write_meta(loci_builder *b, double k1, double bb, loci_error *err)
     memcpy(&bbits, &bb, 8);
     le64_put(m + META_DOCUMENTS, b->stats.documents);
     le64_put(m + META_PASSAGES, b->stats.passages);
-    le64_put(m + META_TERMS, inverter_term_count(b->inv));
+    le64_put(m + META_TERMS, b->stats.terms);
     le64_put(m + META_TOKENS, b->stats.tokens);
     le64_put(m + META_REF_K1, k1bits);
     le64_put(m + META_REF_B, bbits);
@@ -528,91 +686,80 @@ static int write_meta(loci_builder *b, double k1, double bb, loci_error *err)
     return writer_put_file(b->tmpdir, FMT_META, FMT_MAGIC_META, m, sizeof m, err);
 }
 
-static uint64_t dir_bytes(const char *dir)
+/* Append the name heap to the docs file and finish it. */
+static int finish_docs(loci_builder *b, loci_error *err)
 {
-    static const char *const files[] = {FMT_META, FMT_LEXICON, FMT_POSTINGS, FMT_POSITIONS,
-                                        FMT_LENGTHS, FMT_PASSAGES, FMT_DOCS, FMT_TEXT};
-    uint64_t total = 0;
+    char chunk[1 << 16];
+    size_t n;
+    if (fflush(b->names_f) != 0 || fseek(b->names_f, 0, SEEK_SET) != 0)
+        return err_set(err, LOCI_EIO, "%s: names: %s", b->tmpdir, strerror(errno));
+    while ((n = fread(chunk, 1, sizeof chunk, b->names_f)) > 0) {
+        int rc = lfile_write(&b->docs_f, chunk, n, err);
+        if (rc)
+            return rc;
+    }
+    if (ferror(b->names_f))
+        return err_set(err, LOCI_EIO, "%s: names: %s", b->tmpdir, strerror(errno));
+    fclose(b->names_f);
+    b->names_f = NULL;
     char path[PATH_BUF];
-    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
-        struct stat st;
-        if (path_join(path, sizeof path, dir, files[i]) == 0 && stat(path, &st) == 0)
-            total += (uint64_t)st.st_size;
-    }
-    return total;
-}
-
-static int swap_into_place(loci_builder *b, loci_error *err)
-{
-    if (!replaceable(b->dir))
-        return err_set(err, LOCI_EINVAL, "%s: exists and is not a loci index; refusing to replace it",
-                       b->dir);
-    if (rename(b->tmpdir, b->dir) == 0)
-        return LOCI_OK;
-    if (errno != ENOTEMPTY && errno != EEXIST)
-        return err_set(err, LOCI_EIO, "%s: cannot rename the new index into place: %s", b->dir,
-                       strerror(errno));
-    if (renameat2(AT_FDCWD, b->tmpdir, AT_FDCWD, b->dir, RENAME_EXCHANGE) == 0) {
-        remove_dir_files(b->tmpdir); /* now the old index */
-        return LOCI_OK;
-    }
-    /* No atomic exchange on this file system: move the old index aside
-     * first. A crash between the two renames leaves it in the .old dir. */
-    char old[PATH_BUF + 32];
-    snprintf(old, sizeof old, "%s.old", b->tmpdir);
-    if (rename(b->dir, old) != 0 || rename(b->tmpdir, b->dir) != 0)
-        return err_set(err, LOCI_EIO, "%s: cannot replace the index: %s", b->dir,
-                       strerror(errno));
-    remove_dir_files(old);
-    return LOCI_OK;
+    path_join(path, sizeof path, b->tmpdir, "names.tmp");
+    unlink(path);
+    return lfile_finish(&b->docs_f, err);
 }
 
 int loci_builder_finish(loci_builder *b, loci_build_stats *stats, loci_error *err)
 {
-    if (b->finished)
-        return err_set(err, LOCI_EINVAL, "the build is already finished");
-    if (b->stats.passages == 0)
+    if (b->finished || b->failed)
+        return err_set(err, LOCI_EINVAL, "the build is already finished or has failed");
+    int rc = submit(b, err);
+    while (!rc) {
+        rc = retire_ready(b, err);
+        pthread_mutex_lock(&b->lock);
+        int empty = b->fifo_n == 0;
+        pthread_mutex_unlock(&b->lock);
+        if (empty || rc)
+            break;
+        wait_head(b);
+    }
+    stop_workers(b);
+    if (rc) {
+        b->failed = 1;
+        return rc;
+    }
+    if (b->stats.passages == 0) {
+        b->failed = 1;
         return err_set(err, LOCI_EEMPTY, "no text to index (%llu document%s, none with words)",
                        (unsigned long long)b->stats.documents,
                        b->stats.documents == 1 ? "" : "s");
+    }
     double avglen = (double)b->stats.tokens / (double)b->stats.passages;
     double k1 = LOCI_DEFAULT_K1, bb = LOCI_DEFAULT_B;
-    int rc = textstore_finish(&b->text, err);
+    rc = textstore_finish(&b->text, err);
     if (!rc)
-        rc = writer_put_file(b->tmpdir, FMT_LENGTHS, FMT_MAGIC_LENGTHS, b->lengths.data,
-                             b->lengths.len, err);
+        rc = lfile_finish(&b->lengths_f, err);
     if (!rc)
-        rc = writer_put_file(b->tmpdir, FMT_PASSAGES, FMT_MAGIC_PASSAGES, b->passages.data,
-                             b->passages.len, err);
-    if (!rc) {
-        /* docs body: the records, then the name heap. */
-        if (buf_append(&b->docs, b->names.data, b->names.len))
-            rc = err_set(err, LOCI_ENOMEM, "out of memory");
-        else
-            rc = writer_put_file(b->tmpdir, FMT_DOCS, FMT_MAGIC_DOCS, b->docs.data, b->docs.len,
-                                 err);
-    }
-    if (!rc) {
-        /* lengths is a u32 array; the writer reads it in host order. */
-        uint32_t *lens = malloc(b->lengths.len ? b->lengths.len : 1);
-        if (!lens)
-            return err_set(err, LOCI_ENOMEM, "out of memory");
-        for (size_t i = 0; i < b->stats.passages; i++)
-            lens[i] = le32_get(b->lengths.data + 4 * i);
-        rc = writer_put_terms(b->tmpdir, b->inv, lens, avglen, k1, bb, err);
-        free(lens);
-    }
+        rc = lfile_finish(&b->passages_f, err);
+    if (!rc)
+        rc = finish_docs(b, err);
+    if (!rc)
+        rc = merge_runs(b, avglen, k1, bb, err);
     if (!rc)
         rc = write_meta(b, k1, bb, err);
-    if (!rc)
-        b->stats.index_bytes = dir_bytes(b->tmpdir);
-    if (!rc)
-        rc = swap_into_place(b, err);
-    if (rc)
+    if (!rc) {
+        b->stats.index_bytes = indexdir_bytes(b->tmpdir);
+        rc = indexdir_swap(b->tmpdir, b->dir, err);
+    }
+    if (rc) {
+        b->failed = 1;
         return rc;
+    }
     b->finished = 1;
-    b->stats.terms = inverter_term_count(b->inv);
-    b->stats.invalid_utf8 = analyzer_invalid_count(b->an);
+    b->stats.input_bytes = b->in.bytes;
+    b->stats.skipped_files = b->in.skipped;
+    b->stats.runs = b->nruns;
+    for (unsigned i = 0; i < b->nthreads; i++)
+        b->stats.invalid_utf8 += analyzer_invalid_count(b->workers[i].split.an);
     if (stats)
         *stats = b->stats;
     return LOCI_OK;

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "loci.h"
 
@@ -35,6 +37,11 @@ static void usage(FILE *f)
             "                          per document; window:N[:STRIDE]: N-token windows\n"
             "      --passage-limit N   longest paragraph in tokens before windowing (default 200)\n"
             "      --replace-invalid-utf8  index invalid UTF-8 as U+FFFD instead of failing\n"
+            "      --memory SIZE       memory budget, e.g. 256M or 2G (default 512M); larger\n"
+            "                          corpora are indexed in sorted runs that are merged\n"
+            "      --threads N         parsing threads (default: the number of cores)\n"
+            "      --strict            an unreadable input file is an error (default: it is\n"
+            "                          reported, skipped and counted)\n"
             "  -q, --quiet             no summary line\n"
             "  -h, --help              show this help\n"
             "  -V, --version           show version information\n"
@@ -63,6 +70,75 @@ static long parse_count(const char *s, char **end)
     if (errno || *end == s || v < 1 || v > 1000000000)
         return -1;
     return v;
+}
+
+/* "512M", "2G", "65536", "64k": bytes; 0 if malformed. */
+static uint64_t parse_size(const char *s)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *s == '-')
+        return 0;
+    uint64_t mul = 1;
+    switch (*end) {
+    case 'k': case 'K': mul = 1ull << 10; end++; break;
+    case 'm': case 'M': mul = 1ull << 20; end++; break;
+    case 'g': case 'G': mul = 1ull << 30; end++; break;
+    case '\0': break;
+    default: return 0;
+    }
+    if (*end == 'B' || *end == 'b')
+        end++;
+    if (*end || v > UINT64_MAX / mul)
+        return 0;
+    return v * mul;
+}
+
+/* Progress on a terminal: one line, rewritten in place. */
+struct progress {
+    struct timespec start;
+    uint64_t total;    /* input bytes when known (plain files only), else 0 */
+    int shown;
+};
+
+static double elapsed(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void show_progress(void *ctx, const loci_build_stats *s)
+{
+    struct progress *p = ctx;
+    double secs = elapsed(&p->start);
+    double rate = secs > 0 ? (double)s->input_bytes / secs / 1e6 : 0;
+    fprintf(stderr, "\r" PROG ": %.1f MB, %llu documents, %.1f MB/s", (double)s->input_bytes / 1e6,
+            (unsigned long long)s->documents, rate);
+    if (p->total && rate > 0 && s->input_bytes < p->total) {
+        double left = (double)(p->total - s->input_bytes) / 1e6 / rate;
+        fprintf(stderr, ", %.0f%%, ETA %d:%02d", 100.0 * (double)s->input_bytes / (double)p->total,
+                (int)left / 60, (int)left % 60);
+    }
+    fputs("\033[K", stderr); /* clear the rest of the line */
+    p->shown = 1;
+}
+
+/* Sum of the sizes of plain (not .gz) regular files named; 0 if any input
+ * is of unknown size (directory walks are not pre-scanned, gz and stdin). */
+static uint64_t known_total(char **paths, int n)
+{
+    uint64_t total = 0;
+    for (int i = 0; i < n; i++) {
+        struct stat st;
+        size_t l = strlen(paths[i]);
+        if (strcmp(paths[i], "-") == 0 || (l > 3 && !strcmp(paths[i] + l - 3, ".gz")) ||
+            stat(paths[i], &st) != 0 || !S_ISREG(st.st_mode))
+            return 0;
+        total += (uint64_t)st.st_size;
+    }
+    return total;
 }
 
 static int parse_passage(const char *arg, loci_build_options *o)
@@ -117,7 +193,8 @@ int main(int argc, char **argv)
     if (!dir || !*dir)
         dir = ".loci";
     int quiet = 0;
-    enum { O_JSONL = 256, O_ID, O_TITLE, O_TEXT, O_STEM, O_PASSAGE, O_LIMIT, O_REPLACE };
+    enum { O_JSONL = 256, O_ID, O_TITLE, O_TEXT, O_STEM, O_PASSAGE, O_LIMIT, O_REPLACE, O_MEMORY,
+           O_THREADS, O_STRICT };
     static const struct option longopts[] = {
         {"output", required_argument, 0, 'o'},  {"jsonl", no_argument, 0, O_JSONL},
         {"id-field", required_argument, 0, O_ID}, {"title-field", required_argument, 0, O_TITLE},
@@ -125,6 +202,8 @@ int main(int argc, char **argv)
         {"passage", required_argument, 0, O_PASSAGE},
         {"passage-limit", required_argument, 0, O_LIMIT},
         {"replace-invalid-utf8", no_argument, 0, O_REPLACE}, {"quiet", no_argument, 0, 'q'},
+        {"memory", required_argument, 0, O_MEMORY}, {"threads", required_argument, 0, O_THREADS},
+        {"strict", no_argument, 0, O_STRICT},
         {"help", no_argument, 0, 'h'},           {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0}};
     int c;
@@ -151,6 +230,18 @@ int main(int argc, char **argv)
             o.passage_tokens = (unsigned)v;
             break;
         case O_REPLACE: o.replace_invalid_utf8 = 1; break;
+        case O_MEMORY:
+            o.memory = parse_size(optarg);
+            if (o.memory < (16u << 20))
+                return die_usage("--memory needs a size of at least 16M (e.g. 256M, 2G)", optarg);
+            break;
+        case O_THREADS:
+            v = parse_count(optarg, &end);
+            if (v < 0 || *end || v > 64)
+                return die_usage("--threads needs a whole number from 1 to 64", optarg);
+            o.threads = (unsigned)v;
+            break;
+        case O_STRICT: o.strict = 1; break;
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("%s\n", loci_version_string()); return 0;
@@ -162,6 +253,11 @@ int main(int argc, char **argv)
 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
+    struct progress prog = {t0, known_total(argv + optind, argc - optind), 0};
+    if (!quiet && isatty(STDERR_FILENO)) {
+        o.progress = show_progress;
+        o.progress_ctx = &prog;
+    }
     loci_builder *b;
     loci_error err;
     int rc = loci_builder_new(dir, &o, &b, &err);
@@ -171,6 +267,8 @@ int main(int argc, char **argv)
     if (!rc)
         rc = loci_builder_finish(b, &st, &err);
     loci_builder_free(b);
+    if (prog.shown)
+        fputs("\r\033[K", stderr);
     if (rc) {
         fprintf(stderr, PROG ": %s\n", err.message);
         return 2;

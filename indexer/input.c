@@ -208,6 +208,23 @@ static int read_file(struct reader *r, const char *path, loci_error *err)
     return rc;
 }
 
+/* read_file, but an unreadable file is skipped with a warning unless strict.
+ * (A JSONL file that fails half way has delivered its first records: they
+ * stay; the build reports the file as skipped.) */
+static int read_or_skip(struct reader *r, const char *path, loci_error *err)
+{
+    int rc = read_file(r, path, err);
+    if (rc != LOCI_EIO || r->o->strict)
+        return rc;
+    if (r->o->warn) {
+        char msg[LOCI_ERRMSG_MAX + 32];
+        snprintf(msg, sizeof msg, "%s; skipped", err ? err->message : path);
+        r->o->warn(r->o->warn_ctx, msg);
+    }
+    r->stats->skipped++;
+    return LOCI_OK;
+}
+
 static int cmp_names(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -276,7 +293,7 @@ static int walk(struct reader *r, const char *path, loci_error *err)
 {
     struct stat st;
     if (strcmp(path, "-") == 0)
-        return read_file(r, path, err);
+        return read_or_skip(r, path, err);
     if (stat(path, &st) != 0) {
         if (errno == ENOENT)
             return err_set(err, LOCI_ENOTFOUND, "%s: no such file or directory", path);
@@ -289,7 +306,7 @@ static int walk(struct reader *r, const char *path, loci_error *err)
         r->stats->skipped++;
         return LOCI_OK;
     }
-    return read_file(r, path, err);
+    return read_or_skip(r, path, err);
 }
 
 int input_add_path(const struct input_options *o, const char *path, input_doc_fn fn, void *ctx,

@@ -40,6 +40,7 @@ typedef int (*input_doc_fn)(void *ctx, const struct input_doc *d, loci_error *er
 struct input_options {
     loci_input_format format;
     const char *id_field, *title_field, *text_field; /* NULL: "id", "title", "text" */
+    int strict;            /* 1: an unreadable file is an error; 0: warn and skip it */
     void (*warn)(void *ctx, const char *message);     /* may be NULL */
     void *warn_ctx;
 };
@@ -49,8 +50,10 @@ struct input_stats {
 };
 
 /* Read `path` and call fn per document. Stats accumulate (caller zeroes).
- * Errors: LOCI_ENOTFOUND (no such path), LOCI_EIO (unreadable, bad gzip),
- * LOCI_EFORMAT (bad JSON line, missing text field: "PATH:LINE: ..."). */
+ * Errors: LOCI_ENOTFOUND (no such path), LOCI_EFORMAT (bad JSON line,
+ * missing text field: "PATH:LINE: ..."), LOCI_EIO (a file that cannot be
+ * opened or read, or bad gzip data — unless !strict, when such a file is
+ * reported through warn, counted in skipped, and the walk goes on). */
 int input_add_path(const struct input_options *o, const char *path, input_doc_fn fn, void *ctx,
                    struct input_stats *stats, loci_error *err);
 

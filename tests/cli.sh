@@ -122,6 +122,33 @@ check "no input" 2 "$BIN/loci-index" -o "$T/x"
 check "failed rebuild" 2 "$BIN/loci-index" -o "$T/idx" "$T/empty.txt"
 check "old index still works" 0 "$BIN/loci-search" -i "$T/idx" CCDCOE
 if ls -a "$T" | grep -q '\.tmp-'; then bad "temporary directory left: $(ls -a "$T")"; else ok; fi
+# a killed build never replaces the old index; the next build removes its leftovers
+"$PY" -c "
+import random, sys
+random.seed(1)
+words = ['w%d' % i for i in range(20000)]
+with open(sys.argv[1], 'w') as f:
+    for _ in range(20000):
+        f.write(' '.join(random.choices(words, k=150)) + '\\n\\n')" "$T/big.txt"
+"$BIN/loci-index" -q --threads 1 -o "$T/idx" "$T/big.txt" & kpid=$!
+sleep 0.4; kill -9 $kpid 2>/dev/null || true; wait $kpid 2>/dev/null || true
+check "index after a killed build" 0 "$BIN/loci-search" -i "$T/idx" CCDCOE
+if ls -a "$T" | grep -q '^\.idx\.tmp-'; then ok; else bad "the killed build left no temporary directory (finished too fast?)"; fi
+check "rebuild after a killed build" 0 "$BIN/loci-index" -q -o "$T/idx" corpus/
+if ls -a "$T" | grep -q '\.tmp-'; then bad "leftovers after the next build: $(ls -a "$T")"; else ok; fi
+rm -f "$T/big.txt"
+# an unreadable file is reported, skipped and counted; --strict makes it fatal
+mkdir "$T/mixed" && cp corpus/nato-rok-ap4-indo-pacific.txt "$T/mixed/a.txt"
+printf '\037\213\010\000\000\000\000\000\000\003not gzip data' >"$T/mixed/b.txt.gz"
+check "unreadable file skipped" 0 "$BIN/loci-index" -o "$T/mx" "$T/mixed"
+has "skip warning" "b.txt.gz: gzip" "$T/err"
+has "skip counted" "1 file skipped" "$T/err"
+check "--strict" 2 "$BIN/loci-index" --strict -o "$T/mx2" "$T/mixed"
+one_line "--strict"
+check "bad --memory" 2 "$BIN/loci-index" --memory 1K -o "$T/x" corpus/
+check "bad --threads" 2 "$BIN/loci-index" --threads 0 -o "$T/x" corpus/
+check "memory and threads" 0 "$BIN/loci-index" -q --memory 16M --threads 3 -o "$T/mt" corpus/
+cmp -s "$T/mt/postings" "$T/idx/postings" && cmp -s "$T/mt/text" "$T/idx/text" && ok || bad "--threads 3 index differs from the default build"
 mkdir "$T/docs" && echo precious >"$T/docs/keep.txt"
 check "refuse non-index dir" 2 "$BIN/loci-index" -o "$T/docs" corpus/
 [ -f "$T/docs/keep.txt" ] && ok || bad "non-index directory damaged"

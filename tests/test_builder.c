@@ -139,11 +139,14 @@ static void test_replace_and_failures(void **state)
     loci_builder_free(b);
     assert_int_equal(count_entries(root), 1);
 
-    /* Invalid UTF-8 is an error unless replacement is asked for. */
+    /* Invalid UTF-8 is an error unless replacement is asked for. Documents
+     * are processed in batches, so the error comes from finish. */
     b = start(dir, LOCI_PASSAGE_PARAGRAPH, 0, 0);
-    assert_int_equal(loci_builder_add_document(b, "bad", NULL, "ok\n\xff", 4, 1, &err), LOCI_EUTF8);
+    assert_int_equal(loci_builder_add_document(b, "bad", NULL, "ok\n\xff", 4, 1, &err), LOCI_OK);
+    assert_int_equal(loci_builder_finish(b, NULL, &err), LOCI_EUTF8);
     assert_non_null(strstr(err.message, "bad:2"));
     loci_builder_free(b);
+    assert_int_equal(count_entries(root), 1);
 
     /* A new build replaces the old index whole. */
     b = start(dir, LOCI_PASSAGE_PARAGRAPH, 0, 0);
@@ -203,6 +206,79 @@ static void test_replace_invalid_utf8(void **state)
     free(root);
 }
 
+/* Build the same random corpus with the given budget and threads. */
+static void build_random(const char *dir, uint64_t memory, unsigned threads, uint64_t *runs)
+{
+    loci_build_options o;
+    loci_build_options_init(&o);
+    o.memory = memory;
+    o.threads = threads;
+    o.passage_tokens = 20; /* windows too */
+    loci_builder *b;
+    loci_error err;
+    assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
+    uint64_t seed = 77;
+    char text[4096], name[32];
+    for (int d = 0; d < 3000; d++) {
+        size_t n = 0;
+        int words = 5 + (int)(tu_rand(&seed) % 120);
+        for (int w = 0; w < words; w++) {
+            int len = 1 + (int)(tu_rand(&seed) % 9);
+            for (int i = 0; i < len; i++)
+                text[n++] = (char)('a' + tu_rand(&seed) % (w % 3 ? 6 : 26));
+            text[n++] = tu_rand(&seed) % 15 ? ' ' : '\n';
+        }
+        snprintf(name, sizeof name, "doc%d", d);
+        if (loci_builder_add_document(b, name, d % 5 ? NULL : "A title", text, n, 1, &err))
+            fail_msg("add: %s", err.message);
+    }
+    loci_build_stats st;
+    assert_int_equal(loci_builder_finish(b, &st, &err), LOCI_OK);
+    loci_builder_free(b);
+    *runs = st.runs;
+}
+
+static void test_identical_whatever_memory_and_threads(void **state)
+{
+    (void)state;
+    static const char *const files[] = {"meta", "lexicon", "postings", "positions",
+                                        "lengths", "passages", "docs", "text"};
+    char *root = tu_mkdtemp(), a[600], c[600], d[600];
+    snprintf(a, sizeof a, "%s/big-memory", root);
+    snprintf(c, sizeof c, "%s/tiny-memory", root);
+    snprintf(d, sizeof d, "%s/one-thread", root);
+    uint64_t runs_a, runs_c, runs_d;
+    build_random(a, 512u << 20, 4, &runs_a);
+    build_random(c, 1, 3, &runs_c); /* the smallest batches: many runs */
+    build_random(d, 1, 1, &runs_d);
+    assert_int_equal(runs_a, 1);
+    assert_true(runs_c >= 8);
+    assert_int_equal(runs_c, runs_d);
+    for (size_t i = 0; i < 8; i++) {
+        char pa[700], pc[700], pd[700];
+        snprintf(pa, sizeof pa, "%s/%s", a, files[i]);
+        snprintf(pc, sizeof pc, "%s/%s", c, files[i]);
+        snprintf(pd, sizeof pd, "%s/%s", d, files[i]);
+        size_t la, lc, ld;
+        char *xa = tu_read_file(pa, &la), *xc = tu_read_file(pc, &lc), *xd = tu_read_file(pd, &ld);
+        if (la != lc || memcmp(xa, xc, la))
+            fail_msg("%s differs between memory budgets", files[i]);
+        if (lc != ld || memcmp(xc, xd, lc))
+            fail_msg("%s differs between thread counts", files[i]);
+        free(xa);
+        free(xc);
+        free(xd);
+    }
+    loci_index *idx;
+    loci_error err;
+    assert_int_equal(loci_index_open(c, &idx, &err), LOCI_OK);
+    assert_int_equal(loci_index_check(idx, &err), LOCI_OK);
+    loci_index_close(idx);
+    assert_int_equal(count_entries(root), 3); /* no temporaries or runs left */
+    tu_rmtree(root);
+    free(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -210,6 +286,7 @@ int main(void)
         cmocka_unit_test(test_windows_and_documents),
         cmocka_unit_test(test_replace_and_failures),
         cmocka_unit_test(test_replace_invalid_utf8),
+        cmocka_unit_test(test_identical_whatever_memory_and_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,6 +19,7 @@ struct got {
     unsigned line[MAXDOCS];
     int has_title[MAXDOCS], rec[MAXDOCS];
     int fail_at;   /* return an error at this document (1-based), 0: never */
+    int lenient;   /* skip unreadable files instead of failing */
     int warnings;
 };
 
@@ -42,14 +43,14 @@ static int on_doc(void *ctx, const struct input_doc *d, loci_error *err)
 static void on_warn(void *ctx, const char *msg)
 {
     struct got *g = ctx;
-    assert_non_null(strstr(msg, "binary file skipped"));
+    assert_non_null(strstr(msg, "skipped"));
     g->warnings++;
 }
 
 static int add(const char *path, loci_input_format fmt, struct got *g, struct input_stats *st,
                loci_error *err)
 {
-    struct input_options o = {fmt, NULL, NULL, NULL, on_warn, g};
+    struct input_options o = {.format = fmt, .strict = !g->lenient, .warn = on_warn, .warn_ctx = g};
     return input_add_path(&o, path, on_doc, g, st, err);
 }
 
@@ -176,6 +177,14 @@ static void test_errors(void **state)
     struct got g3 = {0};
     assert_int_equal(add(path, LOCI_INPUT_TEXT, &g3, &st, &err), LOCI_EIO);
     assert_non_null(strstr(err.message, "bad.gz"));
+    /* not strict: reported, skipped, counted, and the walk goes on */
+    struct got g4 = {0};
+    g4.lenient = 1;
+    struct input_stats st4 = {0};
+    assert_int_equal(add(path, LOCI_INPUT_TEXT, &g4, &st4, &err), LOCI_OK);
+    assert_int_equal(g4.warnings, 1);
+    assert_int_equal(st4.skipped, 1);
+    assert_int_equal(g4.n, 0);
     free(path);
     tu_rmtree(dir);
     free(dir);

@@ -1,0 +1,171 @@
+/*
+ * passage.c — splitting documents into passages (see passage.h).
+ *
+ * Paragraphs end at blank lines (two newlines with only white space
+ * between). A paragraph longer than `size` tokens is cut into windows of
+ * `size` tokens every `stride`, the last one ending at the paragraph's end,
+ * so every token is in a window and a phrase cut by one boundary is whole
+ * in the neighbouring window.
+ */
+#include "passage.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec.h"
+#include "error.h"
+#include "format.h"
+
+struct doc_token {
+    uint32_t term;
+    uint32_t line;
+    uint32_t start, end;   /* byte range in the document text */
+    uint32_t para_start;   /* 1 if a blank line precedes it */
+};
+
+int splitter_init(struct splitter *s, const loci_build_options *opt, loci_error *err)
+{
+    memset(s, 0, sizeof *s);
+    s->mode = opt->passage_mode;
+    s->size = opt->passage_tokens;
+    s->stride = opt->passage_stride;
+    s->replace_invalid = opt->replace_invalid_utf8;
+    return analyzer_new(opt->stem_language, &s->an, err);
+}
+
+void splitter_free(struct splitter *s)
+{
+    analyzer_free(s->an);
+    free(s->toks);
+    memset(s, 0, sizeof *s);
+}
+
+/* Count lines up to `upto`, and report whether a blank line lies in
+ * [scan_pos, upto). */
+static int scan_gap(struct splitter *s, size_t upto)
+{
+    int blank = 0, nl = 0;
+    for (size_t i = s->scan_pos; i < upto; i++) {
+        char c = s->cur_text[i];
+        if (c == '\n') {
+            s->cur_line++;
+            if (nl)
+                blank = 1;
+            nl = 1;
+        } else if (c != ' ' && c != '\t' && c != '\r' && c != '\f' && c != '\v') {
+            nl = 0;
+        }
+    }
+    s->scan_pos = upto;
+    return blank;
+}
+
+static int on_token(void *ctx, const struct token *t)
+{
+    struct splitter *s = ctx;
+    if (s->ntoks == s->cap_toks) {
+        size_t cap = s->cap_toks ? s->cap_toks * 2 : 4096;
+        struct doc_token *p = realloc(s->toks, cap * sizeof *p);
+        if (!p)
+            return LOCI_ENOMEM;
+        s->toks = p;
+        s->cap_toks = cap;
+    }
+    struct doc_token *d = &s->toks[s->ntoks];
+    d->para_start = scan_gap(s, t->start);
+    d->line = s->cur_line;
+    d->start = (uint32_t)t->start;
+    d->end = (uint32_t)t->end;
+    s->scan_pos = t->end; /* tokens hold no newlines */
+    int rc = inverter_intern(s->inv, t->term, t->term_len, &d->term);
+    if (rc)
+        return rc;
+    s->ntoks++;
+    return 0;
+}
+
+static int emit_passage(struct splitter *s, uint32_t doc, uint32_t ordinal, size_t a, size_t e,
+                        uint32_t fixed_line, loci_error *err)
+{
+    if (s->npassages == UINT32_MAX)
+        return err_set(err, LOCI_EINVAL, "too many passages in one batch");
+    uint32_t pid = s->npassages++;
+    uint8_t rec[PASS_SIZE];
+    le32_put(rec + PASS_DOC, doc);
+    le32_put(rec + PASS_ORDINAL, ordinal);
+    le32_put(rec + PASS_LINE, fixed_line ? fixed_line : s->toks[a].line);
+    le32_put(rec + PASS_LEN, s->toks[e - 1].end - s->toks[a].start);
+    le64_put(rec + PASS_START, s->toks[a].start);
+    if (buf_append(s->passages, rec, sizeof rec) || buf_put_le32(s->lengths, (uint32_t)(e - a)))
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    s->tokens += e - a;
+    inverter_begin_passage(s->inv, pid);
+    for (size_t i = a; i < e; i++)
+        if (inverter_add(s->inv, s->toks[i].term, (uint32_t)(i - a)))
+            return err_set(err, LOCI_ENOMEM, "out of memory");
+    if (inverter_end_passage(s->inv))
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    return LOCI_OK;
+}
+
+static int emit_windows(struct splitter *s, uint32_t doc, uint32_t *ordinal, size_t a, size_t e,
+                        uint32_t fixed_line, loci_error *err)
+{
+    for (size_t w = a;; w += s->stride) {
+        size_t we = e - w > s->size ? w + s->size : e;
+        int rc = emit_passage(s, doc, (*ordinal)++, w, we, fixed_line, err);
+        if (rc || we == e)
+            return rc;
+    }
+}
+
+static unsigned line_of(const char *text, size_t off, unsigned first)
+{
+    unsigned line = first;
+    for (size_t i = 0; i < off; i++)
+        line += text[i] == '\n';
+    return line;
+}
+
+int splitter_doc(struct splitter *s, uint32_t doc, const char *source, const char *text,
+                 size_t len, unsigned first_line, unsigned fixed_line, loci_error *err)
+{
+    size_t bad;
+    if (!s->replace_invalid && !utf8_valid(text, len, &bad)) {
+        unsigned line = fixed_line ? fixed_line : line_of(text, bad, first_line);
+        return err_set(err, LOCI_EUTF8,
+                       "%s:%u: invalid UTF-8 (byte 0x%02x); use --replace-invalid-utf8 to index "
+                       "it with U+FFFD",
+                       source, line, (unsigned char)text[bad]);
+    }
+    if (len > UINT32_MAX)
+        return err_set(err, LOCI_EINVAL, "%s: document larger than 4 GiB", source);
+    s->ntoks = 0;
+    s->cur_text = text;
+    s->scan_pos = 0;
+    s->cur_line = first_line;
+    int rc = analyzer_run(s->an, text, len, on_token, s);
+    if (rc)
+        return err_set(err, rc, "%s: %s while analyzing", source, loci_strerror(rc));
+    size_t n = s->ntoks;
+    uint32_t ordinal = 0;
+    if (n == 0)
+        return LOCI_OK;
+    switch (s->mode) {
+    case LOCI_PASSAGE_DOCUMENT:
+        return emit_passage(s, doc, 0, 0, n, fixed_line, err);
+    case LOCI_PASSAGE_WINDOW:
+        return emit_windows(s, doc, &ordinal, 0, n, fixed_line, err);
+    case LOCI_PASSAGE_PARAGRAPH:
+    default:
+        for (size_t a = 0; a < n;) {
+            size_t e = a + 1;
+            while (e < n && !s->toks[e].para_start)
+                e++;
+            if ((rc = emit_windows(s, doc, &ordinal, a, e, fixed_line, err)))
+                return rc;
+            a = e;
+        }
+        return LOCI_OK;
+    }
+}

@@ -1,0 +1,52 @@
+/*
+ * passage.h — one document in, passages out: tokenizes a document once,
+ * cuts its tokens into passages (paragraphs, windows or the whole
+ * document) and feeds each passage to an inverter, appending the
+ * passage's record and length to the batch's outputs.
+ *
+ * A splitter belongs to one worker thread (it owns an analyzer, whose
+ * stemmer is not thread-safe). Passage and document numbers are local to
+ * the current batch; the builder rebases them when it retires the batch.
+ */
+#ifndef LOCI_PASSAGE_H
+#define LOCI_PASSAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyzer.h"
+#include "buf.h"
+#include "inverter.h"
+#include "loci.h"
+
+struct doc_token;
+
+struct splitter {
+    struct analyzer *an;
+    loci_passage_mode mode;
+    unsigned size, stride;       /* window size and step / paragraph limit */
+    int replace_invalid;
+    struct doc_token *toks;
+    size_t ntoks, cap_toks;
+    const char *cur_text;        /* tokenizer callback state */
+    size_t scan_pos;
+    uint32_t cur_line;
+    /* the batch being filled */
+    struct inverter *inv;
+    struct buf *passages;        /* PASS_SIZE records, doc = local index */
+    struct buf *lengths;         /* u32 little-endian per passage */
+    uint32_t npassages;          /* local passage count */
+    uint64_t tokens;
+};
+
+/* Set up `s` with its own analyzer. */
+int splitter_init(struct splitter *s, const loci_build_options *opt, loci_error *err);
+void splitter_free(struct splitter *s);
+
+/* Index one document as local document `doc`. `source` names it in
+ * messages. `fixed_line` != 0: every passage reports that line (JSONL
+ * records); else lines are counted from `first_line`. */
+int splitter_doc(struct splitter *s, uint32_t doc, const char *source, const char *text,
+                 size_t len, unsigned first_line, unsigned fixed_line, loci_error *err);
+
+#endif

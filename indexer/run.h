@@ -1,0 +1,56 @@
+/*
+ * run.h — sorted runs: the postings of one batch of passages, written to a
+ * temporary file so that a build of any size holds only a batch in memory.
+ * The merge (builder.c) reads all runs back term by term, in batch order,
+ * and streams them into the index writer.
+ *
+ * A run file is a sequence of term records in term byte order:
+ *   record  := varint term_len  term  varint df  posting{df}
+ *   posting := varint gap  varint tf  varint pos{tf}
+ * gap is the batch-local passage id + 1 minus the previous posting's (so
+ * the first posting's gap is its local id + 1); positions are as in the
+ * index (first absolute, then deltas). Runs are internal to a build and
+ * removed with its temporary directory.
+ */
+#ifndef LOCI_RUN_H
+#define LOCI_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "inverter.h"
+#include "loci.h"
+
+/* Write every term of `inv` to a new run file at `path`. */
+int run_write(const char *path, struct inverter *inv, loci_error *err);
+
+struct run_reader {
+    char *path;
+    int fd;
+    uint8_t *buf;
+    size_t pos, len;     /* unread bytes are buf[pos..len) */
+    int eof;             /* no more term records */
+    uint32_t base;       /* added to local passage ids */
+    char term[256];
+    size_t term_len;
+    uint32_t df;         /* postings of the current term */
+    uint32_t left;       /* postings not yet read */
+    uint64_t last;       /* previous local id + 1 */
+};
+
+/* Open a run; local passage ids are offset by `base`. Positions the reader
+ * on the first term (or eof). */
+int run_open(struct run_reader *r, const char *path, uint32_t base, loci_error *err);
+
+/* Read the next posting of the current term: global passage id, tf, and
+ * the raw position varints appended to `pos`. */
+int run_posting(struct run_reader *r, uint32_t *pid, uint32_t *tf, struct buf *pos,
+                loci_error *err);
+
+/* After all postings of the current term: move to the next term (or eof). */
+int run_next_term(struct run_reader *r, loci_error *err);
+
+void run_close(struct run_reader *r);
+
+#endif
