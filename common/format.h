@@ -11,8 +11,8 @@
  *   postings   per term: [skip table if > 1 block] + bit-packed blocks
  *   positions  per term: token positions of each posting, varint deltas
  *   lengths    u32 token count per passage
- *   passages   fixed records: doc, ordinal, line, byte range per passage
- *   docs       fixed records per document + a heap of names
+ *   passages   varint records: doc, ordinal, line, byte range per passage
+ *   docs       varint records: text range, first passage, name
  *   text       documents' text, zlib-compressed in 64 KiB blocks
  */
 #ifndef LOCI_FORMAT_H
@@ -68,21 +68,18 @@
 #define LEX_BLOCK 32
 #define LEX_TRAILER 16        /* u64 block count, u64 offset of the block table */
 
-/* Passage records. */
+/* Passage records (recfile.h) are five varints in this order: doc,
+ * ordinal, line, len (bytes of text), start (first byte in the document's
+ * text). Document records are three varints — text offset in the text
+ * stream, text length, first passage — followed by the name's bytes.
+ * The indexer's workers hand passages over as fixed records of PASS_SIZE
+ * bytes with these fields at these offsets (an internal layout). */
 #define PASS_DOC 0            /* u32 */
 #define PASS_ORDINAL 4        /* u32 */
 #define PASS_LINE 8           /* u32 */
-#define PASS_LEN 12           /* u32: bytes of text */
-#define PASS_START 16         /* u64: first byte, in the document's text */
+#define PASS_LEN 12           /* u32 */
+#define PASS_START 16         /* u64 */
 #define PASS_SIZE 24
-
-/* Document records, followed by the name heap. */
-#define DOC_TEXT_OFF 0        /* u64: offset of the document's text in the text stream */
-#define DOC_TEXT_LEN 8        /* u64 */
-#define DOC_NAME_OFF 16       /* u64: offset in the name heap */
-#define DOC_NAME_LEN 24       /* u32 */
-#define DOC_FIRST_PASSAGE 28  /* u32 */
-#define DOC_SIZE 32
 
 /* Text: raw bytes per compressed block, and the table entry of a block. */
 #define TEXT_BLOCK 65536

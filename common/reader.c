@@ -22,6 +22,7 @@
 #include "error.h"
 #include "format.h"
 #include "path.h"
+#include "recfile.h"
 
 struct file_spec {
     const char *name, *magic;
@@ -135,14 +136,9 @@ static int check_layout(loci_index *idx, loci_error *err)
         return err_corrupt(err, "%s: %llu bytes for %llu passages", idx->lens.path,
                            (unsigned long long)idx->lens.body_len,
                            (unsigned long long)idx->passages);
-    if (idx->pass.body_len != PASS_SIZE * idx->passages)
-        return err_corrupt(err, "%s: %llu bytes for %llu passages", idx->pass.path,
-                           (unsigned long long)idx->pass.body_len,
-                           (unsigned long long)idx->passages);
-    if (idx->docs.body_len < DOC_SIZE * idx->documents)
-        return err_corrupt(err, "%s: too short for %llu documents", idx->docs.path,
-                           (unsigned long long)idx->documents);
-    return LOCI_OK;
+    if ((rc = recfile_check(&idx->pass, idx->passages, err)))
+        return rc;
+    return recfile_check(&idx->docs, idx->documents, err);
 }
 
 int loci_index_open(const char *dir, loci_index **out, loci_error *err)
@@ -340,19 +336,38 @@ const uint8_t *reader_lengths(loci_index *idx, loci_error *err)
     return idx->lens.body;
 }
 
+/* Decode `n` varints of record `rec` into v; 0 or -1. */
+static int decode_fields(const uint8_t **rec, const uint8_t *end, uint64_t *v, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (varint_get(rec, end, &v[i]))
+            return -1;
+    return 0;
+}
+
+/* The five fields of a passage record (doc, ordinal, line, len, start). */
+static int passage_fields(loci_index *idx, uint32_t passage, uint64_t *v, loci_error *err)
+{
+    const uint8_t *rec;
+    size_t n;
+    int rc = recfile_get(&idx->pass, idx->passages, passage, &rec, &n, err);
+    if (rc)
+        return rc;
+    if (decode_fields(&rec, rec + n, v, 5) || v[0] >= idx->documents || v[1] > UINT32_MAX ||
+        v[2] > UINT32_MAX || v[3] > UINT32_MAX)
+        return err_corrupt(err, "%s: malformed passage %u", idx->pass.path, passage);
+    return LOCI_OK;
+}
+
 int64_t reader_passage_doc(loci_index *idx, uint32_t passage, loci_error *err)
 {
-    if (passage >= idx->passages) {
-        err_corrupt(err, "%s: passage %u out of range", idx->pass.path, passage);
+    uint64_t v[5];
+    if (passage_fields(idx, passage, v, err))
         return -1;
-    }
-    uint64_t off = (uint64_t)passage * PASS_SIZE;
-    if (lfile_verify(&idx->pass, off, PASS_SIZE, err))
-        return -1;
-    uint32_t doc = le32_get(idx->pass.body + off + PASS_DOC);
+    uint64_t doc = v[0];
     if (doc >= idx->documents) {
-        err_corrupt(err, "%s: passage %u names document %u of %llu", idx->pass.path, passage,
-                    doc, (unsigned long long)idx->documents);
+        err_corrupt(err, "%s: passage %u names document %llu of %llu", idx->pass.path, passage,
+                    (unsigned long long)doc, (unsigned long long)idx->documents);
         return -1;
     }
     return doc;
@@ -416,37 +431,31 @@ static int read_text(loci_index *idx, uint64_t off, uint64_t len, loci_error *er
 static int locate(loci_index *idx, uint32_t passage, loci_passage *out, uint64_t *stream_off,
                   loci_error *err)
 {
-    int64_t doc = reader_passage_doc(idx, passage, err);
-    if (doc < 0)
-        return err ? err->code : LOCI_ECORRUPT;
-    const uint8_t *pr = idx->pass.body + (uint64_t)passage * PASS_SIZE;
-    uint64_t doff = (uint64_t)doc * DOC_SIZE;
-    int rc = lfile_verify(&idx->docs, doff, DOC_SIZE, err);
+    uint64_t p[5], d[3];
+    int rc = passage_fields(idx, passage, p, err);
     if (rc)
         return rc;
-    const uint8_t *dr = idx->docs.body + doff;
-    uint64_t heap = idx->documents * DOC_SIZE;
-    uint64_t name_off = le64_get(dr + DOC_NAME_OFF);
-    uint32_t name_len = le32_get(dr + DOC_NAME_LEN);
-    if (name_off > idx->docs.body_len - heap || name_len > idx->docs.body_len - heap - name_off)
-        return err_corrupt(err, "%s: name of document %lld out of range", idx->docs.path,
-                           (long long)doc);
-    if ((rc = lfile_verify(&idx->docs, heap + name_off, name_len, err)))
+    const uint8_t *rec;
+    size_t n;
+    if ((rc = recfile_get(&idx->docs, idx->documents, p[0], &rec, &n, err)))
         return rc;
-    uint64_t text_off = le64_get(dr + DOC_TEXT_OFF), text_len = le64_get(dr + DOC_TEXT_LEN);
-    uint64_t start = le64_get(pr + PASS_START);
-    uint32_t len = le32_get(pr + PASS_LEN);
-    if (start > text_len || len > text_len - start)
+    const uint8_t *end = rec + n;
+    if (decode_fields(&rec, end, d, 3))
+        return err_corrupt(err, "%s: malformed document %llu", idx->docs.path,
+                           (unsigned long long)p[0]);
+    uint64_t text_off = d[0], text_len = d[1], start = p[4], len = p[3];
+    if (start > text_len || len > text_len - start || text_off > idx->text_raw ||
+        text_len > idx->text_raw - text_off)
         return err_corrupt(err, "%s: passage %u outside its document", idx->pass.path, passage);
     *stream_off = text_off + start;
     out->id = passage;
-    out->doc = (uint32_t)doc;
-    out->ordinal = le32_get(pr + PASS_ORDINAL);
-    out->line = le32_get(pr + PASS_LINE);
+    out->doc = (uint32_t)p[0];
+    out->ordinal = (uint32_t)p[1];
+    out->line = (uint32_t)p[2];
     out->byte_start = start;
     out->byte_end = start + len;
-    out->doc_name = (const char *)idx->docs.body + heap + name_off;
-    out->doc_name_len = name_len;
+    out->doc_name = (const char *)rec;
+    out->doc_name_len = (size_t)(end - rec);
     out->text = NULL;
     out->text_len = 0;
     return LOCI_OK;

@@ -39,6 +39,7 @@
 #include "lfile.h"
 #include "loci.h"
 #include "passage.h"
+#include "recfile.h"
 #include "path.h"
 #include "run.h"
 #include "textstore.h"
@@ -95,9 +96,9 @@ struct loci_builder {
     uint64_t next_seq;
     /* output of retired batches */
     struct textstore text;
-    struct lfile_writer passages_f, lengths_f, docs_f;
-    FILE *names_f;                  /* the docs name heap, appended at finish */
-    uint64_t names_total;
+    struct recfile_writer passages_f, docs_f;
+    struct lfile_writer lengths_f;
+    struct buf rec;                 /* record being encoded */
     struct buf lengths_mem;         /* u32 per passage, host order */
     uint64_t text_base;
     char **runs;
@@ -255,28 +256,29 @@ static int retire(loci_builder *b, struct batch *bt, loci_error *err)
     uint32_t doc_base = (uint32_t)b->stats.documents, pass_base = (uint32_t)b->stats.passages;
     int rc = textstore_append(&b->text, bt->text.data, bt->text.len, err);
     const struct doc_meta *m = (const struct doc_meta *)bt->meta.data;
+    struct buf *r = &b->rec;
     for (uint32_t i = 0; i < bt->ndocs && !rc; i++) {
-        uint8_t rec[DOC_SIZE];
-        le64_put(rec + DOC_TEXT_OFF, b->text_base + m[i].text_off);
-        le64_put(rec + DOC_TEXT_LEN, m[i].text_len);
-        le64_put(rec + DOC_NAME_OFF, b->names_total);
-        le32_put(rec + DOC_NAME_LEN, m[i].name_len);
-        le32_put(rec + DOC_FIRST_PASSAGE, pass_base + m[i].first_passage);
-        rc = lfile_write(&b->docs_f, rec, sizeof rec, err);
-        if (!rc && fwrite(bt->names.data + m[i].name_off, 1, m[i].name_len, b->names_f) !=
-                       m[i].name_len)
-            rc = err_set(err, LOCI_EIO, "%s: cannot write names: %s", b->tmpdir, strerror(errno));
-        b->names_total += m[i].name_len;
+        r->len = 0;
+        if (buf_put_varint(r, b->text_base + m[i].text_off) || buf_put_varint(r, m[i].text_len) ||
+            buf_put_varint(r, pass_base + m[i].first_passage) ||
+            buf_append(r, bt->names.data + m[i].name_off, m[i].name_len))
+            rc = err_set(err, LOCI_ENOMEM, "out of memory");
+        else
+            rc = recfile_add(&b->docs_f, r->data, r->len, err);
     }
     for (uint32_t p = 0; p < bt->npassages && !rc; p++) {
-        uint8_t *rec = bt->passages.data + (size_t)p * PASS_SIZE;
-        le32_put(rec + PASS_DOC, doc_base + le32_get(rec + PASS_DOC));
+        const uint8_t *pr = bt->passages.data + (size_t)p * PASS_SIZE;
         uint32_t len = le32_get(bt->lengths.data + 4 * (size_t)p);
-        if (buf_append(&b->lengths_mem, &len, sizeof len))
+        r->len = 0;
+        if (buf_append(&b->lengths_mem, &len, sizeof len) ||
+            buf_put_varint(r, doc_base + le32_get(pr + PASS_DOC)) ||
+            buf_put_varint(r, le32_get(pr + PASS_ORDINAL)) ||
+            buf_put_varint(r, le32_get(pr + PASS_LINE)) ||
+            buf_put_varint(r, le32_get(pr + PASS_LEN)) || buf_put_varint(r, le64_get(pr + PASS_START)))
             rc = err_set(err, LOCI_ENOMEM, "out of memory");
+        else
+            rc = recfile_add(&b->passages_f, r->data, r->len, err);
     }
-    if (!rc)
-        rc = lfile_write(&b->passages_f, bt->passages.data, bt->passages.len, err);
     if (!rc)
         rc = lfile_write(&b->lengths_f, bt->lengths.data, bt->lengths.len, err);
     if (!rc && bt->npassages)
@@ -401,18 +403,13 @@ static int open_outputs(loci_builder *b, loci_error *err)
     if (rc)
         return rc;
     if (path_join(path, sizeof path, b->tmpdir, FMT_PASSAGES) ||
-        (rc = lfile_create(&b->passages_f, path, FMT_MAGIC_PASSAGES, err)))
+        (rc = recfile_create(&b->passages_f, path, FMT_MAGIC_PASSAGES, err)))
         return rc ? rc : err_set(err, LOCI_EINVAL, "path too long");
     path_join(path, sizeof path, b->tmpdir, FMT_LENGTHS);
     if ((rc = lfile_create(&b->lengths_f, path, FMT_MAGIC_LENGTHS, err)))
         return rc;
     path_join(path, sizeof path, b->tmpdir, FMT_DOCS);
-    if ((rc = lfile_create(&b->docs_f, path, FMT_MAGIC_DOCS, err)))
-        return rc;
-    path_join(path, sizeof path, b->tmpdir, "names.tmp");
-    if (!(b->names_f = fopen(path, "w+")))
-        return err_set(err, LOCI_EIO, "%s: %s", path, strerror(errno));
-    return LOCI_OK;
+    return recfile_create(&b->docs_f, path, FMT_MAGIC_DOCS, err);
 }
 
 int loci_builder_new(const char *dir, const loci_build_options *opt, loci_builder **out,
@@ -520,11 +517,10 @@ void loci_builder_free(loci_builder *b)
     free(b->fifo);
     batch_free(b->cur);
     textstore_abort(&b->text);
-    lfile_abort(&b->passages_f);
+    recfile_abort(&b->passages_f);
     lfile_abort(&b->lengths_f);
-    lfile_abort(&b->docs_f);
-    if (b->names_f)
-        fclose(b->names_f);
+    recfile_abort(&b->docs_f);
+    buf_free(&b->rec);
     if (b->tmpdir && !b->finished)
         indexdir_remove(b->tmpdir);
     for (size_t i = 0; i < b->nruns; i++)
@@ -686,28 +682,6 @@ static int write_meta(loci_builder *b, double k1, double bb, loci_error *err)
     return writer_put_file(b->tmpdir, FMT_META, FMT_MAGIC_META, m, sizeof m, err);
 }
 
-/* Append the name heap to the docs file and finish it. */
-static int finish_docs(loci_builder *b, loci_error *err)
-{
-    char chunk[1 << 16];
-    size_t n;
-    if (fflush(b->names_f) != 0 || fseek(b->names_f, 0, SEEK_SET) != 0)
-        return err_set(err, LOCI_EIO, "%s: names: %s", b->tmpdir, strerror(errno));
-    while ((n = fread(chunk, 1, sizeof chunk, b->names_f)) > 0) {
-        int rc = lfile_write(&b->docs_f, chunk, n, err);
-        if (rc)
-            return rc;
-    }
-    if (ferror(b->names_f))
-        return err_set(err, LOCI_EIO, "%s: names: %s", b->tmpdir, strerror(errno));
-    fclose(b->names_f);
-    b->names_f = NULL;
-    char path[PATH_BUF];
-    path_join(path, sizeof path, b->tmpdir, "names.tmp");
-    unlink(path);
-    return lfile_finish(&b->docs_f, err);
-}
-
 int loci_builder_finish(loci_builder *b, loci_build_stats *stats, loci_error *err)
 {
     if (b->finished || b->failed)
@@ -739,9 +713,9 @@ int loci_builder_finish(loci_builder *b, loci_build_stats *stats, loci_error *er
     if (!rc)
         rc = lfile_finish(&b->lengths_f, err);
     if (!rc)
-        rc = lfile_finish(&b->passages_f, err);
+        rc = recfile_finish(&b->passages_f, err);
     if (!rc)
-        rc = finish_docs(b, err);
+        rc = recfile_finish(&b->docs_f, err);
     if (!rc)
         rc = merge_runs(b, avglen, k1, bb, err);
     if (!rc)
