@@ -135,8 +135,11 @@ bench-relevance: $(PROGS)
 bench-build: $(PROGS)
 	bash bench/build
 
-bench-query: $(PROGS)
+bench-query: $(PROGS) build/loci-time
 	bash bench/query
+
+build/loci-time: bench/loci_time.c build/libloci.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< build/libloci.a $(LIBS)
 
 # ---- install ------------------------------------------------------------------------
 build/loci.pc: Makefile

@@ -21,6 +21,7 @@
 #include <utf8proc.h>
 
 #include "error.h"
+#include "hash.h"
 
 /* Stemming costs more than everything else the analyzer does, and word
  * frequencies are Zipfian, so a direct-mapped cache of recent stems
@@ -252,10 +253,7 @@ static int emit(struct analyzer *a, const char *term, size_t len, size_t start, 
     for (size_t i = 0; i < len && number; i++)
         number = (term[i] >= '0' && term[i] <= '9') || term[i] == '.' || term[i] == ',';
     if (a->stemmer && !number) {
-        uint32_t h = 2166136261u;
-        for (size_t i = 0; i < len; i++)
-            h = (h ^ (unsigned char)term[i]) * 16777619u;
-        struct stem_entry *e = &a->cache[h & (STEM_CACHE - 1)];
+        struct stem_entry *e = &a->cache[hash_bytes(term, len) & (STEM_CACHE - 1)];
         if (e->in_len != len || memcmp(e->in, term, len) != 0) {
             const sb_symbol *s = sb_stemmer_stem(a->stemmer, (const sb_symbol *)term, (int)len);
             if (!s)

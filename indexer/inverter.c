@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash.h"
 #include "loci.h"
 
 #define ARENA_CHUNK (256 * 1024)
@@ -24,7 +25,7 @@ struct arena_chunk {
 struct inverter {
     struct inv_term *terms;
     size_t nterms, cap_terms;
-    uint32_t *slots;        /* term id + 1; 0 = empty */
+    uint32_t *slots;        /* pairs: term id + 1 (0 = empty), low 32 bits of its hash */
     size_t nslots;          /* power of two */
     struct arena_chunk *arena;
     uint32_t *touched;      /* terms seen in the current passage */
@@ -32,24 +33,13 @@ struct inverter {
     uint32_t pid;           /* current passage */
 };
 
-static uint64_t hash_bytes(const char *p, size_t n)
-{
-    /* FNV-1a: short terms dominate, where it is as good as anything. */
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)p[i];
-        h *= 1099511628211ULL;
-    }
-    return h ^ (h >> 29);
-}
-
 int inverter_new(struct inverter **out)
 {
     struct inverter *inv = calloc(1, sizeof *inv);
     if (!inv)
         return LOCI_ENOMEM;
     inv->nslots = 1024;
-    inv->slots = calloc(inv->nslots, sizeof *inv->slots);
+    inv->slots = calloc(2 * inv->nslots, sizeof *inv->slots);
     if (!inv->slots) {
         free(inv);
         return LOCI_ENOMEM;
@@ -97,15 +87,19 @@ static char *arena_copy(struct inverter *inv, const char *p, size_t n)
 static int grow_slots(struct inverter *inv)
 {
     size_t n = inv->nslots * 2;
-    uint32_t *s = calloc(n, sizeof *s);
+    uint32_t *s = calloc(2 * n, sizeof *s);
     if (!s)
         return LOCI_ENOMEM;
-    for (size_t i = 0; i < inv->nterms; i++) {
-        struct inv_term *t = &inv->terms[i];
-        size_t j = hash_bytes(t->bytes, t->len) & (n - 1);
-        while (s[j])
+    for (size_t i = 0; i < inv->nslots; i++) {
+        uint32_t id = inv->slots[2 * i], h = inv->slots[2 * i + 1];
+        if (!id)
+            continue;
+        /* the low hash bits are kept, so entries move without rehashing */
+        size_t j = h & (n - 1);
+        while (s[2 * j])
             j = (j + 1) & (n - 1);
-        s[j] = (uint32_t)i + 1;
+        s[2 * j] = id;
+        s[2 * j + 1] = h;
     }
     free(inv->slots);
     inv->slots = s;
@@ -116,15 +110,18 @@ static int grow_slots(struct inverter *inv)
 int inverter_intern(struct inverter *inv, const char *term, size_t len, uint32_t *id)
 {
     size_t mask = inv->nslots - 1;
-    size_t j = hash_bytes(term, len) & mask;
+    uint32_t h = (uint32_t)hash_bytes(term, len);
+    size_t j = h & mask;
     for (;;) {
-        uint32_t s = inv->slots[j];
+        uint32_t s = inv->slots[2 * j];
         if (!s)
             break;
-        struct inv_term *t = &inv->terms[s - 1];
-        if (t->len == len && memcmp(t->bytes, term, len) == 0) {
-            *id = s - 1;
-            return LOCI_OK;
+        if (inv->slots[2 * j + 1] == h) {
+            struct inv_term *t = &inv->terms[s - 1];
+            if (t->len == len && memcmp(t->bytes, term, len) == 0) {
+                *id = s - 1;
+                return LOCI_OK;
+            }
         }
         j = (j + 1) & mask;
     }
@@ -143,7 +140,8 @@ int inverter_intern(struct inverter *inv, const char *term, size_t len, uint32_t
     memset(t, 0, sizeof *t);
     t->bytes = bytes;
     t->len = (uint32_t)len;
-    inv->slots[j] = (uint32_t)inv->nterms + 1;
+    inv->slots[2 * j] = (uint32_t)inv->nterms + 1;
+    inv->slots[2 * j + 1] = h;
     *id = (uint32_t)inv->nterms++;
     if (inv->nterms * 2 > inv->nslots)
         return grow_slots(inv);

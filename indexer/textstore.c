@@ -18,9 +18,11 @@
 #include "format.h"
 #include "path.h"
 
-/* Level 6 is zlib's default trade-off; the store is written once and read
- * a few blocks per query, so a smaller file beats faster compression. */
-#define TEXT_ZLEVEL 6
+/* Measured on the enwiki paragraphs (64 KiB blocks): level 6 compresses to
+ * 0.386 at 23 MB/s, level 4 to 0.400 at 56 MB/s, level 1 to 0.443 at
+ * 93 MB/s. Compression was the slowest stage of a build at level 6; level
+ * 4 costs 4% more store for 2.4x the speed. */
+#define TEXT_ZLEVEL 4
 
 static int compress_block(struct textstore *ts, const struct buf *raw)
 {

@@ -95,74 +95,225 @@ static int collect_term(void *ctx, const struct token *t)
     return 0;
 }
 
-/* Exhaustive document-at-a-time evaluation. */
+/* State of one evaluation: cursors in query-term order, their weights
+ * (qtf * idf) and score upper bounds, and the top-k being filled. */
+struct eval {
+    loci_index *idx;
+    const uint8_t *lengths;
+    double k1, b, avglen;
+    struct cursor *cur;
+    double *w, *ub;
+    size_t nc;
+    struct topk *top;
+    int grouped;
+    loci_hit best;          /* grouping: best passage of the current document */
+    int64_t best_doc;
+    loci_error *err;
+    int rc;
+};
+
+/* Score of passage d: every cursor positioned on d contributes, summed in
+ * query-term order. Both strategies call this, so a passage gets the same
+ * floating-point score whichever evaluates it. */
+static double score_of(const struct eval *e, uint32_t d)
+{
+    double len = le32_get(e->lengths + 4 * (size_t)d), score = 0;
+    for (size_t i = 0; i < e->nc; i++)
+        if (e->cur[i].id == d)
+            score += e->w[i] * bm25_tfpart(cursor_tf(&e->cur[i]), len, e->k1, e->b, e->avglen);
+    return score;
+}
+
+/* A scored passage: to the heap, or, grouping by document, kept as its
+ * document's best until the traversal leaves the document (passages of a
+ * document are consecutive, as ids follow input order). */
+static void offer(struct eval *e, uint32_t d, double score)
+{
+    loci_hit h = {d, 0, score};
+    if (!e->grouped) {
+        topk_push(e->top, &h);
+        return;
+    }
+    int64_t doc = reader_passage_doc(e->idx, d, e->err);
+    if (doc < 0) {
+        e->rc = e->err->code;
+        return;
+    }
+    h.doc = (uint32_t)doc;
+    if (doc != e->best_doc) {
+        if (e->best_doc >= 0)
+            topk_push(e->top, &e->best);
+        e->best = h;
+        e->best_doc = doc;
+    } else if (hit_better(&h, &e->best)) {
+        e->best = h;
+    }
+}
+
+static void check_cursors(struct eval *e)
+{
+    for (size_t i = 0; i < e->nc && !e->rc; i++)
+        if (e->cur[i].rc)
+            e->rc = e->cur[i].rc;
+}
+
+/* Exhaustive document-at-a-time: every passage with a query term is scored. */
+static void evaluate_exhaustive(struct eval *e)
+{
+    while (!e->rc) {
+        uint32_t d = CURSOR_END;
+        for (size_t i = 0; i < e->nc; i++)
+            if (e->cur[i].id < d)
+                d = e->cur[i].id;
+        if (d == CURSOR_END)
+            break;
+        offer(e, d, score_of(e, d));
+        for (size_t i = 0; i < e->nc; i++)
+            if (e->cur[i].id == d)
+                cursor_next(&e->cur[i]);
+        check_cursors(e);
+    }
+}
+
+/* Slack for comparing a bound with the threshold: bounds and scores are
+ * summed in different orders, so they may differ in the last bits. */
+static double slack(double theta) { return 1e-9 * fabs(theta) + 1e-15; }
+
+/* MaxScore (Turtle & Flood): terms sorted by upper bound; the longest
+ * prefix whose bounds sum below the top-k threshold is "non-essential" —
+ * a passage containing only those terms cannot enter the top k — so
+ * candidates come from the essential terms only, and non-essential
+ * cursors jump (next_geq, skipping whole blocks) to candidates that may
+ * still make it. Exact: a candidate is dropped only when its bound is
+ * below the threshold. */
+static void evaluate_maxscore(struct eval *e)
+{
+    size_t n = e->nc, *order = malloc((n ? n : 1) * sizeof *order);
+    double *prefix = malloc((n + 1) * sizeof *prefix);
+    if (!order || !prefix) {
+        free(order);
+        free(prefix);
+        e->rc = err_set(e->err, LOCI_ENOMEM, "out of memory");
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        order[i] = i;
+    for (size_t i = 1; i < n; i++) /* insertion sort by bound: queries are short */
+        for (size_t j = i; j > 0 && e->ub[order[j]] < e->ub[order[j - 1]]; j--) {
+            size_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    prefix[0] = 0;
+    for (size_t i = 0; i < n; i++)
+        prefix[i + 1] = prefix[i] + e->ub[order[i]];
+    size_t ne = 0; /* order[0..ne) are non-essential */
+    while (!e->rc) {
+        double theta = topk_threshold(e->top);
+        while (ne < n && prefix[ne + 1] < theta - slack(theta))
+            ne++;
+        if (ne == n)
+            break; /* no passage can enter the top k any more */
+        uint32_t d = CURSOR_END;
+        for (size_t i = ne; i < n; i++)
+            if (e->cur[order[i]].id < d)
+                d = e->cur[order[i]].id;
+        if (d == CURSOR_END)
+            break;
+        double len = le32_get(e->lengths + 4 * (size_t)d), partial = 0;
+        for (size_t i = ne; i < n; i++) {
+            struct cursor *c = &e->cur[order[i]];
+            if (c->id == d)
+                partial += e->w[order[i]] * bm25_tfpart(cursor_tf(c), len, e->k1, e->b, e->avglen);
+        }
+        if (partial + prefix[ne] >= theta - slack(theta)) {
+            for (size_t i = 0; i < ne; i++)
+                cursor_next_geq(&e->cur[order[i]], d);
+            offer(e, d, score_of(e, d));
+        }
+        for (size_t i = 0; i < n; i++)
+            if (e->cur[i].id == d)
+                cursor_next(&e->cur[i]);
+        check_cursors(e);
+    }
+    free(order);
+    free(prefix);
+}
+
+/* Upper bound of one term's contribution, from its skip entries (per-block
+ * maxima) or, for a single block, from the decoded postings. */
+static double term_bound(const struct eval *e, const struct cursor *c, double w)
+{
+    double m = 0;
+    if (c->skips) {
+        int same = e->k1 == e->idx->ref_k1 && e->b == e->idx->ref_b;
+        for (uint32_t i = 0; i < c->nblocks; i++) {
+            const uint8_t *s = c->skips + (size_t)i * SKIP_SIZE;
+            double v;
+            if (same) {
+                uint32_t bits = le32_get(s + SKIP_MAX_IMPACT);
+                float f;
+                memcpy(&f, &bits, 4);
+                v = f;
+            } else {
+                /* tfpart grows with tf and shrinks with length */
+                v = bm25_tfpart(le32_get(s + SKIP_MAX_TF), le32_get(s + SKIP_MIN_LEN), e->k1,
+                                e->b, e->avglen);
+            }
+            if (v > m)
+                m = v;
+        }
+    } else {
+        for (uint32_t i = 0; i < c->n; i++) {
+            double v = bm25_tfpart(c->tfs[i], le32_get(e->lengths + 4 * (size_t)c->ids[i]), e->k1,
+                                   e->b, e->avglen);
+            if (v > m)
+                m = v;
+        }
+    }
+    return w * m * (1 + 1e-9);
+}
+
 static int evaluate(loci_index *idx, struct qterm *terms, size_t nterms,
                     const loci_search_options *opt, struct topk *top, loci_error *err)
 {
-    const uint8_t *lengths = reader_lengths(idx, err);
-    if (!lengths)
+    struct eval e = {0};
+    e.idx = idx;
+    e.k1 = opt->k1;
+    e.b = opt->b;
+    e.avglen = idx->avglen;
+    e.top = top;
+    e.grouped = opt->group == LOCI_GROUP_DOCUMENT;
+    e.best_doc = -1;
+    e.err = err;
+    e.lengths = reader_lengths(idx, err);
+    if (!e.lengths)
         return err->code;
-    struct cursor *cur = calloc(nterms ? nterms : 1, sizeof *cur);
-    double *w = calloc(nterms ? nterms : 1, sizeof *w);
-    size_t nc = 0;
-    int rc = LOCI_OK;
-    if (!cur || !w) {
-        free(cur);
-        free(w);
-        return err_set(err, LOCI_ENOMEM, "out of memory");
-    }
-    for (size_t i = 0; i < nterms && !rc; i++) {
+    e.cur = calloc(nterms ? nterms : 1, sizeof *e.cur);
+    e.w = calloc(nterms ? nterms : 1, sizeof *e.w);
+    e.ub = calloc(nterms ? nterms : 1, sizeof *e.ub);
+    if (!e.cur || !e.w || !e.ub)
+        e.rc = err_set(err, LOCI_ENOMEM, "out of memory");
+    for (size_t i = 0; i < nterms && !e.rc; i++) {
         if (!terms[i].found)
             continue;
-        rc = cursor_open(&cur[nc], idx, &terms[i].ti, err);
-        w[nc++] = terms[i].weight;
+        e.rc = cursor_open(&e.cur[e.nc], idx, &terms[i].ti, err);
+        e.w[e.nc] = terms[i].weight;
+        e.ub[e.nc] = term_bound(&e, &e.cur[e.nc], e.w[e.nc]);
+        e.nc++;
     }
-    const double k1 = opt->k1, b = opt->b, avglen = idx->avglen;
-    int grouped = opt->group == LOCI_GROUP_DOCUMENT;
-    loci_hit best = {0, 0, -INFINITY};
-    int64_t best_doc = -1;
-    while (!rc) {
-        uint32_t d = CURSOR_END;
-        for (size_t i = 0; i < nc; i++)
-            if (cur[i].id < d)
-                d = cur[i].id;
-        if (d == CURSOR_END)
-            break;
-        double len = le32_get(lengths + 4 * (size_t)d);
-        double score = 0;
-        for (size_t i = 0; i < nc; i++) {
-            if (cur[i].id != d)
-                continue;
-            score += w[i] * bm25_tfpart(cursor_tf(&cur[i]), len, k1, b, avglen);
-            cursor_next(&cur[i]);
-            if (cur[i].rc)
-                rc = cur[i].rc;
-        }
-        loci_hit h = {d, 0, score};
-        if (!grouped) {
-            topk_push(top, &h);
-            continue;
-        }
-        int64_t doc = reader_passage_doc(idx, d, err);
-        if (doc < 0) {
-            rc = err->code;
-            break;
-        }
-        h.doc = (uint32_t)doc;
-        if (doc != best_doc) {
-            if (best_doc >= 0)
-                topk_push(top, &best);
-            best = h;
-            best_doc = doc;
-        } else if (hit_better(&h, &best)) {
-            best = h;
-        }
+    if (!e.rc) {
+        if (opt->exhaustive)
+            evaluate_exhaustive(&e);
+        else
+            evaluate_maxscore(&e);
     }
-    if (!rc && grouped && best_doc >= 0)
-        topk_push(top, &best);
-    free(cur);
-    free(w);
-    return rc;
+    if (!e.rc && e.grouped && e.best_doc >= 0)
+        topk_push(top, &e.best);
+    free(e.cur);
+    free(e.w);
+    free(e.ub);
+    return e.rc;
 }
 
 int loci_search(loci_index *idx, const char *query, const loci_search_options *opt,

@@ -1,0 +1,35 @@
+/*
+ * hash.h — the in-memory hash of short byte strings (terms), shared by the
+ * inverter's term table and the analyzer's stem cache.
+ *
+ * Eight bytes per step with a multiply-xorshift mix: terms average about
+ * six bytes, so most take one step. The value is never stored on disk, so
+ * it may depend on the host's byte order.
+ */
+#ifndef LOCI_HASH_H
+#define LOCI_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+static inline uint64_t hash_bytes(const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ (n * 0xff51afd7ed558ccdULL);
+    while (n >= 8) {
+        uint64_t v;
+        memcpy(&v, s, 8);
+        h = (h ^ v) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+        s += 8;
+        n -= 8;
+    }
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++)
+        v |= (uint64_t)s[i] << (8 * i);
+    h = (h ^ v) * 0xc4ceb9fe1a85ec53ULL;
+    return h ^ (h >> 29);
+}
+
+#endif
