@@ -85,6 +85,7 @@ static int decode_block(struct cursor *c, uint32_t b)
     c->n = n;
     c->i = 0;
     c->id = c->ids[0];
+    c->decoded = 1;
     return 0;
 }
 
@@ -116,6 +117,55 @@ int cursor_open(struct cursor *c, loci_index *idx, const struct term_info *ti, l
     return LOCI_OK;
 }
 
+uint32_t cursor_block_last(const struct cursor *c)
+{
+    if (c->skips)
+        return le32_get(c->skips + (size_t)c->block * SKIP_SIZE + SKIP_LAST_ID);
+    return c->ids[c->n - 1];
+}
+
+void cursor_shallow_geq(struct cursor *c, uint32_t target)
+{
+    if (c->id >= target)
+        return;
+    if (c->decoded && c->ids[c->n - 1] >= target) {
+        while (c->id < target) /* within the decoded block: cheap */
+            c->id = c->ids[++c->i];
+        return;
+    }
+    if (!c->skips) {
+        c->id = CURSOR_END;
+        return;
+    }
+    uint32_t b = c->block;
+    while (b < c->nblocks && le32_get(c->skips + (size_t)b * SKIP_SIZE + SKIP_LAST_ID) < target)
+        b++;
+    if (b >= c->nblocks) {
+        c->id = CURSOR_END;
+        return;
+    }
+    if (b != c->block)
+        c->decoded = 0;
+    c->block = b;
+    if (c->decoded) {
+        while (c->id < target)
+            c->id = c->ids[++c->i];
+    } else {
+        c->id = target; /* a lower bound: the block holds some id >= target */
+    }
+}
+
+void cursor_materialize(struct cursor *c)
+{
+    if (c->decoded || c->id == CURSOR_END)
+        return;
+    uint32_t lower = c->id;
+    if (decode_block(c, c->block))
+        return;
+    while (c->id < lower) /* the block's last id is >= lower */
+        c->id = c->ids[++c->i];
+}
+
 void cursor_next(struct cursor *c)
 {
     if (++c->i < c->n) {
@@ -131,6 +181,11 @@ void cursor_next(struct cursor *c)
 
 void cursor_next_geq(struct cursor *c, uint32_t target)
 {
+    if (!c->decoded) {
+        cursor_shallow_geq(c, target);
+        cursor_materialize(c);
+        return;
+    }
     if (c->id >= target)
         return;
     /* Skip whole blocks whose last id is below the target. */

@@ -9,6 +9,11 @@
  *     the first posting with id >= t, never backwards, skipping whole
  *     blocks through the skip table;
  *   - cursor_tf is the current posting's term frequency.
+ * Shallow moves, for block-max pruning: cursor_shallow_geq(c, t) moves to
+ * the block that may hold the first id >= t without decoding it; c->id is
+ * then only a lower bound (c->decoded == 0) until cursor_materialize
+ * decodes the block and lands on a real posting. cursor_next, cursor_tf
+ * and the block accessors need a materialized cursor except where noted.
  * Corrupt data (which passed the page CRCs — so only through a bug or a
  * forged file) ends the cursor and sets c->rc to LOCI_ECORRUPT; callers
  * check c->rc after the loop. Reads are always bounded.
@@ -30,6 +35,7 @@ struct cursor {
     const uint8_t *data, *end;   /* block data */
     uint32_t block;              /* current block */
     uint32_t n, i;               /* postings in the block, index of current */
+    int decoded;                 /* ids/tfs hold block `block`; id is exact */
     uint32_t ids[FMT_BLOCK];
     uint32_t tfs[FMT_BLOCK];
     int rc;                      /* LOCI_OK, or why the cursor ended early */
@@ -44,5 +50,14 @@ static inline uint32_t cursor_tf(const struct cursor *c) { return c->tfs[c->i]; 
 
 void cursor_next(struct cursor *c);
 void cursor_next_geq(struct cursor *c, uint32_t target);
+
+/* Move to the block that may contain the first id >= target, decoding
+ * nothing (c->id becomes a lower bound). */
+void cursor_shallow_geq(struct cursor *c, uint32_t target);
+/* Decode the current block if needed and move to the first real posting
+ * >= c->id. */
+void cursor_materialize(struct cursor *c);
+/* Last id of the current block (valid on a shallow cursor too). */
+uint32_t cursor_block_last(const struct cursor *c);
 
 #endif

@@ -106,6 +106,7 @@ struct eval {
     size_t nc;
     struct topk *top;
     int grouped;
+    int ref_params;         /* k1, b are those the block maxima were stored for */
     loci_hit best;          /* grouping: best passage of the current document */
     int64_t best_doc;
     loci_error *err;
@@ -179,13 +180,48 @@ static void evaluate_exhaustive(struct eval *e)
  * summed in different orders, so they may differ in the last bits. */
 static double slack(double theta) { return 1e-9 * fabs(theta) + 1e-15; }
 
+/* Bound of term t's contribution within the current block of its cursor
+ * (valid on a shallow cursor). */
+static double block_bound(const struct eval *e, size_t t)
+{
+    const struct cursor *c = &e->cur[t];
+    if (!c->skips)
+        return e->ub[t];
+    const uint8_t *s = c->skips + (size_t)c->block * SKIP_SIZE;
+    double v;
+    if (e->ref_params) {
+        uint32_t bits = le32_get(s + SKIP_MAX_IMPACT);
+        float f;
+        memcpy(&f, &bits, 4);
+        v = f;
+    } else {
+        v = bm25_tfpart(le32_get(s + SKIP_MAX_TF), le32_get(s + SKIP_MIN_LEN), e->k1, e->b,
+                        e->avglen);
+    }
+    return e->w[t] * v * (1 + 1e-9);
+}
+
+/* Move past passage d: decoded cursors step, shallow ones jump. */
+static void step_past(struct cursor *c, uint32_t d)
+{
+    if (c->id != d)
+        return;
+    if (c->decoded)
+        cursor_next(c);
+    else
+        cursor_shallow_geq(c, d + 1);
+}
+
 /* MaxScore (Turtle & Flood): terms sorted by upper bound; the longest
  * prefix whose bounds sum below the top-k threshold is "non-essential" —
  * a passage containing only those terms cannot enter the top k — so
  * candidates come from the essential terms only, and non-essential
  * cursors jump (next_geq, skipping whole blocks) to candidates that may
- * still make it. Exact: a candidate is dropped only when its bound is
- * below the threshold. */
+ * still make it. Block-max refinement: before decoding anything at a
+ * candidate, the essential cursors' current-block maxima bound every
+ * passage up to the end of the nearest block; if that bound is below the
+ * threshold the whole range is skipped without decoding a block. Exact: a
+ * passage is dropped only when its bound is below the threshold. */
 static void evaluate_maxscore(struct eval *e)
 {
     size_t n = e->nc, *order = malloc((n ? n : 1) * sizeof *order);
@@ -220,6 +256,39 @@ static void evaluate_maxscore(struct eval *e)
                 d = e->cur[order[i]].id;
         if (d == CURSOR_END)
             break;
+        if (e->top->n == e->top->k) {
+            /* [d, last] with last the nearest end of a current block: in it,
+             * every essential term's postings lie in its current block */
+            uint32_t last = CURSOR_END;
+            for (size_t i = ne; i < n; i++) {
+                struct cursor *c = &e->cur[order[i]];
+                if (c->id != CURSOR_END && cursor_block_last(c) < last)
+                    last = cursor_block_last(c);
+            }
+            double bound = prefix[ne];
+            for (size_t i = ne; i < n; i++)
+                if (e->cur[order[i]].id <= last)
+                    bound += block_bound(e, order[i]);
+            if (bound < theta - slack(theta)) {
+                for (size_t i = ne; i < n; i++)
+                    if (e->cur[order[i]].id <= last)
+                        cursor_shallow_geq(&e->cur[order[i]], last + 1);
+                check_cursors(e);
+                continue;
+            }
+        }
+        /* decode the blocks under d; a cursor may land past d */
+        int moved = 0;
+        for (size_t i = ne; i < n; i++) {
+            struct cursor *c = &e->cur[order[i]];
+            if (c->id == d && !c->decoded) {
+                cursor_materialize(c);
+                moved |= c->id != d;
+            }
+        }
+        check_cursors(e);
+        if (moved)
+            continue;
         double len = le32_get(e->lengths + 4 * (size_t)d), partial = 0;
         for (size_t i = ne; i < n; i++) {
             struct cursor *c = &e->cur[order[i]];
@@ -232,8 +301,7 @@ static void evaluate_maxscore(struct eval *e)
             offer(e, d, score_of(e, d));
         }
         for (size_t i = 0; i < n; i++)
-            if (e->cur[i].id == d)
-                cursor_next(&e->cur[i]);
+            step_past(&e->cur[i], d);
         check_cursors(e);
     }
     free(order);
@@ -286,6 +354,7 @@ static int evaluate(loci_index *idx, struct qterm *terms, size_t nterms,
     e.grouped = opt->group == LOCI_GROUP_DOCUMENT;
     e.best_doc = -1;
     e.err = err;
+    e.ref_params = opt->k1 == idx->ref_k1 && opt->b == idx->ref_b;
     e.lengths = reader_lengths(idx, err);
     if (!e.lengths)
         return err->code;
