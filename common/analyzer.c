@@ -36,7 +36,7 @@ struct stem_entry {
 struct analyzer {
     char lang[32];
     struct sb_stemmer *stemmer; /* NULL for "none" */
-    struct stem_entry *cache;   /* STEM_CACHE entries, with a stemmer */
+    struct stem_entry *cache;   /* STEM_CACHE entries, allocated at the first stem */
     uint64_t invalid;
     utf8proc_int32_t *ubuf;     /* utf8proc work buffer */
     size_t ucap;                /* in code points */
@@ -88,14 +88,7 @@ int analyzer_new(const char *lang, struct analyzer **out, loci_error *err)
     snprintf(a->lang, sizeof a->lang, "%s", lang);
     if (strcmp(lang, "none") != 0) {
         a->stemmer = sb_stemmer_new(lang, "UTF_8");
-        a->cache = calloc(STEM_CACHE, sizeof *a->cache);
-        if (a->stemmer && !a->cache) {
-            sb_stemmer_delete(a->stemmer);
-            free(a);
-            return err_set(err, LOCI_ENOMEM, "out of memory");
-        }
         if (!a->stemmer) {
-            free(a->cache);
             char list[512] = "";
             size_t n = 0;
             const char **names = sb_stemmer_list();
@@ -253,6 +246,9 @@ static int emit(struct analyzer *a, const char *term, size_t len, size_t start, 
     for (size_t i = 0; i < len && number; i++)
         number = (term[i] >= '0' && term[i] <= '9') || term[i] == '.' || term[i] == ',';
     if (a->stemmer && !number) {
+        /* allocated lazily: a searcher stems a few words, a build millions */
+        if (!a->cache && !(a->cache = calloc(STEM_CACHE, sizeof *a->cache)))
+            return LOCI_ENOMEM;
         struct stem_entry *e = &a->cache[hash_bytes(term, len) & (STEM_CACHE - 1)];
         if (e->in_len != len || memcmp(e->in, term, len) != 0) {
             const sb_symbol *s = sb_stemmer_stem(a->stemmer, (const sb_symbol *)term, (int)len);

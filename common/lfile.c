@@ -108,15 +108,21 @@ int lfile_open(struct lfile *f, const char *path, const char *magic, loci_error 
         } else {
             f->body = f->map + LFILE_HEADER_SIZE;
             f->page_crcs = f->body + f->body_len;
-            if (le32_get(h + H_TABLE_CRC) != crc(0, f->page_crcs, 4 * f->page_count))
-                rc = err_corrupt(err, "%s: checksum table mismatch", path);
-            else if (!(f->verified = calloc(f->page_count ? f->page_count : 1, 1)))
+            if (!(f->verified = calloc(f->page_count ? f->page_count : 1, 1)))
                 rc = err_set(err, LOCI_ENOMEM, "out of memory");
         }
     }
     if (rc)
         lfile_close(f);
     return rc;
+}
+
+int lfile_check_table(struct lfile *f, loci_error *err)
+{
+    const uint8_t *h = f->map;
+    if (le32_get(h + H_TABLE_CRC) != crc(0, f->page_crcs, 4 * f->page_count))
+        return err_corrupt(err, "%s: checksum table mismatch", f->path);
+    return LOCI_OK;
 }
 
 int lfile_verify(struct lfile *f, uint64_t off, uint64_t len, loci_error *err)

@@ -20,8 +20,9 @@
  * The file size must be exactly 64 + body_len + 4 * page_count.
  *
  * Why pages: opening an index must stay cheap however large it is, so the
- * reader checks the header and the CRC table at open, and each page of the
- * body the first time a reader touches it (lfile_verify). A bitmap remembers
+ * reader checks the header at open, and each page of the body the first
+ * time a reader touches it (lfile_verify): a damaged CRC table shows up
+ * there as a mismatch, so opening never reads the table. A bitmap remembers
  * verified pages, so hot pages are checked once per process. A full check
  * (lfile_verify(f, 0, body_len)) is what `loci-search --check` runs.
  *
@@ -57,7 +58,7 @@ struct lfile {
 };
 
 /* Map `path` and check its envelope: size, magic (must equal `magic`,
- * LFILE_MAGIC_LEN bytes), major version, header CRC and CRC table.
+ * LFILE_MAGIC_LEN bytes), major version and header CRC.
  * Errors: LOCI_ENOTFOUND (no such file), LOCI_EIO, LOCI_ECORRUPT,
  * LOCI_EVERSION ("format version 2.0 but this loci reads 1.x"). On failure
  * `f` holds nothing that needs closing. */
@@ -66,6 +67,9 @@ int lfile_open(struct lfile *f, const char *path, const char *magic, loci_error 
 /* Check that [off, off+len) lies inside the body and that every page it
  * touches has a matching CRC. LOCI_ECORRUPT names the file and the page. */
 int lfile_verify(struct lfile *f, uint64_t off, uint64_t len, loci_error *err);
+
+/* Check the CRC of the page CRC table itself (part of a full check). */
+int lfile_check_table(struct lfile *f, loci_error *err);
 
 /* Unmap and free. A zeroed or already closed struct is fine. */
 void lfile_close(struct lfile *f);

@@ -118,8 +118,6 @@ static int check_layout(loci_index *idx, loci_error *err)
     if (idx->lex_blocks > idx->lex.body_len / 8 ||
         idx->lex_table + 8 * idx->lex_blocks + LEX_TRAILER != idx->lex.body_len)
         return err_corrupt(err, "%s: bad block table", idx->lex.path);
-    if ((rc = lfile_verify(&idx->lex, idx->lex_table, 8 * idx->lex_blocks, err)))
-        return rc;
 
     if ((rc = read_trailer(&idx->text, 3, t, err)))
         return rc;
@@ -207,12 +205,15 @@ static int lex_block(loci_index *idx, uint64_t i, const uint8_t **p, const uint8
                      loci_error *err)
 {
     const uint8_t *table = idx->lex.body + idx->lex_table;
+    int rc = lfile_verify(&idx->lex, idx->lex_table + 8 * i, i + 1 < idx->lex_blocks ? 16 : 8, err);
+    if (rc)
+        return rc;
     uint64_t off = le64_get(table + 8 * i);
     uint64_t next = i + 1 < idx->lex_blocks ? le64_get(table + 8 * (i + 1)) : idx->lex_table;
     if (off > next || next > idx->lex_table)
         return err_corrupt(err, "%s: block %llu out of order", idx->lex.path,
                            (unsigned long long)i);
-    int rc = lfile_verify(&idx->lex, off, next - off, err);
+    rc = lfile_verify(&idx->lex, off, next - off, err);
     if (rc)
         return rc;
     *p = idx->lex.body + off;
@@ -484,7 +485,9 @@ int loci_index_check(loci_index *idx, loci_error *err)
 {
     for (size_t i = 0; i < NFILES; i++) {
         struct lfile *f = file_of(idx, i);
-        int rc = lfile_verify(f, 0, f->body_len, err);
+        int rc = lfile_check_table(f, err);
+        if (!rc)
+            rc = lfile_verify(f, 0, f->body_len, err);
         if (rc)
             return rc;
     }
