@@ -148,8 +148,9 @@ int lfile_verify(struct lfile *f, uint64_t off, uint64_t len, loci_error *err)
 
 /* ---- writing --------------------------------------------------------------- */
 
-static int write_all(int fd, const uint8_t *p, size_t n)
+int write_full(int fd, const void *data, size_t n)
 {
+    const uint8_t *p = data;
     while (n > 0) {
         ssize_t w = write(fd, p, n);
         if (w < 0) {
@@ -203,7 +204,7 @@ int lfile_create(struct lfile_writer *w, const char *path, const char *magic, lo
 
 static int flush_pending(struct lfile_writer *w, loci_error *err)
 {
-    if (write_all(w->fd, w->pending.data, w->pending.len) != 0)
+    if (write_full(w->fd, w->pending.data, w->pending.len) != 0)
         return err_set(err, LOCI_EIO, "%s: write: %s", w->path, strerror(errno));
     w->pending.len = 0;
     return LOCI_OK;
@@ -234,7 +235,7 @@ int lfile_write(struct lfile_writer *w, const void *data, size_t n, loci_error *
         int rc = flush_pending(w, err);
         if (rc)
             return rc;
-        if (write_all(w->fd, data, n) != 0)
+        if (write_full(w->fd, data, n) != 0)
             return err_set(err, LOCI_EIO, "%s: write: %s", w->path, strerror(errno));
         return LOCI_OK;
     }

@@ -68,6 +68,10 @@ int lfile_open(struct lfile *f, const char *path, const char *magic, loci_error 
  * touches has a matching CRC. LOCI_ECORRUPT names the file and the page. */
 int lfile_verify(struct lfile *f, uint64_t off, uint64_t len, loci_error *err);
 
+/* write(2) all n bytes, retrying short writes and EINTR; 0 or -1 (errno).
+ * Shared with the indexer's run files. */
+int write_full(int fd, const void *p, size_t n);
+
 /* Check the CRC of the page CRC table itself (part of a full check). */
 int lfile_check_table(struct lfile *f, loci_error *err);
 

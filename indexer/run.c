@@ -11,23 +11,9 @@
 
 #include "codec.h"
 #include "error.h"
+#include "lfile.h"
 
 #define RUN_BUF (256 * 1024)
-
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-    while (n > 0) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
 
 int run_write(const char *path, struct inverter *inv, loci_error *err)
 {
@@ -65,12 +51,12 @@ int run_write(const char *path, struct inverter *inv, loci_error *err)
             }
         }
         if (!rc && out.len >= RUN_BUF) {
-            if (write_all(fd, out.data, out.len))
+            if (write_full(fd, out.data, out.len))
                 rc = err_set(err, LOCI_EIO, "%s: write: %s", path, strerror(errno));
             out.len = 0;
         }
     }
-    if (!rc && out.len && write_all(fd, out.data, out.len))
+    if (!rc && out.len && write_full(fd, out.data, out.len))
         rc = err_set(err, LOCI_EIO, "%s: write: %s", path, strerror(errno));
     if (close(fd) != 0 && !rc)
         rc = err_set(err, LOCI_EIO, "%s: close: %s", path, strerror(errno));
