@@ -126,7 +126,7 @@ cli-tests: $(PROGS)
 check: unit-tests san-tests cli-tests
 	@echo "make check: all tests passed"
 
-# ---- benchmarks (need ../shared/data; say so when it is absent) -----------------
+# ---- benchmarks (they use the shared data set beside the repository and say so when it is absent)
 bench: bench-relevance bench-build bench-query
 
 bench-relevance: $(PROGS)

@@ -16,6 +16,8 @@ import sqlite3
 import sys
 import time
 
+from benchlib import queries
+
 
 def index(corpus, dbfile, contentless=False):
     db = sqlite3.connect(dbfile)
@@ -36,13 +38,6 @@ def match(text):
     return " OR ".join('"%s"' % t for t in toks)
 
 
-def queries(path):
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            line = line.rstrip("\n")
-            if line:
-                qid, _, text = line.partition("\t") if "\t" in line else (str(n), "", line)
-                yield qid, text
 
 
 SQL = "SELECT id, bm25(d) FROM d WHERE d MATCH ? ORDER BY bm25(d) LIMIT ?"

@@ -17,6 +17,8 @@ import time
 
 import xapian
 
+from benchlib import queries
+
 
 def index(corpus, dbdir):
     db = xapian.WritableDatabase(dbdir, xapian.DB_CREATE_OR_OVERWRITE)
@@ -56,13 +58,6 @@ def parse(qp, text):
         return qp.parse_query(text, 0)
 
 
-def queries(path):
-    with open(path, encoding="utf-8") as f:
-        for n, line in enumerate(f, 1):
-            line = line.rstrip("\n")
-            if line:
-                qid, _, text = line.partition("\t") if "\t" in line else (str(n), "", line)
-                yield qid, text
 
 
 def search(dbdir, qfile, k, tag):
