@@ -101,10 +101,11 @@ int main(int argc, char **argv)
     }
     int status = 0, several = argc - optind > 2;
     for (int i = optind + 1; i < argc && !status; i++) {
-        struct eval_run *run;
+        struct eval_run *run = NULL;
         struct eval_result res;
         if (eval_run_load(argv[i], &run, &err) || eval_compute(qrels, run, &res, &err)) {
             fprintf(stderr, PROG ": %s\n", err.message);
+            eval_run_free(run);
             status = 2;
             break;
         }

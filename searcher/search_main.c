@@ -103,9 +103,13 @@ static int run_query(loci_index *idx, const struct settings *s, const char *qid,
         return 2;
     }
     size_t n = loci_results_count(r);
-    if (s->format == FMT_TEXT_OUT && s->queries)
-        buf_append(out, "# ", 2), buf_append(out, qid, strlen(qid)), buf_append(out, ": ", 2),
-            buf_append(out, query, strlen(query)), buf_putc(out, '\n');
+    if (s->format == FMT_TEXT_OUT && s->queries) {
+        buf_append(out, "# ", 2);
+        buf_append(out, qid, strlen(qid));
+        buf_append(out, ": ", 2);
+        buf_append(out, query, strlen(query));
+        buf_putc(out, '\n');
+    }
     for (size_t i = 0; i < n; i++) {
         const loci_hit *h = loci_results_hit(r, i);
         loci_passage p;
