@@ -48,7 +48,7 @@
 #define DEFAULT_PASSAGE_TOKENS 200
 #define DEFAULT_MEMORY (512ull << 20)
 #define MIN_BATCH (64u << 10)
-#define MAX_BATCH (64u << 20)
+#define MAX_BATCH (16u << 20)
 #define MAX_THREADS 64
 #define PROGRESS_EVERY (1u << 20)
 
@@ -464,7 +464,10 @@ int loci_builder_new(const char *dir, const loci_build_options *opt, loci_builde
         b->nthreads = MAX_THREADS;
     /* Each batch in flight holds its text, and its worker an inverter of
      * about the same size plus tokens: four shares per slot keeps the whole
-     * within the budget. */
+     * within the budget. Batches are capped at MAX_BATCH so that even a
+     * mid-sized corpus makes enough of them to keep every worker busy to
+     * the end (three 42 MB batches on two workers left one idle for a
+     * third of the enwiki build); smaller ones only add per-run overhead. */
     uint64_t memory = opt->memory ? opt->memory : DEFAULT_MEMORY;
     b->fifo_cap = b->nthreads + 1;
     b->batch_bytes = memory / (4 * (uint64_t)b->fifo_cap);
