@@ -45,7 +45,7 @@ int buf_putc(struct buf *b, uint8_t c)
     return LOCI_OK;
 }
 
-int buf_put_varint(struct buf *b, uint64_t v)
+int buf_put_varint_slow(struct buf *b, uint64_t v)
 {
     if (buf_reserve(b, VARINT_MAX))
         return LOCI_ENOMEM;

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "codec.h"
+
 struct buf {
     uint8_t *data;
     size_t len, cap;
@@ -19,8 +21,16 @@ struct buf {
 int buf_reserve(struct buf *b, size_t extra);
 int buf_append(struct buf *b, const void *p, size_t n);
 int buf_putc(struct buf *b, uint8_t c);
-/* Append a LEB128 varint (see codec.h). */
-int buf_put_varint(struct buf *b, uint64_t v);
+int buf_put_varint_slow(struct buf *b, uint64_t v);
+/* Append a LEB128 varint (see codec.h). Inline fast path when there is
+ * room: the inverter appends one per token. */
+static inline int buf_put_varint(struct buf *b, uint64_t v)
+{
+    if (b->cap - b->len < VARINT_MAX)
+        return buf_put_varint_slow(b, v);
+    b->len += varint_put(b->data + b->len, v);
+    return 0;
+}
 int buf_put_le32(struct buf *b, uint32_t v);
 int buf_put_le64(struct buf *b, uint64_t v);
 /* Release the memory; the buffer becomes empty and reusable. */

@@ -9,17 +9,6 @@
 
 #include <string.h>
 
-size_t varint_put(uint8_t *p, uint64_t v)
-{
-    size_t n = 0;
-    while (v >= 0x80) {
-        p[n++] = (uint8_t)(v | 0x80);
-        v >>= 7;
-    }
-    p[n++] = (uint8_t)v;
-    return n;
-}
-
 size_t varint_len(uint64_t v)
 {
     size_t n = 1;
@@ -30,7 +19,7 @@ size_t varint_len(uint64_t v)
     return n;
 }
 
-int varint_get(const uint8_t **pp, const uint8_t *end, uint64_t *out)
+int varint_get_slow(const uint8_t **pp, const uint8_t *end, uint64_t *out)
 {
     const uint8_t *p = *pp;
     uint64_t v = 0;

@@ -41,8 +41,18 @@ static inline uint64_t le64_get(const uint8_t *p)
     return (uint64_t)le32_get(p) | ((uint64_t)le32_get(p + 4) << 32);
 }
 
-/* Write v as a varint at p (room for VARINT_MAX bytes); return bytes written. */
-size_t varint_put(uint8_t *p, uint64_t v);
+/* Write v as a varint at p (room for VARINT_MAX bytes); return bytes written.
+ * Inline: the inverter calls it for every token. */
+static inline size_t varint_put(uint8_t *p, uint64_t v)
+{
+    size_t n = 0;
+    while (v >= 0x80) {
+        p[n++] = (uint8_t)(v | 0x80);
+        v >>= 7;
+    }
+    p[n++] = (uint8_t)v;
+    return n;
+}
 
 /* Number of bytes varint_put would write. */
 size_t varint_len(uint64_t v);
@@ -50,7 +60,16 @@ size_t varint_len(uint64_t v);
 /* Decode a varint from [*p, end). On success advance *p, store the value
  * and return 0; on truncation or overlong/overflowing input return -1 and
  * leave *p unchanged. */
-int varint_get(const uint8_t **p, const uint8_t *end, uint64_t *v);
+int varint_get_slow(const uint8_t **p, const uint8_t *end, uint64_t *v);
+static inline int varint_get(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+    /* inline for the one-byte values that dominate (gaps, tfs, positions) */
+    if (*p < end && **p < 0x80) {
+        *v = *(*p)++;
+        return 0;
+    }
+    return varint_get_slow(p, end, v);
+}
 
 /* Same, but the value must fit in 32 bits (else -1). */
 int varint_get32(const uint8_t **p, const uint8_t *end, uint32_t *v);
