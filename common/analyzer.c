@@ -51,6 +51,9 @@ enum { C_OTHER = 0, C_WORD, C_DIGIT, C_APOS, C_JOIN, C_DOTCOMMA };
 /* ASCII: class, and lower-case form for word bytes. */
 static unsigned char ascii_class[128];
 static char ascii_lower[128];
+/* 1 for ASCII letters and digits; 0 for everything else, bytes >= 0x80
+ * included, so the fast token loop needs one lookup per byte. */
+static unsigned char ascii_word[256];
 static int tables_ready;
 
 static void init_tables(void)
@@ -66,6 +69,7 @@ static void init_tables(void)
             ascii_class[c] = C_DIGIT;
         if (c >= 'A' && c <= 'Z')
             ascii_lower[c] = (char)(c - 'A' + 'a');
+        ascii_word[c] = ascii_class[c] == C_WORD || ascii_class[c] == C_DIGIT;
     }
     ascii_class['\''] = C_APOS;
     ascii_class['.'] = C_DOTCOMMA;
@@ -232,9 +236,46 @@ static int class_at(struct analyzer *a, const unsigned char *s, size_t n, size_t
 
 static int is_word_class(int c) { return c == C_WORD || c == C_DIGIT; }
 
+int analyzer_stem(struct analyzer *a, const char *term, size_t len, const char **out,
+                  size_t *out_len)
+{
+    *out = term;
+    *out_len = len;
+    int number = 1;
+    for (size_t i = 0; i < len && number; i++)
+        number = (term[i] >= '0' && term[i] <= '9') || term[i] == '.' || term[i] == ',';
+    if (!a->stemmer || number)
+        return LOCI_OK;
+    /* allocated lazily: a searcher stems a few words, a build millions */
+    if (!a->cache && !(a->cache = calloc(STEM_CACHE, sizeof *a->cache)))
+        return LOCI_ENOMEM;
+    struct stem_entry *e = &a->cache[hash_bytes(term, len) & (STEM_CACHE - 1)];
+    if (e->in_len != len || memcmp(e->in, term, len) != 0) {
+        const sb_symbol *s = sb_stemmer_stem(a->stemmer, (const sb_symbol *)term, (int)len);
+        if (!s)
+            return LOCI_ENOMEM;
+        size_t n = (size_t)sb_stemmer_length(a->stemmer);
+        if (n > ANALYZER_MAX_TERM) {
+            n = ANALYZER_MAX_TERM;
+            while (n > 0 && (s[n] & 0xc0) == 0x80)
+                n--;
+        }
+        memcpy(e->in, term, len);
+        e->in_len = (uint8_t)len;
+        memcpy(e->out, s, n);
+        e->out_len = (uint8_t)n;
+    }
+    *out = e->out;
+    *out_len = e->out_len;
+    return LOCI_OK;
+}
+
+/* Flags of run(). */
+enum { RUN_SLOW = 1, RUN_RAW = 2 };
+
 /* Emit one normalized run (bytes of a token's normalized form). */
 static int emit(struct analyzer *a, const char *term, size_t len, size_t start, size_t end,
-                uint32_t *pos, token_fn fn, void *ctx)
+                uint32_t *pos, token_fn fn, void *ctx, int flags)
 {
     /* truncate at a character boundary */
     if (len > ANALYZER_MAX_TERM) {
@@ -242,31 +283,10 @@ static int emit(struct analyzer *a, const char *term, size_t len, size_t start, 
         while (len > 0 && ((unsigned char)term[len] & 0xc0) == 0x80)
             len--;
     }
-    int number = 1;
-    for (size_t i = 0; i < len && number; i++)
-        number = (term[i] >= '0' && term[i] <= '9') || term[i] == '.' || term[i] == ',';
-    if (a->stemmer && !number) {
-        /* allocated lazily: a searcher stems a few words, a build millions */
-        if (!a->cache && !(a->cache = calloc(STEM_CACHE, sizeof *a->cache)))
-            return LOCI_ENOMEM;
-        struct stem_entry *e = &a->cache[hash_bytes(term, len) & (STEM_CACHE - 1)];
-        if (e->in_len != len || memcmp(e->in, term, len) != 0) {
-            const sb_symbol *s = sb_stemmer_stem(a->stemmer, (const sb_symbol *)term, (int)len);
-            if (!s)
-                return LOCI_ENOMEM;
-            size_t out = (size_t)sb_stemmer_length(a->stemmer);
-            if (out > ANALYZER_MAX_TERM) {
-                out = ANALYZER_MAX_TERM;
-                while (out > 0 && (s[out] & 0xc0) == 0x80)
-                    out--;
-            }
-            memcpy(e->in, term, len);
-            e->in_len = (uint8_t)len;
-            memcpy(e->out, s, out);
-            e->out_len = (uint8_t)out;
-        }
-        term = e->out;
-        len = e->out_len;
+    if (!(flags & RUN_RAW)) {
+        int rc = analyzer_stem(a, term, len, &term, &len);
+        if (rc)
+            return rc;
     }
     if (len == 0)
         return 0;
@@ -277,7 +297,7 @@ static int emit(struct analyzer *a, const char *term, size_t len, size_t start, 
 /* Normalize a cleaned (apostrophe-free) non-ASCII token with utf8proc and
  * emit each word run of the result. */
 static int normalize_slow(struct analyzer *a, const char *s, size_t n, size_t start, size_t end,
-                          uint32_t *pos, token_fn fn, void *ctx)
+                          uint32_t *pos, token_fn fn, void *ctx, int flags)
 {
     const utf8proc_option_t opts = UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
                                    UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE;
@@ -335,21 +355,55 @@ static int normalize_slow(struct analyzer *a, const char *s, size_t n, size_t st
             }
             break;
         }
-        int rc = emit(a, (const char *)r + rs, i - rs, start, end, pos, fn, ctx);
+        int rc = emit(a, (const char *)r + rs, i - rs, start, end, pos, fn, ctx, flags);
         if (rc)
             return rc;
     }
     return 0;
 }
 
+/* The common token — ASCII letters and digits ended by ASCII punctuation,
+ * space or the end of the text — lower-cased into a->clean in one pass.
+ * Returns its end, or 0 when the token at `start` needs the general scan
+ * (an apostrophe, a '.'/',' after a digit, a non-ASCII byte, or a token
+ * too long for `clean`); the general scan then starts over at `start`. */
+static size_t scan_ascii(struct analyzer *a, const unsigned char *s, size_t len, size_t start)
+{
+    size_t lim = len - start < sizeof a->clean ? len : start + sizeof a->clean;
+    size_t j = start;
+    while (j < lim && ascii_word[s[j]]) {
+        a->clean[j - start] = ascii_lower[s[j]];
+        j++;
+    }
+    if (j == len)
+        return j;
+    if (j == lim || s[j] >= 0x80)
+        return 0;
+    int c = ascii_class[s[j]];
+    if (c == C_APOS || (c == C_DOTCOMMA && ascii_class[s[j - 1]] == C_DIGIT))
+        return 0;
+    return j;
+}
+
 static int run(struct analyzer *a, const char *text, size_t len, token_fn fn, void *ctx,
-               int slow)
+               int flags)
 {
     const unsigned char *s = (const unsigned char *)text;
+    const int slow = flags & RUN_SLOW;
     uint32_t pos = 0;
     size_t i = 0;
     while (i < len) {
         size_t l;
+        if (!slow && ascii_word[s[i]]) {
+            size_t e = scan_ascii(a, s, len, i);
+            if (e) {
+                int rc = emit(a, a->clean, e - i, i, e, &pos, fn, ctx, flags);
+                if (rc)
+                    return rc;
+                i = e;
+                continue;
+            }
+        }
         /* Only this scan counts invalid sequences: the token loop below
          * stops before one and leaves it to be counted here. */
         int c = class_at(a, s, len, i, &l, slow, 1);
@@ -429,8 +483,8 @@ static int run(struct analyzer *a, const char *text, size_t len, token_fn fn, vo
             }
             j += jl;
         }
-        int rc = (ascii && !slow) ? emit(a, out, n, start, end, &pos, fn, ctx)
-                                  : normalize_slow(a, out, n, start, end, &pos, fn, ctx);
+        int rc = (ascii && !slow) ? emit(a, out, n, start, end, &pos, fn, ctx, flags)
+                                  : normalize_slow(a, out, n, start, end, &pos, fn, ctx, flags);
         if (rc)
             return rc;
     }
@@ -442,7 +496,13 @@ int analyzer_run(struct analyzer *a, const char *text, size_t len, token_fn fn, 
     return run(a, text, len, fn, ctx, 0);
 }
 
+int analyzer_run_unstemmed(struct analyzer *a, const char *text, size_t len, token_fn fn,
+                           void *ctx)
+{
+    return run(a, text, len, fn, ctx, RUN_RAW);
+}
+
 int analyzer_run_slow(struct analyzer *a, const char *text, size_t len, token_fn fn, void *ctx)
 {
-    return run(a, text, len, fn, ctx, 1);
+    return run(a, text, len, fn, ctx, RUN_SLOW);
 }

@@ -69,6 +69,19 @@ const char *analyzer_language(const struct analyzer *a);
  * LOCI_ENOMEM, or the first non-zero value returned by fn. */
 int analyzer_run(struct analyzer *a, const char *text, size_t len, token_fn fn, void *ctx);
 
+/* analyzer_run without step 5: tokens are normalized but not stemmed (and
+ * `pos` counts them all). analyzer_run's tokens are exactly these, each
+ * passed through analyzer_stem, dropping any whose stem is empty. The
+ * indexer uses it to look a word up by its surface form before stemming. */
+int analyzer_run_unstemmed(struct analyzer *a, const char *text, size_t len, token_fn fn,
+                           void *ctx);
+
+/* Step 5 alone: the stem of a normalized token (itself for numbers and
+ * when the language is "none"). *out is valid until the next call on `a`.
+ * Returns LOCI_OK or LOCI_ENOMEM. */
+int analyzer_stem(struct analyzer *a, const char *term, size_t len, const char **out,
+                  size_t *out_len);
+
 /* For tests: analyzer_run with the ASCII fast path disabled (everything
  * through utf8proc). Must produce exactly the tokens of analyzer_run. */
 int analyzer_run_slow(struct analyzer *a, const char *text, size_t len, token_fn fn, void *ctx);

@@ -265,6 +265,71 @@ static void test_ascii_fast_path_equals_utf8proc(void **state)
     analyzer_free(a);
 }
 
+/* analyzer_run_unstemmed + analyzer_stem, as the indexer uses them. */
+struct stem_ctx {
+    struct analyzer *a;
+    struct toks *k;
+};
+
+static int stem_then_collect(void *ctx, const struct token *t)
+{
+    struct stem_ctx *c = ctx;
+    struct token s = *t;
+    assert_int_equal(analyzer_stem(c->a, t->term, t->term_len, &s.term, &s.term_len), LOCI_OK);
+    if (s.term_len == 0)
+        return 0;
+    s.pos = (uint32_t)c->k->n; /* positions count the kept tokens */
+    return collect(c->k, &s);
+}
+
+static void test_unstemmed_then_stem_equals_run(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {
+        "running ", "Runs ", "ROK's ", "don't ", "11.7 ", "1,000 ", "caf\xc3\xa9 ",
+        "\xef\xbc\xa3\xef\xbc\xa3 ", "\xc2\xbd ", "na\xc3\xafve-ly ", "x\xe2\x80\x99s ",
+        "generalizations ", "\n\n", "e.g. ", "A ", "cybersecurity ", "THE ", "\xe4\xb8\xad\xe6\x96\x87 "};
+    struct analyzer *a = make("english"), *b = make("english");
+    uint64_t seed = 99;
+    char text[600];
+    for (int round = 0; round < 2000; round++) {
+        size_t len = 0;
+        int n = (int)(tu_rand(&seed) % 20);
+        for (int i = 0; i < n; i++) {
+            const char *p = pieces[tu_rand(&seed) % (sizeof pieces / sizeof *pieces)];
+            memcpy(text + len, p, strlen(p));
+            len += strlen(p);
+        }
+        struct toks whole, split;
+        memset(&whole, 0, sizeof whole);
+        memset(&split, 0, sizeof split);
+        struct stem_ctx c = {b, &split};
+        assert_int_equal(analyzer_run(a, text, len, collect, &whole), 0);
+        assert_int_equal(analyzer_run_unstemmed(b, text, len, stem_then_collect, &c), 0);
+        assert_int_equal(whole.n, split.n);
+        for (size_t i = 0; i < whole.n && i < MAXTOK; i++) {
+            assert_string_equal(whole.term[i], split.term[i]);
+            assert_int_equal(whole.start[i], split.start[i]);
+            assert_int_equal(whole.end[i], split.end[i]);
+            assert_int_equal(whole.pos[i], split.pos[i]);
+        }
+    }
+    /* unstemmed really is unstemmed; numbers and "none" are their own stems */
+    const char *st;
+    size_t sl;
+    assert_int_equal(analyzer_stem(a, "running", 7, &st, &sl), LOCI_OK);
+    assert_int_equal(sl, 3);
+    assert_memory_equal(st, "run", 3);
+    assert_int_equal(analyzer_stem(a, "1,000", 5, &st, &sl), LOCI_OK);
+    assert_int_equal(sl, 5);
+    analyzer_free(a);
+    analyzer_free(b);
+    a = make("none");
+    assert_int_equal(analyzer_stem(a, "running", 7, &st, &sl), LOCI_OK);
+    assert_int_equal(sl, 7);
+    analyzer_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -278,6 +343,7 @@ int main(void)
         cmocka_unit_test(test_stemming),
         cmocka_unit_test(test_callback_stops),
         cmocka_unit_test(test_ascii_fast_path_equals_utf8proc),
+        cmocka_unit_test(test_unstemmed_then_stem_equals_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
