@@ -63,6 +63,9 @@ enum { B_QUEUED, B_RUNNING, B_DONE };
 struct batch {
     uint64_t seq;
     struct buf text, meta, names;   /* meta: struct doc_meta[]; names: names and sources */
+    uint64_t text_start;            /* stream offset of text.data[0] */
+    struct text_blocks ztext;       /* the whole text blocks inside `text`, compressed */
+    size_t zstart;                  /* where in `text` the first of them starts */
     uint32_t ndocs;
     struct buf passages, lengths;   /* worker output */
     uint32_t npassages;
@@ -94,6 +97,7 @@ struct loci_builder {
     unsigned fifo_cap, fifo_head, fifo_n;
     struct batch *cur;              /* being filled */
     uint64_t next_seq;
+    uint64_t text_queued;           /* text bytes in submitted batches */
     /* output of retired batches */
     struct textstore text;
     struct recfile_writer passages_f, docs_f;
@@ -133,6 +137,7 @@ static void batch_free(struct batch *bt)
     buf_free(&bt->names);
     buf_free(&bt->passages);
     buf_free(&bt->lengths);
+    text_blocks_free(&bt->ztext);
     free(bt);
 }
 
@@ -144,16 +149,7 @@ static void run_path(const loci_builder *b, uint64_t seq, char *out, size_t n)
 /* Tokenize, split and invert a batch; write its run. Runs on a worker. */
 static void process_batch(loci_builder *b, struct splitter *s, struct batch *bt)
 {
-    struct inverter *inv;
-    if (inverter_new(&inv)) {
-        bt->rc = err_set(&bt->err, LOCI_ENOMEM, "out of memory");
-        return;
-    }
-    s->inv = inv;
-    s->passages = &bt->passages;
-    s->lengths = &bt->lengths;
-    s->npassages = 0;
-    s->tokens = 0;
+    splitter_begin_batch(s, &bt->passages, &bt->lengths);
     struct doc_meta *m = (struct doc_meta *)bt->meta.data;
     for (uint32_t i = 0; i < bt->ndocs && !bt->rc; i++) {
         char source[PATH_BUF];
@@ -165,13 +161,18 @@ static void process_batch(loci_builder *b, struct splitter *s, struct batch *bt)
     }
     bt->npassages = s->npassages;
     bt->tokens = s->tokens;
+    if (!bt->rc) {
+        /* compress the text blocks that lie wholly inside this batch */
+        size_t len = bt->text.len, head = (TEXT_BLOCK - bt->text_start % TEXT_BLOCK) % TEXT_BLOCK;
+        bt->zstart = head < len ? head : len;
+        bt->rc = text_compress_blocks(&bt->ztext, bt->text.data + bt->zstart,
+                                      (len - bt->zstart) / TEXT_BLOCK * TEXT_BLOCK, &bt->err);
+    }
     if (!bt->rc && bt->npassages) {
         char path[PATH_BUF + 32];
         run_path(b, bt->seq, path, sizeof path);
-        bt->rc = run_write(path, inv, &bt->err);
+        bt->rc = run_write(path, s->inv, &bt->err);
     }
-    inverter_free(inv);
-    s->inv = NULL;
 }
 
 static void *worker_main(void *arg)
@@ -254,7 +255,16 @@ static int retire(loci_builder *b, struct batch *bt, loci_error *err)
     if (b->stats.passages + bt->npassages > UINT32_MAX || b->stats.documents + bt->ndocs > UINT32_MAX)
         return err_set(err, LOCI_EINVAL, "too many passages or documents (the limit is 2^32 - 1)");
     uint32_t doc_base = (uint32_t)b->stats.documents, pass_base = (uint32_t)b->stats.passages;
-    int rc = textstore_append(&b->text, bt->text.data, bt->text.len, err);
+    if (bt->text_start != b->text_base)
+        return err_set(err, LOCI_EINVAL, "internal error: batch text out of order");
+    /* the text: the head that completes the previous batch's last block,
+     * the blocks the worker compressed, and the start of the next block */
+    size_t zend = bt->zstart + bt->ztext.count * TEXT_BLOCK;
+    int rc = textstore_append(&b->text, bt->text.data, bt->zstart, err);
+    if (!rc && bt->ztext.count)
+        rc = textstore_append_blocks(&b->text, &bt->ztext, err);
+    if (!rc)
+        rc = textstore_append(&b->text, bt->text.data + zend, bt->text.len - zend, err);
     const struct doc_meta *m = (const struct doc_meta *)bt->meta.data;
     struct buf *r = &b->rec;
     for (uint32_t i = 0; i < bt->ndocs && !rc; i++) {
@@ -329,6 +339,8 @@ static int submit(loci_builder *b, loci_error *err)
     if (!bt || bt->ndocs == 0)
         return LOCI_OK;
     b->cur = NULL;
+    bt->text_start = b->text_queued;
+    b->text_queued += bt->text.len;
     for (;;) {
         int rc = retire_ready(b, err);
         if (rc) {
@@ -604,7 +616,6 @@ static int merge_runs(loci_builder *b, double avglen, double k1, double bb, loci
         rc = run_open(&r[opened], b->runs[opened], b->run_base[opened], err);
         unlink(b->runs[opened]); /* readable until closed; frees disk early */
     }
-    struct buf pos = {0};
     while (!rc) {
         /* the smallest current term, and its total df */
         int min = -1;
@@ -639,11 +650,16 @@ static int merge_runs(loci_builder *b, double avglen, double k1, double bb, loci
             if (r[i].eof || r[i].term_len != tlen || memcmp(r[i].term, tcopy, tlen))
                 continue;
             while (r[i].left && !rc) {
-                uint32_t pid, tf;
-                pos.len = 0;
-                rc = run_posting(&r[i], &pid, &tf, &pos, err);
+                uint32_t pid, tf, plen;
+                rc = run_posting(&r[i], &pid, &tf, &plen, err);
                 if (!rc)
-                    rc = tw_add(&tw, pid, tf, pos.data, pos.len, err);
+                    rc = tw_add(&tw, pid, tf, plen, err);
+            }
+            for (size_t n = 1; n && !rc;) {
+                const uint8_t *p;
+                rc = run_positions(&r[i], &p, &n, err);
+                if (!rc && n)
+                    rc = tw_positions(&tw, p, n, err);
             }
             if (!rc)
                 rc = run_next_term(&r[i], err);
@@ -651,7 +667,6 @@ static int merge_runs(loci_builder *b, double avglen, double k1, double bb, loci
         if (!rc)
             rc = tw_end(&tw, err);
     }
-    buf_free(&pos);
     for (size_t i = 0; i < opened; i++)
         run_close(&r[i]);
     free(r);

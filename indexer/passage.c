@@ -16,6 +16,8 @@
 #include "error.h"
 #include "format.h"
 
+#define NO_TERM UINT32_MAX /* a surface form whose stem is empty */
+
 struct doc_token {
     uint32_t term;
     uint32_t line;
@@ -30,14 +32,60 @@ int splitter_init(struct splitter *s, const loci_build_options *opt, loci_error 
     s->size = opt->passage_tokens;
     s->stride = opt->passage_stride;
     s->replace_invalid = opt->replace_invalid_utf8;
+    if (inverter_new(&s->inv))
+        return err_set(err, LOCI_ENOMEM, "out of memory");
     return analyzer_new(opt->stem_language, &s->an, err);
 }
 
 void splitter_free(struct splitter *s)
 {
     analyzer_free(s->an);
+    inverter_free(s->inv);
+    strtab_free(&s->surfaces);
+    free(s->surface_term);
     free(s->toks);
     memset(s, 0, sizeof *s);
+}
+
+void splitter_begin_batch(struct splitter *s, struct buf *passages, struct buf *lengths)
+{
+    inverter_clear(s->inv);
+    strtab_clear(&s->surfaces);
+    s->passages = passages;
+    s->lengths = lengths;
+    s->npassages = 0;
+    s->tokens = 0;
+}
+
+/* Term id of an unstemmed token: by its surface form if seen in this
+ * batch, else stemmed and interned (NO_TERM if the stem is empty). */
+static int term_of(struct splitter *s, const char *word, size_t len, uint32_t *term)
+{
+    uint32_t sid;
+    int added, rc = strtab_intern(&s->surfaces, word, len, &sid, &added);
+    if (rc)
+        return rc;
+    if (!added) {
+        *term = s->surface_term[sid];
+        return LOCI_OK;
+    }
+    if (sid == s->cap_surface) {
+        size_t cap = s->cap_surface ? 2 * s->cap_surface : 4096;
+        uint32_t *p = realloc(s->surface_term, cap * sizeof *p);
+        if (!p)
+            return LOCI_ENOMEM;
+        s->surface_term = p;
+        s->cap_surface = cap;
+    }
+    const char *stem;
+    size_t stem_len;
+    if ((rc = analyzer_stem(s->an, word, len, &stem, &stem_len)))
+        return rc;
+    *term = NO_TERM;
+    if (stem_len && (rc = inverter_intern(s->inv, stem, stem_len, term)))
+        return rc;
+    s->surface_term[sid] = *term;
+    return LOCI_OK;
 }
 
 /* Count lines up to `upto`, and report whether a blank line lies in
@@ -72,14 +120,14 @@ static int on_token(void *ctx, const struct token *t)
         s->cap_toks = cap;
     }
     struct doc_token *d = &s->toks[s->ntoks];
+    int rc = term_of(s, t->term, t->term_len, &d->term);
+    if (rc || d->term == NO_TERM)
+        return rc;
     d->para_start = scan_gap(s, t->start);
     d->line = s->cur_line;
     d->start = (uint32_t)t->start;
     d->end = (uint32_t)t->end;
     s->scan_pos = t->end; /* tokens hold no newlines */
-    int rc = inverter_intern(s->inv, t->term, t->term_len, &d->term);
-    if (rc)
-        return rc;
     s->ntoks++;
     return 0;
 }
@@ -144,7 +192,7 @@ int splitter_doc(struct splitter *s, uint32_t doc, const char *source, const cha
     s->cur_text = text;
     s->scan_pos = 0;
     s->cur_line = first_line;
-    int rc = analyzer_run(s->an, text, len, on_token, s);
+    int rc = analyzer_run_unstemmed(s->an, text, len, on_token, s);
     if (rc)
         return err_set(err, rc, "%s: %s while analyzing", source, loci_strerror(rc));
     size_t n = s->ntoks;

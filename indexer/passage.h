@@ -5,7 +5,9 @@
  * passage's record and length to the batch's outputs.
  *
  * A splitter belongs to one worker thread (it owns an analyzer, whose
- * stemmer is not thread-safe). Passage and document numbers are local to
+ * stemmer is not thread-safe). Tokens are looked up by their unstemmed
+ * surface form first: a word seen before in the batch costs one lookup,
+ * and only new words are stemmed and interned as terms. Passage and document numbers are local to
  * the current batch; the builder rebases them when it retires the batch.
  */
 #ifndef LOCI_PASSAGE_H
@@ -18,6 +20,7 @@
 #include "buf.h"
 #include "inverter.h"
 #include "loci.h"
+#include "strtab.h"
 
 struct doc_token;
 
@@ -32,16 +35,22 @@ struct splitter {
     size_t scan_pos;
     uint32_t cur_line;
     /* the batch being filled */
-    struct inverter *inv;
+    struct inverter *inv;        /* owned; cleared for each batch */
+    struct strtab surfaces;      /* surface forms of the batch's tokens */
+    uint32_t *surface_term;      /* surface id -> term id (NO_TERM: none) */
+    size_t cap_surface;
     struct buf *passages;        /* PASS_SIZE records, doc = local index */
     struct buf *lengths;         /* u32 little-endian per passage */
     uint32_t npassages;          /* local passage count */
     uint64_t tokens;
 };
 
-/* Set up `s` with its own analyzer. */
+/* Set up `s` with its own analyzer and inverter. */
 int splitter_init(struct splitter *s, const loci_build_options *opt, loci_error *err);
 void splitter_free(struct splitter *s);
+/* Start a batch: empty the inverter; passage records and lengths go to
+ * the given buffers. */
+void splitter_begin_batch(struct splitter *s, struct buf *passages, struct buf *lengths);
 
 /* Index one document as local document `doc`. `source` names it in
  * messages. `fixed_line` != 0: every passage reports that line (JSONL

@@ -15,6 +15,18 @@
 
 #define RUN_BUF (256 * 1024)
 
+/* Append n bytes to `out`, or write them straight to fd when they are
+ * large (the positions of a frequent term), after what `out` holds. */
+static int put_bytes(int fd, struct buf *out, const void *p, size_t n)
+{
+    if (n < RUN_BUF)
+        return buf_append(out, p, n) ? LOCI_ENOMEM : LOCI_OK;
+    if (write_full(fd, out->data, out->len) || write_full(fd, p, n))
+        return LOCI_EIO;
+    out->len = 0;
+    return LOCI_OK;
+}
+
 int run_write(const char *path, struct inverter *inv, loci_error *err)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -22,42 +34,33 @@ int run_write(const char *path, struct inverter *inv, loci_error *err)
         return err_set(err, LOCI_EIO, "%s: cannot create: %s", path, strerror(errno));
     uint32_t *ids = inverter_sorted_ids(inv);
     struct buf out = {0};
-    int rc = ids ? LOCI_OK : err_set(err, LOCI_ENOMEM, "out of memory sorting terms");
+    int rc = ids ? LOCI_OK : LOCI_ENOMEM;
     size_t n = inverter_term_count(inv);
     for (size_t i = 0; i < n && !rc; i++) {
         struct inv_term *t = inverter_term(inv, ids[i]);
-        if (buf_put_varint(&out, t->len) || buf_append(&out, t->bytes, t->len) ||
-            buf_put_varint(&out, t->df)) {
-            rc = err_set(err, LOCI_ENOMEM, "out of memory writing a run");
-            break;
-        }
-        /* interleave each posting's (gap, tf) with its positions */
-        const uint8_t *d = t->docs.data, *dend = d + t->docs.len, *p = t->positions.data;
-        for (uint32_t k = 0; k < t->df; k++) {
-            const uint8_t *start = d;
-            uint64_t gap, tf;
-            varint_get(&d, dend, &gap); /* written by the inverter: well-formed */
-            varint_get(&d, dend, &tf);
-            const uint8_t *ps = p;
-            for (uint64_t j = 0; j < tf; j++) {
-                while (*p & 0x80)
-                    p++;
-                p++;
-            }
-            if (buf_append(&out, start, (size_t)(d - start)) ||
-                buf_append(&out, ps, (size_t)(p - ps))) {
-                rc = err_set(err, LOCI_ENOMEM, "out of memory writing a run");
-                break;
-            }
-        }
+        size_t tlen;
+        const char *bytes = inverter_term_bytes(inv, ids[i], &tlen);
+        if (buf_put_varint(&out, tlen) || buf_append(&out, bytes, tlen) ||
+            buf_put_varint(&out, t->df) || buf_put_varint(&out, t->docs.len))
+            rc = LOCI_ENOMEM;
+        if (!rc)
+            rc = put_bytes(fd, &out, t->docs.data, t->docs.len);
+        if (!rc)
+            rc = buf_put_varint(&out, t->positions.len) ? LOCI_ENOMEM : LOCI_OK;
+        if (!rc)
+            rc = put_bytes(fd, &out, t->positions.data, t->positions.len);
         if (!rc && out.len >= RUN_BUF) {
             if (write_full(fd, out.data, out.len))
-                rc = err_set(err, LOCI_EIO, "%s: write: %s", path, strerror(errno));
+                rc = LOCI_EIO;
             out.len = 0;
         }
     }
     if (!rc && out.len && write_full(fd, out.data, out.len))
-        rc = err_set(err, LOCI_EIO, "%s: write: %s", path, strerror(errno));
+        rc = LOCI_EIO;
+    if (rc == LOCI_EIO)
+        err_set(err, rc, "%s: write: %s", path, strerror(errno));
+    else if (rc)
+        err_set(err, rc, "out of memory writing a run");
     if (close(fd) != 0 && !rc)
         rc = err_set(err, LOCI_EIO, "%s: close: %s", path, strerror(errno));
     buf_free(&out);
@@ -88,9 +91,11 @@ static int fill(struct run_reader *r, size_t want, loci_error *err)
 
 static int get_varint(struct run_reader *r, uint64_t *v, loci_error *err)
 {
-    int rc = fill(r, VARINT_MAX, err);
-    if (rc)
-        return rc;
+    if (r->len - r->pos < VARINT_MAX) {
+        int rc = fill(r, VARINT_MAX, err);
+        if (rc)
+            return rc;
+    }
     const uint8_t *p = r->buf + r->pos;
     if (varint_get(&p, r->buf + r->len, v))
         return err_set(err, LOCI_EIO, "%s: truncated run", r->path);
@@ -100,6 +105,8 @@ static int get_varint(struct run_reader *r, uint64_t *v, loci_error *err)
 
 int run_next_term(struct run_reader *r, loci_error *err)
 {
+    if (r->left || r->pos_left)
+        return err_set(err, LOCI_EINVAL, "internal error: run term not fully read");
     int rc = fill(r, 1, err);
     if (rc)
         return rc;
@@ -107,7 +114,7 @@ int run_next_term(struct run_reader *r, loci_error *err)
         r->eof = 1;
         return LOCI_OK;
     }
-    uint64_t len, df;
+    uint64_t len, df, docs;
     if ((rc = get_varint(r, &len, err)))
         return rc;
     if (len == 0 || len > sizeof r->term || (rc = fill(r, len, err)) || r->len - r->pos < len)
@@ -115,9 +122,12 @@ int run_next_term(struct run_reader *r, loci_error *err)
     memcpy(r->term, r->buf + r->pos, len);
     r->pos += len;
     r->term_len = len;
-    if ((rc = get_varint(r, &df, err)))
+    if ((rc = get_varint(r, &df, err)) || (rc = get_varint(r, &docs, err)))
         return rc;
+    if (df == 0 || df > UINT32_MAX || docs < 3 * df)
+        return err_set(err, LOCI_EIO, "%s: bad run record", r->path);
     r->df = r->left = (uint32_t)df;
+    r->docs_end = docs;
     r->last = 0;
     return LOCI_OK;
 }
@@ -142,24 +152,60 @@ int run_open(struct run_reader *r, const char *path, uint32_t base, loci_error *
     return run_next_term(r, err);
 }
 
-int run_posting(struct run_reader *r, uint32_t *pid, uint32_t *tf, struct buf *pos,
+int run_posting(struct run_reader *r, uint32_t *pid, uint32_t *tf, uint32_t *pos_len,
                 loci_error *err)
 {
-    uint64_t gap, f;
-    int rc = get_varint(r, &gap, err);
-    if (!rc)
-        rc = get_varint(r, &f, err);
-    if (rc)
-        return rc;
+    if (r->len - r->pos < 3 * VARINT_MAX) {
+        int rc = fill(r, 3 * VARINT_MAX, err);
+        if (rc)
+            return rc;
+    }
+    const uint8_t *p = r->buf + r->pos, *end = r->buf + r->len;
+    uint64_t gap, f, n;
+    if (!r->left || varint_get(&p, end, &gap) || varint_get(&p, end, &f) ||
+        varint_get(&p, end, &n))
+        return err_set(err, LOCI_EIO, "%s: truncated run", r->path);
+    size_t used = (size_t)(p - (r->buf + r->pos));
+    if (gap == 0 || f == 0 || f > UINT32_MAX || n < f || n > 5 * f || used > r->docs_end)
+        return err_set(err, LOCI_EIO, "%s: bad run posting", r->path);
+    r->pos += used;
+    r->docs_end -= used;
     r->last += gap;
     *pid = r->base + (uint32_t)(r->last - 1);
     *tf = (uint32_t)f;
-    for (uint64_t j = 0; j < f; j++) {
-        uint64_t v;
-        if ((rc = get_varint(r, &v, err)) || buf_put_varint(pos, v))
-            return rc ? rc : err_set(err, LOCI_ENOMEM, "out of memory");
+    *pos_len = (uint32_t)n;
+    if (--r->left == 0) {
+        /* the postings are done: the positions' length comes next */
+        if (r->docs_end)
+            return err_set(err, LOCI_EIO, "%s: bad run record", r->path);
+        int rc = get_varint(r, &r->pos_left, err);
+        if (rc)
+            return rc;
     }
-    r->left--;
+    return LOCI_OK;
+}
+
+int run_positions(struct run_reader *r, const uint8_t **p, size_t *n, loci_error *err)
+{
+    *n = 0;
+    if (r->left)
+        return err_set(err, LOCI_EINVAL, "internal error: run positions read early");
+    if (!r->pos_left)
+        return LOCI_OK;
+    if (r->pos == r->len) {
+        int rc = fill(r, 1, err);
+        if (rc)
+            return rc;
+        if (r->pos == r->len)
+            return err_set(err, LOCI_EIO, "%s: truncated run", r->path);
+    }
+    size_t m = r->len - r->pos;
+    if (m > r->pos_left)
+        m = (size_t)r->pos_left;
+    *p = r->buf + r->pos;
+    *n = m;
+    r->pos += m;
+    r->pos_left -= m;
     return LOCI_OK;
 }
 

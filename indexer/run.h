@@ -5,12 +5,16 @@
  * and streams them into the index writer.
  *
  * A run file is a sequence of term records in term byte order:
- *   record  := varint term_len  term  varint df  posting{df}
- *   posting := varint gap  varint tf  varint pos{tf}
+ *   record  := varint term_len  term  varint df
+ *              varint docs_bytes  posting{df}  varint pos_bytes  pos{...}
+ *   posting := varint gap  varint tf  varint pos_len
  * gap is the batch-local passage id + 1 minus the previous posting's (so
- * the first posting's gap is its local id + 1); positions are as in the
- * index (first absolute, then deltas). Runs are internal to a build and
- * removed with its temporary directory.
+ * the first posting's gap is its local id + 1); pos_len is the byte length
+ * of the posting's positions; all positions of the term follow as one
+ * block of varints as in the index (per posting: first absolute, then
+ * deltas). Both parts are the inverter's streams copied whole, and the
+ * merge copies the positions on without decoding them. Runs are internal
+ * to a build and removed with its temporary directory.
  */
 #ifndef LOCI_RUN_H
 #define LOCI_RUN_H
@@ -36,21 +40,24 @@ struct run_reader {
     size_t term_len;
     uint32_t df;         /* postings of the current term */
     uint32_t left;       /* postings not yet read */
+    uint64_t docs_end;   /* postings bytes not yet read */
+    uint64_t pos_left;   /* positions bytes not yet read */
     uint64_t last;       /* previous local id + 1 */
 };
 
 /* Open a run; local passage ids are offset by `base`. Positions the reader
  * on the first term (or eof). */
 int run_open(struct run_reader *r, const char *path, uint32_t base, loci_error *err);
-
 /* Read the next posting of the current term: global passage id, tf, and
- * the raw position varints appended to `pos`. */
-int run_posting(struct run_reader *r, uint32_t *pid, uint32_t *tf, struct buf *pos,
+ * the byte length of its positions. */
+int run_posting(struct run_reader *r, uint32_t *pid, uint32_t *tf, uint32_t *pos_len,
                 loci_error *err);
-
-/* After all postings of the current term: move to the next term (or eof). */
+/* After all postings: the term's positions, a piece at a time; *n = 0
+ * when they are all read. *p is valid until the next call. */
+int run_positions(struct run_reader *r, const uint8_t **p, size_t *n, loci_error *err);
+/* After the postings and positions of the current term: move to the next
+ * term (or eof). */
 int run_next_term(struct run_reader *r, loci_error *err);
-
 void run_close(struct run_reader *r);
 
 #endif

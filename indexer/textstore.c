@@ -1,11 +1,5 @@
 /*
- * textstore.c — zlib-compressed text stream of an index, compressed on a
- * second thread (see textstore.h).
- *
- * The main thread fills `raw`; a full block is moved into the ring
- * `queue` (waiting while the ring is full) and the compressor thread takes
- * blocks from the ring in order, compresses and writes them. Errors of the
- * compressor are sticky and reported by the next append or by finish.
+ * textstore.c — zlib-compressed text stream of an index (see textstore.h).
  */
 #include "textstore.h"
 
@@ -24,45 +18,67 @@
  * 4 costs 4% more store for 2.4x the speed. */
 #define TEXT_ZLEVEL 4
 
-static int compress_block(struct textstore *ts, const struct buf *raw)
+/* Append the compression of raw[0..n) to out; *clen receives its size. */
+static int compress_to(struct buf *out, const uint8_t *raw, size_t n, uLongf *clen,
+                       loci_error *err)
 {
-    uLongf clen = compressBound((uLong)raw->len);
-    ts->zbuf.len = 0;
-    if (buf_reserve(&ts->zbuf, clen))
-        return err_set(&ts->err, LOCI_ENOMEM, "out of memory compressing text");
-    if (compress2(ts->zbuf.data, &clen, raw->data, (uLong)raw->len, TEXT_ZLEVEL) != Z_OK)
-        return err_set(&ts->err, LOCI_ENOMEM, "zlib failed to compress a text block");
-    uint8_t e[TEXT_ENTRY_SIZE];
-    le64_put(e + TEXT_ENTRY_OFF, lfile_tell(&ts->file));
-    le32_put(e + TEXT_ENTRY_CLEN, (uint32_t)clen);
-    le32_put(e + TEXT_ENTRY_RLEN, (uint32_t)raw->len);
-    if (buf_append(&ts->table, e, sizeof e))
-        return err_set(&ts->err, LOCI_ENOMEM, "out of memory writing text");
-    return lfile_write(&ts->file, ts->zbuf.data, clen, &ts->err);
+    *clen = compressBound((uLong)n);
+    if (buf_reserve(out, *clen))
+        return err_set(err, LOCI_ENOMEM, "out of memory compressing text");
+    if (compress2(out->data + out->len, clen, raw, (uLong)n, TEXT_ZLEVEL) != Z_OK)
+        return err_set(err, LOCI_ENOMEM, "zlib failed to compress a text block");
+    out->len += *clen;
+    return LOCI_OK;
 }
 
-static void *compressor(void *arg)
+int text_compress_blocks(struct text_blocks *tb, const uint8_t *text, size_t n,
+                         loci_error *err)
 {
-    struct textstore *ts = arg;
-    pthread_mutex_lock(&ts->lock);
-    for (;;) {
-        while (ts->count == 0 && !ts->done)
-            pthread_cond_wait(&ts->changed, &ts->lock);
-        if (ts->count == 0)
-            break; /* done and drained */
-        struct buf *b = &ts->queue[ts->head];
-        pthread_mutex_unlock(&ts->lock);
-        int rc = ts->rc ? ts->rc : compress_block(ts, b);
-        pthread_mutex_lock(&ts->lock);
-        if (rc && !ts->rc)
-            ts->rc = rc;
-        b->len = 0;
-        ts->head = (ts->head + 1) % TEXTSTORE_QUEUE;
-        ts->count--;
-        pthread_cond_broadcast(&ts->changed);
+    tb->z.len = tb->clens.len = 0;
+    tb->count = 0;
+    for (size_t off = 0; off + TEXT_BLOCK <= n; off += TEXT_BLOCK) {
+        uLongf clen;
+        int rc = compress_to(&tb->z, text + off, TEXT_BLOCK, &clen, err);
+        if (rc)
+            return rc;
+        uint32_t c = (uint32_t)clen;
+        if (buf_append(&tb->clens, &c, sizeof c))
+            return err_set(err, LOCI_ENOMEM, "out of memory compressing text");
+        tb->count++;
     }
-    pthread_mutex_unlock(&ts->lock);
-    return NULL;
+    return LOCI_OK;
+}
+
+void text_blocks_free(struct text_blocks *tb)
+{
+    buf_free(&tb->z);
+    buf_free(&tb->clens);
+    tb->count = 0;
+}
+
+/* Write one compressed block and its table entry. */
+static int put_block(struct textstore *ts, const uint8_t *z, uint32_t clen, uint32_t rlen,
+                     loci_error *err)
+{
+    uint8_t e[TEXT_ENTRY_SIZE];
+    le64_put(e + TEXT_ENTRY_OFF, lfile_tell(&ts->file));
+    le32_put(e + TEXT_ENTRY_CLEN, clen);
+    le32_put(e + TEXT_ENTRY_RLEN, rlen);
+    if (buf_append(&ts->table, e, sizeof e))
+        return err_set(err, LOCI_ENOMEM, "out of memory writing text");
+    return lfile_write(&ts->file, z, clen, err);
+}
+
+/* Compress and write the block in `raw`. */
+static int flush_raw(struct textstore *ts, loci_error *err)
+{
+    uLongf clen;
+    ts->zbuf.len = 0;
+    int rc = compress_to(&ts->zbuf, ts->raw.data, ts->raw.len, &clen, err);
+    if (!rc)
+        rc = put_block(ts, ts->zbuf.data, (uint32_t)clen, (uint32_t)ts->raw.len, err);
+    ts->raw.len = 0;
+    return rc;
 }
 
 int textstore_open(struct textstore *ts, const char *dir, loci_error *err)
@@ -72,38 +88,8 @@ int textstore_open(struct textstore *ts, const char *dir, loci_error *err)
     if (path_join(path, sizeof path, dir, FMT_TEXT))
         return err_set(err, LOCI_EINVAL, "%s: path too long", dir);
     int rc = lfile_create(&ts->file, path, FMT_MAGIC_TEXT, err);
-    if (rc)
-        return rc;
-    ts->open = 1;
-    pthread_mutex_init(&ts->lock, NULL);
-    pthread_cond_init(&ts->changed, NULL);
-    if (pthread_create(&ts->thread, NULL, compressor, ts) != 0) {
-        textstore_abort(ts);
-        return err_set(err, LOCI_ENOMEM, "cannot start the compression thread");
-    }
-    ts->running = 1;
-    return LOCI_OK;
-}
-
-/* Hand the full `raw` block to the compressor (waits while the ring is full). */
-static int enqueue(struct textstore *ts, loci_error *err)
-{
-    pthread_mutex_lock(&ts->lock);
-    while (ts->count == TEXTSTORE_QUEUE)
-        pthread_cond_wait(&ts->changed, &ts->lock);
-    int rc = ts->rc;
-    if (!rc) {
-        struct buf *slot = &ts->queue[(ts->head + ts->count) % TEXTSTORE_QUEUE];
-        struct buf tmp = *slot; /* swap buffers: no copy */
-        *slot = ts->raw;
-        ts->raw = tmp;
-        ts->raw.len = 0;
-        ts->count++;
-        pthread_cond_broadcast(&ts->changed);
-    }
-    pthread_mutex_unlock(&ts->lock);
-    if (rc && err)
-        *err = ts->err;
+    if (!rc)
+        ts->open = 1;
     return rc;
 }
 
@@ -119,7 +105,7 @@ int textstore_append(struct textstore *ts, const void *p, size_t n, loci_error *
         n -= m;
         ts->total += m;
         if (ts->raw.len == TEXT_BLOCK) {
-            int rc = enqueue(ts, err);
+            int rc = flush_raw(ts, err);
             if (rc)
                 return rc;
         }
@@ -127,28 +113,27 @@ int textstore_append(struct textstore *ts, const void *p, size_t n, loci_error *
     return LOCI_OK;
 }
 
-/* Tell the thread no more blocks come, and wait for it. */
-static void stop(struct textstore *ts)
+int textstore_append_blocks(struct textstore *ts, const struct text_blocks *tb,
+                            loci_error *err)
 {
-    if (!ts->running)
-        return;
-    pthread_mutex_lock(&ts->lock);
-    ts->done = 1;
-    pthread_cond_broadcast(&ts->changed);
-    pthread_mutex_unlock(&ts->lock);
-    pthread_join(ts->thread, NULL);
-    ts->running = 0;
+    if (ts->raw.len || ts->total % TEXT_BLOCK)
+        return err_set(err, LOCI_EINVAL, "internal error: text blocks off a block boundary");
+    const uint8_t *z = tb->z.data;
+    for (size_t i = 0; i < tb->count; i++) {
+        uint32_t clen;
+        memcpy(&clen, tb->clens.data + 4 * i, 4);
+        int rc = put_block(ts, z, clen, TEXT_BLOCK, err);
+        if (rc)
+            return rc;
+        z += clen;
+        ts->total += TEXT_BLOCK;
+    }
+    return LOCI_OK;
 }
 
 int textstore_finish(struct textstore *ts, loci_error *err)
 {
-    int rc = ts->raw.len ? enqueue(ts, err) : LOCI_OK;
-    stop(ts);
-    if (!rc && ts->rc) {
-        rc = ts->rc;
-        if (err)
-            *err = ts->err;
-    }
+    int rc = ts->raw.len ? flush_raw(ts, err) : LOCI_OK;
     if (!rc) {
         uint8_t trailer[TEXT_TRAILER];
         le64_put(trailer, ts->table.len / TEXT_ENTRY_SIZE);
@@ -168,18 +153,10 @@ int textstore_finish(struct textstore *ts, loci_error *err)
 
 void textstore_abort(struct textstore *ts)
 {
-    int had_thread = ts->running || ts->open;
-    stop(ts);
     if (ts->open)
         lfile_abort(&ts->file);
     ts->open = 0;
     buf_free(&ts->raw);
     buf_free(&ts->zbuf);
     buf_free(&ts->table);
-    for (int i = 0; i < TEXTSTORE_QUEUE; i++)
-        buf_free(&ts->queue[i]);
-    if (had_thread) {
-        pthread_mutex_destroy(&ts->lock);
-        pthread_cond_destroy(&ts->changed);
-    }
 }

@@ -2,17 +2,19 @@
  * textstore.h — writing the `text` file: the documents' text as one
  * stream, cut into TEXT_BLOCK-byte blocks, each compressed with zlib.
  *
- * Documents are appended as they arrive, so memory stays at a few blocks
- * whatever the corpus size. Compression runs on a thread of its own: it is
- * the costliest step of a build after tokenizing, and the two overlap.
- * Blocks are compressed and written in order, so the file does not depend
- * on thread timing. textstore_tell gives the stream offset a document
- * starts at (recorded in its docs record).
+ * Documents are appended as they arrive, so memory stays at a block
+ * whatever the corpus size. Compression is the costliest step of a build
+ * after tokenizing, so most of it is done by the build's workers, in
+ * parallel: a worker compresses the whole blocks that fall inside its
+ * batch's part of the stream (text_compress_blocks), and the writer only
+ * compresses the blocks that straddle two batches. The blocks are the same
+ * fixed TEXT_BLOCK slices of the stream either way, so the file does not
+ * depend on how the input was batched. textstore_tell gives the stream
+ * offset a document starts at (recorded in its docs record).
  */
 #ifndef LOCI_TEXTSTORE_H
 #define LOCI_TEXTSTORE_H
 
-#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -20,32 +22,39 @@
 #include "lfile.h"
 #include "loci.h"
 
-#define TEXTSTORE_QUEUE 4   /* blocks in flight between the threads */
+/* Whole blocks compressed ahead of time. */
+struct text_blocks {
+    struct buf z;          /* the compressed blocks, back to back */
+    struct buf clens;      /* u32 (host order) compressed length per block */
+    size_t count;
+};
+
+/* Compress n bytes (a multiple of TEXT_BLOCK) as n / TEXT_BLOCK blocks,
+ * replacing the contents of tb. Thread-safe. LOCI_OK or LOCI_ENOMEM. */
+int text_compress_blocks(struct text_blocks *tb, const uint8_t *text, size_t n,
+                         loci_error *err);
+void text_blocks_free(struct text_blocks *tb);
 
 struct textstore {
-    struct lfile_writer file;   /* written by the compressor thread only */
-    struct buf raw;             /* the block being filled */
-    struct buf queue[TEXTSTORE_QUEUE]; /* full blocks waiting for the compressor */
-    unsigned head, count;       /* ring of queued blocks */
-    int done;                   /* no more blocks will come */
-    int rc;                     /* the compressor's first error (sticky) */
-    loci_error err;
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t changed;
-    struct buf zbuf;            /* compression scratch (compressor thread) */
-    struct buf table;           /* block table entries (compressor thread) */
+    struct lfile_writer file;
+    struct buf raw;             /* the block being filled, < TEXT_BLOCK bytes */
+    struct buf zbuf;            /* compression scratch */
+    struct buf table;           /* block table entries */
     uint64_t total;             /* raw bytes appended */
-    int open, running;
+    int open;
 };
 
 int textstore_open(struct textstore *ts, const char *dir, loci_error *err);
 int textstore_append(struct textstore *ts, const void *p, size_t n, loci_error *err);
+/* Append blocks compressed by text_compress_blocks. The stream must be at
+ * a block boundary (textstore_tell a multiple of TEXT_BLOCK). */
+int textstore_append_blocks(struct textstore *ts, const struct text_blocks *tb,
+                            loci_error *err);
 static inline uint64_t textstore_tell(const struct textstore *ts) { return ts->total; }
 /* Compress the last block, write table and trailer, close the file. */
 int textstore_finish(struct textstore *ts, loci_error *err);
-/* Stop the thread, delete an unfinished file, free everything. Safe after
- * finish and on a zeroed struct. */
+/* Delete an unfinished file, free everything. Safe after finish and on a
+ * zeroed struct. */
 void textstore_abort(struct textstore *ts);
 
 #endif

@@ -137,6 +137,7 @@ int tw_begin(struct term_writer *tw, const char *term, size_t len, uint32_t df, 
     tw->prev_last = -1;
     tw->pos_start = lfile_tell(&tw->pos);
     tw->block_pos = 0;
+    tw->pos_bytes = 0;
     tw->block.len = 0;
     tw->skips.len = 0;
     return LOCI_OK;
@@ -189,12 +190,11 @@ static int flush_block(struct term_writer *tw, loci_error *err)
     if (buf_append(&tw->skips, skip, SKIP_SIZE))
         return err_set(err, LOCI_ENOMEM, "out of memory writing postings");
     tw->inblock = 0;
-    tw->block_pos = lfile_tell(&tw->pos) - tw->pos_start;
+    tw->block_pos = tw->pos_bytes;
     return LOCI_OK;
 }
 
-int tw_add(struct term_writer *tw, uint32_t pid, uint32_t tf, const uint8_t *pos, size_t n,
-           loci_error *err)
+int tw_add(struct term_writer *tw, uint32_t pid, uint32_t tf, uint32_t pos_len, loci_error *err)
 {
     if (tw->n == tw->df || (int64_t)pid <= (tw->inblock ? (int64_t)tw->ids[tw->inblock - 1] : tw->prev_last) || tf == 0)
         return err_set(err, LOCI_EINVAL, "internal error: postings out of order");
@@ -202,16 +202,21 @@ int tw_add(struct term_writer *tw, uint32_t pid, uint32_t tf, const uint8_t *pos
     tw->tfs[tw->inblock] = tf;
     tw->inblock++;
     tw->n++;
-    int rc = lfile_write(&tw->pos, pos, n, err);
-    if (!rc && tw->inblock == FMT_BLOCK)
-        rc = flush_block(tw, err);
-    return rc;
+    tw->pos_bytes += pos_len;
+    return tw->inblock == FMT_BLOCK ? flush_block(tw, err) : LOCI_OK;
+}
+
+int tw_positions(struct term_writer *tw, const uint8_t *p, size_t n, loci_error *err)
+{
+    return lfile_write(&tw->pos, p, n, err);
 }
 
 int tw_end(struct term_writer *tw, loci_error *err)
 {
     if (tw->n != tw->df)
         return err_set(err, LOCI_EINVAL, "internal error: %u postings for df %u", tw->n, tw->df);
+    if (lfile_tell(&tw->pos) - tw->pos_start != tw->pos_bytes)
+        return err_set(err, LOCI_EINVAL, "internal error: positions do not match their postings");
     int rc = tw->inblock ? flush_block(tw, err) : LOCI_OK;
     uint64_t post_off = lfile_tell(&tw->post);
     uint32_t nblocks = (uint32_t)(tw->skips.len / SKIP_SIZE);

@@ -33,6 +33,7 @@ struct term_writer {
     int64_t prev_last;        /* last id of the previous block (-1 at start) */
     uint64_t pos_start;       /* positions offset of the term */
     uint64_t block_pos;       /* positions offset of the current block, from pos_start */
+    uint64_t pos_bytes;       /* positions bytes of the postings added so far */
     struct buf block;         /* block data of the term */
     struct buf skips;         /* skip table of the term */
     char term[256];
@@ -52,10 +53,14 @@ int tw_open(struct term_writer *tw, const char *dir, const uint32_t *lengths, do
             double k1, double b, loci_error *err);
 /* Start a term (greater than the previous one) with `df` postings. */
 int tw_begin(struct term_writer *tw, const char *term, size_t len, uint32_t df, loci_error *err);
-/* One posting, in increasing passage order, with its positions' varints. */
-int tw_add(struct term_writer *tw, uint32_t pid, uint32_t tf, const uint8_t *pos, size_t n,
-           loci_error *err);
-/* End the term (after exactly df postings). */
+/* One posting, in increasing passage order; its positions take pos_len
+ * bytes of the term's positions. */
+int tw_add(struct term_writer *tw, uint32_t pid, uint32_t tf, uint32_t pos_len, loci_error *err);
+/* Positions of the term's postings (their varints, in posting order),
+ * any number of bytes at a time, before or after the postings they
+ * belong to. */
+int tw_positions(struct term_writer *tw, const uint8_t *p, size_t n, loci_error *err);
+/* End the term (after exactly df postings and all their positions). */
 int tw_end(struct term_writer *tw, loci_error *err);
 /* Write the lexicon's block table and close the three files. */
 int tw_finish(struct term_writer *tw, loci_error *err);

@@ -279,6 +279,72 @@ static void test_identical_whatever_memory_and_threads(void **state)
     free(root);
 }
 
+/* Documents of 300,000 tokens, nearly all the same word: one posting's
+ * positions outgrow the run buffers (256 KiB), in runs and in the merge. */
+static void build_heavy(const char *dir, uint64_t memory, uint64_t *runs)
+{
+    loci_build_options o;
+    loci_build_options_init(&o);
+    o.memory = memory;
+    o.threads = 2;
+    o.passage_mode = LOCI_PASSAGE_DOCUMENT;
+    loci_builder *b;
+    loci_error err;
+    assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
+    size_t n = 600000;
+    char *text = malloc(n);
+    for (int d = 0; d < 4; d++) {
+        for (size_t i = 0; i < n; i += 2) {
+            text[i] = (i / 2) % 1000 == (size_t)d ? 'y' : 'x';
+            text[i + 1] = ' ';
+        }
+        char name[32];
+        snprintf(name, sizeof name, "heavy%d", d);
+        assert_int_equal(loci_builder_add_document(b, name, NULL, text, n, 1, &err), LOCI_OK);
+    }
+    free(text);
+    loci_build_stats st;
+    assert_int_equal(loci_builder_finish(b, &st, &err), LOCI_OK);
+    loci_builder_free(b);
+    *runs = st.runs;
+}
+
+static void test_huge_postings_across_runs(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp(), a[600], c[600];
+    snprintf(a, sizeof a, "%s/one-run", root);
+    snprintf(c, sizeof c, "%s/many-runs", root);
+    uint64_t runs_a, runs_c;
+    build_heavy(a, 512u << 20, &runs_a);
+    build_heavy(c, 1, &runs_c);
+    assert_int_equal(runs_a, 1);
+    assert_int_equal(runs_c, 4);
+    static const char *const files[] = {"lexicon", "postings", "positions", "text"};
+    for (size_t i = 0; i < 4; i++) {
+        char pa[700], pc[700];
+        snprintf(pa, sizeof pa, "%s/%s", a, files[i]);
+        snprintf(pc, sizeof pc, "%s/%s", c, files[i]);
+        size_t la, lc;
+        char *xa = tu_read_file(pa, &la), *xc = tu_read_file(pc, &lc);
+        if (la != lc || memcmp(xa, xc, la))
+            fail_msg("%s differs between one run and four", files[i]);
+        free(xa);
+        free(xc);
+    }
+    loci_index *idx;
+    loci_error err;
+    assert_int_equal(loci_index_open(c, &idx, &err), LOCI_OK);
+    assert_int_equal(loci_index_check(idx, &err), LOCI_OK);
+    loci_results *res;
+    assert_int_equal(loci_search(idx, "x", NULL, &res, &err), LOCI_OK);
+    assert_int_equal(loci_results_count(res), 4);
+    loci_results_free(res);
+    loci_index_close(idx);
+    tu_rmtree(root);
+    free(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -287,6 +353,7 @@ int main(void)
         cmocka_unit_test(test_replace_and_failures),
         cmocka_unit_test(test_replace_invalid_utf8),
         cmocka_unit_test(test_identical_whatever_memory_and_threads),
+        cmocka_unit_test(test_huge_postings_across_runs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
