@@ -1,6 +1,7 @@
 /*
  * hash.h — the in-memory hash of short byte strings (terms), shared by the
- * inverter's term table and the analyzer's stem cache.
+ * build's interning tables and the analyzer's stem cache; and PREFETCH, a
+ * hint to start loading an address that will be read soon.
  *
  * Eight bytes per step with a multiply-xorshift mix: terms average about
  * six bytes, so most take one step. The value is never stored on disk, so
@@ -12,6 +13,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
 
 static inline uint64_t hash_bytes(const void *p, size_t n)
 {

@@ -135,6 +135,25 @@ int inverter_end_passage(struct inverter *inv)
     return LOCI_OK;
 }
 
+int inverter_add_passage(struct inverter *inv, uint32_t pid, const uint32_t *ids, size_t n)
+{
+    inverter_begin_passage(inv, pid);
+    for (size_t i = 0; i < n; i++) {
+        /* two stages: the entry eight tokens ahead, then (once it has
+         * arrived) the end of the positions stream four tokens ahead */
+        if (i + 8 < n)
+            PREFETCH(&inv->terms[ids[i + 8]]);
+        if (i + 4 < n) {
+            const struct inv_term *t = &inv->terms[ids[i + 4]];
+            if (t->positions.data)
+                PREFETCH(t->positions.data + t->positions.len);
+        }
+        if (inverter_add(inv, ids[i], (uint32_t)i))
+            return LOCI_ENOMEM;
+    }
+    return inverter_end_passage(inv);
+}
+
 size_t inverter_term_count(const struct inverter *inv) { return strtab_count(&inv->names); }
 
 struct inv_term *inverter_term(struct inverter *inv, uint32_t id) { return &inv->terms[id]; }

@@ -52,6 +52,10 @@ void inverter_begin_passage(struct inverter *inv, uint32_t pid);
 int inverter_add(struct inverter *inv, uint32_t id, uint32_t pos);
 /* Close the current passage: write the postings of the terms it touched. */
 int inverter_end_passage(struct inverter *inv);
+/* The three above for a whole passage: terms ids[0..n) at positions
+ * 0..n-1. Prefetches a few terms ahead (their entries are scattered over
+ * a large table). */
+int inverter_add_passage(struct inverter *inv, uint32_t pid, const uint32_t *ids, size_t n);
 
 size_t inverter_term_count(const struct inverter *inv);
 struct inv_term *inverter_term(struct inverter *inv, uint32_t id);

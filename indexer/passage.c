@@ -19,7 +19,6 @@
 #define NO_TERM UINT32_MAX /* a surface form whose stem is empty */
 
 struct doc_token {
-    uint32_t term;
     uint32_t line;
     uint32_t start, end;   /* byte range in the document text */
     uint32_t para_start;   /* 1 if a blank line precedes it */
@@ -44,6 +43,7 @@ void splitter_free(struct splitter *s)
     strtab_free(&s->surfaces);
     free(s->surface_term);
     free(s->toks);
+    free(s->terms);
     memset(s, 0, sizeof *s);
 }
 
@@ -57,12 +57,13 @@ void splitter_begin_batch(struct splitter *s, struct buf *passages, struct buf *
     s->tokens = 0;
 }
 
-/* Term id of an unstemmed token: by its surface form if seen in this
- * batch, else stemmed and interned (NO_TERM if the stem is empty). */
-static int term_of(struct splitter *s, const char *word, size_t len, uint32_t *term)
+/* Term id of an unstemmed token (h: its strtab_hash): by its surface
+ * form if seen in this batch, else stemmed and interned (NO_TERM if the
+ * stem is empty). */
+static int term_of(struct splitter *s, const char *word, size_t len, uint32_t h, uint32_t *term)
 {
     uint32_t sid;
-    int added, rc = strtab_intern(&s->surfaces, word, len, &sid, &added);
+    int added, rc = strtab_intern_hashed(&s->surfaces, word, len, h, &sid, &added);
     if (rc)
         return rc;
     if (!added) {
@@ -108,6 +109,20 @@ static int scan_gap(struct splitter *s, size_t upto)
     return blank;
 }
 
+/* Give the oldest pending token its term id. */
+static int resolve_one(struct splitter *s)
+{
+    const struct pending_token *p = &s->ring[s->nresolved % SPLIT_RING];
+    int rc = term_of(s, p->bytes, p->len, p->hash, &s->terms[s->nresolved]);
+    if (!rc && s->terms[s->nresolved] == NO_TERM)
+        s->dropped++;
+    s->nresolved++;
+    return rc;
+}
+
+/* Tokens are resolved SPLIT_RING behind the analyzer: each new token's
+ * table slot is prefetched at once and the record it points at half-way,
+ * so the cache misses of a large batch's lookups overlap. */
 static int on_token(void *ctx, const struct token *t)
 {
     struct splitter *s = ctx;
@@ -117,19 +132,54 @@ static int on_token(void *ctx, const struct token *t)
         if (!p)
             return LOCI_ENOMEM;
         s->toks = p;
+        uint32_t *q = realloc(s->terms, cap * sizeof *q);
+        if (!q)
+            return LOCI_ENOMEM;
+        s->terms = q;
         s->cap_toks = cap;
     }
     struct doc_token *d = &s->toks[s->ntoks];
-    int rc = term_of(s, t->term, t->term_len, &d->term);
-    if (rc || d->term == NO_TERM)
-        return rc;
     d->para_start = scan_gap(s, t->start);
     d->line = s->cur_line;
     d->start = (uint32_t)t->start;
     d->end = (uint32_t)t->end;
     s->scan_pos = t->end; /* tokens hold no newlines */
+    struct pending_token *p = &s->ring[s->ntoks % SPLIT_RING];
+    p->hash = strtab_hash(t->term, t->term_len);
+    p->len = (uint8_t)t->term_len;
+    memcpy(p->bytes, t->term, t->term_len);
+    strtab_prefetch_slot(&s->surfaces, p->hash);
+    if (s->ntoks >= SPLIT_RING / 2)
+        strtab_prefetch_record(&s->surfaces,
+                               s->ring[(s->ntoks - SPLIT_RING / 2) % SPLIT_RING].hash);
     s->ntoks++;
-    return 0;
+    return s->ntoks - s->nresolved == SPLIT_RING ? resolve_one(s) : LOCI_OK;
+}
+
+/* After the last token: resolve the rest and drop the tokens without a
+ * term (a blank line before a dropped token moves to the next one). */
+static int resolve_all(struct splitter *s)
+{
+    while (s->nresolved < s->ntoks) {
+        int rc = resolve_one(s);
+        if (rc)
+            return rc;
+    }
+    if (!s->dropped)
+        return LOCI_OK;
+    size_t n = 0;
+    uint32_t para = 0;
+    for (size_t i = 0; i < s->ntoks; i++) {
+        para |= s->toks[i].para_start;
+        if (s->terms[i] == NO_TERM)
+            continue;
+        s->toks[n] = s->toks[i];
+        s->toks[n].para_start = para;
+        s->terms[n++] = s->terms[i];
+        para = 0;
+    }
+    s->ntoks = n;
+    return LOCI_OK;
 }
 
 static int emit_passage(struct splitter *s, uint32_t doc, uint32_t ordinal, size_t a, size_t e,
@@ -147,11 +197,7 @@ static int emit_passage(struct splitter *s, uint32_t doc, uint32_t ordinal, size
     if (buf_append(s->passages, rec, sizeof rec) || buf_put_le32(s->lengths, (uint32_t)(e - a)))
         return err_set(err, LOCI_ENOMEM, "out of memory");
     s->tokens += e - a;
-    inverter_begin_passage(s->inv, pid);
-    for (size_t i = a; i < e; i++)
-        if (inverter_add(s->inv, s->toks[i].term, (uint32_t)(i - a)))
-            return err_set(err, LOCI_ENOMEM, "out of memory");
-    if (inverter_end_passage(s->inv))
+    if (inverter_add_passage(s->inv, pid, s->terms + a, e - a))
         return err_set(err, LOCI_ENOMEM, "out of memory");
     return LOCI_OK;
 }
@@ -188,11 +234,13 @@ int splitter_doc(struct splitter *s, uint32_t doc, const char *source, const cha
     }
     if (len > UINT32_MAX)
         return err_set(err, LOCI_EINVAL, "%s: document larger than 4 GiB", source);
-    s->ntoks = 0;
+    s->ntoks = s->nresolved = s->dropped = 0;
     s->cur_text = text;
     s->scan_pos = 0;
     s->cur_line = first_line;
     int rc = analyzer_run_unstemmed(s->an, text, len, on_token, s);
+    if (!rc)
+        rc = resolve_all(s);
     if (rc)
         return err_set(err, rc, "%s: %s while analyzing", source, loci_strerror(rc));
     size_t n = s->ntoks;

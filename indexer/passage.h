@@ -24,13 +24,25 @@
 
 struct doc_token;
 
+#define SPLIT_RING 8 /* tokens between analysis and term lookup (a power of two) */
+
+/* A token waiting for its term id: its surface form and hash. */
+struct pending_token {
+    uint32_t hash;
+    uint8_t len;
+    char bytes[ANALYZER_MAX_TERM];
+};
+
 struct splitter {
     struct analyzer *an;
     loci_passage_mode mode;
     unsigned size, stride;       /* window size and step / paragraph limit */
     int replace_invalid;
-    struct doc_token *toks;
+    struct doc_token *toks;      /* the current document's tokens */
+    uint32_t *terms;             /* and their term ids */
     size_t ntoks, cap_toks;
+    size_t nresolved, dropped;   /* tokens with a term id; of them, without a term */
+    struct pending_token ring[SPLIT_RING];
     const char *cur_text;        /* tokenizer callback state */
     size_t scan_pos;
     uint32_t cur_line;

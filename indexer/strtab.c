@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hash.h"
 #include "loci.h"
 
 #define MIN_SLOTS 1024
@@ -88,12 +87,17 @@ static int add_record(struct strtab *t, const char *s, size_t len, uint32_t *off
 
 int strtab_intern(struct strtab *t, const char *s, size_t len, uint32_t *id, int *added)
 {
+    return strtab_intern_hashed(t, s, len, strtab_hash(s, len), id, added);
+}
+
+int strtab_intern_hashed(struct strtab *t, const char *s, size_t len, uint32_t h, uint32_t *id,
+                         int *added)
+{
     if (len > STRTAB_MAX_LEN)
         return LOCI_EINVAL;
     if (!t->nslots && grow_slots(t))
         return LOCI_ENOMEM;
     size_t mask = t->nslots - 1;
-    uint32_t h = (uint32_t)hash_bytes(s, len);
     size_t j = h & mask;
     for (;;) {
         uint32_t o = t->slots[2 * j];

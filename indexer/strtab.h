@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hash.h"
+
 #define STRTAB_MAX_LEN 255
 
 struct strtab {
@@ -38,6 +40,31 @@ void strtab_clear(struct strtab *t);
  * which (may be NULL). Returns LOCI_OK, LOCI_ENOMEM, or LOCI_EINVAL when
  * len > STRTAB_MAX_LEN. */
 int strtab_intern(struct strtab *t, const char *s, size_t len, uint32_t *id, int *added);
+
+/* The same with h = strtab_hash(s, len) computed by the caller, which may
+ * have used it to prefetch (below) a few lookups ahead: most lookups of a
+ * large table miss the cache, and the misses then overlap. */
+static inline uint32_t strtab_hash(const char *s, size_t len) { return (uint32_t)hash_bytes(s, len); }
+int strtab_intern_hashed(struct strtab *t, const char *s, size_t len, uint32_t h, uint32_t *id,
+                         int *added);
+
+/* Start loading the slot a lookup of hash h reads first. */
+static inline void strtab_prefetch_slot(const struct strtab *t, uint32_t h)
+{
+    if (t->nslots)
+        PREFETCH(&t->slots[2 * (h & (t->nslots - 1))]);
+}
+
+/* Start loading the record that slot points at (after strtab_prefetch_slot,
+ * when the slot has arrived). */
+static inline void strtab_prefetch_record(const struct strtab *t, uint32_t h)
+{
+    if (t->nslots) {
+        const uint32_t *slot = &t->slots[2 * (h & (t->nslots - 1))];
+        if (slot[0] && slot[1] == h)
+            PREFETCH(t->arena + slot[0] - 1);
+    }
+}
 
 static inline size_t strtab_count(const struct strtab *t) { return t->n; }
 
