@@ -87,6 +87,18 @@ static int parse_string(struct parser *p, struct buf *out)
     p->s++; /* opening quote */
     for (;;) {
         const unsigned char *run = p->s;
+        /* skip plain bytes eight at a time: stop at a word holding a '"',
+         * a backslash or a control character (the byte loop finds which) */
+        const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+        while (p->end - p->s >= 8) {
+            uint64_t w, q, b;
+            memcpy(&w, p->s, 8);
+            q = w ^ (ones * '"');
+            b = w ^ (ones * '\\');
+            if ((((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w)) & highs)
+                break;
+            p->s += 8;
+        }
         while (p->s < p->end && *p->s != '"' && *p->s != '\\' && *p->s >= 0x20)
             p->s++;
         if (out && p->s > run && buf_append(out, run, (size_t)(p->s - run))) {

@@ -85,7 +85,8 @@ struct loci_builder {
     loci_build_options opt;
     char *stem, *id_field, *title_field, *text_field; /* owned option strings */
     char *dir, *tmpdir;
-    uint64_t batch_bytes;
+    uint64_t batch_bytes;           /* text per batch */
+    uint64_t ramp_bytes;            /* text of the next batch while ramping up to it */
     /* workers and the batches in flight, in input order */
     unsigned nthreads;
     struct worker *workers;
@@ -413,7 +414,13 @@ static int add_doc(loci_builder *b, const char *source, const char *name, size_t
     if (buf_append(&bt->meta, &m, sizeof m))
         return err_set(err, LOCI_ENOMEM, "out of memory");
     bt->ndocs++;
-    if (bt->text.len >= b->batch_bytes || bt->ndocs == UINT32_MAX) {
+    if (bt->text.len >= b->ramp_bytes || bt->ndocs == UINT32_MAX) {
+        /* The first batches are small and double up to batch_bytes, so the
+         * workers start while the calling thread is still reading (a
+         * full first batch left them idle for a tenth of the enwiki build).
+         * Batch boundaries do not change the index. */
+        if (b->ramp_bytes < b->batch_bytes)
+            b->ramp_bytes = 2 * b->ramp_bytes < b->batch_bytes ? 2 * b->ramp_bytes : b->batch_bytes;
         int rc = submit(b, err);
         if (rc) {
             b->failed = 1;
@@ -509,6 +516,7 @@ int loci_builder_new(const char *dir, const loci_build_options *opt, loci_builde
         b->batch_bytes = MIN_BATCH;
     if (b->batch_bytes > MAX_BATCH)
         b->batch_bytes = MAX_BATCH;
+    b->ramp_bytes = b->batch_bytes / 8 > MIN_BATCH ? b->batch_bytes / 8 : MIN_BATCH;
     b->fifo = calloc(b->fifo_cap, sizeof *b->fifo);
     b->workers = calloc(b->nthreads, sizeof *b->workers);
     if (!b->fifo || !b->workers) {

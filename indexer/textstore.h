@@ -22,15 +22,19 @@
 #include "lfile.h"
 #include "loci.h"
 
+struct z_stream_s;
+
 /* Whole blocks compressed ahead of time. */
 struct text_blocks {
     struct buf z;          /* the compressed blocks, back to back */
     struct buf clens;      /* u32 (host order) compressed length per block */
     size_t count;
+    struct z_stream_s *zs; /* deflate state, reused */
 };
 
 /* Compress n bytes (a multiple of TEXT_BLOCK) as n / TEXT_BLOCK blocks,
- * replacing the contents of tb. Thread-safe. LOCI_OK or LOCI_ENOMEM. */
+ * replacing the contents of tb (but keeping its deflate state). Different
+ * text_blocks may be filled on different threads. LOCI_OK or LOCI_ENOMEM. */
 int text_compress_blocks(struct text_blocks *tb, const uint8_t *text, size_t n,
                          loci_error *err);
 void text_blocks_free(struct text_blocks *tb);
@@ -40,6 +44,7 @@ struct textstore {
     struct buf raw;             /* the block being filled, < TEXT_BLOCK bytes */
     struct buf zbuf;            /* compression scratch */
     struct buf table;           /* block table entries */
+    struct z_stream_s *zs;      /* deflate state, reused */
     uint64_t total;             /* raw bytes appended */
     int open;
 };

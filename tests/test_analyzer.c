@@ -199,6 +199,15 @@ static void test_invalid_utf8(void **state)
     size_t bad;
     assert_int_equal(utf8_valid("caf\xc3\xa9 \xf0\x9f\x98\x80", 10, &bad), 1);
     assert_int_equal(utf8_valid("\xf4\x90\x80\x80", 4, &bad), 0); /* > U+10FFFF */
+    /* the same offsets after runs of ASCII long enough for the 8-byte scan */
+    for (size_t pre = 0; pre < 20; pre++) {
+        char t[64];
+        memset(t, 'a', pre);
+        memcpy(t + pre, "\xc3\xa9xyz\xff" "abcdefghij", 16);
+        assert_int_equal(utf8_valid(t, pre + 16, &bad), 0);
+        assert_int_equal(bad, pre + 5);
+        assert_int_equal(utf8_valid(t, pre + 5, &bad), 1);
+    }
     analyzer_free(a);
 }
 

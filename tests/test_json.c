@@ -140,10 +140,45 @@ static void test_round_trip_random(void **state)
     done(&s);
 }
 
+/* Escapes, quotes and control characters at every offset of a long
+ * string, so the eight-byte scan stops at each of them wherever they fall. */
+static void test_long_strings(void **state)
+{
+    (void)state;
+    static const char *const specials[] = {"\\n", "\\\"", "\\\\", "\\u00e9"};
+    static const char *const decoded[] = {"\n", "\"", "\\", "\xc3\xa9"};
+    struct fields s;
+    init(&s);
+    for (size_t pre = 0; pre < 24; pre++) {
+        for (size_t k = 0; k < 4; k++) {
+            char json[128], want[64];
+            char plain[32];
+            memset(plain, 'x', pre);
+            plain[pre] = '\0';
+            snprintf(json, sizeof json, "{\"text\": \"%s%sabcdefghijklmnop\"}", plain, specials[k]);
+            int wn = snprintf(want, sizeof want, "%s%sabcdefghijklmnop", plain, decoded[k]);
+            size_t off;
+            const char *why;
+            assert_int_equal(parse(&s, json, &off, &why), 0);
+            assert_value(&s.f[2], want, (size_t)wn);
+        }
+        /* a raw control character is an error at its own column */
+        char bad[64];
+        snprintf(bad, sizeof bad, "{\"text\": \"%.*s\tabcdefghij\"}", (int)pre,
+                 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+        size_t off;
+        const char *why;
+        assert_int_equal(parse(&s, bad, &off, &why), LOCI_EFORMAT);
+        assert_int_equal(off, 10 + pre);
+    }
+    done(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fields),
+        cmocka_unit_test(test_long_strings),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_put_string),
         cmocka_unit_test(test_round_trip_random),
