@@ -77,7 +77,7 @@ static int fill(struct run_reader *r, size_t want, loci_error *err)
     r->len -= r->pos;
     r->pos = 0;
     while (r->len < want) {
-        ssize_t n = read(r->fd, r->buf + r->len, RUN_BUF - r->len);
+        ssize_t n = read(r->fd, r->buf + r->len, r->cap - r->len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
@@ -122,6 +122,9 @@ int run_next_term(struct run_reader *r, loci_error *err)
     memcpy(r->term, r->buf + r->pos, len);
     r->pos += len;
     r->term_len = len;
+    r->term_key = 0;
+    for (size_t i = 0; i < 8; i++)
+        r->term_key = r->term_key << 8 | (i < len ? (uint8_t)r->term[i] : 0);
     if ((rc = get_varint(r, &df, err)) || (rc = get_varint(r, &docs, err)))
         return rc;
     if (df == 0 || df > UINT32_MAX || docs < 3 * df)
@@ -132,13 +135,15 @@ int run_next_term(struct run_reader *r, loci_error *err)
     return LOCI_OK;
 }
 
-int run_open(struct run_reader *r, const char *path, uint32_t base, loci_error *err)
+int run_open(struct run_reader *r, const char *path, uint32_t base, size_t bufsize,
+             loci_error *err)
 {
     memset(r, 0, sizeof *r);
     r->fd = -1;
     r->base = base;
+    r->cap = bufsize < RUN_MIN_BUF ? RUN_MIN_BUF : bufsize;
     r->path = strdup(path);
-    r->buf = malloc(RUN_BUF);
+    r->buf = malloc(r->cap);
     if (!r->path || !r->buf) {
         run_close(r);
         return err_set(err, LOCI_ENOMEM, "out of memory");

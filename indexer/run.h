@@ -26,6 +26,10 @@
 #include "inverter.h"
 #include "loci.h"
 
+/* The smallest read buffer of a run reader: fill() may need room for a
+ * term header (3 varints and 255 bytes) and three posting varints. */
+#define RUN_MIN_BUF 4096
+
 /* Write every term of `inv` to a new run file at `path`. */
 int run_write(const char *path, struct inverter *inv, loci_error *err);
 
@@ -34,10 +38,13 @@ struct run_reader {
     int fd;
     uint8_t *buf;
     size_t pos, len;     /* unread bytes are buf[pos..len) */
+    size_t cap;          /* size of buf */
     int eof;             /* no more term records */
     uint32_t base;       /* added to local passage ids */
     char term[256];
     size_t term_len;
+    uint64_t term_key;   /* the term's first 8 bytes, big-endian, zero-padded:
+                            comparing keys orders terms by their prefixes */
     uint32_t df;         /* postings of the current term */
     uint32_t left;       /* postings not yet read */
     uint64_t docs_end;   /* postings bytes not yet read */
@@ -45,9 +52,11 @@ struct run_reader {
     uint64_t last;       /* previous local id + 1 */
 };
 
-/* Open a run; local passage ids are offset by `base`. Positions the reader
- * on the first term (or eof). */
-int run_open(struct run_reader *r, const char *path, uint32_t base, loci_error *err);
+/* Open a run, reading it through a buffer of `bufsize` bytes (at least
+ * RUN_MIN_BUF); local passage ids are offset by `base`. Positions the
+ * reader on the first term (or eof). */
+int run_open(struct run_reader *r, const char *path, uint32_t base, size_t bufsize,
+             loci_error *err);
 /* Read the next posting of the current term: global passage id, tf, and
  * the byte length of its positions. */
 int run_posting(struct run_reader *r, uint32_t *pid, uint32_t *tf, uint32_t *pos_len,

@@ -152,17 +152,31 @@ static int flush_block(struct term_writer *tw, loci_error *err)
     double max_impact = 0;
     if (n == 0)
         return LOCI_OK;
+    /* For tf = 1 (most postings) the impact only falls as the length
+     * grows (every step of bm25_tfpart is monotonic, also in floating
+     * point), so only the shortest such passage needs the formula. */
+    uint32_t min_len1 = UINT32_MAX;
     for (uint32_t i = 0; i < n; i++) {
-        uint32_t len = tw->lengths[tw->ids[i]];
-        if (tw->tfs[i] > max_tf)
-            max_tf = tw->tfs[i];
+        uint32_t len = tw->lengths[tw->ids[i]], tf = tw->tfs[i];
+        if (tf > max_tf)
+            max_tf = tf;
         if (len < min_len)
             min_len = len;
-        double imp = bm25_tfpart(tw->tfs[i], len, tw->k1, tw->b, tw->avglen);
-        if (imp > max_impact)
-            max_impact = imp;
+        if (tf == 1) {
+            if (len < min_len1)
+                min_len1 = len;
+        } else {
+            double imp = bm25_tfpart(tf, len, tw->k1, tw->b, tw->avglen);
+            if (imp > max_impact)
+                max_impact = imp;
+        }
         vals[i] = (uint32_t)((int64_t)tw->ids[i] - tw->prev_last - 1);
         tw->prev_last = tw->ids[i];
+    }
+    if (min_len1 != UINT32_MAX) {
+        double imp = bm25_tfpart(1, min_len1, tw->k1, tw->b, tw->avglen);
+        if (imp > max_impact)
+            max_impact = imp;
     }
     unsigned wg = bitpack_width(vals, n);
     size_t m = 2;

