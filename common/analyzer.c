@@ -25,8 +25,13 @@
 
 /* Stemming costs more than everything else the analyzer does, and word
  * frequencies are Zipfian, so a direct-mapped cache of recent stems
- * answers most tokens. An entry holds the input and its stem. */
+ * answers most tokens. An entry holds the input and its stem. The cache
+ * starts small and grows (emptied) while misses keep coming, up to
+ * STEM_CACHE entries: a build fills 2 MiB of it usefully, but a searcher
+ * stems a few words per query, and touching fresh pages of a large cache
+ * cost a cold query several microseconds. */
 #define STEM_CACHE 16384
+#define STEM_CACHE_FIRST 64
 
 struct stem_entry {
     uint8_t in_len, out_len;
@@ -36,7 +41,9 @@ struct stem_entry {
 struct analyzer {
     char lang[32];
     struct sb_stemmer *stemmer; /* NULL for "none" */
-    struct stem_entry *cache;   /* STEM_CACHE entries, allocated at the first stem */
+    struct stem_entry *cache;   /* cache_size entries, allocated at the first stem */
+    size_t cache_size;
+    uint64_t misses;            /* since the cache last grew */
     uint64_t invalid;
     utf8proc_int32_t *ubuf;     /* utf8proc work buffer */
     size_t ucap;                /* in code points */
@@ -252,11 +259,19 @@ int analyzer_stem(struct analyzer *a, const char *term, size_t len, const char *
         number = (term[i] >= '0' && term[i] <= '9') || term[i] == '.' || term[i] == ',';
     if (!a->stemmer || number)
         return LOCI_OK;
-    /* allocated lazily: a searcher stems a few words, a build millions */
-    if (!a->cache && !(a->cache = calloc(STEM_CACHE, sizeof *a->cache)))
-        return LOCI_ENOMEM;
-    struct stem_entry *e = &a->cache[hash_bytes(term, len) & (STEM_CACHE - 1)];
+    if (!a->cache || (a->misses > 8 * a->cache_size && a->cache_size < STEM_CACHE)) {
+        size_t n = a->cache ? 4 * a->cache_size : STEM_CACHE_FIRST;
+        struct stem_entry *c = calloc(n, sizeof *c);
+        if (!c)
+            return LOCI_ENOMEM;
+        free(a->cache);
+        a->cache = c;
+        a->cache_size = n;
+        a->misses = 0;
+    }
+    struct stem_entry *e = &a->cache[hash_bytes(term, len) & (a->cache_size - 1)];
     if (e->in_len != len || memcmp(e->in, term, len) != 0) {
+        a->misses++;
         const sb_symbol *s = sb_stemmer_stem(a->stemmer, (const sb_symbol *)term, (int)len);
         if (!s)
             return LOCI_ENOMEM;
