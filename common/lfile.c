@@ -92,7 +92,9 @@ int lfile_open(struct lfile *f, const char *path, const char *magic, loci_error 
     } else if (le32_get(h + H_HEADER_CRC) != crc(0, h, H_HEADER_CRC)) {
         rc = err_corrupt(err, "%s: header checksum mismatch", path);
     } else if (le16_get(h + H_MAJOR) != LFILE_MAJOR) {
-        rc = err_set(err, LOCI_EVERSION, "%s: format version %u.%u but this loci reads %u.x",
+        rc = err_set(err, LOCI_EVERSION,
+                     "%s: format version %u.%u but this loci reads %u.x; rebuild the index "
+                     "with loci-index",
                      path, le16_get(h + H_MAJOR), le16_get(h + H_MINOR), LFILE_MAJOR);
     } else {
         f->page_size = le32_get(h + H_PAGE_SIZE);

@@ -55,6 +55,7 @@ void loci_index_close(loci_index *idx)
     analyzer_free(idx->an);
     buf_free(&idx->block);
     buf_free(&idx->ptext);
+    buf_free(&idx->docname);
     free(idx->dir);
     free(idx);
 }
@@ -346,18 +347,80 @@ static int decode_fields(const uint8_t **rec, const uint8_t *end, uint64_t *v, i
     return 0;
 }
 
-/* The five fields of a passage record (doc, ordinal, line, len, start). */
+static uint64_t unzigzag(uint64_t v) { return (v >> 1) ^ (0 - (v & 1)); }
+
+/* The five fields of a passage (doc, ordinal, line, len, start), decoded
+ * from the start of its record block: doc and line are coded as changes
+ * from the previous record of the block (docs/FORMAT.md). */
 static int passage_fields(loci_index *idx, uint32_t passage, uint64_t *v, loci_error *err)
 {
-    const uint8_t *rec;
+    const uint8_t *p, *end, *rec;
+    uint64_t k;
     size_t n;
-    int rc = recfile_get(&idx->pass, idx->passages, passage, &rec, &n, err);
+    int rc = recfile_block(&idx->pass, idx->passages, passage, &k, &p, &end, err);
     if (rc)
         return rc;
-    if (decode_fields(&rec, rec + n, v, 5) || v[0] >= idx->documents || v[1] > UINT32_MAX ||
-        v[2] > UINT32_MAX || v[3] > UINT32_MAX)
-        return err_corrupt(err, "%s: malformed passage %u", idx->pass.path, passage);
-    return LOCI_OK;
+    uint64_t doc = 0, line = 0;
+    for (;; k++) {
+        uint64_t f[5];
+        if (recfile_next(&p, end, &rec, &n) || decode_fields(&rec, rec + n, f, 5))
+            return err_corrupt(err, "%s: malformed passage %llu", idx->pass.path,
+                               (unsigned long long)k);
+        int first = k % RECFILE_BLOCK == 0;
+        doc = first ? f[0] : doc + f[0];
+        line = first ? f[2] : line + unzigzag(f[2]);
+        if (doc >= idx->documents || line > UINT32_MAX)
+            return err_corrupt(err, "%s: malformed passage %llu", idx->pass.path,
+                               (unsigned long long)k);
+        if (k == passage) {
+            if (f[1] > UINT32_MAX || f[3] > UINT32_MAX)
+                return err_corrupt(err, "%s: malformed passage %u", idx->pass.path, passage);
+            v[0] = doc;
+            v[1] = f[1];
+            v[2] = line;
+            v[3] = f[3];
+            v[4] = f[4];
+            return LOCI_OK;
+        }
+    }
+}
+
+/* Text range and name of document `doc`, decoded from the start of its
+ * record block: offsets follow from the previous document, first passages
+ * are deltas, names are front-coded (docs/FORMAT.md). The name is built
+ * in idx->docname. */
+static int doc_fields(loci_index *idx, uint64_t doc, uint64_t *text_off, uint64_t *text_len,
+                      loci_error *err)
+{
+    const uint8_t *p, *end, *rec;
+    uint64_t k, off = 0, len = 0;
+    size_t n;
+    int rc = recfile_block(&idx->docs, idx->documents, doc, &k, &p, &end, err);
+    if (rc)
+        return rc;
+    struct buf *name = &idx->docname;
+    for (;; k++) {
+        if (recfile_next(&p, end, &rec, &n))
+            break;
+        const uint8_t *rend = rec + n;
+        int first = k % RECFILE_BLOCK == 0;
+        uint64_t f[3]; /* text_len, first_passage (change), shared name bytes */
+        if (first ? decode_fields(&rec, rend, &off, 1) : (off += len, 0))
+            break;
+        if (decode_fields(&rec, rend, f, 3) || f[2] > name->len || (first && f[2]))
+            break;
+        len = f[0];
+        name->len = (size_t)f[2];
+        if (buf_append(name, rec, (size_t)(rend - rec)))
+            return err_set(err, LOCI_ENOMEM, "out of memory");
+        if (k == doc) {
+            *text_off = off;
+            *text_len = len;
+            return LOCI_OK;
+        }
+    }
+    return err_corrupt(err, "%s: malformed document %llu", idx->docs.path,
+                       (unsigned long long)k);
 }
 
 int64_t reader_passage_doc(loci_index *idx, uint32_t passage, loci_error *err)
@@ -365,13 +428,7 @@ int64_t reader_passage_doc(loci_index *idx, uint32_t passage, loci_error *err)
     uint64_t v[5];
     if (passage_fields(idx, passage, v, err))
         return -1;
-    uint64_t doc = v[0];
-    if (doc >= idx->documents) {
-        err_corrupt(err, "%s: passage %u names document %llu of %llu", idx->pass.path, passage,
-                    (unsigned long long)doc, (unsigned long long)idx->documents);
-        return -1;
-    }
-    return doc;
+    return (int64_t)v[0]; /* < documents, checked by passage_fields */
 }
 
 /* Make text block `i` the cached one. */
@@ -432,19 +489,13 @@ static int read_text(loci_index *idx, uint64_t off, uint64_t len, loci_error *er
 static int locate(loci_index *idx, uint32_t passage, loci_passage *out, uint64_t *stream_off,
                   loci_error *err)
 {
-    uint64_t p[5], d[3];
+    uint64_t p[5];
     int rc = passage_fields(idx, passage, p, err);
     if (rc)
         return rc;
-    const uint8_t *rec;
-    size_t n;
-    if ((rc = recfile_get(&idx->docs, idx->documents, p[0], &rec, &n, err)))
+    uint64_t text_off = 0, text_len = 0, start = p[4], len = p[3];
+    if ((rc = doc_fields(idx, p[0], &text_off, &text_len, err)))
         return rc;
-    const uint8_t *end = rec + n;
-    if (decode_fields(&rec, end, d, 3))
-        return err_corrupt(err, "%s: malformed document %llu", idx->docs.path,
-                           (unsigned long long)p[0]);
-    uint64_t text_off = d[0], text_len = d[1], start = p[4], len = p[3];
     if (start > text_len || len > text_len - start || text_off > idx->text_raw ||
         text_len > idx->text_raw - text_off)
         return err_corrupt(err, "%s: passage %u outside its document", idx->pass.path, passage);
@@ -455,8 +506,8 @@ static int locate(loci_index *idx, uint32_t passage, loci_passage *out, uint64_t
     out->line = (uint32_t)p[2];
     out->byte_start = start;
     out->byte_end = start + len;
-    out->doc_name = (const char *)rec;
-    out->doc_name_len = (size_t)(end - rec);
+    out->doc_name = (const char *)idx->docname.data;
+    out->doc_name_len = idx->docname.len;
     out->text = NULL;
     out->text_len = 0;
     return LOCI_OK;

@@ -33,6 +33,7 @@ struct loci_index {
     int64_t cached_block;      /* text block held in `block` (-1: none) */
     struct buf block;          /* a decompressed text block */
     struct buf ptext;          /* text of the last loci_passage_get */
+    struct buf docname;        /* name of the last document located */
 };
 
 /* What the lexicon says about one term. */

@@ -70,8 +70,8 @@ int recfile_check(struct lfile *f, uint64_t count, loci_error *err)
     return LOCI_OK; /* table entries are verified when read */
 }
 
-int recfile_get(struct lfile *f, uint64_t count, uint64_t i, const uint8_t **rec, size_t *n,
-                loci_error *err)
+int recfile_block(struct lfile *f, uint64_t count, uint64_t i, uint64_t *first,
+                  const uint8_t **p, const uint8_t **end, loci_error *err)
 {
     if (i >= count)
         return err_corrupt(err, "%s: record %llu of %llu", f->path, (unsigned long long)i,
@@ -82,23 +82,15 @@ int recfile_get(struct lfile *f, uint64_t count, uint64_t i, const uint8_t **rec
     if (rc)
         return rc;
     uint64_t start = le64_get(f->body + table + 8 * blk);
-    uint64_t end = (blk + 1) * RECFILE_BLOCK < count ? le64_get(f->body + table + 8 * (blk + 1))
-                                                     : table;
-    if (start > end || end > table)
+    uint64_t stop = (blk + 1) * RECFILE_BLOCK < count ? le64_get(f->body + table + 8 * (blk + 1))
+                                                      : table;
+    if (start > stop || stop > table)
         return err_corrupt(err, "%s: block %llu out of range", f->path, (unsigned long long)blk);
-    rc = lfile_verify(f, start, end - start, err);
+    rc = lfile_verify(f, start, stop - start, err);
     if (rc)
         return rc;
-    const uint8_t *p = f->body + start, *e = f->body + end;
-    for (uint64_t k = blk * RECFILE_BLOCK;; k++) {
-        uint64_t len;
-        if (varint_get(&p, e, &len) || len > (uint64_t)(e - p))
-            return err_corrupt(err, "%s: malformed record %llu", f->path, (unsigned long long)k);
-        if (k == i) {
-            *rec = p;
-            *n = (size_t)len;
-            return LOCI_OK;
-        }
-        p += len;
-    }
+    *first = blk * RECFILE_BLOCK;
+    *p = f->body + start;
+    *end = f->body + stop;
+    return LOCI_OK;
 }

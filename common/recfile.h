@@ -8,6 +8,9 @@
  * count, u64 table offset). Finding record i reads one table entry and
  * skips at most RECFILE_BLOCK - 1 records: no search, and records cost
  * only the bytes their varint fields need (a third of fixed-width ones).
+ * The index's record files also code fields relative to the previous
+ * record of the block (reader.c and builder.c; docs/FORMAT.md), which the
+ * block-wise reading makes free.
  */
 #ifndef LOCI_RECFILE_H
 #define LOCI_RECFILE_H
@@ -16,6 +19,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "codec.h"
 #include "lfile.h"
 #include "loci.h"
 
@@ -39,8 +43,25 @@ void recfile_abort(struct recfile_writer *w);
 /* Reading: check the trailer and table of an open lfile holding `count`
  * records (verifies them). */
 int recfile_check(struct lfile *f, uint64_t count, loci_error *err);
-/* Record i: *rec points into the mapping, *n its length. */
-int recfile_get(struct lfile *f, uint64_t count, uint64_t i, const uint8_t **rec, size_t *n,
-                loci_error *err);
+/* The block holding record i: its bytes [*p, *end) in the mapping (pages
+ * verified), beginning with record *first. Records are decoded from the
+ * start of their block with recfile_next: a record may be coded relative
+ * to the ones before it in its block (docs/FORMAT.md). */
+int recfile_block(struct lfile *f, uint64_t count, uint64_t i, uint64_t *first,
+                  const uint8_t **p, const uint8_t **end, loci_error *err);
+
+/* The record at *p: *rec and its length *n; *p moves past it. -1 if it
+ * runs past end. */
+static inline int recfile_next(const uint8_t **p, const uint8_t *end, const uint8_t **rec,
+                               size_t *n)
+{
+    uint64_t len;
+    if (varint_get(p, end, &len) || len > (uint64_t)(end - *p))
+        return -1;
+    *rec = *p;
+    *n = (size_t)len;
+    *p += len;
+    return 0;
+}
 
 #endif

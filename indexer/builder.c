@@ -109,6 +109,10 @@ struct loci_builder {
     struct recfile_writer passages_f, docs_f;
     struct lfile_writer lengths_f;
     struct buf rec;                 /* record being encoded */
+    struct buf prev_name;           /* the previous docs record's name, */
+    uint64_t prev_first_passage;    /* and first passage */
+    uint64_t prev_doc, prev_line;   /* the previous passages record's */
+    uint64_t docs_written, passages_written;
     struct buf lengths_mem;         /* u32 per passage, host order */
     uint64_t text_base;
     char **runs;
@@ -269,6 +273,56 @@ static int add_run(loci_builder *b, uint64_t seq, uint32_t base, loci_error *err
     return LOCI_OK;
 }
 
+/* The docs record of the next document. Inside a record block, a record
+ * leaves out its text offset (the previous document's end), gives its
+ * first passage as a change, and shares its name's prefix with the
+ * previous name (docs/FORMAT.md). */
+static int add_doc_record(loci_builder *b, uint64_t text_off, uint64_t text_len,
+                          uint64_t first_passage, const char *name, size_t name_len,
+                          loci_error *err)
+{
+    struct buf *r = &b->rec;
+    int first = b->docs_written % RECFILE_BLOCK == 0;
+    size_t shared = 0;
+    if (!first)
+        while (shared < name_len && shared < b->prev_name.len &&
+               name[shared] == (char)b->prev_name.data[shared])
+            shared++;
+    r->len = 0;
+    if ((first && buf_put_varint(r, text_off)) || buf_put_varint(r, text_len) ||
+        buf_put_varint(r, first ? first_passage : first_passage - b->prev_first_passage) ||
+        buf_put_varint(r, shared) || buf_append(r, name + shared, name_len - shared))
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    b->prev_name.len = 0;
+    if (buf_append(&b->prev_name, name, name_len))
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    b->prev_first_passage = first_passage;
+    b->docs_written++;
+    return recfile_add(&b->docs_f, r->data, r->len, err);
+}
+
+static uint64_t zigzag(int64_t v) { return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63); }
+
+/* The passages record of the next passage (pr: its PASS_SIZE record from
+ * the worker). Inside a record block, the document and the line are
+ * changes from the previous record. */
+static int add_passage_record(loci_builder *b, uint64_t doc, const uint8_t *pr, loci_error *err)
+{
+    struct buf *r = &b->rec;
+    int first = b->passages_written % RECFILE_BLOCK == 0;
+    uint64_t line = le32_get(pr + PASS_LINE);
+    r->len = 0;
+    if (buf_put_varint(r, first ? doc : doc - b->prev_doc) ||
+        buf_put_varint(r, le32_get(pr + PASS_ORDINAL)) ||
+        buf_put_varint(r, first ? line : zigzag((int64_t)line - (int64_t)b->prev_line)) ||
+        buf_put_varint(r, le32_get(pr + PASS_LEN)) || buf_put_varint(r, le64_get(pr + PASS_START)))
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    b->prev_doc = doc;
+    b->prev_line = line;
+    b->passages_written++;
+    return recfile_add(&b->passages_f, r->data, r->len, err);
+}
+
 static int retire(loci_builder *b, struct batch *bt, loci_error *err)
 {
     if (bt->rc) {
@@ -290,28 +344,17 @@ static int retire(loci_builder *b, struct batch *bt, loci_error *err)
     if (!rc)
         rc = textstore_append(&b->text, bt->text.data + zend, bt->text.len - zend, err);
     const struct doc_meta *m = (const struct doc_meta *)bt->meta.data;
-    struct buf *r = &b->rec;
-    for (uint32_t i = 0; i < bt->ndocs && !rc; i++) {
-        r->len = 0;
-        if (buf_put_varint(r, b->text_base + m[i].text_off) || buf_put_varint(r, m[i].text_len) ||
-            buf_put_varint(r, pass_base + m[i].first_passage) ||
-            buf_append(r, bt->names.data + m[i].name_off, m[i].name_len))
-            rc = err_set(err, LOCI_ENOMEM, "out of memory");
-        else
-            rc = recfile_add(&b->docs_f, r->data, r->len, err);
-    }
+    for (uint32_t i = 0; i < bt->ndocs && !rc; i++)
+        rc = add_doc_record(b, b->text_base + m[i].text_off, m[i].text_len,
+                            pass_base + m[i].first_passage,
+                            (const char *)bt->names.data + m[i].name_off, m[i].name_len, err);
     for (uint32_t p = 0; p < bt->npassages && !rc; p++) {
         const uint8_t *pr = bt->passages.data + (size_t)p * PASS_SIZE;
         uint32_t len = le32_get(bt->lengths.data + 4 * (size_t)p);
-        r->len = 0;
-        if (buf_append(&b->lengths_mem, &len, sizeof len) ||
-            buf_put_varint(r, doc_base + le32_get(pr + PASS_DOC)) ||
-            buf_put_varint(r, le32_get(pr + PASS_ORDINAL)) ||
-            buf_put_varint(r, le32_get(pr + PASS_LINE)) ||
-            buf_put_varint(r, le32_get(pr + PASS_LEN)) || buf_put_varint(r, le64_get(pr + PASS_START)))
+        if (buf_append(&b->lengths_mem, &len, sizeof len))
             rc = err_set(err, LOCI_ENOMEM, "out of memory");
         else
-            rc = recfile_add(&b->passages_f, r->data, r->len, err);
+            rc = add_passage_record(b, doc_base + le32_get(pr + PASS_DOC), pr, err);
     }
     if (!rc)
         rc = lfile_write(&b->lengths_f, bt->lengths.data, bt->lengths.len, err);
@@ -579,6 +622,7 @@ void loci_builder_free(loci_builder *b)
     lfile_abort(&b->lengths_f);
     recfile_abort(&b->docs_f);
     buf_free(&b->rec);
+    buf_free(&b->prev_name);
     if (b->tmpdir && !b->finished)
         indexdir_remove(b->tmpdir);
     for (size_t i = 0; i < b->nruns; i++)

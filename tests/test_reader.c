@@ -70,6 +70,69 @@ static void test_read_back(void **state)
     free(dir);
 }
 
+/* Passages and documents over several record blocks (64 records each),
+ * where records are coded relative to the previous one in their block:
+ * front-coded names, changing lines, documents without passages. */
+static void test_records_across_blocks(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp(), dir[600];
+    snprintf(dir, sizeof dir, "%s/idx", root);
+    loci_build_options o;
+    loci_build_options_init(&o);
+    o.stem_language = "none";
+    loci_builder *b;
+    loci_error err;
+    assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
+    enum { NDOCS = 300 };
+    for (int d = 0; d < NDOCS; d++) {
+        char name[64], text[256];
+        snprintf(name, sizeof name, "dir/file-%04d.txt", d * 7 % 1000);
+        size_t n = 0;
+        int np = d % 3;
+        if (np == 0)
+            n = (size_t)snprintf(text, sizeof text, "!!! ...");
+        for (int i = 0; i < d % 4 && np; i++)
+            text[n++] = '\n';
+        for (int k = 0; k < np; k++)
+            n += (size_t)snprintf(text + n, sizeof text - n, "alpha%d beta%d\n\n", d, k);
+        assert_int_equal(loci_builder_add_document(b, name, NULL, text, n, 1 + d, &err), LOCI_OK);
+    }
+    loci_build_stats st;
+    assert_int_equal(loci_builder_finish(b, &st, &err), LOCI_OK);
+    loci_builder_free(b);
+    assert_int_equal(st.documents, NDOCS);
+    loci_index *idx;
+    assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK);
+    assert_int_equal(loci_index_check(idx, &err), LOCI_OK);
+    uint32_t pid = 0;
+    for (int d = 0; d < NDOCS; d++)
+        for (int k = 0; k < d % 3; k++, pid++) {
+            loci_passage p;
+            char want[64], name[64];
+            assert_int_equal(loci_passage_get(idx, pid, &p, &err), LOCI_OK);
+            assert_int_equal(p.doc, (uint32_t)d);
+            assert_int_equal(p.ordinal, (uint32_t)k);
+            assert_int_equal(p.line, (uint32_t)(1 + d + d % 4 + 2 * k));
+            snprintf(name, sizeof name, "dir/file-%04d.txt", d * 7 % 1000);
+            assert_int_equal(p.doc_name_len, strlen(name));
+            assert_memory_equal(p.doc_name, name, p.doc_name_len);
+            int wn = snprintf(want, sizeof want, "alpha%d beta%d", d, k);
+            assert_int_equal(p.text_len, (size_t)wn);
+            assert_memory_equal(p.text, want, p.text_len);
+        }
+    assert_int_equal(pid, st.passages);
+    /* and backwards, so no record depends on one read before it */
+    for (uint32_t i = pid; i-- > 0;) {
+        loci_passage p;
+        assert_int_equal(loci_passage_locate(idx, i, &p, &err), LOCI_OK);
+        assert_true(p.doc < NDOCS && p.doc % 3 != 0);
+    }
+    loci_index_close(idx);
+    tu_rmtree(root);
+    free(root);
+}
+
 static const char *const FILES[] = {FMT_META, FMT_LEXICON, FMT_POSTINGS, FMT_POSITIONS,
                                     FMT_LENGTHS, FMT_PASSAGES, FMT_DOCS, FMT_TEXT};
 
@@ -169,6 +232,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_read_back),
+        cmocka_unit_test(test_records_across_blocks),
         cmocka_unit_test(test_every_byte_flip_is_caught),
         cmocka_unit_test(test_search_fails_on_flipped_postings),
         cmocka_unit_test(test_truncated_and_missing),
