@@ -362,8 +362,10 @@ static int passage_fields(loci_index *idx, uint32_t passage, uint64_t *v, loci_e
         return rc;
     uint64_t doc = 0, line = 0;
     for (;; k++) {
+        /* records before the wanted one: only the fields coded as changes */
         uint64_t f[5];
-        if (recfile_next(&p, end, &rec, &n) || decode_fields(&rec, rec + n, f, 5))
+        if (recfile_next(&p, end, &rec, &n) ||
+            decode_fields(&rec, rec + n, f, k == passage ? 5 : 3))
             return err_corrupt(err, "%s: malformed passage %llu", idx->pass.path,
                                (unsigned long long)k);
         int first = k % RECFILE_BLOCK == 0;
