@@ -4,17 +4,19 @@
  *
  * Flow:
  *  1. The calling thread reads input (input.c) and packs documents into
- *     batches of about `batch_bytes` of text, numbered in input order.
+ *     batches (sizes: next_batch_size), numbered in input order.
  *  2. Worker threads take batches in any order; each tokenizes its batch,
  *     splits it into passages (passage.c), inverts it with batch-local
- *     passage ids, and writes the postings as a sorted run file (run.c).
+ *     passage ids, compresses the text blocks that lie inside the batch
+ *     (textstore.h), and writes the postings as a sorted run file (run.c).
  *  3. The calling thread retires finished batches strictly in order:
  *     their text goes to the text store, their passage and document
- *     records (rebased to global ids) and lengths are streamed to their
- *     files. A batch's first global passage id is only known here.
- *  4. finish() merges all runs term by term, in batch order, into the
- *     streaming term writer (writer.c), writes meta, and swaps the
- *     temporary directory into place (indexdir.c).
+ *     records (rebased to global ids, coded relative to each other) and
+ *     lengths are streamed to their files. A batch's first global passage
+ *     id is only known here.
+ *  4. finish() merges all runs (merge.c) into the lexicon, postings and
+ *     positions, writes meta, and swaps the temporary directory into place
+ *     (indexdir.c).
  *
  * Why this shape: memory holds at most threads + 1 batches, their
  * inverters, and 4 bytes per passage (lengths, needed for the block score

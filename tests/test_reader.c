@@ -9,17 +9,25 @@
 #include "format.h"
 #include "loci.h"
 
-static char *build_tiny(char **root)
+/* A builder (stemming off) for dir = a new temporary *root + "/idx". */
+static loci_builder *start_build(char **root, char *dir, size_t n)
 {
     *root = tu_mkdtemp();
-    char *dir = malloc(600);
-    snprintf(dir, 600, "%s/idx", *root);
+    snprintf(dir, n, "%s/idx", *root);
     loci_build_options o;
     loci_build_options_init(&o);
     o.stem_language = "none";
     loci_builder *b;
     loci_error err;
     assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
+    return b;
+}
+
+static char *build_tiny(char **root)
+{
+    char *dir = malloc(600);
+    loci_builder *b = start_build(root, dir, 600);
+    loci_error err;
     const char *t1 = "First para here.\n\nSecond para, with words\nover two lines.\n";
     const char *t2 = "Another document.";
     assert_int_equal(loci_builder_add_document(b, "one.txt", NULL, t1, strlen(t1), 1, &err), LOCI_OK);
@@ -76,14 +84,9 @@ static void test_read_back(void **state)
 static void test_records_across_blocks(void **state)
 {
     (void)state;
-    char *root = tu_mkdtemp(), dir[600];
-    snprintf(dir, sizeof dir, "%s/idx", root);
-    loci_build_options o;
-    loci_build_options_init(&o);
-    o.stem_language = "none";
-    loci_builder *b;
+    char *root, dir[600];
+    loci_builder *b = start_build(&root, dir, sizeof dir);
     loci_error err;
-    assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
     enum { NDOCS = 300 };
     for (int d = 0; d < NDOCS; d++) {
         char name[64], text[256];
