@@ -7,8 +7,9 @@
  * A splitter belongs to one worker thread (it owns an analyzer, whose
  * stemmer is not thread-safe). Tokens are looked up by their unstemmed
  * surface form first: a word seen before in the batch costs one lookup,
- * and only new words are stemmed and interned as terms. Passage and document numbers are local to
- * the current batch; the builder rebases them when it retires the batch.
+ * and only new words are stemmed and interned as terms. Passage and
+ * document numbers are local to the current batch; the builder rebases
+ * them when it retires the batch.
  */
 #ifndef LOCI_PASSAGE_H
 #define LOCI_PASSAGE_H

@@ -22,9 +22,10 @@
  * (store 0.424 at level 2, against 0.439 at level 4 before). */
 #define TEXT_ZLEVEL 2
 
-/* A deflate stream kept for many blocks: deflateReset instead of a new
- * stream per block (compress2) makes compression a quarter faster, as
- * deflateInit allocates and clears some 256 KiB. The output is the same. */
+/* A deflate stream kept for many blocks: deflateInit allocates and clears
+ * some 256 KiB, and deflateReset instead of a new stream per block
+ * (compress2) was 12-27% faster in a loop over the enwiki text. The output
+ * is the same. */
 static int deflater_get(z_stream **zs, loci_error *err)
 {
     if (*zs)
