@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -184,8 +185,21 @@ static const char *commas(unsigned long long v, char *buf)
     return buf;
 }
 
+/* The merge keeps every sorted run open at once, and a corpus of tens of
+ * gigabytes leaves hundreds of runs: more files than a soft limit of 1024
+ * allows. Raise the soft limit to the hard one. */
+static void raise_file_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl); /* best effort: the build may not need it */
+    }
+}
+
 int main(int argc, char **argv)
 {
+    raise_file_limit();
     loci_build_options o;
     loci_build_options_init(&o);
     o.warn = warn;
