@@ -117,6 +117,15 @@ int cursor_open(struct cursor *c, loci_index *idx, const struct term_info *ti, l
     return LOCI_OK;
 }
 
+void cursor_seek_block(struct cursor *c, uint32_t b)
+{
+    if (b >= c->nblocks) {
+        c->id = CURSOR_END;
+        return;
+    }
+    decode_block(c, b);
+}
+
 uint32_t cursor_block_last(const struct cursor *c)
 {
     if (c->skips)

@@ -57,6 +57,9 @@ void cursor_shallow_geq(struct cursor *c, uint32_t target);
 /* Decode the current block if needed and move to the first real posting
  * >= c->id. */
 void cursor_materialize(struct cursor *c);
+/* Decode block b and stand on its first posting. Unlike the moves above it
+ * may go backwards: for visiting blocks in another order than by id. */
+void cursor_seek_block(struct cursor *c, uint32_t b);
 /* Last id of the current block (valid on a shallow cursor too). */
 uint32_t cursor_block_last(const struct cursor *c);
 

@@ -180,14 +180,13 @@ static void evaluate_exhaustive(struct eval *e)
  * summed in different orders, so they may differ in the last bits. */
 static double slack(double theta) { return 1e-9 * fabs(theta) + 1e-15; }
 
-/* Bound of term t's contribution within the current block of its cursor
- * (valid on a shallow cursor). */
-static double block_bound(const struct eval *e, size_t t)
+/* Bound of term t's contribution within block b of its cursor. */
+static double block_bound_at(const struct eval *e, size_t t, uint32_t b)
 {
     const struct cursor *c = &e->cur[t];
     if (!c->skips)
         return e->ub[t];
-    const uint8_t *s = c->skips + (size_t)c->block * SKIP_SIZE;
+    const uint8_t *s = c->skips + (size_t)b * SKIP_SIZE;
     double v;
     if (e->ref_params) {
         uint32_t bits = le32_get(s + SKIP_MAX_IMPACT);
@@ -199,6 +198,60 @@ static double block_bound(const struct eval *e, size_t t)
                         e->avglen);
     }
     return e->w[t] * v * (1 + 1e-9);
+}
+
+/* Bound of term t's contribution within the current block of its cursor
+ * (valid on a shallow cursor). */
+static double block_bound(const struct eval *e, size_t t)
+{
+    return block_bound_at(e, t, e->cur[t].block);
+}
+
+struct block_rank {
+    double bound;
+    uint32_t block;
+};
+
+static int by_bound_desc(const void *a, const void *b)
+{
+    const struct block_rank *x = a, *y = b;
+    if (x->bound != y->bound)
+        return x->bound < y->bound ? 1 : -1;
+    return (x->block > y->block) - (x->block < y->block);
+}
+
+/* One term of several blocks, passages not grouped: the top k are the
+ * term's k highest-scoring postings, so its blocks are visited by
+ * decreasing block maximum, and the traversal stops at the first block
+ * whose maximum is below the top-k threshold. A block above the threshold
+ * holds a passage of the final top k, so about k blocks at most are
+ * decoded wherever they lie, where the id-ordered traversal decodes every
+ * block until the threshold has risen. Exact, like the others: scores
+ * come from score_of, and a block is dropped only below the threshold. */
+static void evaluate_one_term(struct eval *e)
+{
+    struct cursor *c = &e->cur[0];
+    struct block_rank *r = malloc((size_t)c->nblocks * sizeof *r);
+    if (!r) {
+        e->rc = err_set(e->err, LOCI_ENOMEM, "out of memory");
+        return;
+    }
+    for (uint32_t b = 0; b < c->nblocks; b++)
+        r[b] = (struct block_rank){block_bound_at(e, 0, b), b};
+    qsort(r, c->nblocks, sizeof *r, by_bound_desc);
+    for (uint32_t i = 0; i < c->nblocks && !e->rc; i++) {
+        double theta = topk_threshold(e->top);
+        if (e->top->n == e->top->k && r[i].bound < theta - slack(theta))
+            break;
+        cursor_seek_block(c, r[i].block);
+        check_cursors(e);
+        for (uint32_t j = 0; j < c->n && !e->rc; j++) {
+            c->i = j;
+            c->id = c->ids[j];
+            offer(e, c->id, score_of(e, c->id));
+        }
+    }
+    free(r);
 }
 
 /* Move past passage d: decoded cursors step, shallow ones jump. */
@@ -374,6 +427,8 @@ static int evaluate(loci_index *idx, struct qterm *terms, size_t nterms,
     if (!e.rc) {
         if (opt->exhaustive)
             evaluate_exhaustive(&e);
+        else if (e.nc == 1 && e.cur[0].skips && !e.grouped)
+            evaluate_one_term(&e);
         else
             evaluate_maxscore(&e);
     }
