@@ -421,7 +421,8 @@ static int evaluate(loci_index *idx, struct qterm *terms, size_t nterms,
             continue;
         e.rc = cursor_open(&e.cur[e.nc], idx, &terms[i].ti, err);
         e.w[e.nc] = terms[i].weight;
-        e.ub[e.nc] = term_bound(&e, &e.cur[e.nc], e.w[e.nc]);
+        /* bounds are for pruning; the plain evaluation does not read them */
+        e.ub[e.nc] = opt->exhaustive ? 0 : term_bound(&e, &e.cur[e.nc], e.w[e.nc]);
         e.nc++;
     }
     if (!e.rc) {
