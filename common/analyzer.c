@@ -184,10 +184,13 @@ int utf8_valid(const char *text, size_t len, size_t *bad)
     size_t i = 0;
     while (i < len) {
         /* eight ASCII bytes at a time: most text is mostly ASCII */
-        uint64_t w;
-        if (len - i >= 8 && (memcpy(&w, s + i, 8), (w & 0x8080808080808080ULL) == 0)) {
-            i += 8;
-            continue;
+        if (len - i >= 8) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if ((w & 0x8080808080808080ULL) == 0) {
+                i += 8;
+                continue;
+            }
         }
         if (s[i] < 0x80) {
             i++;

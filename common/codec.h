@@ -5,6 +5,7 @@
  *  - LEB128 varints: 7 bits per byte, low groups first, high bit = "more".
  *    Decoding is bounded: it never reads past `end` and rejects encodings
  *    longer than VARINT_MAX bytes or overflowing 64 bits.
+ *  - Zigzag coding of signed changes (record files).
  *  - Bit-packed blocks: up to BITPACK_MAX (128) unsigned 32-bit values
  *    stored with one common bit width w (0..32) chosen as the width of the
  *    largest value; ceil(n*w/8) bytes, values packed LSB-first. The width
@@ -73,6 +74,17 @@ static inline int varint_get(const uint8_t **p, const uint8_t *end, uint64_t *v)
 
 /* Same, but the value must fit in 32 bits (else -1). */
 int varint_get32(const uint8_t **p, const uint8_t *end, uint32_t *v);
+
+/* Zigzag: signed changes as unsigned varint values (0, -1, 1, -2, ... ->
+ * 0, 1, 2, 3, ...), so small changes either way stay one byte. */
+static inline uint64_t zigzag_encode(int64_t v)
+{
+    return ((uint64_t)v << 1) ^ (v < 0 ? UINT64_MAX : 0);
+}
+static inline int64_t zigzag_decode(uint64_t v)
+{
+    return (int64_t)((v >> 1) ^ (0 - (v & 1)));
+}
 
 /* Bit width (0..32) needed for the largest of v[0..n). */
 unsigned bitpack_width(const uint32_t *v, size_t n);

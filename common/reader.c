@@ -347,8 +347,6 @@ static int decode_fields(const uint8_t **rec, const uint8_t *end, uint64_t *v, i
     return 0;
 }
 
-static uint64_t unzigzag(uint64_t v) { return (v >> 1) ^ (0 - (v & 1)); }
-
 /* The five fields of a passage (doc, ordinal, line, len, start), decoded
  * from the start of its record block: doc and line are coded as changes
  * from the previous record of the block (docs/FORMAT.md). */
@@ -370,7 +368,7 @@ static int passage_fields(loci_index *idx, uint32_t passage, uint64_t *v, loci_e
                                (unsigned long long)k);
         int first = k % RECFILE_BLOCK == 0;
         doc = first ? f[0] : doc + f[0];
-        line = first ? f[2] : line + unzigzag(f[2]);
+        line = first ? f[2] : line + (uint64_t)zigzag_decode(f[2]);
         if (doc >= idx->documents || line > UINT32_MAX)
             return err_corrupt(err, "%s: malformed passage %llu", idx->pass.path,
                                (unsigned long long)k);
@@ -407,7 +405,9 @@ static int doc_fields(loci_index *idx, uint64_t doc, uint64_t *text_off, uint64_
         const uint8_t *rend = rec + n;
         int first = k % RECFILE_BLOCK == 0;
         uint64_t f[3]; /* text_len, first_passage (change), shared name bytes */
-        if (first ? decode_fields(&rec, rend, &off, 1) : (off += len, 0))
+        if (!first)
+            off += len; /* documents are contiguous in the text stream */
+        else if (decode_fields(&rec, rend, &off, 1))
             break;
         if (decode_fields(&rec, rend, f, 3) || f[2] > name->len || (first && f[2]))
             break;

@@ -90,6 +90,7 @@ struct loci_builder {
     loci_build_options opt;
     char *stem, *id_field, *title_field, *text_field; /* owned option strings */
     char *dir, *tmpdir;
+    uint64_t memory;                /* the budget, in bytes */
     uint64_t batch_bytes;           /* the most text per batch the budget allows */
     uint64_t next_bytes;            /* text of the batch being filled */
     /* workers and the batches in flight, in input order */
@@ -303,8 +304,6 @@ static int add_doc_record(loci_builder *b, uint64_t text_off, uint64_t text_len,
     return recfile_add(&b->docs_f, r->data, r->len, err);
 }
 
-static uint64_t zigzag(int64_t v) { return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63); }
-
 /* The passages record of the next passage (pr: its PASS_SIZE record from
  * the worker). Inside a record block, the document and the line are
  * changes from the previous record. */
@@ -316,7 +315,7 @@ static int add_passage_record(loci_builder *b, uint64_t doc, const uint8_t *pr, 
     r->len = 0;
     if (buf_put_varint(r, first ? doc : doc - b->prev_doc) ||
         buf_put_varint(r, le32_get(pr + PASS_ORDINAL)) ||
-        buf_put_varint(r, first ? line : zigzag((int64_t)line - (int64_t)b->prev_line)) ||
+        buf_put_varint(r, first ? line : zigzag_encode((int64_t)line - (int64_t)b->prev_line)) ||
         buf_put_varint(r, le32_get(pr + PASS_LEN)) || buf_put_varint(r, le64_get(pr + PASS_START)))
         return err_set(err, LOCI_ENOMEM, "out of memory");
     b->prev_doc = doc;
@@ -567,9 +566,9 @@ int loci_builder_new(const char *dir, const loci_build_options *opt, loci_builde
     /* Each batch in flight holds its text, and its worker an inverter of
      * about the same size plus tokens: four shares per slot keeps the whole
      * within the budget (next_batch_size picks sizes below that). */
-    uint64_t memory = opt->memory ? opt->memory : DEFAULT_MEMORY;
+    b->memory = opt->memory ? opt->memory : DEFAULT_MEMORY;
     b->fifo_cap = b->nthreads + 1;
-    b->batch_bytes = memory / (4 * (uint64_t)b->fifo_cap);
+    b->batch_bytes = b->memory / (4 * (uint64_t)b->fifo_cap);
     if (b->batch_bytes < MIN_BATCH)
         b->batch_bytes = MIN_BATCH;
     b->next_bytes = BASE_BATCH / 8 < b->batch_bytes ? BASE_BATCH / 8 : b->batch_bytes;
@@ -750,8 +749,7 @@ int loci_builder_finish(loci_builder *b, loci_build_stats *stats, loci_error *er
     if (!rc) {
         /* the runs' read buffers take an eighth of the budget, 256 KiB
          * each at most */
-        uint64_t memory = b->opt.memory ? b->opt.memory : DEFAULT_MEMORY;
-        struct merge_input in = {b->runs, b->run_base, b->nruns, memory / 8,
+        struct merge_input in = {b->runs, b->run_base, b->nruns, b->memory / 8,
                                  (const uint32_t *)b->lengths_mem.data, avglen, k1, bb};
         if (in.buffer_bytes > (uint64_t)b->nruns * MERGE_BUF)
             in.buffer_bytes = (uint64_t)b->nruns * MERGE_BUF;

@@ -130,7 +130,7 @@ int run_next_term(struct run_reader *r, loci_error *err)
     if (df == 0 || df > UINT32_MAX || docs < 3 * df)
         return err_set(err, LOCI_EIO, "%s: bad run record", r->path);
     r->df = r->left = (uint32_t)df;
-    r->docs_end = docs;
+    r->docs_left = docs;
     r->last = 0;
     return LOCI_OK;
 }
@@ -171,17 +171,17 @@ int run_posting(struct run_reader *r, uint32_t *pid, uint32_t *tf, uint32_t *pos
         varint_get(&p, end, &n))
         return err_set(err, LOCI_EIO, "%s: truncated run", r->path);
     size_t used = (size_t)(p - (r->buf + r->pos));
-    if (gap == 0 || f == 0 || f > UINT32_MAX || n < f || n > 5 * f || used > r->docs_end)
+    if (gap == 0 || f == 0 || f > UINT32_MAX || n < f || n > 5 * f || used > r->docs_left)
         return err_set(err, LOCI_EIO, "%s: bad run posting", r->path);
     r->pos += used;
-    r->docs_end -= used;
+    r->docs_left -= used;
     r->last += gap;
     *pid = r->base + (uint32_t)(r->last - 1);
     *tf = (uint32_t)f;
     *pos_len = (uint32_t)n;
     if (--r->left == 0) {
         /* the postings are done: the positions' length comes next */
-        if (r->docs_end)
+        if (r->docs_left)
             return err_set(err, LOCI_EIO, "%s: bad run record", r->path);
         int rc = get_varint(r, &r->pos_left, err);
         if (rc)

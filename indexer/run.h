@@ -47,7 +47,7 @@ struct run_reader {
                             comparing keys orders terms by their prefixes */
     uint32_t df;         /* postings of the current term */
     uint32_t left;       /* postings not yet read */
-    uint64_t docs_end;   /* postings bytes not yet read */
+    uint64_t docs_left;   /* postings bytes not yet read */
     uint64_t pos_left;   /* positions bytes not yet read */
     uint64_t last;       /* previous local id + 1 */
 };

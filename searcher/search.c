@@ -180,24 +180,29 @@ static void evaluate_exhaustive(struct eval *e)
  * summed in different orders, so they may differ in the last bits. */
 static double slack(double theta) { return 1e-9 * fabs(theta) + 1e-15; }
 
+/* The largest BM25 tf part in block b of a cursor with skips: stored for
+ * the reference parameters, else bounded from the block's largest tf and
+ * shortest passage (tfpart grows with tf and shrinks with length). */
+static double block_max_tfpart(const struct eval *e, const struct cursor *c, uint32_t b)
+{
+    const uint8_t *s = c->skips + (size_t)b * SKIP_SIZE;
+    if (e->ref_params) {
+        uint32_t bits = le32_get(s + SKIP_MAX_IMPACT);
+        float f;
+        memcpy(&f, &bits, 4);
+        return f;
+    }
+    return bm25_tfpart(le32_get(s + SKIP_MAX_TF), le32_get(s + SKIP_MIN_LEN), e->k1, e->b,
+                       e->avglen);
+}
+
 /* Bound of term t's contribution within block b of its cursor. */
 static double block_bound_at(const struct eval *e, size_t t, uint32_t b)
 {
     const struct cursor *c = &e->cur[t];
     if (!c->skips)
         return e->ub[t];
-    const uint8_t *s = c->skips + (size_t)b * SKIP_SIZE;
-    double v;
-    if (e->ref_params) {
-        uint32_t bits = le32_get(s + SKIP_MAX_IMPACT);
-        float f;
-        memcpy(&f, &bits, 4);
-        v = f;
-    } else {
-        v = bm25_tfpart(le32_get(s + SKIP_MAX_TF), le32_get(s + SKIP_MIN_LEN), e->k1, e->b,
-                        e->avglen);
-    }
-    return e->w[t] * v * (1 + 1e-9);
+    return e->w[t] * block_max_tfpart(e, c, b) * (1 + 1e-9);
 }
 
 /* Bound of term t's contribution within the current block of its cursor
@@ -367,20 +372,8 @@ static double term_bound(const struct eval *e, const struct cursor *c, double w)
 {
     double m = 0;
     if (c->skips) {
-        int same = e->k1 == e->idx->ref_k1 && e->b == e->idx->ref_b;
-        for (uint32_t i = 0; i < c->nblocks; i++) {
-            const uint8_t *s = c->skips + (size_t)i * SKIP_SIZE;
-            double v;
-            if (same) {
-                uint32_t bits = le32_get(s + SKIP_MAX_IMPACT);
-                float f;
-                memcpy(&f, &bits, 4);
-                v = f;
-            } else {
-                /* tfpart grows with tf and shrinks with length */
-                v = bm25_tfpart(le32_get(s + SKIP_MAX_TF), le32_get(s + SKIP_MIN_LEN), e->k1,
-                                e->b, e->avglen);
-            }
+        for (uint32_t b = 0; b < c->nblocks; b++) {
+            double v = block_max_tfpart(e, c, b);
             if (v > m)
                 m = v;
         }

@@ -70,6 +70,20 @@ static void test_varint_rejects_bad_input(void **state)
     assert_int_equal(varint_get(&p, buf, &v), -1); /* empty */
 }
 
+static void test_zigzag(void **state)
+{
+    (void)state;
+    /* small changes either way are small values */
+    assert_int_equal(zigzag_encode(0), 0);
+    assert_int_equal(zigzag_encode(-1), 1);
+    assert_int_equal(zigzag_encode(1), 2);
+    assert_int_equal(zigzag_encode(-2), 3);
+    const int64_t v[] = {0, 1, -1, 63, -64, 64, 1000000, -1000000, INT64_MAX, INT64_MIN};
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++)
+        assert_true(zigzag_decode(zigzag_encode(v[i])) == v[i]);
+    assert_true(zigzag_encode(INT64_MIN) == UINT64_MAX);
+}
+
 static void test_bitpack_round_trip(void **state)
 {
     (void)state;
@@ -106,6 +120,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_varint_round_trip),
         cmocka_unit_test(test_varint_rejects_bad_input),
+        cmocka_unit_test(test_zigzag),
         cmocka_unit_test(test_bitpack_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
