@@ -107,6 +107,8 @@ struct eval {
     struct topk *top;
     int grouped;
     int ref_params;         /* k1, b are those the block maxima were stored for */
+    double theta0;          /* lower bound of the final k-th score (seed_threshold) */
+    uint32_t *best_block;   /* per cursor: its block with the largest maximum */
     loci_hit best;          /* grouping: best passage of the current document */
     int64_t best_doc;
     loci_error *err;
@@ -179,6 +181,14 @@ static void evaluate_exhaustive(struct eval *e)
 /* Slack for comparing a bound with the threshold: bounds and scores are
  * summed in different orders, so they may differ in the last bits. */
 static double slack(double theta) { return 1e-9 * fabs(theta) + 1e-15; }
+
+/* Score a passage must reach to matter: the top-k threshold, or the seeded
+ * lower bound of the final one while that is higher. */
+static double threshold(const struct eval *e)
+{
+    double t = topk_threshold(e->top);
+    return t > e->theta0 ? t : e->theta0;
+}
 
 /* The largest BM25 tf part in block b of a cursor with skips: stored for
  * the reference parameters, else bounded from the block's largest tf and
@@ -303,7 +313,7 @@ static void evaluate_maxscore(struct eval *e)
         prefix[i + 1] = prefix[i] + e->ub[order[i]];
     size_t ne = 0; /* order[0..ne) are non-essential */
     while (!e->rc) {
-        double theta = topk_threshold(e->top);
+        double theta = threshold(e);
         while (ne < n && prefix[ne + 1] < theta - slack(theta))
             ne++;
         if (ne == n)
@@ -314,7 +324,7 @@ static void evaluate_maxscore(struct eval *e)
                 d = e->cur[order[i]].id;
         if (d == CURSOR_END)
             break;
-        if (e->top->n == e->top->k) {
+        if (theta > -INFINITY) {
             /* [d, last] with last the nearest end of a current block: in it,
              * every essential term's postings lie in its current block */
             uint32_t last = CURSOR_END;
@@ -368,14 +378,18 @@ static void evaluate_maxscore(struct eval *e)
 
 /* Upper bound of one term's contribution, from its skip entries (per-block
  * maxima) or, for a single block, from the decoded postings. */
-static double term_bound(const struct eval *e, const struct cursor *c, double w)
+static double term_bound(const struct eval *e, const struct cursor *c, double w,
+                         uint32_t *best_block)
 {
     double m = 0;
+    *best_block = 0;
     if (c->skips) {
         for (uint32_t b = 0; b < c->nblocks; b++) {
             double v = block_max_tfpart(e, c, b);
-            if (v > m)
+            if (v > m) {
                 m = v;
+                *best_block = b;
+            }
         }
     } else {
         for (uint32_t i = 0; i < c->n; i++) {
@@ -386,6 +400,65 @@ static double term_bound(const struct eval *e, const struct cursor *c, double w)
         }
     }
     return w * m * (1 + 1e-9);
+}
+
+
+/* Threshold seeding. In passage-id order the top-k threshold rises slowly
+ * (the first k passages met fill the heap whatever their scores), so
+ * MaxScore prunes little on the way. Before the traversal, the passages of
+ * each term's block with the largest maximum are scored with the terms
+ * whose blocks hold them, summed in query-term order: each sum is at most
+ * the passage's full score (the missing contributions are positive, and
+ * rounding is monotonic), so the k-th largest sum is at most the final
+ * k-th score, and the traversal may drop anything below it from the start.
+ * Exact; it costs one block per term, so it is done only when some term
+ * has several blocks (else the traversal is that short already). */
+static void seed_threshold(struct eval *e)
+{
+    size_t n = e->nc, total = 0;
+    int several = 0;
+    for (size_t t = 0; t < n; t++) {
+        several |= e->cur[t].nblocks > 1;
+        total += e->cur[t].nblocks > 1 ? FMT_BLOCK : e->cur[t].n;
+    }
+    if (!several || total < e->top->k)
+        return;
+    struct cursor *scratch = malloc(n * sizeof *scratch); /* for blocks not current */
+    const struct cursor **src = malloc(n * sizeof *src);  /* holds term t's block */
+    uint32_t *at = calloc(n, sizeof *at);                 /* next posting of src[t] */
+    struct topk seed = {0};
+    if (!scratch || !src || !at || topk_init(&seed, e->top->k))
+        e->rc = err_set(e->err, LOCI_ENOMEM, "out of memory");
+    for (size_t t = 0; t < n && !e->rc; t++) {
+        struct cursor *c = &e->cur[t];
+        src[t] = c;
+        if (c->decoded && c->block == e->best_block[t])
+            continue;
+        scratch[t] = *c;
+        cursor_seek_block(&scratch[t], e->best_block[t]);
+        e->rc = scratch[t].rc;
+        src[t] = &scratch[t];
+    }
+    while (!e->rc) { /* merge the blocks by passage id */
+        uint32_t d = CURSOR_END;
+        for (size_t t = 0; t < n; t++)
+            if (at[t] < src[t]->n && src[t]->ids[at[t]] < d)
+                d = src[t]->ids[at[t]];
+        if (d == CURSOR_END)
+            break;
+        double len = le32_get(e->lengths + 4 * (size_t)d), sum = 0;
+        for (size_t t = 0; t < n; t++)
+            if (at[t] < src[t]->n && src[t]->ids[at[t]] == d)
+                sum += e->w[t] * bm25_tfpart(src[t]->tfs[at[t]++], len, e->k1, e->b, e->avglen);
+        loci_hit h = {d, 0, sum};
+        topk_push(&seed, &h);
+    }
+    if (!e->rc)
+        e->theta0 = topk_threshold(&seed);
+    topk_free(&seed);
+    free(scratch);
+    free(src);
+    free(at);
 }
 
 static int evaluate(loci_index *idx, struct qterm *terms, size_t nterms,
@@ -407,7 +480,9 @@ static int evaluate(loci_index *idx, struct qterm *terms, size_t nterms,
     e.cur = calloc(nterms ? nterms : 1, sizeof *e.cur);
     e.w = calloc(nterms ? nterms : 1, sizeof *e.w);
     e.ub = calloc(nterms ? nterms : 1, sizeof *e.ub);
-    if (!e.cur || !e.w || !e.ub)
+    e.best_block = calloc(nterms ? nterms : 1, sizeof *e.best_block);
+    e.theta0 = -INFINITY;
+    if (!e.cur || !e.w || !e.ub || !e.best_block)
         e.rc = err_set(err, LOCI_ENOMEM, "out of memory");
     for (size_t i = 0; i < nterms && !e.rc; i++) {
         if (!terms[i].found)
@@ -415,7 +490,7 @@ static int evaluate(loci_index *idx, struct qterm *terms, size_t nterms,
         e.rc = cursor_open(&e.cur[e.nc], idx, &terms[i].ti, err);
         e.w[e.nc] = terms[i].weight;
         /* bounds are for pruning; the plain evaluation does not read them */
-        e.ub[e.nc] = opt->exhaustive ? 0 : term_bound(&e, &e.cur[e.nc], e.w[e.nc]);
+        e.ub[e.nc] = opt->exhaustive ? 0 : term_bound(&e, &e.cur[e.nc], e.w[e.nc], &e.best_block[e.nc]);
         e.nc++;
     }
     if (!e.rc) {
@@ -423,14 +498,19 @@ static int evaluate(loci_index *idx, struct qterm *terms, size_t nterms,
             evaluate_exhaustive(&e);
         else if (e.nc == 1 && e.cur[0].skips && !e.grouped)
             evaluate_one_term(&e);
-        else
-            evaluate_maxscore(&e);
+        else {
+            if (!e.grouped)
+                seed_threshold(&e);
+            if (!e.rc)
+                evaluate_maxscore(&e);
+        }
     }
     if (!e.rc && e.grouped && e.best_doc >= 0)
         topk_push(top, &e.best);
     free(e.cur);
     free(e.w);
     free(e.ub);
+    free(e.best_block);
     return e.rc;
 }
 

@@ -361,6 +361,34 @@ static void test_pruned_equals_exhaustive(void **state)
     free(root);
 }
 
+/* Many equal scores: identical passages in terms of several blocks, so the
+ * seeded threshold (search.c: seed_threshold) often equals the final k-th
+ * score exactly; ties at the threshold must still be resolved by passage
+ * id as in the exhaustive evaluation. */
+static void test_pruned_equals_exhaustive_with_ties(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {"alpha beta", "alpha", "beta gamma", "gamma alpha beta",
+                                        "delta"};
+    const char *docs[700];
+    for (size_t i = 0; i < 700; i++)
+        docs[i] = texts[(i * 7 + i / 5) % 5];
+    char *root = tu_mkdtemp(), dir[600];
+    snprintf(dir, sizeof dir, "%s/idx", root);
+    loci_index *idx = build(dir, docs, 700, LOCI_PASSAGE_DOCUMENT);
+    const char *queries[] = {"alpha beta", "alpha", "beta gamma", "alpha gamma delta", "delta beta"};
+    for (size_t i = 0; i < sizeof queries / sizeof *queries; i++)
+        for (unsigned k = 1; k <= 300; k = k * 3 + 1) {
+            loci_search_options so;
+            loci_search_options_init(&so);
+            so.k = k;
+            assert_same_results(idx, queries[i], so);
+        }
+    loci_index_close(idx);
+    tu_rmtree(root);
+    free(root);
+}
+
 static void test_pruned_equals_exhaustive_on_corpus(void **state)
 {
     (void)state;
@@ -401,6 +429,7 @@ int main(void)
         cmocka_unit_test(test_group_by_document),
         cmocka_unit_test(test_highlight_spans),
         cmocka_unit_test(test_pruned_equals_exhaustive),
+        cmocka_unit_test(test_pruned_equals_exhaustive_with_ties),
         cmocka_unit_test(test_pruned_equals_exhaustive_on_corpus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
