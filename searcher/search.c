@@ -116,8 +116,9 @@ struct eval {
 };
 
 /* Score of passage d: every cursor positioned on d contributes, summed in
- * query-term order. Both strategies call this, so a passage gets the same
- * floating-point score whichever evaluates it. */
+ * query-term order. MaxScore sums the same products in the same order
+ * (from its per-term contributions), so a passage gets the same
+ * floating-point score whichever strategy evaluates it. */
 static double score_of(const struct eval *e, uint32_t d)
 {
     double len = le32_get(e->lengths + 4 * (size_t)d), score = 0;
@@ -294,9 +295,11 @@ static void evaluate_maxscore(struct eval *e)
 {
     size_t n = e->nc, *order = malloc((n ? n : 1) * sizeof *order);
     double *prefix = malloc((n + 1) * sizeof *prefix);
-    if (!order || !prefix) {
+    double *contrib = malloc((n ? n : 1) * sizeof *contrib); /* w * tfpart at the candidate */
+    if (!order || !prefix || !contrib) {
         free(order);
         free(prefix);
+        free(contrib);
         e->rc = err_set(e->err, LOCI_ENOMEM, "out of memory");
         return;
     }
@@ -357,23 +360,44 @@ static void evaluate_maxscore(struct eval *e)
         check_cursors(e);
         if (moved)
             continue;
+        /* Each term's contribution is computed once, exactly as score_of
+         * does, and the score summed in query-term order from them: the
+         * same bits as score_of, without scoring the essential terms twice. */
         double len = le32_get(e->lengths + 4 * (size_t)d), partial = 0;
         for (size_t i = ne; i < n; i++) {
-            struct cursor *c = &e->cur[order[i]];
-            if (c->id == d)
-                partial += e->w[order[i]] * bm25_tfpart(cursor_tf(c), len, e->k1, e->b, e->avglen);
+            size_t t = order[i];
+            struct cursor *c = &e->cur[t];
+            if (c->id == d) {
+                contrib[t] = e->w[t] * bm25_tfpart(cursor_tf(c), len, e->k1, e->b, e->avglen);
+                partial += contrib[t];
+            }
         }
-        if (partial + prefix[ne] >= theta - slack(theta)) {
-            for (size_t i = 0; i < ne; i++)
-                cursor_next_geq(&e->cur[order[i]], d);
-            offer(e, d, score_of(e, d));
+        /* The non-essential terms, largest bound first, while the passage
+         * may still reach the threshold. */
+        size_t i = ne;
+        while (i > 0 && partial + prefix[i] >= theta - slack(theta)) {
+            size_t t = order[--i];
+            struct cursor *c = &e->cur[t];
+            cursor_next_geq(c, d);
+            if (c->id == d) {
+                contrib[t] = e->w[t] * bm25_tfpart(cursor_tf(c), len, e->k1, e->b, e->avglen);
+                partial += contrib[t];
+            }
         }
-        for (size_t i = 0; i < n; i++)
-            step_past(&e->cur[i], d);
+        if (i == 0 && partial >= theta - slack(theta)) {
+            double score = 0;
+            for (size_t t = 0; t < n; t++)
+                if (e->cur[t].id == d)
+                    score += contrib[t];
+            offer(e, d, score);
+        }
+        for (size_t t = 0; t < n; t++)
+            step_past(&e->cur[t], d);
         check_cursors(e);
     }
     free(order);
     free(prefix);
+    free(contrib);
 }
 
 /* Upper bound of one term's contribution, from its skip entries (per-block
