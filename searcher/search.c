@@ -108,7 +108,6 @@ struct eval {
     int grouped;
     int ref_params;         /* k1, b are those the block maxima were stored for */
     double theta0;          /* lower bound of the final k-th score (seed_threshold) */
-    uint32_t *best_block;   /* per cursor: its block with the largest maximum */
     loci_hit best;          /* grouping: best passage of the current document */
     int64_t best_doc;
     loci_error *err;
@@ -402,18 +401,14 @@ static void evaluate_maxscore(struct eval *e)
 
 /* Upper bound of one term's contribution, from its skip entries (per-block
  * maxima) or, for a single block, from the decoded postings. */
-static double term_bound(const struct eval *e, const struct cursor *c, double w,
-                         uint32_t *best_block)
+static double term_bound(const struct eval *e, const struct cursor *c, double w)
 {
     double m = 0;
-    *best_block = 0;
     if (c->skips) {
         for (uint32_t b = 0; b < c->nblocks; b++) {
             double v = block_max_tfpart(e, c, b);
-            if (v > m) {
+            if (v > m)
                 m = v;
-                *best_block = b;
-            }
         }
     } else {
         for (uint32_t i = 0; i < c->n; i++) {
@@ -430,59 +425,96 @@ static double term_bound(const struct eval *e, const struct cursor *c, double w,
 /* Threshold seeding. In passage-id order the top-k threshold rises slowly
  * (the first k passages met fill the heap whatever their scores), so
  * MaxScore prunes little on the way. Before the traversal, the passages of
- * each term's block with the largest maximum are scored with the terms
- * whose blocks hold them, summed in query-term order: each sum is at most
- * the passage's full score (the missing contributions are positive, and
- * rounding is monotonic), so the k-th largest sum is at most the final
- * k-th score, and the traversal may drop anything below it from the start.
- * Exact; it costs one block per term, so it is done only when some term
- * has several blocks (else the traversal is that short already). */
+ * each term's ceil(k/128) blocks with the largest maxima are scored with
+ * the terms whose chosen blocks hold them, summed in query-term order:
+ * each sum is at most the passage's full score (the missing contributions
+ * are positive, and rounding is monotonic), so the k-th largest sum is at
+ * most the final k-th score, and the traversal may drop anything below it
+ * from the start. Exact. Skipped when the chosen blocks hold more than half
+ * of all the postings: the traversal is then about as short. */
 static void seed_threshold(struct eval *e)
 {
-    size_t n = e->nc, total = 0;
-    int several = 0;
+    size_t n = e->nc, k = e->top->k;
+    uint32_t want = (uint32_t)((k + FMT_BLOCK - 1) / FMT_BLOCK); /* blocks per term */
+    uint64_t chosen = 0, all = 0;
     for (size_t t = 0; t < n; t++) {
-        several |= e->cur[t].nblocks > 1;
-        total += e->cur[t].nblocks > 1 ? FMT_BLOCK : e->cur[t].n;
+        const struct cursor *c = &e->cur[t];
+        all += c->df;
+        chosen += c->nblocks <= want ? c->df : (uint64_t)want * FMT_BLOCK;
     }
-    if (!several || total < e->top->k)
+    if (chosen < k || 2 * chosen > all)
         return;
-    struct cursor *scratch = malloc(n * sizeof *scratch); /* for blocks not current */
-    const struct cursor **src = malloc(n * sizeof *src);  /* holds term t's block */
-    uint32_t *at = calloc(n, sizeof *at);                 /* next posting of src[t] */
+    /* per term: its chosen postings (ids, tfs) in id order */
+    uint32_t *ids = malloc(n * want * FMT_BLOCK * sizeof *ids);
+    uint32_t *tfs = malloc(n * want * FMT_BLOCK * sizeof *tfs);
+    uint32_t *cnt = calloc(n, sizeof *cnt), *at = calloc(n, sizeof *at);
+    uint32_t *blocks = malloc(want * sizeof *blocks);
+    double *maxima = malloc(want * sizeof *maxima);
+    struct cursor *scratch = malloc(sizeof *scratch);
     struct topk seed = {0};
-    if (!scratch || !src || !at || topk_init(&seed, e->top->k))
+    if (!ids || !tfs || !cnt || !at || !blocks || !maxima || !scratch || topk_init(&seed, k))
         e->rc = err_set(e->err, LOCI_ENOMEM, "out of memory");
     for (size_t t = 0; t < n && !e->rc; t++) {
-        struct cursor *c = &e->cur[t];
-        src[t] = c;
-        if (c->decoded && c->block == e->best_block[t])
-            continue;
-        scratch[t] = *c;
-        cursor_seek_block(&scratch[t], e->best_block[t]);
-        e->rc = scratch[t].rc;
-        src[t] = &scratch[t];
+        const struct cursor *c = &e->cur[t];
+        uint32_t m = 0; /* the `want` largest block maxima, kept in block order */
+        for (uint32_t bl = 0; bl < c->nblocks; bl++) {
+            double v = c->skips ? block_max_tfpart(e, c, bl) : 0;
+            if (m == want) {
+                uint32_t low = 0;
+                for (uint32_t j = 1; j < m; j++)
+                    if (maxima[j] < maxima[low])
+                        low = j;
+                if (v <= maxima[low])
+                    continue;
+                memmove(blocks + low, blocks + low + 1, (m - low - 1) * sizeof *blocks);
+                memmove(maxima + low, maxima + low + 1, (m - low - 1) * sizeof *maxima);
+                m--;
+            }
+            blocks[m] = bl;
+            maxima[m++] = v;
+        }
+        for (uint32_t j = 0; j < m && !e->rc; j++) {
+            const struct cursor *src = c;
+            if (!(c->decoded && c->block == blocks[j])) {
+                *scratch = *c;
+                cursor_seek_block(scratch, blocks[j]);
+                if ((e->rc = scratch->rc))
+                    break;
+                src = scratch;
+            }
+            memcpy(ids + t * want * FMT_BLOCK + cnt[t], src->ids, src->n * sizeof *ids);
+            memcpy(tfs + t * want * FMT_BLOCK + cnt[t], src->tfs, src->n * sizeof *tfs);
+            cnt[t] += src->n;
+        }
     }
-    while (!e->rc) { /* merge the blocks by passage id */
+    while (!e->rc) { /* merge the terms' chosen postings by passage id */
         uint32_t d = CURSOR_END;
         for (size_t t = 0; t < n; t++)
-            if (at[t] < src[t]->n && src[t]->ids[at[t]] < d)
-                d = src[t]->ids[at[t]];
+            if (at[t] < cnt[t] && ids[t * want * FMT_BLOCK + at[t]] < d)
+                d = ids[t * want * FMT_BLOCK + at[t]];
         if (d == CURSOR_END)
             break;
         double len = le32_get(e->lengths + 4 * (size_t)d), sum = 0;
-        for (size_t t = 0; t < n; t++)
-            if (at[t] < src[t]->n && src[t]->ids[at[t]] == d)
-                sum += e->w[t] * bm25_tfpart(src[t]->tfs[at[t]++], len, e->k1, e->b, e->avglen);
+        for (size_t t = 0; t < n; t++) {
+            size_t j = t * want * FMT_BLOCK + at[t];
+            if (at[t] < cnt[t] && ids[j] == d) {
+                sum += e->w[t] * bm25_tfpart(tfs[j], len, e->k1, e->b, e->avglen);
+                at[t]++;
+            }
+        }
         loci_hit h = {d, 0, sum};
         topk_push(&seed, &h);
     }
     if (!e->rc)
         e->theta0 = topk_threshold(&seed);
     topk_free(&seed);
-    free(scratch);
-    free(src);
+    free(ids);
+    free(tfs);
+    free(cnt);
     free(at);
+    free(blocks);
+    free(maxima);
+    free(scratch);
 }
 
 static int evaluate(loci_index *idx, struct qterm *terms, size_t nterms,
@@ -504,9 +536,8 @@ static int evaluate(loci_index *idx, struct qterm *terms, size_t nterms,
     e.cur = calloc(nterms ? nterms : 1, sizeof *e.cur);
     e.w = calloc(nterms ? nterms : 1, sizeof *e.w);
     e.ub = calloc(nterms ? nterms : 1, sizeof *e.ub);
-    e.best_block = calloc(nterms ? nterms : 1, sizeof *e.best_block);
     e.theta0 = -INFINITY;
-    if (!e.cur || !e.w || !e.ub || !e.best_block)
+    if (!e.cur || !e.w || !e.ub)
         e.rc = err_set(err, LOCI_ENOMEM, "out of memory");
     for (size_t i = 0; i < nterms && !e.rc; i++) {
         if (!terms[i].found)
@@ -514,7 +545,7 @@ static int evaluate(loci_index *idx, struct qterm *terms, size_t nterms,
         e.rc = cursor_open(&e.cur[e.nc], idx, &terms[i].ti, err);
         e.w[e.nc] = terms[i].weight;
         /* bounds are for pruning; the plain evaluation does not read them */
-        e.ub[e.nc] = opt->exhaustive ? 0 : term_bound(&e, &e.cur[e.nc], e.w[e.nc], &e.best_block[e.nc]);
+        e.ub[e.nc] = opt->exhaustive ? 0 : term_bound(&e, &e.cur[e.nc], e.w[e.nc]);
         e.nc++;
     }
     if (!e.rc) {
@@ -534,7 +565,6 @@ static int evaluate(loci_index *idx, struct qterm *terms, size_t nterms,
     free(e.cur);
     free(e.w);
     free(e.ub);
-    free(e.best_block);
     return e.rc;
 }
 

@@ -370,15 +370,15 @@ static void test_pruned_equals_exhaustive_with_ties(void **state)
     (void)state;
     static const char *const texts[] = {"alpha beta", "alpha", "beta gamma", "gamma alpha beta",
                                         "delta"};
-    const char *docs[700];
-    for (size_t i = 0; i < 700; i++)
+    static const char *docs[3000];
+    for (size_t i = 0; i < 3000; i++)
         docs[i] = texts[(i * 7 + i / 5) % 5];
     char *root = tu_mkdtemp(), dir[600];
     snprintf(dir, sizeof dir, "%s/idx", root);
-    loci_index *idx = build(dir, docs, 700, LOCI_PASSAGE_DOCUMENT);
+    loci_index *idx = build(dir, docs, 3000, LOCI_PASSAGE_DOCUMENT);
     const char *queries[] = {"alpha beta", "alpha", "beta gamma", "alpha gamma delta", "delta beta"};
     for (size_t i = 0; i < sizeof queries / sizeof *queries; i++)
-        for (unsigned k = 1; k <= 300; k = k * 3 + 1) {
+        for (unsigned k = 1; k <= 1200; k = k * 3 + 1) { /* seeds of 1 to 9 blocks a term */
             loci_search_options so;
             loci_search_options_init(&so);
             so.k = k;
