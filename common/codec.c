@@ -96,10 +96,26 @@ size_t bitpack_decode(const uint8_t *in, const uint8_t *end, size_t n, unsigned 
     if (w > 32 || (size_t)(end - in) < bytes)
         return 0;
     const uint64_t mask = w == 32 ? 0xffffffffULL : ((1ULL << w) - 1);
+    size_t avail = (size_t)(end - in), i = 0;
+    /* Fast path: value i starts at bit i*w, so one 8-byte load at its first
+     * byte holds it whole (its bit offset in that byte plus w is at most
+     * 7 + 32 bits), as long as those 8 bytes lie inside the input. */
+    for (; i < n; i++) {
+        size_t bit = i * w;
+        if ((bit >> 3) + 8 > avail)
+            break;
+        v[i] = (uint32_t)((le64_get(in + (bit >> 3)) >> (bit & 7)) & mask);
+    }
+    /* The last few values, a byte at a time. */
+    size_t o = (i * w) >> 3;
+    unsigned skip = (unsigned)((i * w) & 7);
     uint64_t acc = 0;
     unsigned bits = 0;
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
+    if (skip) {
+        acc = in[o++] >> skip;
+        bits = 8 - skip;
+    }
+    for (; i < n; i++) {
         /* refill to at least w bits; at most 4 bytes since w <= 32 */
         while (bits < w) {
             acc |= (uint64_t)in[o++] << bits;

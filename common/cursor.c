@@ -66,16 +66,19 @@ static int decode_block(struct cursor *c, uint32_t b)
         fail(c, "truncated block");
         return -1;
     }
+    /* ids are gaps minus one: prefix sums, checked once at the end as they
+     * only grow (64-bit: 128 gaps of 32 bits cannot wrap) */
     uint64_t prev = b == 0 ? 0 : (uint64_t)le32_get(c->skips + (size_t)(b - 1) * SKIP_SIZE) + 1;
+    uint64_t id = prev;
     for (uint32_t i = 0; i < n; i++) {
-        prev += c->ids[i];
-        if (prev >= idx->passages) {
-            fail(c, "passage id out of range");
-            return -1;
-        }
-        c->ids[i] = (uint32_t)prev;
-        prev++;
+        id = prev + c->ids[i];
+        c->ids[i] = (uint32_t)id;
+        prev = id + 1;
         c->tfs[i] += 1;
+    }
+    if (id >= idx->passages) {
+        fail(c, "passage id out of range");
+        return -1;
     }
     if (c->skips && c->ids[n - 1] != le32_get(c->skips + (size_t)b * SKIP_SIZE + SKIP_LAST_ID)) {
         fail(c, "block disagrees with its skip entry");
