@@ -101,7 +101,7 @@ int lfile_open(struct lfile *f, const char *path, const char *magic, loci_error 
         f->body_len = le64_get(h + H_BODY_LEN);
         f->page_count = le64_get(h + H_PAGE_COUNT);
         uint64_t avail = len - LFILE_HEADER_SIZE;
-        if (f->page_size == 0 || f->body_len > avail ||
+        if (f->page_size != LFILE_PAGE_SIZE || f->body_len > avail ||
             f->page_count != (f->body_len + f->page_size - 1) / f->page_size ||
             f->page_count > (avail - f->body_len) / 4 ||
             avail != f->body_len + 4 * f->page_count) {

@@ -328,16 +328,6 @@ int reader_lookup(loci_index *idx, const char *term, size_t len, struct term_inf
 
 /* ---- passages, documents, text ----------------------------------------------- */
 
-const uint8_t *reader_lengths(loci_index *idx, loci_error *err)
-{
-    if (!idx->lengths_ok) {
-        if (lfile_verify(&idx->lens, 0, idx->lens.body_len, err))
-            return NULL;
-        idx->lengths_ok = 1;
-    }
-    return idx->lens.body;
-}
-
 /* Decode `n` varints of record `rec` into v; 0 or -1. */
 static int decode_fields(const uint8_t **rec, const uint8_t *end, uint64_t *v, int n)
 {

@@ -14,6 +14,7 @@
 
 #include "analyzer.h"
 #include "buf.h"
+#include "codec.h"
 #include "lfile.h"
 #include "loci.h"
 
@@ -28,7 +29,6 @@ struct loci_index {
     uint64_t lex_blocks;       /* lexicon block count */
     uint64_t lex_table;        /* body offset of the block offset table */
     uint64_t text_blocks, text_table, text_raw;
-    int lengths_ok;            /* the lengths file has been verified */
     struct analyzer *an;       /* analyzes queries and highlights */
     int64_t cached_block;      /* text block held in `block` (-1: none) */
     struct buf block;          /* a decompressed text block */
@@ -48,9 +48,17 @@ struct term_info {
 int reader_lookup(loci_index *idx, const char *term, size_t len, struct term_info *ti,
                   loci_error *err);
 
-/* The passage length array (u32 little-endian per passage), verified on
- * first use. NULL on corruption (err set). */
-const uint8_t *reader_lengths(loci_index *idx, loci_error *err);
+/* Length in tokens of passage p (< idx->passages), its page of the lengths
+ * file verified on first use (like every other page: a one-shot search
+ * does not checksum the whole array). -1 with err set on corruption.
+ * Inline: scoring reads it for every candidate. */
+static inline int64_t reader_length(loci_index *idx, uint32_t p, loci_error *err)
+{
+    uint64_t off = 4 * (uint64_t)p;
+    if (!idx->lens.verified[off / LFILE_PAGE_SIZE] && lfile_verify(&idx->lens, off, 4, err))
+        return -1;
+    return le32_get(idx->lens.body + off);
+}
 
 /* Document id of a passage, or -1 with err set on corruption. */
 int64_t reader_passage_doc(loci_index *idx, uint32_t passage, loci_error *err);

@@ -99,7 +99,6 @@ static int collect_term(void *ctx, const struct token *t)
  * (qtf * idf) and score upper bounds, and the top-k being filled. */
 struct eval {
     loci_index *idx;
-    const uint8_t *lengths;
     double k1, b, avglen;
     struct cursor *cur;
     double *w, *ub;
@@ -114,13 +113,25 @@ struct eval {
     int rc;
 };
 
+/* Length of passage d; on corruption the error goes to e->rc, which
+ * every loop checks. */
+static double len_of(struct eval *e, uint32_t d)
+{
+    int64_t n = reader_length(e->idx, d, e->err);
+    if (n < 0) {
+        e->rc = e->err->code;
+        return 0;
+    }
+    return (double)n;
+}
+
 /* Score of passage d: every cursor positioned on d contributes, summed in
  * query-term order. MaxScore sums the same products in the same order
  * (from its per-term contributions), so a passage gets the same
  * floating-point score whichever strategy evaluates it. */
-static double score_of(const struct eval *e, uint32_t d)
+static double score_of(struct eval *e, uint32_t d)
 {
-    double len = le32_get(e->lengths + 4 * (size_t)d), score = 0;
+    double len = len_of(e, d), score = 0;
     for (size_t i = 0; i < e->nc; i++)
         if (e->cur[i].id == d)
             score += e->w[i] * bm25_tfpart(cursor_tf(&e->cur[i]), len, e->k1, e->b, e->avglen);
@@ -362,7 +373,7 @@ static void evaluate_maxscore(struct eval *e)
         /* Each term's contribution is computed once, exactly as score_of
          * does, and the score summed in query-term order from them: the
          * same bits as score_of, without scoring the essential terms twice. */
-        double len = le32_get(e->lengths + 4 * (size_t)d), partial = 0;
+        double len = len_of(e, d), partial = 0;
         for (size_t i = ne; i < n; i++) {
             size_t t = order[i];
             struct cursor *c = &e->cur[t];
@@ -401,7 +412,7 @@ static void evaluate_maxscore(struct eval *e)
 
 /* Upper bound of one term's contribution, from its skip entries (per-block
  * maxima) or, for a single block, from the decoded postings. */
-static double term_bound(const struct eval *e, const struct cursor *c, double w)
+static double term_bound(struct eval *e, const struct cursor *c, double w)
 {
     double m = 0;
     if (c->skips) {
@@ -412,8 +423,7 @@ static double term_bound(const struct eval *e, const struct cursor *c, double w)
         }
     } else {
         for (uint32_t i = 0; i < c->n; i++) {
-            double v = bm25_tfpart(c->tfs[i], le32_get(e->lengths + 4 * (size_t)c->ids[i]), e->k1,
-                                   e->b, e->avglen);
+            double v = bm25_tfpart(c->tfs[i], len_of(e, c->ids[i]), e->k1, e->b, e->avglen);
             if (v > m)
                 m = v;
         }
@@ -494,7 +504,7 @@ static void seed_threshold(struct eval *e)
                 d = ids[t * want * FMT_BLOCK + at[t]];
         if (d == CURSOR_END)
             break;
-        double len = le32_get(e->lengths + 4 * (size_t)d), sum = 0;
+        double len = len_of(e, d), sum = 0;
         for (size_t t = 0; t < n; t++) {
             size_t j = t * want * FMT_BLOCK + at[t];
             if (at[t] < cnt[t] && ids[j] == d) {
@@ -530,9 +540,6 @@ static int evaluate(loci_index *idx, struct qterm *terms, size_t nterms,
     e.best_doc = -1;
     e.err = err;
     e.ref_params = opt->k1 == idx->ref_k1 && opt->b == idx->ref_b;
-    e.lengths = reader_lengths(idx, err);
-    if (!e.lengths)
-        return err->code;
     e.cur = calloc(nterms ? nterms : 1, sizeof *e.cur);
     e.w = calloc(nterms ? nterms : 1, sizeof *e.w);
     e.ub = calloc(nterms ? nterms : 1, sizeof *e.ub);

@@ -2,7 +2,7 @@
  * test_reader.c — the on-disk format read back: counts, passages, text,
  * names; and corruption: flipping any byte of any file of a tiny index
  * makes opening or the integrity check fail (never a crash, never
- * success), and a flipped postings byte makes the search fail.
+ * success), and a flipped postings or lengths byte makes the search fail.
  */
 #include "testutil.h"
 
@@ -183,15 +183,16 @@ static void test_every_byte_flip_is_caught(void **state)
     free(dir);
 }
 
-static void test_search_fails_on_flipped_postings(void **state)
+/* Flip the first body byte of `file`, which "another" (the first term in
+ * byte order, in the first passage) reads: the search must fail. */
+static void assert_search_fails_on_flip(const char *file)
 {
-    (void)state;
     char *root, *dir = build_tiny(&root);
     char path[700];
-    snprintf(path, sizeof path, "%s/%s", dir, FMT_POSTINGS);
+    snprintf(path, sizeof path, "%s/%s", dir, file);
     size_t len;
     char *data = tu_read_file(path, &len);
-    data[64] ^= 1; /* first body byte: the postings of the first term */
+    data[64] ^= 1;
     FILE *fp = fopen(path, "wb");
     fwrite(data, 1, len, fp);
     fclose(fp);
@@ -199,14 +200,27 @@ static void test_search_fails_on_flipped_postings(void **state)
     loci_index *idx;
     loci_error err;
     assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK); /* pages are checked lazily */
-    /* "another" is the first term in byte order */
     loci_results *r;
     assert_int_equal(loci_search(idx, "another", NULL, &r, &err), LOCI_ECORRUPT);
     assert_non_null(strstr(err.message, "checksum"));
+    assert_non_null(strstr(err.message, file));
     loci_index_close(idx);
     tu_rmtree(root);
     free(root);
     free(dir);
+}
+
+static void test_search_fails_on_flipped_postings(void **state)
+{
+    (void)state;
+    assert_search_fails_on_flip(FMT_POSTINGS);
+}
+
+/* The lengths array is verified page by page as scoring reads it. */
+static void test_search_fails_on_flipped_lengths(void **state)
+{
+    (void)state;
+    assert_search_fails_on_flip(FMT_LENGTHS);
 }
 
 static void test_truncated_and_missing(void **state)
@@ -238,6 +252,7 @@ int main(void)
         cmocka_unit_test(test_records_across_blocks),
         cmocka_unit_test(test_every_byte_flip_is_caught),
         cmocka_unit_test(test_search_fails_on_flipped_postings),
+        cmocka_unit_test(test_search_fails_on_flipped_lengths),
         cmocka_unit_test(test_truncated_and_missing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
