@@ -14,7 +14,6 @@
 
 #include "analyzer.h"
 #include "buf.h"
-#include "codec.h"
 #include "lfile.h"
 #include "loci.h"
 
@@ -47,18 +46,6 @@ struct term_info {
  * a negative LOCI_E* code on corruption. */
 int reader_lookup(loci_index *idx, const char *term, size_t len, struct term_info *ti,
                   loci_error *err);
-
-/* Length in tokens of passage p (< idx->passages), its page of the lengths
- * file verified on first use (like every other page: a one-shot search
- * does not checksum the whole array). -1 with err set on corruption.
- * Inline: scoring reads it for every candidate. */
-static inline int64_t reader_length(loci_index *idx, uint32_t p, loci_error *err)
-{
-    uint64_t off = 4 * (uint64_t)p;
-    if (!idx->lens.verified[off / LFILE_PAGE_SIZE] && lfile_verify(&idx->lens, off, 4, err))
-        return -1;
-    return le32_get(idx->lens.body + off);
-}
 
 /* Document id of a passage, or -1 with err set on corruption. */
 int64_t reader_passage_doc(loci_index *idx, uint32_t passage, loci_error *err);

@@ -99,6 +99,7 @@ static int collect_term(void *ctx, const struct token *t)
  * (qtf * idf) and score upper bounds, and the top-k being filled. */
 struct eval {
     loci_index *idx;
+    const uint8_t *lens, *lens_verified; /* the lengths file's body and page flags */
     double k1, b, avglen;
     struct cursor *cur;
     double *w, *ub;
@@ -113,16 +114,24 @@ struct eval {
     int rc;
 };
 
-/* Length of passage d; on corruption the error goes to e->rc, which
- * every loop checks. */
-static double len_of(struct eval *e, uint32_t d)
+/* Length of passage d. Its page of the lengths file is verified the first
+ * time (like every page; a one-shot search does not checksum the whole
+ * array): inline, the check is a byte load and a branch per candidate. On
+ * corruption the error goes to e->rc, which every loop checks. */
+static int len_page(struct eval *e, uint32_t d)
 {
-    int64_t n = reader_length(e->idx, d, e->err);
-    if (n < 0) {
+    if (lfile_verify(&e->idx->lens, 4 * (uint64_t)d, 4, e->err)) {
         e->rc = e->err->code;
-        return 0;
+        return -1;
     }
-    return (double)n;
+    return 0;
+}
+
+static inline double len_of(struct eval *e, uint32_t d)
+{
+    if (!e->lens_verified[d / (LFILE_PAGE_SIZE / 4)] && len_page(e, d))
+        return 0;
+    return (double)le32_get(e->lens + 4 * (size_t)d);
 }
 
 /* Score of passage d: every cursor positioned on d contributes, summed in
@@ -532,6 +541,8 @@ static int evaluate(loci_index *idx, struct qterm *terms, size_t nterms,
 {
     struct eval e = {0};
     e.idx = idx;
+    e.lens = idx->lens.body;
+    e.lens_verified = idx->lens.verified;
     e.k1 = opt->k1;
     e.b = opt->b;
     e.avglen = idx->avglen;
