@@ -9,30 +9,7 @@
 #include <math.h>
 
 #include "loci.h"
-#include "search.h"
 
-static loci_index *build(const char *dir, const char *const *docs, size_t n,
-                         loci_passage_mode mode)
-{
-    loci_build_options o;
-    loci_build_options_init(&o);
-    o.stem_language = "none";
-    o.passage_mode = mode;
-    loci_builder *b;
-    loci_error err;
-    assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
-    for (size_t i = 0; i < n; i++) {
-        char name[32];
-        snprintf(name, sizeof name, "d%zu", i);
-        assert_int_equal(loci_builder_add_document(b, name, NULL, docs[i], strlen(docs[i]), 1, &err),
-                         LOCI_OK);
-    }
-    assert_int_equal(loci_builder_finish(b, NULL, &err), LOCI_OK);
-    loci_builder_free(b);
-    loci_index *idx;
-    assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK);
-    return idx;
-}
 
 static void test_hand_computed_score(void **state)
 {
@@ -56,7 +33,7 @@ static void test_hand_computed_score(void **state)
     char idxdir[600];
     snprintf(idxdir, sizeof idxdir, "%s/idx", dir);
     const char *docs[] = {"apple banana apple", "banana cherry", "cherry cherry cherry date"};
-    loci_index *idx = build(idxdir, docs, 3, LOCI_PASSAGE_DOCUMENT);
+    loci_index *idx = tu_build(idxdir, docs, 3, LOCI_PASSAGE_DOCUMENT);
     loci_results *r;
     loci_error err;
     assert_int_equal(loci_search(idx, "apple", NULL, &r, &err), LOCI_OK);
@@ -126,7 +103,7 @@ static void test_topk_equals_brute_force(void **state)
     char *dir = tu_mkdtemp();
     char idxdir[600];
     snprintf(idxdir, sizeof idxdir, "%s/idx", dir);
-    loci_index *idx = build(idxdir, (const char *const *)texts, NDOCS, LOCI_PASSAGE_DOCUMENT);
+    loci_index *idx = tu_build(idxdir, (const char *const *)texts, NDOCS, LOCI_PASSAGE_DOCUMENT);
     double avg = (double)total / NDOCS;
 
     for (int q = 0; q < 300; q++) {
@@ -287,148 +264,6 @@ static void test_highlight_spans(void **state)
     free(dir);
 }
 
-/* Pruned and exhaustive evaluation must agree exactly: pruning forced on
- * (search_plain_per_k 0: these indexes are small enough for the default
- * to choose the plain evaluation often), and with the default choice. */
-static void assert_same_results(loci_index *idx, const char *query, loci_search_options so)
-{
-    loci_results *a, *b;
-    loci_error err;
-    so.exhaustive = 1;
-    assert_int_equal(loci_search(idx, query, &so, &a, &err), LOCI_OK);
-    so.exhaustive = 0;
-    unsigned saved = search_plain_per_k;
-    for (int forced = 1; forced >= 0; forced--) {
-        search_plain_per_k = forced ? 0 : saved;
-        assert_int_equal(loci_search(idx, query, &so, &b, &err), LOCI_OK);
-        if (loci_results_count(a) != loci_results_count(b))
-            fail_msg("\"%s\" k=%u: %zu exhaustive hits, %zu pruned", query, so.k,
-                     loci_results_count(a), loci_results_count(b));
-        for (size_t i = 0; i < loci_results_count(a); i++) {
-            const loci_hit *x = loci_results_hit(a, i), *y = loci_results_hit(b, i);
-            if (x->passage != y->passage || x->doc != y->doc || x->score != y->score)
-                fail_msg("\"%s\" rank %zu: exhaustive %u/%.17g, pruned %u/%.17g", query, i + 1,
-                         x->passage, x->score, y->passage, y->score);
-        }
-        loci_results_free(b);
-    }
-    search_plain_per_k = saved;
-    loci_results_free(a);
-}
-
-static void test_pruned_equals_exhaustive(void **state)
-{
-    (void)state;
-    uint64_t seed = 31;
-    char *root = tu_mkdtemp(), dir[600];
-    snprintf(dir, sizeof dir, "%s/idx", root);
-    loci_build_options o;
-    loci_build_options_init(&o);
-    o.stem_language = "none";
-    o.passage_tokens = 30; /* several passages per document: grouping matters */
-    loci_builder *b;
-    loci_error err;
-    assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
-    char text[8192];
-    for (int d = 0; d < 1500; d++) {
-        size_t n = 0;
-        int words = 1 + (int)(tu_rand(&seed) % 90);
-        for (int w = 0; w < words; w++) {
-            /* Zipf-like: word i with probability ~ 1/i, so some terms have
-             * many blocks and some one posting */
-            int v = (int)(200.0 / (1 + (double)(tu_rand(&seed) % 1000)));
-            n += (size_t)snprintf(text + n, sizeof text - n, "t%d%s", v,
-                                  tu_rand(&seed) % 25 ? " " : "\n\n");
-        }
-        assert_int_equal(loci_builder_add_document(b, "d", NULL, text, n, 1, &err), LOCI_OK);
-    }
-    assert_int_equal(loci_builder_finish(b, NULL, &err), LOCI_OK);
-    loci_builder_free(b);
-    loci_index *idx;
-    assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK);
-    for (int q = 0; q < 400; q++) {
-        char query[256] = "";
-        int nq = 1 + (int)(tu_rand(&seed) % 6);
-        for (int i = 0; i < nq; i++) {
-            char w[16];
-            snprintf(w, sizeof w, "t%d ", (int)(200.0 / (1 + (double)(tu_rand(&seed) % 1000))));
-            strcat(query, w);
-        }
-        loci_search_options so;
-        loci_search_options_init(&so);
-        so.k = 1 + (unsigned)(tu_rand(&seed) % 30);
-        so.group = q % 2 ? LOCI_GROUP_DOCUMENT : LOCI_GROUP_PASSAGE;
-        if (q % 5 == 0) { /* parameters other than the stored reference */
-            so.k1 = 0.6 + (double)(tu_rand(&seed) % 20) / 10;
-            so.b = (double)(tu_rand(&seed) % 11) / 10;
-        }
-        assert_same_results(idx, query, so);
-    }
-    loci_index_close(idx);
-    tu_rmtree(root);
-    free(root);
-}
-
-/* Many equal scores: identical passages in terms of several blocks, so the
- * seeded threshold (search.c: seed_threshold) often equals the final k-th
- * score exactly; ties at the threshold must still be resolved by passage
- * id as in the exhaustive evaluation. */
-static void test_pruned_equals_exhaustive_with_ties(void **state)
-{
-    (void)state;
-    static const char *const texts[] = {"alpha beta", "alpha", "beta gamma", "gamma alpha beta",
-                                        "delta"};
-    static const char *docs[3000];
-    for (size_t i = 0; i < 3000; i++)
-        docs[i] = texts[(i * 7 + i / 5) % 5];
-    char *root = tu_mkdtemp(), dir[600];
-    snprintf(dir, sizeof dir, "%s/idx", root);
-    loci_index *idx = build(dir, docs, 3000, LOCI_PASSAGE_DOCUMENT);
-    const char *queries[] = {"alpha beta", "alpha", "beta gamma", "alpha gamma delta", "delta beta"};
-    for (size_t i = 0; i < sizeof queries / sizeof *queries; i++)
-        for (unsigned k = 1; k <= 1200; k = k * 3 + 1) { /* seeds of 1 to 9 blocks a term */
-            loci_search_options so;
-            loci_search_options_init(&so);
-            so.k = k;
-            assert_same_results(idx, queries[i], so);
-        }
-    loci_index_close(idx);
-    tu_rmtree(root);
-    free(root);
-}
-
-static void test_pruned_equals_exhaustive_on_corpus(void **state)
-{
-    (void)state;
-    char *root = tu_mkdtemp(), dir[600];
-    snprintf(dir, sizeof dir, "%s/idx", root);
-    loci_builder *b;
-    loci_error err;
-    assert_int_equal(loci_builder_new(dir, NULL, &b, &err), LOCI_OK);
-    /* the tests run from the repository root (make check) */
-    assert_int_equal(loci_builder_add_path(b, "corpus/nato-rok-ap4-indo-pacific.txt", &err),
-                     LOCI_OK);
-    assert_int_equal(loci_builder_finish(b, NULL, &err), LOCI_OK);
-    loci_builder_free(b);
-    loci_index *idx;
-    assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK);
-    const char *queries[] = {"cybersecurity CCDCOE", "NATO Korea", "the of and", "Japan",
-                             "nuclear weapons North Korea", "Indo-Pacific security partners",
-                             "AP4 summit Madrid Vilnius", "Ukraine Russia sanctions arms"};
-    for (size_t i = 0; i < sizeof queries / sizeof *queries; i++)
-        for (unsigned k = 1; k <= 20; k += 6) {
-            loci_search_options so;
-            loci_search_options_init(&so);
-            so.k = k;
-            assert_same_results(idx, queries[i], so);
-            so.group = LOCI_GROUP_DOCUMENT;
-            assert_same_results(idx, queries[i], so);
-        }
-    loci_index_close(idx);
-    tu_rmtree(root);
-    free(root);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -436,9 +271,6 @@ int main(void)
         cmocka_unit_test(test_topk_equals_brute_force),
         cmocka_unit_test(test_group_by_document),
         cmocka_unit_test(test_highlight_spans),
-        cmocka_unit_test(test_pruned_equals_exhaustive),
-        cmocka_unit_test(test_pruned_equals_exhaustive_with_ties),
-        cmocka_unit_test(test_pruned_equals_exhaustive_on_corpus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

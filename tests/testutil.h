@@ -1,6 +1,6 @@
 /*
- * testutil.h — helpers shared by the cmocka tests: temporary directories
- * and small file utilities. Header-only so each test stays one file.
+ * testutil.h — helpers shared by the cmocka tests: temporary directories,
+ * small file utilities, and a small index built from strings. Header-only so each test stays one file.
  */
 #ifndef LOCI_TESTUTIL_H
 #define LOCI_TESTUTIL_H
@@ -79,6 +79,31 @@ static inline char *tu_read_file(const char *path, size_t *len)
     if (len)
         *len = (size_t)n;
     return p;
+}
+
+/* Build an index at `dir` from documents docs[0..n) (named d0, d1, ...),
+ * without stemming, and open it. */
+static inline loci_index *tu_build(const char *dir, const char *const *docs, size_t n,
+                         loci_passage_mode mode)
+{
+    loci_build_options o;
+    loci_build_options_init(&o);
+    o.stem_language = "none";
+    o.passage_mode = mode;
+    loci_builder *b;
+    loci_error err;
+    assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
+    for (size_t i = 0; i < n; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "d%zu", i);
+        assert_int_equal(loci_builder_add_document(b, name, NULL, docs[i], strlen(docs[i]), 1, &err),
+                         LOCI_OK);
+    }
+    assert_int_equal(loci_builder_finish(b, NULL, &err), LOCI_OK);
+    loci_builder_free(b);
+    loci_index *idx;
+    assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK);
+    return idx;
 }
 
 /* Deterministic PRNG for randomized tests (xorshift64*). */

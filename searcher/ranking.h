@@ -1,0 +1,42 @@
+/*
+ * ranking.h — the top k of a query over its terms' postings.
+ *
+ * Three strategies, chosen per query, give the same hits, order and
+ * scores bit for bit (tests/test_ranking.c checks it):
+ *   - exhaustive: every passage holding a query term is scored
+ *     (--exhaustive, and queries with few postings per result kept);
+ *   - one term: its blocks visited by decreasing block maximum, stopping
+ *     at the first that cannot reach the top k;
+ *   - MaxScore with block maxima, its threshold seeded from each term's
+ *     best blocks before the traversal.
+ */
+#ifndef LOCI_RANKING_H
+#define LOCI_RANKING_H
+
+#include <stddef.h>
+
+#include "loci.h"
+#include "reader.h"
+#include "topk.h"
+
+/* What ranking needs of a query term. */
+struct query_term {
+    int found;              /* in the index; if not, ignored */
+    struct term_info ti;
+    double weight;          /* qtf * idf */
+};
+
+/* Fill `top` (initialized for opt->k) with the best passages of the
+ * query, or their documents' best passages when opt->group is
+ * LOCI_GROUP_DOCUMENT (then each hit's doc is set). terms[] is in query
+ * order. */
+int ranking_top(loci_index *idx, const struct query_term *terms, size_t nterms,
+                const loci_search_options *opt, struct topk *top, loci_error *err);
+
+/* A query with at most this many postings per result kept is evaluated
+ * exhaustively even when pruning is allowed (it would score most of them
+ * anyway). Tests set 0 so that pruning runs on their small indexes too;
+ * a process-wide setting, not for use while searches run. */
+extern unsigned ranking_plain_per_k;
+
+#endif
