@@ -234,8 +234,10 @@ static void step_past(struct cursor *c, uint32_t d)
  * still make it. Block-max refinement: before decoding anything at a
  * candidate, the essential cursors' current-block maxima bound every
  * passage up to the end of the nearest block; if that bound is below the
- * threshold the whole range is skipped without decoding a block. Exact: a
- * passage is dropped only when its bound is below the threshold. */
+ * threshold the whole range is skipped without decoding a block. The
+ * threshold is the top k's, or the seeded one (seed_threshold) while that
+ * is higher. Exact: a passage is dropped only when its bound is below the
+ * threshold. */
 static void evaluate_maxscore(struct eval *e)
 {
     size_t n = e->nc, *order = malloc((n ? n : 1) * sizeof *order);
