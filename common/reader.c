@@ -337,10 +337,13 @@ static int decode_fields(const uint8_t **rec, const uint8_t *end, uint64_t *v, i
     return 0;
 }
 
-/* The five fields of a passage (doc, ordinal, line, len, start), decoded
- * from the start of its record block: doc and line are coded as changes
- * from the previous record of the block (docs/FORMAT.md). */
-static int passage_fields(loci_index *idx, uint32_t passage, uint64_t *v, loci_error *err)
+/* The first `want` (1 or 5) fields of a passage (doc, ordinal, line, len,
+ * start), decoded from the start of its record block: doc and line are
+ * coded as changes from the previous record of the block
+ * (docs/FORMAT.md), so the records before it are decoded too, but only
+ * as far as the wanted fields need (a hit's document: one field each). */
+static int passage_fields(loci_index *idx, uint32_t passage, int want, uint64_t *v,
+                          loci_error *err)
 {
     const uint8_t *p, *end, *rec;
     uint64_t k;
@@ -348,28 +351,32 @@ static int passage_fields(loci_index *idx, uint32_t passage, uint64_t *v, loci_e
     int rc = recfile_block(&idx->pass, idx->passages, passage, &k, &p, &end, err);
     if (rc)
         return rc;
+    int before = want < 3 ? want : 3; /* fields coded as changes: doc, line */
     uint64_t doc = 0, line = 0;
     for (;; k++) {
-        /* records before the wanted one: only the fields coded as changes */
         uint64_t f[5];
         if (recfile_next(&p, end, &rec, &n) ||
-            decode_fields(&rec, rec + n, f, k == passage ? 5 : 3))
+            decode_fields(&rec, rec + n, f, k == passage ? want : before))
             return err_corrupt(err, "%s: malformed passage %llu", idx->pass.path,
                                (unsigned long long)k);
         int first = k % RECFILE_BLOCK == 0;
         doc = first ? f[0] : doc + f[0];
-        line = first ? f[2] : line + (uint64_t)zigzag_decode(f[2]);
+        if (want > 1)
+            line = first ? f[2] : line + (uint64_t)zigzag_decode(f[2]);
         if (doc >= idx->documents || line > UINT32_MAX)
             return err_corrupt(err, "%s: malformed passage %llu", idx->pass.path,
                                (unsigned long long)k);
         if (k == passage) {
-            if (f[1] > UINT32_MAX || f[3] > UINT32_MAX)
-                return err_corrupt(err, "%s: malformed passage %u", idx->pass.path, passage);
             v[0] = doc;
-            v[1] = f[1];
-            v[2] = line;
-            v[3] = f[3];
-            v[4] = f[4];
+            if (want > 1) {
+                if (f[1] > UINT32_MAX || f[3] > UINT32_MAX)
+                    return err_corrupt(err, "%s: malformed passage %u", idx->pass.path,
+                                       passage);
+                v[1] = f[1];
+                v[2] = line;
+                v[3] = f[3];
+                v[4] = f[4];
+            }
             return LOCI_OK;
         }
     }
@@ -417,24 +424,10 @@ static int doc_fields(loci_index *idx, uint64_t doc, uint64_t *text_off, uint64_
 
 int64_t reader_passage_doc(loci_index *idx, uint32_t passage, loci_error *err)
 {
-    /* Only the document is wanted (every hit of a search): one varint per
-     * record of the block instead of passage_fields' three. */
-    const uint8_t *p, *end, *rec;
-    uint64_t k, doc = 0, f;
-    size_t n;
-    if (recfile_block(&idx->pass, idx->passages, passage, &k, &p, &end, err))
+    uint64_t v[5];
+    if (passage_fields(idx, passage, 1, v, err))
         return -1;
-    for (;; k++) {
-        if (recfile_next(&p, end, &rec, &n) || decode_fields(&rec, rec + n, &f, 1))
-            break;
-        doc = k % RECFILE_BLOCK == 0 ? f : doc + f;
-        if (doc >= idx->documents)
-            break;
-        if (k == passage)
-            return (int64_t)doc;
-    }
-    err_corrupt(err, "%s: malformed passage %llu", idx->pass.path, (unsigned long long)k);
-    return -1;
+    return (int64_t)v[0]; /* < documents, checked by passage_fields */
 }
 
 /* Make text block `i` the cached one. */
@@ -496,7 +489,7 @@ static int locate(loci_index *idx, uint32_t passage, loci_passage *out, uint64_t
                   loci_error *err)
 {
     uint64_t p[5] = {0}; /* set by passage_fields (zeroed for the compiler) */
-    int rc = passage_fields(idx, passage, p, err);
+    int rc = passage_fields(idx, passage, 5, p, err);
     if (rc)
         return rc;
     uint64_t text_off = 0, text_len = 0, start = p[4], len = p[3];
