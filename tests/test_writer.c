@@ -23,14 +23,8 @@ static void test_block_maxima_bound_every_posting_tightly(void **state)
     uint64_t seed = 7;
     char *root = tu_mkdtemp(), dir[600];
     snprintf(dir, sizeof dir, "%s/idx", root);
-    loci_build_options o;
-    loci_build_options_init(&o);
-    o.stem_language = "none";
-    o.passage_mode = LOCI_PASSAGE_DOCUMENT;
-    loci_builder *b;
-    loci_error err;
-    assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
-    static char text[4096];
+    static char texts[NDOCS][2048];
+    const char *docs[NDOCS];
     for (int d = 0; d < NDOCS; d++) {
         /* "hit" in half the documents. Short documents (0 to 3 other
          * words, only in the first half) hold it once, long ones (150 to
@@ -42,17 +36,16 @@ static void test_block_maxima_bound_every_posting_tightly(void **state)
         int is_short = d < NDOCS / 2 && tu_rand(&seed) % 4 == 0;
         int filler = is_short ? (int)(tu_rand(&seed) % 4) : 150 + (int)(tu_rand(&seed) % 250);
         int tf = !hit ? 0 : is_short || tu_rand(&seed) % 4 ? 1 : 2;
+        char *text = texts[d];
         size_t n = 0;
         for (int i = 0; i < filler; i++)
-            n += (size_t)snprintf(text + n, sizeof text - n, "f%d ", i % 7);
+            n += (size_t)snprintf(text + n, sizeof texts[d] - n, "f%d ", i % 7);
         for (int i = 0; i < tf; i++)
-            n += (size_t)snprintf(text + n, sizeof text - n, "hit ");
-        assert_int_equal(loci_builder_add_document(b, "d", NULL, text, n, 1, &err), LOCI_OK);
+            n += (size_t)snprintf(text + n, sizeof texts[d] - n, "hit ");
+        docs[d] = text;
     }
-    assert_int_equal(loci_builder_finish(b, NULL, &err), LOCI_OK);
-    loci_builder_free(b);
-    loci_index *idx;
-    assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK);
+    loci_index *idx = tu_build(dir, docs, NDOCS, LOCI_PASSAGE_DOCUMENT);
+    loci_error err;
     struct term_info ti;
     assert_int_equal(reader_lookup(idx, "hit", 3, &ti, &err), 1);
     struct cursor c;
