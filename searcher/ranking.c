@@ -106,7 +106,9 @@ static void check_cursors(struct eval *e)
             e->rc = e->cur[i].rc;
 }
 
-/* Exhaustive document-at-a-time: every passage with a query term is scored. */
+/* Exhaustive document-at-a-time: every passage with a query term is
+ * scored. (A cursor that meets corrupt data ends; ranking_top checks the
+ * cursors once at the end.) */
 static void evaluate_exhaustive(struct eval *e)
 {
     while (!e->rc) {
@@ -120,7 +122,6 @@ static void evaluate_exhaustive(struct eval *e)
         for (size_t i = 0; i < e->nc; i++)
             if (e->cur[i].id == d)
                 cursor_next(&e->cur[i]);
-        check_cursors(e);
     }
 }
 
@@ -237,7 +238,11 @@ static void step_past(struct cursor *c, uint32_t d)
  * threshold the whole range is skipped without decoding a block. The
  * threshold is the top k's, or the seeded one (seed_threshold) while that
  * is higher. Exact: a passage is dropped only when its bound is below the
- * threshold. */
+ * threshold.
+ *
+ * A cursor that meets corrupt data ends (its id becomes CURSOR_END), so
+ * the loop needs no error test per candidate; the caller checks the
+ * cursors once at the end. */
 static void evaluate_maxscore(struct eval *e)
 {
     size_t n = e->nc, *order = malloc((n ? n : 1) * sizeof *order);
@@ -262,12 +267,24 @@ static void evaluate_maxscore(struct eval *e)
     for (size_t i = 0; i < n; i++)
         prefix[i + 1] = prefix[i] + e->ub[order[i]];
     size_t ne = 0; /* order[0..ne) are non-essential */
+    /* The block-max bound of the range [.., range_last], kept while the
+     * traversal is inside it: it bounds every passage of the range
+     * whatever happens to ne meanwhile (it was summed over the cursors
+     * that were essential, each standing at or before the range). */
+    uint32_t range_last = 0;
+    double range_bound = INFINITY;
+    int have_range = 0;
+    double theta = -INFINITY, cut = -INFINITY; /* cut: theta less the slack */
     while (!e->rc) {
-        double theta = threshold(e);
-        while (ne < n && prefix[ne + 1] < theta - slack(theta))
-            ne++;
-        if (ne == n)
-            break; /* no passage can enter the top k any more */
+        double t_now = threshold(e);
+        if (t_now != theta) {
+            theta = t_now;
+            cut = theta - slack(theta);
+            while (ne < n && prefix[ne + 1] < cut)
+                ne++;
+            if (ne == n)
+                break; /* no passage can enter the top k any more */
+        }
         uint32_t d = CURSOR_END;
         for (size_t i = ne; i < n; i++)
             if (e->cur[order[i]].id < d)
@@ -275,54 +292,64 @@ static void evaluate_maxscore(struct eval *e)
         if (d == CURSOR_END)
             break;
         if (theta > -INFINITY) {
-            /* [d, last] with last the nearest end of a current block: in it,
-             * every essential term's postings lie in its current block */
-            uint32_t last = CURSOR_END;
-            for (size_t i = ne; i < n; i++) {
-                struct cursor *c = &e->cur[order[i]];
-                if (c->id != CURSOR_END && cursor_block_last(c) < last)
-                    last = cursor_block_last(c);
-            }
-            double bound = prefix[ne];
-            for (size_t i = ne; i < n; i++)
-                if (e->cur[order[i]].id <= last)
-                    bound += block_bound(e, order[i]);
-            if (bound < theta - slack(theta)) {
+            if (!have_range || d > range_last) {
+                /* [d, last] with last the nearest end of a current block:
+                 * in it, every essential term's postings lie in its
+                 * current block */
+                uint32_t last = CURSOR_END;
+                for (size_t i = ne; i < n; i++) {
+                    struct cursor *c = &e->cur[order[i]];
+                    if (c->id != CURSOR_END && cursor_block_last(c) < last)
+                        last = cursor_block_last(c);
+                }
+                double bound = prefix[ne];
                 for (size_t i = ne; i < n; i++)
                     if (e->cur[order[i]].id <= last)
-                        cursor_shallow_geq(&e->cur[order[i]], last + 1);
-                check_cursors(e);
+                        bound += block_bound(e, order[i]);
+                range_last = last;
+                range_bound = bound;
+                have_range = 1;
+            }
+            if (range_bound < cut) {
+                for (size_t i = ne; i < n; i++)
+                    if (e->cur[order[i]].id <= range_last)
+                        cursor_shallow_geq(&e->cur[order[i]], range_last + 1);
+                have_range = 0;
                 continue;
             }
         }
-        /* decode the blocks under d; a cursor may land past d */
+        /* Decode the blocks under d (a cursor may land past d) and compute
+         * each essential term's contribution once, exactly as score_of
+         * does; the score is then summed in query-term order from them:
+         * the same bits as score_of. */
+        double len = -1, partial = 0;
         int moved = 0;
-        for (size_t i = ne; i < n; i++) {
-            struct cursor *c = &e->cur[order[i]];
-            if (c->id == d && !c->decoded) {
-                cursor_materialize(c);
-                moved |= c->id != d;
-            }
-        }
-        check_cursors(e);
-        if (moved)
-            continue;
-        /* Each term's contribution is computed once, exactly as score_of
-         * does, and the score summed in query-term order from them: the
-         * same bits as score_of, without scoring the essential terms twice. */
-        double len = len_of(e, d), partial = 0;
         for (size_t i = ne; i < n; i++) {
             size_t t = order[i];
             struct cursor *c = &e->cur[t];
-            if (c->id == d) {
-                contrib[t] = e->w[t] * bm25_tfpart(cursor_tf(c), len, e->k1, e->b, e->avglen);
-                partial += contrib[t];
+            if (c->id != d)
+                continue;
+            if (!c->decoded) {
+                cursor_materialize(c);
+                if (c->id != d) {
+                    moved = 1;
+                    continue;
+                }
             }
+            if (len < 0)
+                len = len_of(e, d);
+            contrib[t] = e->w[t] * bm25_tfpart(cursor_tf(c), len, e->k1, e->b, e->avglen);
+            partial += contrib[t];
+        }
+        if (moved) {
+            /* some cursor had only a lower bound at d: d may not be a
+             * candidate at all; start again from the new minimum */
+            continue;
         }
         /* The non-essential terms, largest bound first, while the passage
          * may still reach the threshold. */
         size_t i = ne;
-        while (i > 0 && partial + prefix[i] >= theta - slack(theta)) {
+        while (i > 0 && partial + prefix[i] >= cut) {
             size_t t = order[--i];
             struct cursor *c = &e->cur[t];
             cursor_next_geq(c, d);
@@ -331,16 +358,15 @@ static void evaluate_maxscore(struct eval *e)
                 partial += contrib[t];
             }
         }
-        if (i == 0 && partial >= theta - slack(theta)) {
+        if (i == 0 && partial >= cut) {
             double score = 0;
             for (size_t t = 0; t < n; t++)
                 if (e->cur[t].id == d)
                     score += contrib[t];
             offer(e, d, score);
         }
-        for (size_t t = 0; t < n; t++)
-            step_past(&e->cur[t], d);
-        check_cursors(e);
+        for (size_t j = ne; j < n; j++)
+            step_past(&e->cur[order[j]], d);
     }
     free(order);
     free(prefix);
@@ -517,6 +543,8 @@ int ranking_top(loci_index *idx, const struct query_term *terms, size_t nterms,
                 evaluate_maxscore(&e);
         }
     }
+    if (!e.rc)
+        check_cursors(&e); /* a cursor that met corrupt data ended early */
     if (!e.rc && e.grouped && e.best_doc >= 0)
         topk_push(top, &e.best);
     free(e.cur);
