@@ -92,15 +92,13 @@ static int decode_block(struct cursor *c, uint32_t b)
     return 0;
 }
 
-int cursor_open_shallow(struct cursor *c, loci_index *idx, const struct term_info *ti,
-                        loci_error *err)
+int cursor_open(struct cursor *c, loci_index *idx, const struct term_info *ti, loci_error *err)
 {
     c->rc = 0;
     c->err = err;
     c->df = ti->df;
     c->nblocks = (ti->df + FMT_BLOCK - 1) / FMT_BLOCK;
     c->id = CURSOR_END;
-    c->decoded = 0;
     const uint8_t *start = idx->post.body + ti->post_off;
     c->end = start + ti->post_len;
     if (c->nblocks > 1) {
@@ -117,25 +115,9 @@ int cursor_open_shallow(struct cursor *c, loci_index *idx, const struct term_inf
         c->data = start;
     }
     c->idx = idx;
-    if (c->skips) {
-        /* shallow on block 0: the first posting is some id >= 0 */
-        c->block = 0;
-        c->n = c->i = 0;
-        c->id = 0;
-        return LOCI_OK;
-    }
     if (decode_block(c, 0))
         return c->rc;
     return LOCI_OK;
-}
-
-int cursor_open(struct cursor *c, loci_index *idx, const struct term_info *ti, loci_error *err)
-{
-    int rc = cursor_open_shallow(c, idx, ti, err);
-    if (rc)
-        return rc;
-    cursor_materialize(c);
-    return c->rc;
 }
 
 void cursor_seek_block(struct cursor *c, uint32_t b)

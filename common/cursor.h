@@ -45,10 +45,6 @@ struct cursor {
 
 /* Position a cursor on the postings of `ti` (verifying their pages). */
 int cursor_open(struct cursor *c, loci_index *idx, const struct term_info *ti, loci_error *err);
-/* The same, but a term of several blocks is left shallow on its first
- * block (nothing decoded, c->id 0): pruning may never need that block. */
-int cursor_open_shallow(struct cursor *c, loci_index *idx, const struct term_info *ti,
-                        loci_error *err);
 
 static inline uint32_t cursor_tf(const struct cursor *c) { return c->tfs[c->i]; }
 

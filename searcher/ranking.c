@@ -153,14 +153,6 @@ static double block_max_tfpart(const struct eval *e, const struct cursor *c, uin
                        e->avglen);
 }
 
-/* Largest tf in the current block of a shallow cursor. */
-static uint32_t block_max_tf(const struct cursor *c)
-{
-    if (!c->skips)
-        return UINT32_MAX; /* one block: it is decoded at open, never shallow */
-    return le32_get(c->skips + (size_t)c->block * SKIP_SIZE + SKIP_MAX_TF);
-}
-
 /* Bound of term t's contribution within block b of its cursor. */
 static double block_bound_at(const struct eval *e, size_t t, uint32_t b)
 {
@@ -355,33 +347,18 @@ static void evaluate_maxscore(struct eval *e)
             continue;
         }
         /* The non-essential terms, largest bound first, while the passage
-         * may still reach the threshold. A term's block is decoded only if
-         * its bound there, at this passage's length, leaves the passage a
-         * chance: its postings in the block have tf <= the block's largest,
-         * and tfpart grows with tf. */
+         * may still reach the threshold. */
         size_t i = ne;
-        int dropped = 0;
         while (i > 0 && partial + prefix[i] >= cut) {
             size_t t = order[--i];
             struct cursor *c = &e->cur[t];
-            cursor_shallow_geq(c, d);
-            if (c->id != d)
-                continue; /* the term is not in this passage */
-            if (!c->decoded) {
-                double bt = e->w[t] * bm25_tfpart(block_max_tf(c), len, e->k1, e->b, e->avglen) *
-                            (1 + 1e-9);
-                if (partial + prefix[i] + bt < cut) {
-                    dropped = 1;
-                    break;
-                }
-                cursor_materialize(c);
-                if (c->id != d)
-                    continue;
+            cursor_next_geq(c, d);
+            if (c->id == d) {
+                contrib[t] = e->w[t] * bm25_tfpart(cursor_tf(c), len, e->k1, e->b, e->avglen);
+                partial += contrib[t];
             }
-            contrib[t] = e->w[t] * bm25_tfpart(cursor_tf(c), len, e->k1, e->b, e->avglen);
-            partial += contrib[t];
         }
-        if (!dropped && i == 0 && partial >= cut) {
+        if (i == 0 && partial >= cut) {
             double score = 0;
             for (size_t t = 0; t < n; t++)
                 if (e->cur[t].id == d)
@@ -548,10 +525,7 @@ int ranking_top(loci_index *idx, const struct query_term *terms, size_t nterms,
     for (size_t i = 0; i < nterms && !e.rc; i++) {
         if (!terms[i].found)
             continue;
-        /* pruning may never need a term's first block: it is decoded
-         * when a candidate falls in it */
-        e.rc = plain ? cursor_open(&e.cur[e.nc], idx, &terms[i].ti, err)
-                     : cursor_open_shallow(&e.cur[e.nc], idx, &terms[i].ti, err);
+        e.rc = cursor_open(&e.cur[e.nc], idx, &terms[i].ti, err);
         e.w[e.nc] = terms[i].weight;
         /* bounds are for pruning; the plain evaluation does not read them */
         e.ub[e.nc] = plain ? 0 : term_bound(&e, &e.cur[e.nc], e.w[e.nc]);
