@@ -71,6 +71,23 @@ int buf_put_le64(struct buf *b, uint64_t v)
     return LOCI_OK;
 }
 
+void *array_grow(void *items, size_t *cap, size_t need, size_t size, size_t first)
+{
+    size_t n = *cap ? *cap : (first ? first : 1);
+    while (n < need) {
+        if (n > SIZE_MAX / 2)
+            return NULL;
+        n *= 2; /* doubling keeps appends amortized O(1) */
+    }
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    void *p = realloc(items, n * size);
+    if (!p)
+        return NULL;
+    *cap = n;
+    return p;
+}
+
 void buf_free(struct buf *b)
 {
     free(b->data);

@@ -1,5 +1,6 @@
 /*
- * buf.h — a growable byte buffer, the one dynamic array of the code base.
+ * buf.h — a growable byte buffer, and the growth rule of every other
+ * dynamic array of the code base (array_grow).
  *
  * Owns its memory. A zeroed struct buf is a valid empty buffer. Appends
  * return LOCI_OK or LOCI_ENOMEM; on failure the buffer is unchanged.
@@ -35,5 +36,11 @@ int buf_put_le32(struct buf *b, uint32_t v);
 int buf_put_le64(struct buf *b, uint64_t v);
 /* Release the memory; the buffer becomes empty and reusable. */
 void buf_free(struct buf *b);
+
+/* Room for at least `need` (> *cap) items of `size` bytes in `items`, an
+ * array of *cap items: the capacity doubles, from `first` when it is 0.
+ * Returns the array, perhaps moved, and sets *cap; NULL when memory (or
+ * size_t) runs out, the old array and *cap unchanged. */
+void *array_grow(void *items, size_t *cap, size_t need, size_t size, size_t first);
 
 #endif

@@ -32,6 +32,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "codec.h"
 #include "error.h"
 #include "format.h"
@@ -256,12 +257,12 @@ static void stop_workers(loci_builder *b)
 
 static int add_run(loci_builder *b, uint64_t seq, uint32_t base, loci_error *err)
 {
-    if (b->nruns == b->cap_runs) {
-        size_t cap = b->cap_runs ? b->cap_runs * 2 : 16;
-        char **r = realloc(b->runs, cap * sizeof *r);
+    if (b->nruns == b->cap_runs) { /* runs and run_base grow in step */
+        size_t cap = b->cap_runs, cap2 = b->cap_runs;
+        char **r = array_grow(b->runs, &cap, b->nruns + 1, sizeof *r, 16);
         if (r)
             b->runs = r;
-        uint32_t *rb = realloc(b->run_base, cap * sizeof *rb);
+        uint32_t *rb = array_grow(b->run_base, &cap2, b->nruns + 1, sizeof *rb, 16);
         if (rb)
             b->run_base = rb;
         if (!r || !rb)

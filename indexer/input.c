@@ -245,8 +245,7 @@ static int walk_dir(struct reader *r, const char *dir, loci_error *err)
         if (e->d_name[0] == '.')
             continue;
         if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            char **p = realloc(names, cap * sizeof *p);
+            char **p = array_grow(names, &cap, n + 1, sizeof *p, 64);
             if (!p) {
                 rc = err_set(err, LOCI_ENOMEM, "out of memory");
                 break;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "loci.h"
 #include "strtab.h"
 
@@ -76,13 +77,12 @@ int inverter_intern(struct inverter *inv, const char *term, size_t len, uint32_t
     if (rc)
         return rc;
     if (added && *id == inv->cap_terms) {
-        size_t cap = inv->cap_terms ? inv->cap_terms * 2 : 1024;
-        struct inv_term *t = realloc(inv->terms, cap * sizeof *t);
+        size_t old = inv->cap_terms;
+        struct inv_term *t = array_grow(inv->terms, &inv->cap_terms, old + 1, sizeof *t, 1024);
         if (!t)
             return LOCI_ENOMEM;
-        memset(t + inv->cap_terms, 0, (cap - inv->cap_terms) * sizeof *t);
+        memset(t + old, 0, (inv->cap_terms - old) * sizeof *t);
         inv->terms = t;
-        inv->cap_terms = cap;
     }
     return LOCI_OK;
 }
@@ -99,12 +99,11 @@ int inverter_add(struct inverter *inv, uint32_t id, uint32_t pos)
     uint32_t delta;
     if (t->tf == 0) {
         if (inv->ntouched == inv->cap_touched) {
-            size_t cap = inv->cap_touched ? inv->cap_touched * 2 : 256;
-            uint32_t *p = realloc(inv->touched, cap * sizeof *p);
+            uint32_t *p = array_grow(inv->touched, &inv->cap_touched, inv->ntouched + 1,
+                                     sizeof *p, 256);
             if (!p)
                 return LOCI_ENOMEM;
             inv->touched = p;
-            inv->cap_touched = cap;
         }
         inv->touched[inv->ntouched++] = id;
         t->pos_mark = t->positions.len;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "codec.h"
 #include "error.h"
 #include "format.h"
@@ -71,12 +72,11 @@ static int term_of(struct splitter *s, const char *word, size_t len, uint32_t h,
         return LOCI_OK;
     }
     if (sid == s->cap_surface) {
-        size_t cap = s->cap_surface ? 2 * s->cap_surface : 4096;
-        uint32_t *p = realloc(s->surface_term, cap * sizeof *p);
+        uint32_t *p =
+            array_grow(s->surface_term, &s->cap_surface, (size_t)sid + 1, sizeof *p, 4096);
         if (!p)
             return LOCI_ENOMEM;
         s->surface_term = p;
-        s->cap_surface = cap;
     }
     const char *stem;
     size_t stem_len;
@@ -126,16 +126,16 @@ static int resolve_one(struct splitter *s)
 static int on_token(void *ctx, const struct token *t)
 {
     struct splitter *s = ctx;
-    if (s->ntoks == s->cap_toks) {
-        size_t cap = s->cap_toks ? s->cap_toks * 2 : 4096;
-        struct doc_token *p = realloc(s->toks, cap * sizeof *p);
-        if (!p)
+    if (s->ntoks == s->cap_toks) { /* toks and terms grow in step */
+        size_t cap = s->cap_toks, cap2 = s->cap_toks;
+        struct doc_token *p = array_grow(s->toks, &cap, s->ntoks + 1, sizeof *p, 4096);
+        if (p)
+            s->toks = p;
+        uint32_t *q = array_grow(s->terms, &cap2, s->ntoks + 1, sizeof *q, 4096);
+        if (q)
+            s->terms = q;
+        if (!p || !q)
             return LOCI_ENOMEM;
-        s->toks = p;
-        uint32_t *q = realloc(s->terms, cap * sizeof *q);
-        if (!q)
-            return LOCI_ENOMEM;
-        s->terms = q;
         s->cap_toks = cap;
     }
     struct doc_token *d = &s->toks[s->ntoks];

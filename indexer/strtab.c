@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "loci.h"
 
 #define MIN_SLOTS 1024
@@ -67,12 +68,10 @@ static int add_record(struct strtab *t, const char *s, size_t len, uint32_t *off
         t->arena_cap = cap;
     }
     if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 1024;
-        uint32_t *o = realloc(t->offs, cap * sizeof *o);
+        uint32_t *o = array_grow(t->offs, &t->cap, t->n + 1, sizeof *o, 1024);
         if (!o)
             return LOCI_ENOMEM;
         t->offs = o;
-        t->cap = cap;
     }
     uint8_t *r = t->arena + t->arena_len;
     uint32_t id = (uint32_t)t->n;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "error.h"
 
 const char *const eval_measure_names[EVAL_NMEASURES] = {"map", "ndcg_cut_10", "P_10",
@@ -123,8 +124,7 @@ static int parse(const char *text, size_t len, const char *name, size_t want, si
             break;
         }
         if (out->n == cap) {
-            cap = cap ? cap * 2 : 1024;
-            struct rec *q = realloc(out->v, cap * sizeof *q);
+            struct rec *q = array_grow(out->v, &cap, out->n + 1, sizeof *q, 1024);
             if (!q) {
                 rc = err_set(err, LOCI_ENOMEM, "out of memory");
                 break;

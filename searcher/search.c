@@ -8,6 +8,7 @@
 
 #include "analyzer.h"
 #include "bm25.h"
+#include "buf.h"
 #include "error.h"
 #include "ranking.h"
 #include "reader.h"
@@ -67,12 +68,10 @@ static int collect_term(void *ctx, const struct token *t)
             return 0;
         }
     if (q->n == q->cap) {
-        size_t cap = q->cap ? q->cap * 2 : 8;
-        struct qterm *p = realloc(q->terms, cap * sizeof *p);
+        struct qterm *p = array_grow(q->terms, &q->cap, q->n + 1, sizeof *p, 8);
         if (!p)
             return LOCI_ENOMEM;
         q->terms = p;
-        q->cap = cap;
     }
     struct qterm *qt = &q->terms[q->n++];
     memset(qt, 0, sizeof *qt);
@@ -178,12 +177,10 @@ static int hl_token(void *ctx, const struct token *t)
         if (h->n && h->spans[h->n - 1].start == t->start)
             return 0;
         if (h->n == h->cap) {
-            size_t cap = h->cap ? h->cap * 2 : 16;
-            loci_span *p = realloc(h->spans, cap * sizeof *p);
+            loci_span *p = array_grow(h->spans, &h->cap, h->n + 1, sizeof *p, 16);
             if (!p)
                 return LOCI_ENOMEM;
             h->spans = p;
-            h->cap = cap;
         }
         h->spans[h->n++] = (loci_span){(uint32_t)t->start, (uint32_t)t->end};
         return 0;

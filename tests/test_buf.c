@@ -1,6 +1,6 @@
 /*
  * test_buf.c — the growable byte buffer: appends, growth, integer helpers,
- * free and reuse.
+ * free and reuse; and array_grow, the growth of typed arrays.
  */
 #include "testutil.h"
 
@@ -44,11 +44,45 @@ static void test_integers(void **state)
     buf_free(&b);
 }
 
+static void test_array_grow(void **state)
+{
+    (void)state;
+    uint32_t *a = NULL;
+    size_t cap = 0, n = 0;
+    for (uint32_t i = 0; i < 5000; i++) {
+        if (n == cap) {
+            size_t before = cap;
+            uint32_t *p = array_grow(a, &cap, n + 1, sizeof *p, 16);
+            assert_non_null(p);
+            assert_int_equal(cap, before ? 2 * before : 16); /* from `first`, then doubling */
+            a = p;
+        }
+        a[n++] = i;
+    }
+    for (uint32_t i = 0; i < 5000; i++)
+        assert_int_equal(a[i], i);
+    /* a need beyond one doubling is met at once */
+    size_t c2 = cap;
+    uint32_t *p = array_grow(a, &c2, 5 * cap, sizeof *p, 16);
+    assert_non_null(p);
+    a = p;
+    assert_true(c2 >= 5 * cap && c2 % cap == 0);
+    /* sizes that would overflow fail, leaving the array and its capacity */
+    size_t c3 = c2;
+    assert_null(array_grow(a, &c3, SIZE_MAX / 2, sizeof *a, 16));
+    assert_int_equal(c3, c2);
+    assert_null(array_grow(a, &c3, SIZE_MAX, 1, 16));
+    assert_int_equal(c3, c2);
+    assert_int_equal(a[4999], 4999);
+    free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_append_and_grow),
         cmocka_unit_test(test_integers),
+        cmocka_unit_test(test_array_grow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
