@@ -3,6 +3,7 @@
  */
 #include "error.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -26,14 +27,21 @@ const char *loci_strerror(int code)
     }
 }
 
+static char version_buf[128];
+
+static void build_version(void)
+{
+    snprintf(version_buf, sizeof version_buf, "loci %s (utf8proc %s, zlib %s, Snowball libstemmer)",
+             LOCI_VERSION, utf8proc_version(), zlibVersion());
+}
+
 const char *loci_version_string(void)
 {
-    static char buf[128];
-    /* Built once; the inputs are constants of the linked libraries. */
-    if (!buf[0])
-        snprintf(buf, sizeof buf, "loci %s (utf8proc %s, zlib %s, Snowball libstemmer)",
-                 LOCI_VERSION, utf8proc_version(), zlibVersion());
-    return buf;
+    /* Built once (the inputs are constants of the linked libraries), and
+     * safely so when threads ask at the same time. */
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, build_version);
+    return version_buf;
 }
 
 static int err_vset(loci_error *err, int code, const char *fmt, va_list ap)
