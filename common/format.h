@@ -64,6 +64,11 @@
 #define SKIP_MAX_IMPACT 24    /* f32 bits: max tf-part of BM25 at the reference k1, b */
 #define SKIP_SIZE 28
 
+/* Lengths: a u16 per passage; passages of LENGTH_LONG tokens or more
+ * store LENGTH_LONG and their length in a table of (u32 passage, u32
+ * length) pairs after the array, its u64 count ending the body. */
+#define LENGTH_LONG 0xFFFF
+
 /* Lexicon: terms per front-coded block; the trailer ends the body. */
 #define LEX_BLOCK 32
 #define LEX_TRAILER 16        /* u64 block count, u64 offset of the block table */

@@ -39,7 +39,7 @@
 #include "loci.h"
 
 #define LFILE_HEADER_SIZE 64
-#define LFILE_MAJOR 2
+#define LFILE_MAJOR 3
 #define LFILE_MINOR 0
 #define LFILE_PAGE_SIZE 4096
 #define LFILE_MAGIC_LEN 8

@@ -131,7 +131,11 @@ static int check_layout(loci_index *idx, loci_error *err)
         (idx->text_raw + TEXT_BLOCK - 1) / TEXT_BLOCK != idx->text_blocks)
         return err_corrupt(err, "%s: bad block table", idx->text.path);
 
-    if (idx->lens.body_len != 4 * idx->passages)
+    if ((rc = read_trailer(&idx->lens, 1, t, err)))
+        return rc;
+    idx->long_lengths = t[0];
+    if (idx->long_lengths > idx->passages ||
+        idx->lens.body_len != 2 * idx->passages + 8 * idx->long_lengths + 8)
         return err_corrupt(err, "%s: %llu bytes for %llu passages", idx->lens.path,
                            (unsigned long long)idx->lens.body_len,
                            (unsigned long long)idx->passages);
@@ -430,6 +434,37 @@ int64_t reader_passage_doc(loci_index *idx, uint32_t passage, loci_error *err)
     return (int64_t)v[0]; /* < documents, checked by passage_fields */
 }
 
+int64_t reader_passage_length(loci_index *idx, uint32_t passage, loci_error *err)
+{
+    int rc = lfile_verify(&idx->lens, 2 * (uint64_t)passage, 2, err);
+    if (rc)
+        return -1;
+    uint32_t len = le16_get(idx->lens.body + 2 * (size_t)passage);
+    if (len < LENGTH_LONG)
+        return len;
+    /* binary search of the (passage, length) pairs, in passage order */
+    uint64_t table = 2 * idx->passages, lo = 0, hi = idx->long_lengths;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (lfile_verify(&idx->lens, table + 8 * mid, 8, err))
+            return -1;
+        const uint8_t *e = idx->lens.body + table + 8 * mid;
+        uint32_t id = le32_get(e);
+        if (id == passage) {
+            len = le32_get(e + 4);
+            if (len < LENGTH_LONG)
+                break;
+            return len;
+        }
+        if (id < passage)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    err_corrupt(err, "%s: no length for long passage %u", idx->lens.path, passage);
+    return -1;
+}
+
 /* Make text block `i` the cached one. */
 static int load_text_block(loci_index *idx, uint64_t i, loci_error *err)
 {
@@ -563,6 +598,20 @@ int loci_index_check(loci_index *idx, loci_error *err)
     if (nterms != idx->terms)
         return err_corrupt(err, "%s: %llu terms, meta says %llu", idx->lex.path,
                            (unsigned long long)nterms, (unsigned long long)idx->terms);
+    /* Lengths: one (passage, length) pair for each LENGTH_LONG, in order. */
+    uint64_t nlong = 0, table = 2 * idx->passages;
+    for (uint64_t p = 0; p < idx->passages; p++) {
+        if (le16_get(idx->lens.body + 2 * p) != LENGTH_LONG)
+            continue;
+        const uint8_t *e = idx->lens.body + table + 8 * nlong;
+        if (nlong == idx->long_lengths || le32_get(e) != p || le32_get(e + 4) < LENGTH_LONG)
+            return err_corrupt(err, "%s: no length for long passage %llu", idx->lens.path,
+                               (unsigned long long)p);
+        nlong++;
+    }
+    if (nlong != idx->long_lengths)
+        return err_corrupt(err, "%s: %llu long lengths, %llu listed", idx->lens.path,
+                           (unsigned long long)nlong, (unsigned long long)idx->long_lengths);
     for (uint64_t i = 0; i < idx->text_blocks; i++) {
         int rc = load_text_block(idx, i, err);
         if (rc)

@@ -28,6 +28,7 @@ struct loci_index {
     uint64_t lex_blocks;       /* lexicon block count */
     uint64_t lex_table;        /* body offset of the block offset table */
     uint64_t text_blocks, text_table, text_raw;
+    uint64_t long_lengths;     /* passages of LENGTH_LONG tokens or more */
     struct analyzer *an;       /* analyzes queries and highlights */
     int64_t cached_block;      /* text block held in `block` (-1: none) */
     struct buf block;          /* a decompressed text block */
@@ -49,5 +50,10 @@ int reader_lookup(loci_index *idx, const char *term, size_t len, struct term_inf
 
 /* Document id of a passage, or -1 with err set on corruption. */
 int64_t reader_passage_doc(loci_index *idx, uint32_t passage, loci_error *err);
+
+/* Token count of a passage (< passages), or -1 with err set on
+ * corruption. Scoring reads the common case inline (ranking.c) and calls
+ * this for passages of LENGTH_LONG tokens or more. */
+int64_t reader_passage_length(loci_index *idx, uint32_t passage, loci_error *err);
 
 #endif

@@ -118,6 +118,9 @@ struct loci_builder {
     uint64_t prev_doc, prev_line;   /* the previous passages record's */
     uint64_t docs_written, passages_written;
     struct buf lengths_mem;         /* u32 per passage, host order */
+    struct buf lengths16;           /* a batch's lengths as the file stores them */
+    struct buf long_lengths;        /* (u32 passage, u32 length) LE pairs of the
+                                       passages of LENGTH_LONG tokens or more */
     uint64_t text_base;
     char **runs;
     uint32_t *run_base;
@@ -350,16 +353,22 @@ static int retire(loci_builder *b, struct batch *bt, loci_error *err)
         rc = add_doc_record(b, b->text_base + m[i].text_off, m[i].text_len,
                             pass_base + m[i].first_passage,
                             (const char *)bt->names.data + m[i].name_off, m[i].name_len, err);
+    b->lengths16.len = 0;
+    if (buf_reserve(&b->lengths16, 2 * (size_t)bt->npassages))
+        rc = err_set(err, LOCI_ENOMEM, "out of memory");
     for (uint32_t p = 0; p < bt->npassages && !rc; p++) {
         const uint8_t *pr = bt->passages.data + (size_t)p * PASS_SIZE;
         uint32_t len = le32_get(bt->lengths.data + 4 * (size_t)p);
-        if (buf_append(&b->lengths_mem, &len, sizeof len))
+        le16_put(b->lengths16.data + 2 * (size_t)p, len < LENGTH_LONG ? (uint16_t)len : LENGTH_LONG);
+        if (buf_append(&b->lengths_mem, &len, sizeof len) ||
+            (len >= LENGTH_LONG && (buf_put_le32(&b->long_lengths, pass_base + p) ||
+                                    buf_put_le32(&b->long_lengths, len))))
             rc = err_set(err, LOCI_ENOMEM, "out of memory");
         else
             rc = add_passage_record(b, doc_base + le32_get(pr + PASS_DOC), pr, err);
     }
     if (!rc)
-        rc = lfile_write(&b->lengths_f, bt->lengths.data, bt->lengths.len, err);
+        rc = lfile_write(&b->lengths_f, b->lengths16.data, 2 * (size_t)bt->npassages, err);
     if (!rc && bt->npassages)
         rc = add_run(b, bt->seq, pass_base, err);
     if (rc)
@@ -632,6 +641,8 @@ void loci_builder_free(loci_builder *b)
     free(b->runs);
     free(b->run_base);
     buf_free(&b->lengths_mem);
+    buf_free(&b->lengths16);
+    buf_free(&b->long_lengths);
     free(b->stem);
     free(b->id_field);
     free(b->title_field);
@@ -741,6 +752,12 @@ int loci_builder_finish(loci_builder *b, loci_build_stats *stats, loci_error *er
     double avglen = (double)b->stats.tokens / (double)b->stats.passages;
     double k1 = LOCI_DEFAULT_K1, bb = LOCI_DEFAULT_B;
     rc = textstore_finish(&b->text, err);
+    uint8_t nlong[8];
+    le64_put(nlong, b->long_lengths.len / 8);
+    if (!rc)
+        rc = lfile_write(&b->lengths_f, b->long_lengths.data, b->long_lengths.len, err);
+    if (!rc)
+        rc = lfile_write(&b->lengths_f, nlong, sizeof nlong, err);
     if (!rc)
         rc = lfile_finish(&b->lengths_f, err);
     if (!rc)

@@ -40,24 +40,28 @@ struct eval {
     int rc;
 };
 
-/* Length of passage d. Its page of the lengths file is verified the first
- * time (like every page; a one-shot search does not checksum the whole
- * array): inline, the check is a byte load and a branch per candidate. On
- * corruption the error goes to e->rc, which every loop checks. */
-static int len_page(struct eval *e, uint32_t d)
+/* Length of passage d: a u16 of the lengths file, whose page is verified
+ * the first time (like every page; a one-shot search does not checksum
+ * the whole array): inline, the check is a byte load and a branch per
+ * candidate. Passages of LENGTH_LONG tokens or more, and pages not yet
+ * verified, go through the reader. On corruption the error goes to e->rc,
+ * which every loop checks. */
+static double len_slow(struct eval *e, uint32_t d)
 {
-    if (lfile_verify(&e->idx->lens, 4 * (uint64_t)d, 4, e->err)) {
+    int64_t len = reader_passage_length(e->idx, d, e->err);
+    if (len < 0) {
         e->rc = e->err->code;
-        return -1;
+        return 0;
     }
-    return 0;
+    return (double)len;
 }
 
 static inline double len_of(struct eval *e, uint32_t d)
 {
-    if (!e->lens_verified[d / (LFILE_PAGE_SIZE / 4)] && len_page(e, d))
-        return 0;
-    return (double)le32_get(e->lens + 4 * (size_t)d);
+    if (!e->lens_verified[d / (LFILE_PAGE_SIZE / 2)])
+        return len_slow(e, d);
+    uint32_t len = le16_get(e->lens + 2 * (size_t)d);
+    return len < LENGTH_LONG ? (double)len : len_slow(e, d);
 }
 
 /* Score of passage d: every cursor positioned on d contributes, summed in

@@ -2,12 +2,15 @@
  * test_reader.c — the on-disk format read back: counts, passages, text,
  * names; and corruption: flipping any byte of any file of a tiny index
  * makes opening or the integrity check fail (never a crash, never
- * success), and a flipped postings or lengths byte makes the search fail.
+ * success), and a flipped postings or lengths byte makes the search fail;
+ * passages too long for a u16 length.
  */
 #include "testutil.h"
 
+#include "bm25.h"
 #include "format.h"
 #include "loci.h"
+#include "reader.h"
 
 /* A builder (stemming off) for dir = a new temporary *root + "/idx". */
 static loci_builder *start_build(char **root, char *dir, size_t n)
@@ -216,11 +219,83 @@ static void test_search_fails_on_flipped_postings(void **state)
     assert_search_fails_on_flip(FMT_POSTINGS);
 }
 
-/* The lengths array is verified page by page as scoring reads it. */
+/* The lengths array is verified page by page as scoring reads it: with
+ * 5000 passages it spans three pages, and only the last (its trailer) is
+ * read at open; a flip in the first fails the search that scores passage
+ * 0. */
 static void test_search_fails_on_flipped_lengths(void **state)
 {
     (void)state;
-    assert_search_fails_on_flip(FMT_LENGTHS);
+    enum { N = 5000 };
+    static const char *docs[N];
+    docs[0] = "another word";
+    for (int i = 1; i < N; i++)
+        docs[i] = "filler";
+    char *root = tu_mkdtemp(), dir[600], path[700];
+    snprintf(dir, sizeof dir, "%s/idx", root);
+    loci_index_close(tu_build(dir, docs, N, LOCI_PASSAGE_DOCUMENT));
+    snprintf(path, sizeof path, "%s/%s", dir, FMT_LENGTHS);
+    size_t len;
+    char *data = tu_read_file(path, &len);
+    data[64] ^= 1; /* passage 0's length, in the first page */
+    FILE *fp = fopen(path, "wb");
+    fwrite(data, 1, len, fp);
+    fclose(fp);
+    free(data);
+    loci_index *idx;
+    loci_error err;
+    assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK);
+    loci_results *r;
+    assert_int_equal(loci_search(idx, "another", NULL, &r, &err), LOCI_ECORRUPT);
+    assert_non_null(strstr(err.message, "checksum"));
+    assert_non_null(strstr(err.message, FMT_LENGTHS));
+    loci_index_close(idx);
+    tu_rmtree(root);
+    free(root);
+}
+
+/* A passage of LENGTH_LONG tokens or more keeps its exact length (in the
+ * lengths file's table of long passages) and is scored with it. */
+static void test_long_passage_length(void **state)
+{
+    (void)state;
+    enum { LONG = 70000 };
+    char *text = malloc(LONG * 2 + 16);
+    size_t n = 0;
+    for (int i = 0; i < LONG - 1; i++) {
+        text[n++] = 'w';
+        text[n++] = ' ';
+    }
+    memcpy(text + n, "needle", 7); /* the last token */
+    const char *docs[] = {"a short needle here", text, "x y", "needle"};
+    char *root = tu_mkdtemp(), dir[600];
+    snprintf(dir, sizeof dir, "%s/idx", root);
+    loci_index *idx = tu_build(dir, docs, 4, LOCI_PASSAGE_DOCUMENT);
+    loci_error err;
+    assert_int_equal(idx->long_lengths, 1);
+    assert_int_equal(reader_passage_length(idx, 0, &err), 4);
+    assert_int_equal(reader_passage_length(idx, 1, &err), LONG);
+    assert_int_equal(reader_passage_length(idx, 2, &err), 2);
+    assert_int_equal(reader_passage_length(idx, 3, &err), 1);
+    assert_int_equal(loci_index_check(idx, &err), LOCI_OK);
+    loci_search_options so;
+    loci_search_options_init(&so);
+    for (int exhaustive = 0; exhaustive <= 1; exhaustive++) {
+        so.exhaustive = exhaustive;
+        loci_results *r;
+        assert_int_equal(loci_search(idx, "needle", &so, &r, &err), LOCI_OK);
+        assert_int_equal(loci_results_count(r), 3);
+        const loci_hit *last = loci_results_hit(r, 2);
+        assert_int_equal(last->passage, 1); /* the long one ranks last */
+        double want = bm25_idf(idx->passages, 3) *
+                      bm25_tfpart(1, LONG, so.k1, so.b, idx->avglen);
+        assert_true(last->score == want);
+        loci_results_free(r);
+    }
+    loci_index_close(idx);
+    tu_rmtree(root);
+    free(root);
+    free(text);
 }
 
 static void test_truncated_and_missing(void **state)
@@ -253,6 +328,7 @@ int main(void)
         cmocka_unit_test(test_every_byte_flip_is_caught),
         cmocka_unit_test(test_search_fails_on_flipped_postings),
         cmocka_unit_test(test_search_fails_on_flipped_lengths),
+        cmocka_unit_test(test_long_passage_length),
         cmocka_unit_test(test_truncated_and_missing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
