@@ -354,7 +354,7 @@ static int retire(loci_builder *b, struct batch *bt, loci_error *err)
                             pass_base + m[i].first_passage,
                             (const char *)bt->names.data + m[i].name_off, m[i].name_len, err);
     b->lengths16.len = 0;
-    if (buf_reserve(&b->lengths16, 2 * (size_t)bt->npassages))
+    if (!rc && buf_reserve(&b->lengths16, 2 * (size_t)bt->npassages))
         rc = err_set(err, LOCI_ENOMEM, "out of memory");
     for (uint32_t p = 0; p < bt->npassages && !rc; p++) {
         const uint8_t *pr = bt->passages.data + (size_t)p * PASS_SIZE;
