@@ -96,17 +96,8 @@ static void test_any_cut_gives_the_same_files(void **state)
         snprintf(dir, sizeof dir, "%s/runs-%zu", root, cuts[c]);
         assert_int_equal(build(dir, cuts[c]), terms);
         static const char *const files[] = {FMT_LEXICON, FMT_POSTINGS, FMT_POSITIONS};
-        for (size_t f = 0; f < 3; f++) {
-            char pa[700], pb[700];
-            snprintf(pa, sizeof pa, "%s/%s", one, files[f]);
-            snprintf(pb, sizeof pb, "%s/%s", dir, files[f]);
-            size_t la, lb;
-            char *a = tu_read_file(pa, &la), *b = tu_read_file(pb, &lb);
-            if (la != lb || memcmp(a, b, la))
-                fail_msg("%s differs between 1 and %zu runs", files[f], cuts[c]);
-            free(a);
-            free(b);
-        }
+        for (size_t f = 0; f < 3; f++)
+            tu_assert_same_file(one, dir, files[f]);
     }
     tu_rmtree(root);
     free(root);

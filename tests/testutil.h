@@ -81,6 +81,21 @@ static inline char *tu_read_file(const char *path, size_t *len)
     return p;
 }
 
+/* Fail unless file `name` is the same, byte for byte, in directories a
+ * and b (builds that must not depend on how the work was split). */
+static inline void tu_assert_same_file(const char *a, const char *b, const char *name)
+{
+    char pa[700], pb[700];
+    snprintf(pa, sizeof pa, "%s/%s", a, name);
+    snprintf(pb, sizeof pb, "%s/%s", b, name);
+    size_t la, lb;
+    char *xa = tu_read_file(pa, &la), *xb = tu_read_file(pb, &lb);
+    if (la != lb || memcmp(xa, xb, la))
+        fail_msg("%s differs between %s and %s", name, a, b);
+    free(xa);
+    free(xb);
+}
+
 /* Build an index at `dir` from documents docs[0..n) (named d0, d1, ...),
  * without stemming, and open it. */
 static inline loci_index *tu_build(const char *dir, const char *const *docs, size_t n,
