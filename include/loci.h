@@ -41,7 +41,8 @@ enum {
     LOCI_ENOTFOUND = -6, /* no index (or input file) at the given path */
     LOCI_EUTF8 = -7,     /* invalid UTF-8 where it is not accepted */
     LOCI_EEMPTY = -8,    /* nothing to index, or a query without terms */
-    LOCI_EFORMAT = -9    /* malformed input (bad JSON line, ...) */
+    LOCI_EFORMAT = -9,   /* malformed input (bad JSON line, ...) */
+    LOCI_ECANCELED = -10 /* the build was cancelled (loci_builder_cancel) */
 };
 
 #define LOCI_ERRMSG_MAX 512
@@ -140,6 +141,15 @@ int loci_builder_add_document(loci_builder *b, const char *name,
  * into place, replacing any previous index whole. `stats` may be NULL. */
 int loci_builder_finish(loci_builder *b, loci_build_stats *stats, loci_error *err);
 
+/* Ask a build in progress to stop: its next check point (each document,
+ * each file, each batch, each term of the merge) fails with
+ * LOCI_ECANCELED, and loci_builder_free then removes its temporary files;
+ * the old index is untouched. Only sets a flag: safe to call from a
+ * signal handler (loci-index calls it on SIGINT, SIGTERM and SIGHUP) or
+ * from another thread. Once loci_builder_finish has swapped the new index
+ * in, cancelling has no effect. */
+void loci_builder_cancel(loci_builder *b);
+
 /* Free the builder. An unfinished build is abandoned; its temporary files
  * are removed and the old index (if any) is untouched. */
 void loci_builder_free(loci_builder *b);
@@ -190,9 +200,15 @@ typedef struct loci_hit {
 
 typedef struct loci_results loci_results;
 
+/* The longest query loci_search accepts, in bytes (LOCI_EINVAL beyond):
+ * a query is something a person or a program writes, and a cap keeps a
+ * runaway input from taking unbounded memory. */
+#define LOCI_QUERY_MAX 65536
+
 /* Rank passages for `query` (UTF-8, analyzed like the indexed text).
  * Returns LOCI_OK with zero hits when nothing matches; LOCI_EEMPTY when the
- * query has no searchable term; LOCI_EUTF8 when it is not valid UTF-8.
+ * query has no searchable term; LOCI_EUTF8 when it is not valid UTF-8;
+ * LOCI_EINVAL when it is longer than LOCI_QUERY_MAX bytes.
  * Hits are ordered by score, descending; ties by passage id, ascending. */
 int loci_search(loci_index *idx, const char *query,
                 const loci_search_options *opt, loci_results **out,

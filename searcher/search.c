@@ -98,6 +98,8 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
     if (!(opt->k1 >= 0) || !(opt->b >= 0 && opt->b <= 1))
         return err_set(err, LOCI_EINVAL, "BM25 parameters out of range (k1 >= 0, 0 <= b <= 1)");
     size_t qlen = strlen(query), bad;
+    if (qlen > LOCI_QUERY_MAX)
+        return err_set(err, LOCI_EINVAL, "query: longer than %d bytes", LOCI_QUERY_MAX);
     if (!utf8_valid(query, qlen, &bad))
         return err_set(err, LOCI_EUTF8, "query: invalid UTF-8 at byte %zu", bad);
 

@@ -18,6 +18,7 @@
 #include "output.h"
 
 #define PROG "loci-search"
+#define PATH_MAX_SHOWN 400 /* bytes of a --queries path shown in a message */
 
 enum format { FMT_TEXT_OUT, FMT_JSON_OUT, FMT_TREC_OUT };
 
@@ -48,14 +49,16 @@ static void usage(FILE *f)
             "      --json            same as --format json (JSON Lines, one hit per line)\n"
             "      --run-tag T       tag column of --format trec (default loci)\n"
             "      --queries FILE    one query per line, \"qid<TAB>text\" or just text;\n"
-            "                        - reads standard input; results are flushed per query\n"
+            "                        - reads standard input; results are flushed per query;\n"
+            "                        a line that fails is reported (FILE:LINE) and skipped,\n"
+            "                        and the exit status is then 2; lines are at most %d bytes\n"
             "      --color[=WHEN]    highlight matches: auto (default), always, never\n"
             "      --check           verify every checksum of the index and exit\n"
             "  -h, --help            show this help\n"
             "  -V, --version         show version information\n"
             "\n"
             "Exit status: 0 if something matched, 1 if nothing did, 2 on error.\n",
-            LOCI_DEFAULT_K1, LOCI_DEFAULT_B);
+            LOCI_DEFAULT_K1, LOCI_DEFAULT_B, LOCI_QUERY_MAX);
 }
 
 static int die_usage(const char *msg, const char *arg)
@@ -88,21 +91,27 @@ static int flush_out(struct buf *out)
     return rc;
 }
 
-/* Run one query and print its hits. Returns 0 (matched), 1 (no match),
- * 2 (error, message printed), or 3 (no searchable word, not fatal here). */
-static int run_query(loci_index *idx, const struct settings *s, const char *qid,
-                     const char *query, struct buf *out)
+/* Outcomes of run_query. */
+enum { Q_MATCH = 0, Q_NONE = 1, Q_ERROR = 2, Q_EMPTY = 3, Q_FATAL = 4 };
+
+/* Run one query and print its hits. `where` prefixes messages about the
+ * query ("FILE:LINE: "; "" for a command-line query). Returns Q_MATCH,
+ * Q_NONE, Q_ERROR (message printed), Q_EMPTY (no searchable word, nothing
+ * printed) or Q_FATAL (stdout cannot be written: stop). */
+static int run_query(loci_index *idx, const struct settings *s, const char *where,
+                     const char *qid, const char *query, struct buf *out)
 {
     loci_results *r;
     loci_error err;
     int rc = loci_search(idx, query, &s->so, &r, &err);
     if (rc == LOCI_EEMPTY)
-        return 3;
+        return Q_EMPTY;
     if (rc) {
-        fprintf(stderr, PROG ": %s\n", err.message);
-        return 2;
+        fprintf(stderr, PROG ": %s%s\n", where, err.message);
+        return Q_ERROR;
     }
     size_t n = loci_results_count(r);
+    out->len = 0;
     if (s->format == FMT_TEXT_OUT && s->queries) {
         buf_append(out, "# ", 2);
         buf_append(out, qid, strlen(qid));
@@ -115,18 +124,15 @@ static int run_query(loci_index *idx, const struct settings *s, const char *qid,
         loci_passage p;
         int grc = s->format == FMT_TREC_OUT ? loci_passage_locate(idx, h->passage, &p, &err)
                                             : loci_passage_get(idx, h->passage, &p, &err);
-        if (grc) {
-            fprintf(stderr, PROG ": %s\n", err.message);
-            loci_results_free(r);
-            return 2;
-        }
-        struct output_hit oh = {qid, query, i + 1, h, &p, NULL, 0};
         loci_span *spans = NULL;
-        if (s->format != FMT_TREC_OUT &&
-            loci_results_highlight(r, p.text, p.text_len, &spans, &oh.nspans, &err)) {
-            fprintf(stderr, PROG ": %s\n", err.message);
+        struct output_hit oh = {qid, query, i + 1, h, &p, NULL, 0};
+        if (!grc && s->format != FMT_TREC_OUT)
+            grc = loci_results_highlight(r, p.text, p.text_len, &spans, &oh.nspans, &err);
+        if (grc) {
+            /* nothing of a failed query is printed */
+            fprintf(stderr, PROG ": %s%s\n", where, err.message);
             loci_results_free(r);
-            return 2;
+            return Q_ERROR;
         }
         oh.spans = spans;
         int orc = s->format == FMT_JSON_OUT   ? output_json(out, &oh)
@@ -135,19 +141,66 @@ static int run_query(loci_index *idx, const struct settings *s, const char *qid,
                                               : output_text(out, &oh, s->color);
         free(spans);
         if (orc) {
-            fprintf(stderr, PROG ": out of memory\n");
+            fprintf(stderr, PROG ": %sout of memory\n", where);
             loci_results_free(r);
-            return 2;
+            return Q_ERROR;
         }
     }
     loci_results_free(r);
     if (flush_out(out)) {
         fprintf(stderr, PROG ": write error: %s\n", strerror(errno));
-        return 2;
+        return Q_FATAL;
     }
-    return n ? 0 : 1;
+    return n ? Q_MATCH : Q_NONE;
 }
 
+/* Read one line into `line` (NUL-terminated, newline dropped), keeping at
+ * most `cap` bytes: the rest of a longer line is read and dropped, so a
+ * line without end (--queries /dev/zero) cannot take unbounded memory;
+ * *too_long is set as soon as the cap is passed, and `on_too_long` called
+ * then, so the error shows at once. Returns 1 for a line, 0 at the end,
+ * -1 on a read or memory error. */
+static int read_line(FILE *f, struct buf *line, size_t cap, int *too_long,
+                     void (*on_too_long)(void *), void *ctx)
+{
+    line->len = 0;
+    *too_long = 0;
+    int c, any = 0;
+    while ((c = getc(f)) != EOF) {
+        any = 1;
+        if (c == '\n')
+            break;
+        if (line->len < cap) {
+            if (buf_putc(line, (char)c))
+                return -1;
+        } else if (!*too_long) {
+            *too_long = 1;
+            on_too_long(ctx);
+        }
+    }
+    if (c == EOF && ferror(f))
+        return -1;
+    if (buf_putc(line, '\0'))
+        return -1;
+    line->len--;
+    return any;
+}
+
+struct line_ctx {
+    const char *file;
+    unsigned long lineno;
+};
+
+static void report_too_long(void *ctx)
+{
+    const struct line_ctx *lc = ctx;
+    fprintf(stderr, PROG ": %s:%lu: query longer than %d bytes; skipped\n", lc->file,
+            lc->lineno + 1, LOCI_QUERY_MAX); /* counted once the line is read */
+}
+
+/* --queries: answer every line; a line that fails is reported with its
+ * number and the next one answered. Exit status: 2 if any line failed,
+ * else 0 if any query matched, else 1. */
 static int run_queries(loci_index *idx, const struct settings *s, struct buf *out)
 {
     FILE *f = strcmp(s->queries, "-") == 0 ? stdin : fopen(s->queries, "r");
@@ -155,42 +208,55 @@ static int run_queries(loci_index *idx, const struct settings *s, struct buf *ou
         fprintf(stderr, PROG ": %s: %s\n", s->queries, strerror(errno));
         return 2;
     }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    unsigned long lineno = 0;
-    int any = 0, status = 0;
-    while ((len = getline(&line, &cap, f)) >= 0) {
-        lineno++;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = '\0';
+    struct buf line = {0};
+    struct line_ctx lc = {strcmp(s->queries, "-") == 0 ? "(stdin)" : s->queries, 0};
+    int any = 0, failed = 0, fatal = 0, got, too_long;
+    while ((got = read_line(f, &line, LOCI_QUERY_MAX, &too_long, report_too_long, &lc)) > 0) {
+        lc.lineno++;
+        char *text = (char *)line.data;
+        size_t len = line.len;
+        if (too_long) {
+            failed = 1;
+            continue;
+        }
+        if (strlen(text) != len) {
+            fprintf(stderr, PROG ": %s:%lu: the query contains a NUL byte; skipped\n", lc.file,
+                    lc.lineno);
+            failed = 1;
+            continue;
+        }
+        while (len > 0 && text[len - 1] == '\r')
+            text[--len] = '\0';
         if (len == 0)
             continue;
-        char qidbuf[32], *qid = qidbuf, *text = line, *tab = strchr(line, '\t');
+        char qidbuf[32], *qid = qidbuf, *tab = strchr(text, '\t'), where[64 + PATH_MAX_SHOWN];
         if (tab) {
             *tab = '\0';
-            qid = line;
+            qid = text;
             text = tab + 1;
         } else {
-            snprintf(qidbuf, sizeof qidbuf, "%lu", lineno);
+            snprintf(qidbuf, sizeof qidbuf, "%lu", lc.lineno);
         }
-        int rc = run_query(idx, s, qid, text, out);
-        if (rc == 3)
-            fprintf(stderr, PROG ": warning: query %s has no searchable words\n", qid);
-        else if (rc == 2) {
-            status = 2;
+        snprintf(where, sizeof where, "%.*s:%lu: ", PATH_MAX_SHOWN, lc.file, lc.lineno);
+        int rc = run_query(idx, s, where, qid, text, out);
+        if (rc == Q_EMPTY)
+            fprintf(stderr, PROG ": %swarning: query %s has no searchable words\n", where, qid);
+        else if (rc == Q_ERROR)
+            failed = 1;
+        else if (rc == Q_FATAL) {
+            fatal = 1;
             break;
-        } else if (rc == 0)
+        } else if (rc == Q_MATCH)
             any = 1;
     }
-    if (ferror(f) && status != 2) {
-        fprintf(stderr, PROG ": %s: %s\n", s->queries, strerror(errno));
-        status = 2;
+    if (got < 0 && !fatal) {
+        fprintf(stderr, PROG ": %s: %s\n", lc.file, ferror(f) ? strerror(errno) : "out of memory");
+        failed = 1;
     }
-    free(line);
+    buf_free(&line);
     if (f != stdin)
         fclose(f);
-    return status ? status : any ? 0 : 1;
+    return fatal || failed ? 2 : any ? 0 : 1;
 }
 
 int main(int argc, char **argv)
@@ -314,11 +380,11 @@ int main(int argc, char **argv)
     } else if (s.queries) {
         status = run_queries(idx, &s, &out);
     } else {
-        status = run_query(idx, &s, "1", (const char *)query.data, &out);
-        if (status == 3) {
+        status = run_query(idx, &s, "", "1", (const char *)query.data, &out);
+        if (status == Q_EMPTY)
             fprintf(stderr, PROG ": the query has no searchable words\n");
+        if (status >= Q_ERROR)
             status = 2;
-        }
     }
     buf_free(&out);
     buf_free(&query);
