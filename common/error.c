@@ -23,6 +23,7 @@ const char *loci_strerror(int code)
     case LOCI_EUTF8: return "invalid UTF-8";
     case LOCI_EEMPTY: return "nothing to do";
     case LOCI_EFORMAT: return "malformed input";
+    case LOCI_ECANCELED: return "cancelled";
     default: return "unknown error";
     }
 }

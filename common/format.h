@@ -10,7 +10,7 @@
  *   lexicon    sorted terms in front-coded blocks + block offset table
  *   postings   per term: [skip table if > 1 block] + bit-packed blocks
  *   positions  per term: token positions of each posting, varint deltas
- *   lengths    u32 token count per passage
+ *   lengths    u16 token count per passage (+ a table of long ones)
  *   passages   varint records: doc, ordinal, line, byte range per passage
  *   docs       varint records: text range, first passage, name
  *   text       documents' text, zlib-compressed in 64 KiB blocks
@@ -39,6 +39,19 @@
 #define FMT_MAGIC_DOCS "LOCIdocs"
 #define FMT_MAGIC_TEXT "LOCItext"
 
+/* Every file of an index, meta first; meta's file table (META_FILES)
+ * lists the others in this order. */
+struct fmt_file {
+    const char *name, *magic;
+};
+static const struct fmt_file FMT_FILES[] = {
+    {FMT_META, FMT_MAGIC_META},           {FMT_LEXICON, FMT_MAGIC_LEXICON},
+    {FMT_POSTINGS, FMT_MAGIC_POSTINGS},   {FMT_POSITIONS, FMT_MAGIC_POSITIONS},
+    {FMT_LENGTHS, FMT_MAGIC_LENGTHS},     {FMT_PASSAGES, FMT_MAGIC_PASSAGES},
+    {FMT_DOCS, FMT_MAGIC_DOCS},           {FMT_TEXT, FMT_MAGIC_TEXT},
+};
+#define FMT_NFILES 8
+
 /* meta body: fixed little-endian fields at these offsets. */
 #define META_DOCUMENTS 0      /* u64 */
 #define META_PASSAGES 8       /* u64 */
@@ -52,7 +65,15 @@
 #define META_MAX_TERM 60      /* u32: ANALYZER_MAX_TERM at build time */
 #define META_BLOCK_SIZE 64    /* u32: postings per block (128) */
 #define META_STEM 68          /* char[32], NUL-padded stemming language */
-#define META_SIZE 100
+#define META_SIZE_3_0 100   /* the record of format 3.0 ends here */
+/* 3.1: the build's file table. For each file after meta in FMT_FILES
+ * order, its body length and table CRC (lfile_table_crc), so a reader
+ * can tell that every file it opened belongs to the same build. */
+#define META_FILES 100
+#define META_FILE_LEN 0       /* u64 */
+#define META_FILE_CRC 8       /* u32 */
+#define META_FILE_ENTRY 12
+#define META_SIZE (META_FILES + (FMT_NFILES - 1) * META_FILE_ENTRY)
 
 /* Postings: passages per block, and the skip entry of a multi-block term. */
 #define FMT_BLOCK 128

@@ -54,11 +54,19 @@ void lfile_close(struct lfile *f)
 
 int lfile_open(struct lfile *f, const char *path, const char *magic, loci_error *err)
 {
+    return lfile_open_at(f, AT_FDCWD, path, path, magic, err);
+}
+
+int lfile_open_at(struct lfile *f, int dirfd, const char *name, const char *path,
+                  const char *magic, loci_error *err)
+{
     memset(f, 0, sizeof *f);
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT)
             return err_set(err, LOCI_ENOTFOUND, "%s: no such file", path);
+        if (errno == EACCES)
+            return err_set(err, LOCI_EIO, "%s: permission denied", path);
         return err_set(err, LOCI_EIO, "%s: %s", path, strerror(errno));
     }
     struct stat st;
@@ -117,6 +125,11 @@ int lfile_open(struct lfile *f, const char *path, const char *magic, loci_error 
     if (rc)
         lfile_close(f);
     return rc;
+}
+
+uint32_t lfile_table_crc(const struct lfile *f)
+{
+    return le32_get(f->map + H_TABLE_CRC);
 }
 
 int lfile_check_table(struct lfile *f, loci_error *err)
@@ -185,7 +198,7 @@ int lfile_create(struct lfile_writer *w, const char *path, const char *magic, lo
     w->path = strdup(path);
     if (!w->path)
         return err_set(err, LOCI_ENOMEM, "out of memory");
-    w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    w->fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666); /* the umask decides */
     if (w->fd < 0) {
         int e = errno;
         writer_free(w);

@@ -40,7 +40,7 @@
 
 #define LFILE_HEADER_SIZE 64
 #define LFILE_MAJOR 3
-#define LFILE_MINOR 0
+#define LFILE_MINOR 1
 #define LFILE_PAGE_SIZE 4096
 #define LFILE_MAGIC_LEN 8
 
@@ -63,6 +63,17 @@ struct lfile {
  * LOCI_EVERSION ("format version 2.0 but this loci reads 1.x"). On failure
  * `f` holds nothing that needs closing. */
 int lfile_open(struct lfile *f, const char *path, const char *magic, loci_error *err);
+
+/* lfile_open of `name` relative to the directory open as `dirfd` (or
+ * AT_FDCWD); `path` names the file in messages. Opening every file of an
+ * index relative to one directory descriptor is what keeps a reader on one
+ * build while a rebuild swaps the directory (reader.c). */
+int lfile_open_at(struct lfile *f, int dirfd, const char *name, const char *path,
+                  const char *magic, loci_error *err);
+
+/* The header's table_crc: a fingerprint of the whole body (the CRC of the
+ * page CRCs). meta records it for every other file of a build. */
+uint32_t lfile_table_crc(const struct lfile *f);
 
 /* Check that [off, off+len) lies inside the body and that every page it
  * touches has a matching CRC. LOCI_ECORRUPT names the file and the page. */

@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "codec.h"
@@ -24,34 +26,33 @@
 #include "path.h"
 #include "recfile.h"
 
-struct file_spec {
-    const char *name, *magic;
-    size_t field; /* offset of the struct lfile in loci_index */
+/* Where each file of FMT_FILES lives in loci_index, in the same order. */
+static const size_t FIELD[FMT_NFILES] = {
+    offsetof(struct loci_index, meta), offsetof(struct loci_index, lex),
+    offsetof(struct loci_index, post), offsetof(struct loci_index, pos),
+    offsetof(struct loci_index, lens), offsetof(struct loci_index, pass),
+    offsetof(struct loci_index, docs), offsetof(struct loci_index, text),
 };
+#define NFILES FMT_NFILES
 
-static const struct file_spec FILES[] = {
-    {FMT_META, FMT_MAGIC_META, offsetof(struct loci_index, meta)},
-    {FMT_LEXICON, FMT_MAGIC_LEXICON, offsetof(struct loci_index, lex)},
-    {FMT_POSTINGS, FMT_MAGIC_POSTINGS, offsetof(struct loci_index, post)},
-    {FMT_POSITIONS, FMT_MAGIC_POSITIONS, offsetof(struct loci_index, pos)},
-    {FMT_LENGTHS, FMT_MAGIC_LENGTHS, offsetof(struct loci_index, lens)},
-    {FMT_PASSAGES, FMT_MAGIC_PASSAGES, offsetof(struct loci_index, pass)},
-    {FMT_DOCS, FMT_MAGIC_DOCS, offsetof(struct loci_index, docs)},
-    {FMT_TEXT, FMT_MAGIC_TEXT, offsetof(struct loci_index, text)},
-};
-#define NFILES (sizeof FILES / sizeof *FILES)
+void (*reader_open_hook)(size_t file_index);
 
 static struct lfile *file_of(loci_index *idx, size_t i)
 {
-    return (struct lfile *)((char *)idx + FILES[i].field);
+    return (struct lfile *)((char *)idx + FIELD[i]);
+}
+
+static void close_files(loci_index *idx)
+{
+    for (size_t i = 0; i < NFILES; i++)
+        lfile_close(file_of(idx, i));
 }
 
 void loci_index_close(loci_index *idx)
 {
     if (!idx)
         return;
-    for (size_t i = 0; i < NFILES; i++)
-        lfile_close(file_of(idx, i));
+    close_files(idx);
     analyzer_free(idx->an);
     buf_free(&idx->block);
     buf_free(&idx->ptext);
@@ -71,7 +72,7 @@ static double f64_get(const uint8_t *p)
 static int read_meta(loci_index *idx, loci_error *err)
 {
     struct lfile *f = &idx->meta;
-    if (f->body_len < META_SIZE)
+    if (f->body_len < META_SIZE_3_0)
         return err_corrupt(err, "%s: meta record too short", f->path);
     int rc = lfile_verify(f, 0, f->body_len, err);
     if (rc)
@@ -144,44 +145,126 @@ static int check_layout(loci_index *idx, loci_error *err)
     return recfile_check(&idx->docs, idx->documents, err);
 }
 
+/* 3.1 and later: meta's file table must match every other file opened,
+ * or the files come from two builds. */
+static int check_same_build(loci_index *idx, loci_error *err)
+{
+    if (idx->meta.body_len < META_SIZE)
+        return LOCI_OK; /* format 3.0: no table */
+    for (size_t i = 1; i < NFILES; i++) {
+        const uint8_t *e = idx->meta.body + META_FILES + (i - 1) * META_FILE_ENTRY;
+        const struct lfile *f = file_of(idx, i);
+        if (le64_get(e + META_FILE_LEN) != f->body_len ||
+            le32_get(e + META_FILE_CRC) != lfile_table_crc(f))
+            return err_corrupt(err,
+                               "%s: not from the same build as %s (files of two indexes mixed); "
+                               "rebuild the index with loci-index",
+                               f->path, idx->meta.path);
+    }
+    return LOCI_OK;
+}
+
+/* Open and check every file of the index, relative to `dirfd` (the
+ * directory `shown` in messages). */
+static int open_files(loci_index *idx, int dirfd, const char *shown, loci_error *err)
+{
+    char path[PATH_BUF];
+    for (size_t i = 0; i < NFILES; i++) {
+        if (path_join(path, sizeof path, shown, FMT_FILES[i].name))
+            return err_set(err, LOCI_EINVAL, "%s: path too long", shown);
+        int rc = lfile_open_at(file_of(idx, i), dirfd, FMT_FILES[i].name, path,
+                               FMT_FILES[i].magic, err);
+        if (rc == LOCI_ENOTFOUND) {
+            if (i == 0 && faccessat(dirfd, FMT_LEXICON, F_OK, 0) != 0)
+                return err_set(err, LOCI_ENOTFOUND,
+                               "%s: no index here (build one with loci-index)", shown);
+            return err_corrupt(err,
+                               "%s: missing (the index is incomplete); rebuild it with loci-index",
+                               path);
+        }
+        if (rc)
+            return rc;
+        if (reader_open_hook)
+            reader_open_hook(i);
+    }
+    int rc = read_meta(idx, err);
+    if (!rc)
+        rc = check_same_build(idx, err);
+    if (!rc)
+        rc = check_layout(idx, err);
+    return rc;
+}
+
+/* 1 if `path` no longer names the directory open as `dirfd`: a rebuild
+ * swapped it out (or removed it) while we were opening its files. */
+static int dir_replaced(int dirfd, const char *path)
+{
+    struct stat a, b;
+    if (fstat(dirfd, &a) != 0 || stat(path, &b) != 0)
+        return 1;
+    return a.st_nlink == 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino;
+}
+
+/* Open the directory of the index at `dir`: the directory itself, or,
+ * while a rebuild on a file system without atomic exchange has moved the
+ * old index aside (indexdir.c), that old index (`used` gets its path). */
+static int open_dir(const char *dir, char *used, loci_error *err)
+{
+    for (int tries = 0; tries < 2; tries++) {
+        int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd >= 0) {
+            snprintf(used, PATH_BUF, "%s", dir);
+            return fd;
+        }
+        if (errno == EACCES)
+            return err_set(err, LOCI_EIO, "%s: permission denied", dir);
+        if (errno == ENOTDIR)
+            return err_set(err, LOCI_EINVAL, "%s: not an index directory", dir);
+        if (errno != ENOENT)
+            return err_set(err, LOCI_EIO, "%s: %s", dir, strerror(errno));
+        if (path_sibling(used, PATH_BUF, dir, PATH_OLD_PREFIX, PATH_OLD_SUFFIX) == 0 &&
+            (fd = open(used, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
+            return fd;
+        /* neither: the swap may have finished in between; look once more */
+    }
+    return err_set(err, LOCI_ENOTFOUND, "%s: no index here (build one with loci-index)", dir);
+}
+
+/* How many times an open that raced with a rebuild's swap starts over. */
+#define OPEN_ATTEMPTS 16
+
 int loci_index_open(const char *dir, loci_index **out, loci_error *err)
 {
     *out = NULL;
-    struct stat st;
     if (!dir || !*dir)
         return err_set(err, LOCI_EINVAL, "no index directory given");
-    if (stat(dir, &st) != 0) {
-        if (errno == ENOENT)
-            return err_set(err, LOCI_ENOTFOUND, "%s: no index here (build one with loci-index)",
-                           dir);
-        return err_set(err, LOCI_EIO, "%s: %s", dir, strerror(errno));
-    }
-    if (!S_ISDIR(st.st_mode))
-        return err_set(err, LOCI_EINVAL, "%s: not an index directory", dir);
+    if (strlen(dir) >= PATH_BUF - 64)
+        return err_set(err, LOCI_EINVAL, "%s: path too long", dir);
     loci_index *idx = calloc(1, sizeof *idx);
     if (!idx || !(idx->dir = strdup(dir))) {
         free(idx);
         return err_set(err, LOCI_ENOMEM, "out of memory");
     }
     idx->cached_block = -1;
-    char path[PATH_BUF];
+    /* Every file is opened relative to one descriptor of the directory,
+     * so a rebuild that swaps the directory meanwhile cannot mix its files
+     * into ours; if it swapped it (or removed it) under us, start over on
+     * the new one. */
     int rc = LOCI_OK;
-    for (size_t i = 0; i < NFILES && !rc; i++) {
-        if (path_join(path, sizeof path, dir, FILES[i].name)) {
-            rc = err_set(err, LOCI_EINVAL, "%s: path too long", dir);
+    for (int attempt = 0;; attempt++) {
+        char used[PATH_BUF];
+        int dirfd = open_dir(dir, used, err);
+        if (dirfd < 0) {
+            rc = dirfd;
             break;
         }
-        rc = lfile_open(file_of(idx, i), path, FILES[i].magic, err);
-        if (rc == LOCI_ENOTFOUND && i == 0)
-            rc = err_set(err, LOCI_ENOTFOUND, "%s: no index here (build one with loci-index)",
-                         dir);
-        else if (rc == LOCI_ENOTFOUND)
-            rc = err_corrupt(err, "%s: missing (the index is incomplete)", path);
+        rc = open_files(idx, dirfd, used, err);
+        int retry = rc && attempt + 1 < OPEN_ATTEMPTS && dir_replaced(dirfd, used);
+        close(dirfd);
+        if (!retry)
+            break;
+        close_files(idx);
     }
-    if (!rc)
-        rc = read_meta(idx, err);
-    if (!rc)
-        rc = check_layout(idx, err);
     if (!rc)
         rc = analyzer_new(idx->stem, &idx->an, err);
     if (rc) {

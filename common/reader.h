@@ -4,7 +4,10 @@
  * loci_index handle and the functions implemented here.
  *
  * Opening maps the eight files and checks their envelopes (lfile.h); data
- * pages are verified when first used. Nothing is loaded into memory but the
+ * pages are verified when first used. All eight are opened relative to
+ * one descriptor of the directory, and meta's file table must match each
+ * of them, so an open that races with a rebuild's swap sees one build
+ * whole (or starts over on the new one), never a mix. Nothing is loaded into memory but the
  * meta record, so opening costs the same for any index size.
  */
 #ifndef LOCI_READER_H
@@ -55,5 +58,9 @@ int64_t reader_passage_doc(loci_index *idx, uint32_t passage, loci_error *err);
  * corruption. Scoring reads the common case inline (ranking.c) and calls
  * this for passages of LENGTH_LONG tokens or more. */
 int64_t reader_passage_length(loci_index *idx, uint32_t passage, loci_error *err);
+
+/* For tests only: when set, called after each file of an index is opened
+ * (index in FMT_FILES order), so a test can swap the directory mid-open. */
+extern void (*reader_open_hook)(size_t file_index);
 
 #endif

@@ -26,6 +26,8 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,6 +131,7 @@ struct loci_builder {
     uint64_t last_progress;
     loci_build_stats stats;
     int failed, finished;
+    atomic_int cancelled;           /* loci_builder_cancel was called */
 };
 
 void loci_build_options_init(loci_build_options *o)
@@ -141,6 +144,20 @@ void loci_build_options_init(loci_build_options *o)
     o->id_field = "id";
     o->title_field = "title";
     o->text_field = "text";
+}
+
+/* A non-fatal event, through the caller's warn callback. */
+static void warnf(loci_builder *b, const char *fmt, ...) LOCI_PRINTF(2, 3);
+static void warnf(loci_builder *b, const char *fmt, ...)
+{
+    if (!b->opt.warn)
+        return;
+    char msg[LOCI_ERRMSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    b->opt.warn(b->opt.warn_ctx, msg);
 }
 
 /* ---- batches and workers ------------------------------------------------------ */
@@ -463,6 +480,10 @@ static int add_doc(loci_builder *b, const char *source, const char *name, size_t
 {
     if (b->finished || b->failed)
         return err_set(err, LOCI_EINVAL, "the build is already finished or has failed");
+    if (atomic_load(&b->cancelled)) {
+        b->failed = 1;
+        return err_set(err, LOCI_ECANCELED, "the build was cancelled");
+    }
     if (!b->cur) {
         if (b->nspare)
             b->cur = b->spare[--b->nspare];
@@ -539,12 +560,9 @@ int loci_builder_new(const char *dir, const loci_build_options *opt, loci_builde
     if (opt->passage_stride > opt->passage_tokens)
         return err_set(err, LOCI_EINVAL, "passage stride %u is larger than the window %u",
                        opt->passage_stride, opt->passage_tokens);
-    struct stat st;
-    if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
-        return err_set(err, LOCI_EINVAL, "%s: exists and is not a directory", dir);
-    if (!indexdir_replaceable(dir))
-        return err_set(err, LOCI_EINVAL,
-                       "%s: exists and is not a loci index; refusing to replace it", dir);
+    int rc = indexdir_check_replaceable(dir, err);
+    if (rc)
+        return rc;
 
     loci_builder *b = calloc(1, sizeof *b);
     if (!b)
@@ -588,7 +606,6 @@ int loci_builder_new(const char *dir, const loci_build_options *opt, loci_builde
         loci_builder_free(b);
         return err_set(err, LOCI_ENOMEM, "out of memory");
     }
-    int rc = LOCI_OK;
     for (unsigned i = 0; i < b->nthreads && !rc; i++) {
         b->workers[i].b = b;
         rc = splitter_init(&b->workers[i].split, &b->opt, err);
@@ -695,6 +712,8 @@ int loci_builder_add_path(loci_builder *b, const char *path, loci_error *err)
         .warn_ctx = b->opt.warn_ctx,
     };
     int rc = input_add_path(&io, path, on_input_doc, b, &b->in, err);
+    if (!rc && atomic_load(&b->cancelled))
+        rc = err_set(err, LOCI_ECANCELED, "the build was cancelled");
     if (rc)
         b->failed = 1;
     return rc;
@@ -721,7 +740,27 @@ static int write_meta(loci_builder *b, double k1, double bb, loci_error *err)
     le32_put(m + META_MAX_TERM, ANALYZER_MAX_TERM);
     le32_put(m + META_BLOCK_SIZE, FMT_BLOCK);
     snprintf((char *)m + META_STEM, 32, "%s", b->stem);
+    /* the file table: the fingerprint of every other file of this build */
+    for (size_t i = 1; i < FMT_NFILES; i++) {
+        char path[PATH_BUF];
+        struct lfile f;
+        if (path_join(path, sizeof path, b->tmpdir, FMT_FILES[i].name))
+            return err_set(err, LOCI_EINVAL, "%s: path too long", b->tmpdir);
+        int rc = lfile_open(&f, path, FMT_FILES[i].magic, err);
+        if (rc)
+            return rc;
+        uint8_t *e = m + META_FILES + (i - 1) * META_FILE_ENTRY;
+        le64_put(e + META_FILE_LEN, f.body_len);
+        le32_put(e + META_FILE_CRC, lfile_table_crc(&f));
+        lfile_close(&f);
+    }
     return writer_put_file(b->tmpdir, FMT_META, FMT_MAGIC_META, m, sizeof m, err);
+}
+
+void loci_builder_cancel(loci_builder *b)
+{
+    if (b)
+        atomic_store(&b->cancelled, 1);
 }
 
 int loci_builder_finish(loci_builder *b, loci_build_stats *stats, loci_error *err)
@@ -739,6 +778,8 @@ int loci_builder_finish(loci_builder *b, loci_build_stats *stats, loci_error *er
         wait_head(b);
     }
     stop_workers(b);
+    if (!rc && atomic_load(&b->cancelled))
+        rc = err_set(err, LOCI_ECANCELED, "the build was cancelled");
     if (rc) {
         b->failed = 1;
         return rc;
@@ -768,16 +809,28 @@ int loci_builder_finish(loci_builder *b, loci_build_stats *stats, loci_error *er
         /* the runs' read buffers take an eighth of the budget, 256 KiB
          * each at most */
         struct merge_input in = {b->runs, b->run_base, b->nruns, b->memory / 8,
-                                 (const uint32_t *)b->lengths_mem.data, avglen, k1, bb};
+                                 (const uint32_t *)b->lengths_mem.data, avglen, k1, bb,
+                                 &b->cancelled};
         if (in.buffer_bytes > (uint64_t)b->nruns * MERGE_BUF)
             in.buffer_bytes = (uint64_t)b->nruns * MERGE_BUF;
         rc = merge_runs(b->tmpdir, &in, &b->stats.terms, err);
     }
     if (!rc)
         rc = write_meta(b, k1, bb, err);
+    if (!rc && atomic_load(&b->cancelled))
+        rc = err_set(err, LOCI_ECANCELED, "the build was cancelled");
     if (!rc) {
         b->stats.index_bytes = indexdir_bytes(b->tmpdir);
-        rc = indexdir_swap(b->tmpdir, b->dir, err);
+        int not_atomic;
+        loci_error late;
+        rc = indexdir_swap(b->tmpdir, b->dir, &not_atomic, &late, err);
+        if (!rc && not_atomic)
+            warnf(b, "%s: this file system cannot exchange two directories atomically; the "
+                     "index was replaced with two renames (a search meanwhile used the previous "
+                     "index, moved aside)",
+                  b->dir);
+        if (!rc && late.code)
+            warnf(b, "%s", late.message);
     }
     if (rc) {
         b->failed = 1;

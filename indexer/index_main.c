@@ -4,9 +4,12 @@
  * Parses options, feeds every PATH to the builder, finishes (which swaps
  * the new index into place atomically) and prints a one-line summary.
  * Any error: one line on stderr, exit 2, and the previous index untouched.
+ * SIGINT, SIGTERM and SIGHUP cancel the build: its temporary files are
+ * removed, the previous index stays, and the process ends by the signal.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,9 +60,55 @@ static int die_usage(const char *msg, const char *arg)
     return 2;
 }
 
+/* The signal that cancelled the build, and the build to cancel. */
+static volatile sig_atomic_t got_signal;
+static loci_builder *volatile current_build;
+
+static void on_signal(int sig)
+{
+    got_signal = sig;
+    loci_builder_cancel(current_build);
+}
+
+/* Without SA_RESTART, so that a read blocked on a pipe or a terminal
+ * returns and the build notices the cancellation. A signal ignored when
+ * we started (nohup, a background job) stays ignored. */
+static void catch_signals(void)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+        if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(sigs[i], &sa, NULL);
+}
+
+/* Progress on a terminal: one line, rewritten in place. */
+struct progress {
+    struct timespec start;
+    uint64_t total;    /* input bytes when known (plain files only), else 0 */
+    int shown;
+};
+
+static struct progress prog;
+
+/* Clear the progress line, if one is shown, before anything else is
+ * written to stderr. */
+static void clear_progress(void)
+{
+    if (prog.shown)
+        fputs("\r\033[K", stderr);
+    prog.shown = 0;
+}
+
 static void warn(void *ctx, const char *message)
 {
     (void)ctx;
+    if (got_signal)
+        return; /* a read cut short by the signal is not worth a warning */
+    clear_progress();
     fprintf(stderr, PROG ": warning: %s\n", message);
 }
 
@@ -95,13 +144,6 @@ static uint64_t parse_size(const char *s)
         return 0;
     return v * mul;
 }
-
-/* Progress on a terminal: one line, rewritten in place. */
-struct progress {
-    struct timespec start;
-    uint64_t total;    /* input bytes when known (plain files only), else 0 */
-    int shown;
-};
 
 static double elapsed(const struct timespec *t0)
 {
@@ -267,22 +309,35 @@ int main(int argc, char **argv)
 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    struct progress prog = {t0, known_total(argv + optind, argc - optind), 0};
+    prog.start = t0;
+    prog.total = known_total(argv + optind, argc - optind);
     if (!quiet && isatty(STDERR_FILENO)) {
         o.progress = show_progress;
         o.progress_ctx = &prog;
     }
     loci_builder *b;
     loci_error err;
+    catch_signals();
     int rc = loci_builder_new(dir, &o, &b, &err);
+    current_build = b;
+    if (!rc && got_signal)
+        loci_builder_cancel(b); /* the signal came before there was a build to cancel */
     for (int i = optind; !rc && i < argc; i++)
         rc = loci_builder_add_path(b, argv[i], &err);
     loci_build_stats st;
     if (!rc)
         rc = loci_builder_finish(b, &st, &err);
-    loci_builder_free(b);
-    if (prog.shown)
-        fputs("\r\033[K", stderr);
+    current_build = NULL;
+    loci_builder_free(b); /* an unfinished build's temporary files go with it */
+    clear_progress();
+    if (rc == LOCI_ECANCELED && got_signal) {
+        int sig = got_signal;
+        fprintf(stderr, PROG ": interrupted by %s; %s was not changed\n",
+                sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP", dir);
+        signal(sig, SIG_DFL);
+        raise(sig);
+        return 128 + sig;
+    }
     if (rc) {
         fprintf(stderr, PROG ": %s\n", err.message);
         return 2;

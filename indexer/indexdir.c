@@ -1,5 +1,5 @@
 /*
- * indexdir.c — temporary build directories and the atomic swap (see
+ * indexdir.c — temporary build directories and the swap into place (see
  * indexdir.h).
  */
 #define _GNU_SOURCE
@@ -13,12 +13,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "error.h"
 #include "format.h"
 #include "lfile.h"
 #include "path.h"
+
+static int exchange_dirs(const char *a, const char *b)
+{
+    return renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE);
+}
+
+int (*indexdir_exchange)(const char *a, const char *b) = exchange_dirs;
+void (*indexdir_between_renames)(void);
 
 void indexdir_remove(const char *dir)
 {
@@ -37,125 +46,290 @@ void indexdir_remove(const char *dir)
     rmdir(dir);
 }
 
-/* Split dir into its parent and last component (both PATH_BUF bytes). */
-static int split_path(const char *dir, char *parent, char *base)
+/* Index of `name` in FMT_FILES, or -1. */
+static int index_file(const char *name)
 {
-    size_t n = strlen(dir);
-    if (n >= PATH_BUF)
-        return -1;
-    memcpy(parent, dir, n + 1);
-    while (n > 1 && parent[n - 1] == '/')
-        parent[--n] = '\0';
-    char *slash = strrchr(parent, '/');
-    if (!slash) {
-        memcpy(base, parent, n + 1);
-        strcpy(parent, ".");
-    } else {
-        strcpy(base, slash + 1);
-        if (slash == parent)
-            slash[1] = '\0'; /* the root */
-        else
-            *slash = '\0';
-    }
-    return 0;
+    for (int i = 0; i < FMT_NFILES; i++)
+        if (!strcmp(name, FMT_FILES[i].name))
+            return i;
+    return -1;
 }
 
-static void remove_stale_temps(const char *parent, const char *base)
+/* 1 if `dir` holds nothing but regular files named like index files or
+ * run files: what a build's temporary directory can hold. */
+static int only_build_files(const char *dir)
 {
-    char prefix[PATH_BUF + 8];
-    size_t plen = (size_t)snprintf(prefix, sizeof prefix, ".%s.tmp-", base);
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    int ok = 1;
+    struct dirent *e;
+    while (ok && (e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        struct stat st;
+        ok = (index_file(e->d_name) >= 0 || !strncmp(e->d_name, "run-", 4)) &&
+             fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+    }
+    closedir(d);
+    return ok;
+}
+
+/* The PID in a temporary's name ".NAME.tmp-PID-XXXXXX", or 0 if `name` is
+ * not one. */
+static long temp_pid(const char *name)
+{
+    if (name[0] != '.')
+        return 0;
+    const char *t = NULL;
+    for (const char *p = strstr(name, ".tmp-"); p; p = strstr(p + 1, ".tmp-"))
+        t = p; /* the last one: NAME may itself contain ".tmp-" */
+    if (!t)
+        return 0;
+    char *end;
+    long pid = strtol(t + 5, &end, 10);
+    return pid > 0 && end > t + 5 && *end == '-' && end[1] ? pid : 0;
+}
+
+/* Remove the temporaries in `parent` of builds whose process is gone —
+ * of any index there, not only ours, so an interrupted build of another
+ * name does not leave its files behind for ever. */
+static void remove_stale_temps(const char *parent)
+{
     DIR *d = opendir(parent);
     if (!d)
         return;
     struct dirent *e;
     while ((e = readdir(d))) {
-        if (strncmp(e->d_name, prefix, plen) != 0)
-            continue;
-        long pid = strtol(e->d_name + plen, NULL, 10);
-        if (pid > 0 && (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
-            continue; /* a build still running */
+        long pid = temp_pid(e->d_name);
+        if (pid == 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue; /* not a temporary, or its build is still running */
         char path[PATH_BUF];
-        if (path_join(path, sizeof path, parent, e->d_name) == 0)
+        if (path_join(path, sizeof path, parent, e->d_name) == 0 && only_build_files(path))
             indexdir_remove(path);
     }
     closedir(d);
 }
 
-int indexdir_replaceable(const char *dir)
+/* A build killed between the two renames of a non-atomic swap left the
+ * old index at ".NAME.old" and nothing at `dir`: put it back. If `dir`
+ * exists, ".NAME.old" is the index a finished swap replaced: remove it. */
+static int recover_old(const char *dir, loci_error *err)
 {
-    char path[PATH_BUF];
-    if (path_join(path, sizeof path, dir, FMT_META))
-        return 0;
-    int fd = open(path, O_RDONLY);
-    if (fd >= 0) {
-        char magic[LFILE_MAGIC_LEN];
-        ssize_t n = read(fd, magic, sizeof magic);
-        close(fd);
-        return n == (ssize_t)sizeof magic && memcmp(magic, FMT_MAGIC_META, sizeof magic) == 0;
+    char old[PATH_BUF];
+    struct stat st;
+    if (path_sibling(old, sizeof old, dir, PATH_OLD_PREFIX, PATH_OLD_SUFFIX) ||
+        lstat(old, &st) != 0 || !S_ISDIR(st.st_mode) || !only_build_files(old))
+        return LOCI_OK;
+    if (lstat(dir, &st) == 0) {
+        indexdir_remove(old);
+        return LOCI_OK;
     }
+    if (errno == ENOENT && rename(old, dir) != 0)
+        return err_set(err, LOCI_EIO, "%s: cannot move the previous index back from %s: %s", dir,
+                       old, strerror(errno));
+    return LOCI_OK;
+}
+
+int indexdir_check_replaceable(const char *dir, loci_error *err)
+{
+    struct stat st;
+    if (lstat(dir, &st) != 0) {
+        if (errno == ENOENT)
+            return LOCI_OK;
+        if (errno == EACCES)
+            return err_set(err, LOCI_EIO, "%s: permission denied", dir);
+        return err_set(err, LOCI_EIO, "%s: %s", dir, strerror(errno));
+    }
+    if (!S_ISDIR(st.st_mode))
+        return err_set(err, LOCI_EINVAL, "%s: exists and is not a directory; refusing to replace it",
+                       dir);
     DIR *d = opendir(dir);
-    if (!d)
-        return errno == ENOENT;
+    if (!d) {
+        if (errno == EACCES)
+            return err_set(err, LOCI_EIO, "%s: permission denied", dir);
+        return err_set(err, LOCI_EIO, "%s: %s", dir, strerror(errno));
+    }
+    int files = 0, headers = 0, foreign = 0, rc = LOCI_OK;
+    char first_foreign[256] = "";
     struct dirent *e;
-    int empty = 1;
-    while ((e = readdir(d)))
-        if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
-            empty = 0;
+    while (!rc && (e = readdir(d))) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        int i = index_file(e->d_name);
+        if (i < 0 || fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !S_ISREG(st.st_mode)) {
+            if (!foreign++)
+                snprintf(first_foreign, sizeof first_foreign, "%s", e->d_name);
+            continue;
+        }
+        files++;
+        int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            rc = err_set(err, LOCI_EIO, "%s/%s: %s", dir, e->d_name,
+                         errno == EACCES ? "permission denied" : strerror(errno));
+            break;
+        }
+        char magic[LFILE_MAGIC_LEN];
+        headers += read(fd, magic, sizeof magic) == (ssize_t)sizeof magic &&
+                   memcmp(magic, FMT_FILES[i].magic, sizeof magic) == 0;
+        close(fd);
+    }
     closedir(d);
-    return empty;
+    if (rc)
+        return rc;
+    if (foreign > 1)
+        return err_set(err, LOCI_EINVAL,
+                       "%s: holds '%s' and %d more entries that are not part of a loci index; "
+                       "refusing to replace it",
+                       dir, first_foreign, foreign - 1);
+    if (foreign)
+        return err_set(err, LOCI_EINVAL,
+                       "%s: holds '%s', which is not part of a loci index; refusing to replace it",
+                       dir, first_foreign);
+    if (files > 0 && headers < 2)
+        return err_set(err, LOCI_EINVAL,
+                       "%s: not recognized as a loci index (files with a loci header: %d of %d; "
+                       "at least 2 needed); refusing to replace it",
+                       dir, headers, files);
+    return LOCI_OK;
+}
+
+/* Six characters for a unique name (mkdtemp would do, but it creates the
+ * directory 0700 whatever the umask). */
+static void random_suffix(char out[7])
+{
+    static const char abc[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    unsigned char r[6];
+    if (getentropy(r, sizeof r) != 0) {
+        struct timespec t;
+        clock_gettime(CLOCK_REALTIME, &t);
+        uint64_t x = (uint64_t)t.tv_nsec ^ ((uint64_t)t.tv_sec << 20) ^ (uint64_t)getpid();
+        for (int i = 0; i < 6; i++, x >>= 8)
+            r[i] = (unsigned char)x;
+    }
+    for (int i = 0; i < 6; i++)
+        out[i] = abc[r[i] % (sizeof abc - 1)];
+    out[6] = '\0';
 }
 
 int indexdir_create_temp(const char *dir, char **tmp, loci_error *err)
 {
-    char parent[PATH_BUF], base[PATH_BUF], tmpl[2 * PATH_BUF + 64];
+    char parent[PATH_BUF], base[PATH_BUF], path[PATH_BUF];
     *tmp = NULL;
-    if (split_path(dir, parent, base))
+    if (path_split(dir, parent, base))
         return err_set(err, LOCI_EINVAL, "index path too long");
-    remove_stale_temps(parent, base);
-    int w = snprintf(tmpl, sizeof tmpl, "%s/.%s.tmp-%ld-XXXXXX", parent, base, (long)getpid());
-    if (w < 0 || (size_t)w >= PATH_BUF || !mkdtemp(tmpl))
-        return err_set(err, LOCI_EIO, "%s: cannot create a temporary directory: %s", parent,
-                       strerror(errno));
-    if (!(*tmp = strdup(tmpl))) {
-        indexdir_remove(tmpl);
+    int rc = recover_old(dir, err);
+    if (rc)
+        return rc;
+    remove_stale_temps(parent);
+    for (int tries = 0;; tries++) {
+        char suffix[7];
+        random_suffix(suffix);
+        int w = snprintf(path, sizeof path, "%s/.%s.tmp-%ld-%s", parent, base, (long)getpid(),
+                         suffix);
+        if (w < 0 || (size_t)w >= sizeof path)
+            return err_set(err, LOCI_EINVAL, "index path too long");
+        if (mkdir(path, 0777) == 0)
+            break;
+        if (errno != EEXIST || tries == 100)
+            return err_set(err, LOCI_EIO, "%s: cannot create a temporary directory: %s", parent,
+                           errno == EACCES ? "permission denied" : strerror(errno));
+    }
+    if (!(*tmp = strdup(path))) {
+        indexdir_remove(path);
         return err_set(err, LOCI_ENOMEM, "out of memory");
     }
     return LOCI_OK;
 }
 
-int indexdir_swap(const char *tmp, const char *dir, loci_error *err)
+/* fsync a directory, so the names in it (or a rename into it) are on
+ * disk. File systems that cannot sync a directory say EINVAL: fine. */
+static int sync_dir(const char *dir, loci_error *err)
 {
-    if (!indexdir_replaceable(dir))
-        return err_set(err, LOCI_EINVAL, "%s: exists and is not a loci index; refusing to replace it",
-                       dir);
-    if (rename(tmp, dir) == 0)
-        return LOCI_OK;
-    if (errno != ENOTEMPTY && errno != EEXIST)
-        return err_set(err, LOCI_EIO, "%s: cannot rename the new index into place: %s", dir,
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return err_set(err, LOCI_EIO, "%s: %s", dir, strerror(errno));
+    int rc = fsync(fd) == 0 || errno == EINVAL || errno == ENOTSUP ? 0 : errno;
+    close(fd);
+    if (rc)
+        return err_set(err, LOCI_EIO, "%s: fsync: %s", dir, strerror(rc));
+    return LOCI_OK;
+}
+
+static int sync_parent(const char *dir, loci_error *err)
+{
+    char parent[PATH_BUF], base[PATH_BUF];
+    if (path_split(dir, parent, base))
+        return err_set(err, LOCI_EINVAL, "index path too long");
+    return sync_dir(parent, err);
+}
+
+/* The fallback of indexdir_swap: move the old index aside, the new one in,
+ * and only then remove the old one. */
+static int swap_by_renames(const char *tmp, const char *dir, loci_error *late, loci_error *err)
+{
+    char old[PATH_BUF];
+    if (path_sibling(old, sizeof old, dir, PATH_OLD_PREFIX, PATH_OLD_SUFFIX))
+        return err_set(err, LOCI_EINVAL, "index path too long");
+    if (only_build_files(old))
+        indexdir_remove(old); /* an old index a killed swap left after the new one was in */
+    if (rename(dir, old) != 0)
+        return err_set(err, LOCI_EIO, "%s: cannot move the old index aside: %s", dir,
                        strerror(errno));
-    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_EXCHANGE) == 0) {
-        indexdir_remove(tmp); /* now the old index */
-        return LOCI_OK;
+    if (indexdir_between_renames)
+        indexdir_between_renames();
+    if (rename(tmp, dir) != 0) {
+        int e = errno;
+        if (rename(old, dir) != 0)
+            return err_set(err, LOCI_EIO,
+                           "%s: cannot rename the new index into place (%s); the previous "
+                           "index is in %s",
+                           dir, strerror(e), old);
+        return err_set(err, LOCI_EIO, "%s: cannot rename the new index into place: %s", dir,
+                       strerror(e));
     }
-    /* No atomic exchange on this file system: move the old index aside
-     * first. A crash between the two renames leaves it in the .old dir. */
-    char old[PATH_BUF + 32];
-    snprintf(old, sizeof old, "%s.old", tmp);
-    if (rename(dir, old) != 0 || rename(tmp, dir) != 0)
-        return err_set(err, LOCI_EIO, "%s: cannot replace the index: %s", dir, strerror(errno));
+    sync_parent(dir, late);
     indexdir_remove(old);
     return LOCI_OK;
 }
 
+int indexdir_swap(const char *tmp, const char *dir, int *not_atomic, loci_error *late,
+                  loci_error *err)
+{
+    *not_atomic = 0;
+    err_clear(late);
+    int rc = indexdir_check_replaceable(dir, err);
+    if (!rc)
+        rc = sync_dir(tmp, err);
+    if (rc)
+        return rc;
+    if (rename(tmp, dir) == 0) {
+        sync_parent(dir, late);
+        return LOCI_OK;
+    }
+    if (errno != ENOTEMPTY && errno != EEXIST)
+        return err_set(err, LOCI_EIO, "%s: cannot rename the new index into place: %s", dir,
+                       strerror(errno));
+    if (indexdir_exchange(tmp, dir) == 0) {
+        indexdir_remove(tmp); /* now the old index */
+        sync_parent(dir, late);
+        return LOCI_OK;
+    }
+    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP && errno != EOPNOTSUPP)
+        return err_set(err, LOCI_EIO, "%s: cannot swap the new index into place: %s", dir,
+                       strerror(errno));
+    *not_atomic = 1;
+    return swap_by_renames(tmp, dir, late, err);
+}
+
 uint64_t indexdir_bytes(const char *dir)
 {
-    static const char *const files[] = {FMT_META, FMT_LEXICON, FMT_POSTINGS, FMT_POSITIONS,
-                                        FMT_LENGTHS, FMT_PASSAGES, FMT_DOCS, FMT_TEXT};
     uint64_t total = 0;
     char path[PATH_BUF];
-    for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+    for (size_t i = 0; i < FMT_NFILES; i++) {
         struct stat st;
-        if (path_join(path, sizeof path, dir, files[i]) == 0 && stat(path, &st) == 0)
+        if (path_join(path, sizeof path, dir, FMT_FILES[i].name) == 0 && stat(path, &st) == 0)
             total += (uint64_t)st.st_size;
     }
     return total;

@@ -103,6 +103,10 @@ int merge_runs(const char *dir, const struct merge_input *in, uint64_t *terms, l
     for (size_t i = n / 2; i-- > 0;)
         sift_down(r, heap, n, i);
     while (!rc && n > 0) {
+        if (in->cancel && atomic_load(in->cancel)) {
+            rc = err_set(err, LOCI_ECANCELED, "the build was cancelled");
+            break;
+        }
         /* every run whose current term is the smallest, in run order */
         size_t k = 0;
         uint64_t df = 0;

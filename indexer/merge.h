@@ -12,6 +12,7 @@
 #define LOCI_MERGE_H
 
 #include <stddef.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "loci.h"
@@ -23,6 +24,7 @@ struct merge_input {
     size_t buffer_bytes;      /* read buffers of all runs together */
     const uint32_t *lengths;  /* token count per passage */
     double avglen, k1, b;     /* for the stored block maxima */
+    const atomic_int *cancel; /* non-zero: stop with LOCI_ECANCELED (may be NULL) */
 };
 
 /* Merge into the index files of `dir`; run files are unlinked as they are

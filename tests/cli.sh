@@ -78,6 +78,23 @@ if cut -d' ' -f1 "$T/out" | sort -u | tr '\n' ' ' | grep -qx 'q7 q8 '; then ok; 
 check "queries stdin" 0 sh -c "printf 'CCDCOE\n' | '$BIN/loci-search' -i '$T/idx' --json --queries -"
 has "stdin qid is the line number" '"qid": "1"' "$T/out"
 check "queries without a match" 1 sh -c "printf 'zzzzqqq\n' | '$BIN/loci-search' -i '$T/idx' --queries -"
+# one bad line does not end a --queries run: it is reported with its line
+# number, the rest are answered, and the exit status says something failed
+printf 'q1\tCCDCOE\nq2\t\377\376 bad\n\nq3\tJapan\n' >"$T/badq"
+check "queries: a bad line" 2 "$BIN/loci-search" -i "$T/idx" --format trec -k 1 --queries "$T/badq"
+one_line "queries: a bad line"; has "bad line number" "badq:2: query: invalid UTF-8" "$T/err"
+if [ "$(cut -d' ' -f1 "$T/out" | tr '\n' ' ')" = "q1 q3 " ]; then ok; else bad "queries after a bad line: $(cat "$T/out")"; fi
+# a line without end is cut at the cap, not buffered without limit
+"$PY" -c "import sys; sys.stdout.write('a' * 100000 + '\nq9\tKorea\n')" >"$T/longq"
+check "queries: a line over the cap" 2 "$BIN/loci-search" -i "$T/idx" --format trec -k 1 --queries "$T/longq"
+one_line "queries: over the cap"; has "cap line number" "longq:1: query longer than 65536 bytes" "$T/err"
+has "answered after the long line" "^q9 " "$T/out"
+check "queries: a NUL byte" 2 sh -c "printf 'a\\000b\\nKorea\\n' | '$BIN/loci-search' -i '$T/idx' -k 1 --queries -"
+has "NUL byte line" "(stdin):1: the query contains a NUL byte" "$T/err"
+# /dev/zero: one endless line; memory stays bounded (ulimit -v) while it is read
+st=0; (ulimit -v 200000; timeout 2 "$BIN/loci-search" -i "$T/idx" --queries /dev/zero) 2>"$T/err" || st=$?
+if [ "$st" = 124 ]; then ok; else bad "--queries /dev/zero: exit $st (want the timeout's 124): $(cat "$T/err")"; fi
+has "/dev/zero reported at once" "/dev/zero:1: query longer than" "$T/err"
 
 # --- exit codes and errors ------------------------------------------------------------
 check "no match" 1 "$BIN/loci-search" -i "$T/idx" zzzzqqqxxx
@@ -136,6 +153,25 @@ check "index after a killed build" 0 "$BIN/loci-search" -i "$T/idx" CCDCOE
 if ls -a "$T" | grep -q '^\.idx\.tmp-'; then ok; else bad "the killed build left no temporary directory (finished too fast?)"; fi
 check "rebuild after a killed build" 0 "$BIN/loci-index" -q -o "$T/idx" corpus/
 if ls -a "$T" | grep -q '\.tmp-'; then bad "leftovers after the next build: $(ls -a "$T")"; else ok; fi
+# Ctrl-C, SIGTERM and SIGHUP cancel a build: its temporary files go at once,
+# the old index stays, one line says so, and the exit status is the signal's
+# (SIGINT is reset to its default first: a background job starts with it ignored)
+for sig in INT TERM HUP; do
+  "$PY" -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
+    "$BIN/loci-index" -q --threads 1 -o "$T/idx" "$T/big.txt" 2>"$T/sigerr" & kpid=$!
+  sleep 0.4; kill -s $sig $kpid 2>/dev/null || true; st=0; wait $kpid 2>/dev/null || st=$?
+  want=$((128 + $(kill -l $sig)))
+  if [ "$st" = "$want" ]; then ok; else bad "SIG$sig: exit $st, want $want ($(cat "$T/sigerr"))"; fi
+  if [ "$(wc -l <"$T/sigerr")" = 1 ] && grep -q "interrupted by SIG$sig" "$T/sigerr"; then ok; else
+    bad "SIG$sig message: $(cat "$T/sigerr")"; fi
+  if ls -a "$T" | grep -q '\.tmp-'; then bad "SIG$sig left temporaries: $(ls -a "$T")"; else ok; fi
+  check "index after SIG$sig" 0 "$BIN/loci-search" -i "$T/idx" CCDCOE
+done
+# any build removes the temporaries of dead builds beside it, of any name
+mkdir "$T/.other.tmp-2147483000-abcdef" && : >"$T/.other.tmp-2147483000-abcdef/run-00000001"
+check "build beside a stale temporary" 0 "$BIN/loci-index" -q -o "$T/idx2" corpus/
+[ ! -e "$T/.other.tmp-2147483000-abcdef" ] && ok || bad "stale temporary of another index kept"
+rm -rf "$T/idx2"
 rm -f "$T/big.txt"
 # an unreadable file is reported, skipped and counted; --strict makes it fatal
 mkdir "$T/mixed" && cp corpus/nato-rok-ap4-indo-pacific.txt "$T/mixed/a.txt"
@@ -152,6 +188,27 @@ cmp -s "$T/mt/postings" "$T/idx/postings" && cmp -s "$T/mt/text" "$T/idx/text" &
 mkdir "$T/docs" && echo precious >"$T/docs/keep.txt"
 check "refuse non-index dir" 2 "$BIN/loci-index" -o "$T/docs" corpus/
 [ -f "$T/docs/keep.txt" ] && ok || bad "non-index directory damaged"
+one_line "refuse non-index dir"; has "names what is in the way" "holds 'keep.txt'" "$T/err"
+# a damaged index does not block its own rebuild: meta missing, empty or bad
+for damage in missing empty bad; do
+  cp -r "$T/idx" "$T/dmg"
+  case $damage in
+    missing) rm "$T/dmg/meta" ;;
+    empty) : >"$T/dmg/meta" ;;
+    bad) printf 'garbage' >"$T/dmg/meta" ;;
+  esac
+  check "search a damaged index ($damage meta)" 2 "$BIN/loci-search" -i "$T/dmg" CCDCOE
+  one_line "damaged index ($damage meta)"; has "damaged index names meta" "meta" "$T/err"
+  check "rebuild a damaged index ($damage meta)" 0 "$BIN/loci-index" -q -o "$T/dmg" corpus/
+  check "search the rebuilt index" 0 "$BIN/loci-search" -i "$T/dmg" CCDCOE
+  rm -rf "$T/dmg"
+done
+# the index directory and its files get the umask's permissions
+(umask 022 && "$BIN/loci-index" -q -o "$T/u755" corpus/) && [ "$(stat -c %a "$T/u755")" = 755 ] &&
+  [ "$(stat -c %a "$T/u755/postings")" = 644 ] && ok || bad "umask 022: $(stat -c %a "$T/u755" "$T/u755/postings" 2>&1)"
+(umask 077 && "$BIN/loci-index" -q -o "$T/u755" corpus/) && [ "$(stat -c %a "$T/u755")" = 700 ] &&
+  [ "$(stat -c %a "$T/u755/postings")" = 600 ] && ok || bad "umask 077: $(stat -c %a "$T/u755" "$T/u755/postings" 2>&1)"
+rm -rf "$T/u755"
 check "quiet" 0 "$BIN/loci-index" -q -o "$T/q" corpus/
 [ ! -s "$T/err" ] && ok || bad "--quiet printed: $(cat "$T/err")"
 check "stem none" 0 "$BIN/loci-index" -q --stem none -o "$T/nostem" corpus/

@@ -179,7 +179,7 @@ static void test_replace_and_failures(void **state)
     loci_build_options o;
     loci_build_options_init(&o);
     assert_int_equal(loci_builder_new(docs, &o, &b, &err), LOCI_EINVAL);
-    assert_non_null(strstr(err.message, "not a loci index"));
+    assert_non_null(strstr(err.message, "holds 'precious.txt', which is not part of a loci index"));
     assert_null(b);
     tu_rmtree(root);
     free(root);

@@ -132,7 +132,7 @@ static void test_version_missing_abort(void **state)
     loci_error err;
     assert_int_equal(lfile_open(&f, path, MAGIC, &err), LOCI_EVERSION);
     char want[32];
-    snprintf(want, sizeof want, "version %d.0", LFILE_MAJOR + 1);
+    snprintf(want, sizeof want, "version %d.%d", LFILE_MAJOR + 1, LFILE_MINOR);
     assert_non_null(strstr(err.message, want));
     free(file);
 

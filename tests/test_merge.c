@@ -68,7 +68,7 @@ static uint64_t build(const char *dir, size_t nruns)
     for (int p = 0; p < PASSAGES; p++)
         tokens += lengths[p];
     struct merge_input in = {paths, bases, nruns, 64u << 10, lengths,
-                             (double)tokens / PASSAGES, 1.5, 0.75};
+                             (double)tokens / PASSAGES, 1.5, 0.75, NULL};
     uint64_t terms;
     loci_error err;
     if (merge_runs(dir, &in, &terms, &err))

@@ -3,13 +3,20 @@
  * names; and corruption: flipping any byte of any file of a tiny index
  * makes opening or the integrity check fail (never a crash, never
  * success), and a flipped postings or lengths byte makes the search fail;
- * passages too long for a u16 length.
+ * passages too long for a u16 length; and opening an index while a
+ * rebuild swaps it: one build whole, never a mix of two.
  */
+#define _GNU_SOURCE /* renameat2 */
 #include "testutil.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/wait.h>
 
 #include "bm25.h"
 #include "format.h"
 #include "loci.h"
+#include "indexdir.h"
 #include "reader.h"
 
 /* A builder (stemming off) for dir = a new temporary *root + "/idx". */
@@ -305,6 +312,238 @@ static void test_truncated_and_missing(void **state)
     free(dir);
 }
 
+/* ---- an open that races with a rebuild ------------------------------------ */
+
+/* Build one of two different corpora at `dir` (the build's own swap). */
+static void build_variant(const char *dir, int variant)
+{
+    loci_build_options o;
+    loci_build_options_init(&o);
+    o.stem_language = "none";
+    o.threads = 1;
+    loci_builder *b;
+    loci_error err;
+    assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
+    int ndocs = variant ? 70 : 40;
+    for (int i = 0; i < ndocs; i++) {
+        char name[32], text[256];
+        snprintf(name, sizeof name, "%c%d", variant ? 'b' : 'a', i);
+        snprintf(text, sizeof text, "harbour %s %d ships\n\nquay %s words %d and harbour",
+                 i % 3 ? "cargo" : "ferry", i % (variant ? 5 : 7), variant ? "ferry" : "crane",
+                 i);
+        assert_int_equal(loci_builder_add_document(b, name, NULL, text, strlen(text), 1, &err),
+                         LOCI_OK);
+    }
+    assert_int_equal(loci_builder_finish(b, NULL, &err), LOCI_OK);
+    loci_builder_free(b);
+}
+
+/* Everything a search shows, as one string (caller frees); NULL and *rc
+ * set if the open or the search failed. */
+static char *answer(const char *dir, int *rc, loci_error *err)
+{
+    loci_index *idx;
+    if ((*rc = loci_index_open(dir, &idx, err)))
+        return NULL;
+    loci_results *r;
+    if ((*rc = loci_search(idx, "harbour ferry ships", NULL, &r, err))) {
+        loci_index_close(idx);
+        return NULL;
+    }
+    struct buf out = {0};
+    for (size_t i = 0; i < loci_results_count(r) && !*rc; i++) {
+        const loci_hit *h = loci_results_hit(r, i);
+        loci_passage p;
+        if ((*rc = loci_passage_get(idx, h->passage, &p, err)))
+            break;
+        char line[512];
+        int n = snprintf(line, sizeof line, "%.17g %.*s#%u %.*s\n", h->score, (int)p.doc_name_len,
+                         p.doc_name, p.ordinal, (int)p.text_len, p.text);
+        assert_int_equal(buf_append(&out, line, (size_t)n), 0);
+    }
+    loci_results_free(r);
+    loci_index_close(idx);
+    assert_int_equal(buf_putc(&out, '\0'), 0);
+    if (*rc) {
+        buf_free(&out);
+        return NULL;
+    }
+    return (char *)out.data;
+}
+
+static char *answer_ok(const char *dir)
+{
+    int rc;
+    loci_error err;
+    char *a = answer(dir, &rc, &err);
+    if (!a)
+        fail_msg("%s", err.message);
+    return a;
+}
+
+static const char *hook_dir, *hook_other;
+static size_t hook_at;
+static int hook_remove, hook_fired;
+
+/* reader_open_hook: after file `hook_at` is open, a rebuild swaps the
+ * directory (and, with hook_remove, deletes the old index, as indexdir_swap
+ * does right after the exchange). */
+static void swap_mid_open(size_t i)
+{
+    if (i != hook_at || hook_fired)
+        return;
+    hook_fired = 1;
+    assert_int_equal(renameat2(AT_FDCWD, hook_dir, AT_FDCWD, hook_other, RENAME_EXCHANGE), 0);
+    if (hook_remove)
+        indexdir_remove(hook_other);
+}
+
+/* Files of two builds used to be mixed silently when the swap came
+ * between two of the eight opens. */
+static void test_open_during_swap_sees_one_build(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp(), a[600], b[600];
+    snprintf(a, sizeof a, "%s/idx", root);
+    snprintf(b, sizeof b, "%s/next", root);
+    build_variant(a, 0);
+    char *want_a = answer_ok(a);
+    build_variant(b, 1);
+    char *want_b = answer_ok(b);
+    assert_string_not_equal(want_a, want_b);
+    hook_dir = a;
+    hook_other = b;
+    reader_open_hook = swap_mid_open;
+    for (size_t i = 0; i + 1 < FMT_NFILES; i++) {
+        for (hook_remove = 0; hook_remove <= 1; hook_remove++) {
+            hook_at = i;
+            hook_fired = 0;
+            int rc;
+            loci_error err;
+            char *got = answer(a, &rc, &err);
+            if (!got)
+                fail_msg("swap after file %zu%s: %s", i, hook_remove ? " and removal" : "",
+                         err.message);
+            assert_true(hook_fired);
+            /* the build that was in place when the open began, or — when
+             * it was deleted under the open — the one that replaced it */
+            assert_string_equal(got, hook_remove ? want_b : want_a);
+            free(got);
+            /* back to idx = A, next = B */
+            if (hook_remove) {
+                assert_int_equal(rename(a, b), 0);
+                build_variant(a, 0);
+            } else {
+                assert_int_equal(renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE), 0);
+            }
+        }
+    }
+    reader_open_hook = NULL;
+    free(want_a);
+    free(want_b);
+    tu_rmtree(root);
+    free(root);
+}
+
+/* Each file passes its own checksum; meta's file table catches a file
+ * from another build. */
+static void test_files_of_two_builds_refused(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp(), a[600], b[600], from[700], to[800];
+    snprintf(a, sizeof a, "%s/idx", root);
+    snprintf(b, sizeof b, "%s/other", root);
+    build_variant(a, 0);
+    build_variant(b, 1);
+    for (size_t i = 1; i < FMT_NFILES; i++) {
+        char mixed[700];
+        snprintf(mixed, sizeof mixed, "%s/mixed", root);
+        tu_rmtree(mixed);
+        assert_int_equal(mkdir(mixed, 0755), 0);
+        for (size_t j = 0; j < FMT_NFILES; j++) {
+            snprintf(from, sizeof from, "%s/%s", j == i ? b : a, FMT_FILES[j].name);
+            snprintf(to, sizeof to, "%s/%s", mixed, FMT_FILES[j].name);
+            assert_int_equal(link(from, to), 0);
+        }
+        loci_index *idx;
+        loci_error err;
+        assert_int_equal(loci_index_open(mixed, &idx, &err), LOCI_ECORRUPT);
+        assert_non_null(strstr(err.message, "not from the same build"));
+        assert_non_null(strstr(err.message, FMT_FILES[i].name));
+    }
+    tu_rmtree(root);
+    free(root);
+}
+
+/* While a rebuild without atomic exchange has moved the old index aside,
+ * a reader finds it there instead of "no index here". */
+static void test_open_finds_the_index_moved_aside(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp(), a[600], old[600];
+    snprintf(a, sizeof a, "%s/idx", root);
+    snprintf(old, sizeof old, "%s/.idx.old", root);
+    build_variant(a, 0);
+    char *want = answer_ok(a);
+    assert_int_equal(rename(a, old), 0);
+    char *got = answer_ok(a);
+    assert_string_equal(got, want);
+    free(got);
+    free(want);
+    assert_int_equal(rename(old, a), 0);
+    tu_rmtree(root);
+    free(root);
+}
+
+/* Rebuilds and searches at the same time, for a fixed number of rounds:
+ * every answer is exactly one of the two builds', and no open fails. */
+static void test_concurrent_rebuilds_and_searches(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp(), a[600], scratch[600];
+    snprintf(a, sizeof a, "%s/idx", root);
+    snprintf(scratch, sizeof scratch, "%s/scratch", root);
+    build_variant(scratch, 1);
+    char *want_b = answer_ok(scratch);
+    build_variant(a, 0);
+    char *want_a = answer_ok(a);
+    enum { ROUNDS = 40 };
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        for (int i = 1; i <= ROUNDS; i++)
+            build_variant(a, i % 2);
+        _exit(0);
+    }
+    unsigned searches = 0, seen_a = 0, seen_b = 0;
+    int status = 0;
+    for (;;) {
+        int done = waitpid(pid, &status, WNOHANG) == pid;
+        int rc;
+        loci_error err;
+        char *got = answer(a, &rc, &err);
+        if (!got)
+            fail_msg("search %u failed during a rebuild: %s", searches, err.message);
+        if (!strcmp(got, want_a))
+            seen_a++;
+        else if (!strcmp(got, want_b))
+            seen_b++;
+        else
+            fail_msg("search %u gave an answer of neither build:\n%s", searches, got);
+        free(got);
+        searches++;
+        if (done)
+            break;
+    }
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    print_message("%u searches during %d rebuilds: %u as build A, %u as build B\n", searches,
+                  ROUNDS, seen_a, seen_b);
+    free(want_a);
+    free(want_b);
+    tu_rmtree(root);
+    free(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -315,6 +554,10 @@ int main(void)
         cmocka_unit_test(test_search_fails_on_flipped_lengths),
         cmocka_unit_test(test_long_passage_length),
         cmocka_unit_test(test_truncated_and_missing),
+        cmocka_unit_test(test_open_during_swap_sees_one_build),
+        cmocka_unit_test(test_files_of_two_builds_refused),
+        cmocka_unit_test(test_open_finds_the_index_moved_aside),
+        cmocka_unit_test(test_concurrent_rebuilds_and_searches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
