@@ -75,35 +75,66 @@ static int only_build_files(const char *dir)
     return ok;
 }
 
-/* The PID in a temporary's name ".NAME.tmp-PID-XXXXXX", or 0 if `name` is
- * not one. */
-static long temp_pid(const char *name)
+/* This machine's name as it goes into a temporary's name: letters and
+ * digits only (so the name parses back), at most 32 of them. */
+static void host_tag(char out[33])
 {
+    char h[256] = "";
+    gethostname(h, sizeof h - 1);
+    size_t n = 0;
+    for (const char *p = h; *p && n < 32; p++)
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))
+            out[n++] = *p;
+    out[n] = '\0';
+}
+
+/* If `name` is a temporary's, ".NAME.tmp-HOST-PID-XXXXXX", set *pid and
+ * copy HOST (empty for the older ".NAME.tmp-PID-XXXXXX") and return 1. */
+static int parse_temp(const char *name, char host[33], long *pid)
+{
+    const char *t = NULL;
     if (name[0] != '.')
         return 0;
-    const char *t = NULL;
     for (const char *p = strstr(name, ".tmp-"); p; p = strstr(p + 1, ".tmp-"))
         t = p; /* the last one: NAME may itself contain ".tmp-" */
     if (!t)
         return 0;
-    char *end;
-    long pid = strtol(t + 5, &end, 10);
-    return pid > 0 && end > t + 5 && *end == '-' && end[1] ? pid : 0;
+    const char *rest = t + 5, *last = strrchr(rest, '-');
+    if (!last || !last[1] || last == rest)
+        return 0;
+    const char *p = last; /* the PID runs back from here to a '-' or rest */
+    while (p > rest && p[-1] >= '0' && p[-1] <= '9')
+        p--;
+    if (p == last || (p > rest && p[-1] != '-'))
+        return 0;
+    size_t hl = p > rest ? (size_t)(p - 1 - rest) : 0;
+    if (hl > 32)
+        return 0;
+    memcpy(host, rest, hl);
+    host[hl] = '\0';
+    *pid = strtol(p, NULL, 10);
+    return *pid > 0;
 }
 
 /* Remove the temporaries in `parent` of builds whose process is gone —
  * of any index there, not only ours, so an interrupted build of another
- * name does not leave its files behind for ever. */
+ * name does not leave its files behind for ever. Only this machine's:
+ * on a shared file system a PID says nothing about another host. */
 static void remove_stale_temps(const char *parent)
 {
     DIR *d = opendir(parent);
     if (!d)
         return;
+    char me[33];
+    host_tag(me);
     struct dirent *e;
     while ((e = readdir(d))) {
-        long pid = temp_pid(e->d_name);
-        if (pid == 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
-            continue; /* not a temporary, or its build is still running */
+        char host[33];
+        long pid;
+        if (!parse_temp(e->d_name, host, &pid) || (host[0] && strcmp(host, me)))
+            continue; /* not a temporary, or another machine's */
+        if (pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+            continue; /* its build is still running */
         char path[PATH_BUF];
         if (path_join(path, sizeof path, parent, e->d_name) == 0 && only_build_files(path))
             indexdir_remove(path);
@@ -223,11 +254,13 @@ int indexdir_create_temp(const char *dir, char **tmp, loci_error *err)
     if (rc)
         return rc;
     remove_stale_temps(parent);
+    char host[33];
+    host_tag(host);
     for (int tries = 0;; tries++) {
         char suffix[7];
         random_suffix(suffix);
-        int w = snprintf(path, sizeof path, "%s/.%s.tmp-%ld-%s", parent, base, (long)getpid(),
-                         suffix);
+        int w = snprintf(path, sizeof path, "%s/.%s.tmp-%s%s%ld-%s", parent, base, host,
+                         host[0] ? "-" : "", (long)getpid(), suffix);
         if (w < 0 || (size_t)w >= sizeof path)
             return err_set(err, LOCI_EINVAL, "index path too long");
         if (mkdir(path, 0777) == 0)

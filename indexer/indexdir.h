@@ -3,8 +3,9 @@
  * beside the target for the build, removal of temporaries left by killed
  * builds, and the swap of the finished build into place.
  *
- * The build lives in DIR's parent as ".NAME.tmp-PID-XXXXXX", created with
- * the umask's permissions. When DIR does not exist, finishing is a
+ * The build lives in DIR's parent as ".NAME.tmp-HOST-PID-XXXXXX" (HOST:
+ * the host name's letters and digits), created with the umask's
+ * permissions. When DIR does not exist, finishing is a
  * rename(2); when it does, renameat2(RENAME_EXCHANGE) swaps the two
  * directories in one step, so a reader sees the old index or the new one,
  * whole.
@@ -16,9 +17,9 @@
  * there, and the next build moves it back before anything else. The swap
  * reports that it was not atomic, so the caller can say so.
  *
- * A temporary whose PID no longer runs (beside any index of the same
- * parent) is removed by the next build, if it holds nothing but index and
- * run files. DIR is only replaced if it is empty or a loci index: pointing
+ * A temporary of this host whose PID no longer runs (beside any index of
+ * the same parent) is removed by the next build, if it holds nothing but
+ * index and run files. DIR is only replaced if it is empty or a loci index: pointing
  * -o at a folder of documents must not delete them.
  */
 #ifndef LOCI_INDEXDIR_H

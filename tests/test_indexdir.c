@@ -128,6 +128,18 @@ static void test_temp_beside_target_and_stale_removed(void **state)
     snprintf(live, sizeof live, "%s/.idx.tmp-%ld-abcdef", root, (long)getppid());
     /* a dead build's name, but holding something no build writes */
     snprintf(foreign, sizeof foreign, "%s/.mine.tmp-2147483002-abcdef", root);
+    /* a dead PID of another machine (a shared file system): its build may
+     * be running there; and one of this machine */
+    char other_host[700], this_host[700], h[256] = "", tag[40] = "";
+    gethostname(h, sizeof h - 1);
+    for (size_t i = 0, n = 0; h[i] && n < 32; i++)
+        if ((h[i] >= 'a' && h[i] <= 'z') || (h[i] >= 'A' && h[i] <= 'Z') || (h[i] >= '0' && h[i] <= '9'))
+            tag[n++] = h[i];
+    snprintf(other_host, sizeof other_host, "%s/.idx.tmp-elsewhere%s-2147483003-abcdef", root, tag);
+    snprintf(this_host, sizeof this_host, "%s/.idx.tmp-%s-2147483004-abcdef", root, tag);
+    assert_int_equal(mkdir(other_host, 0755), 0);
+    assert_int_equal(mkdir(this_host, 0755), 0);
+    free(tu_write_file(this_host, "meta", "x", 1));
     assert_int_equal(mkdir(stale, 0755), 0);
     free(tu_write_file(stale, "postings", "x", 1));
     free(tu_write_file(stale, "run-00000003", "x", 1));
@@ -139,9 +151,11 @@ static void test_temp_beside_target_and_stale_removed(void **state)
     char *tmp;
     loci_error err;
     assert_int_equal(indexdir_create_temp(dir, &tmp, &err), LOCI_OK);
-    char prefix[700];
-    snprintf(prefix, sizeof prefix, "%s/.idx.tmp-%ld-", root, (long)getpid());
+    char prefix[700], pid[32];
+    snprintf(prefix, sizeof prefix, "%s/.idx.tmp-", root);
+    snprintf(pid, sizeof pid, "-%ld-", (long)getpid());
     assert_int_equal(strncmp(tmp, prefix, strlen(prefix)), 0);
+    assert_non_null(strstr(tmp + strlen(prefix), pid));
     struct stat st;
     assert_int_equal(stat(tmp, &st), 0);
     assert_true(S_ISDIR(st.st_mode));
@@ -149,6 +163,8 @@ static void test_temp_beside_target_and_stale_removed(void **state)
     assert_int_not_equal(stat(stale_other, &st), 0); /* removed too */
     assert_int_equal(stat(live, &st), 0);            /* kept: its build may still run */
     assert_int_equal(stat(foreign, &st), 0);         /* kept: not a build's */
+    assert_int_equal(stat(other_host, &st), 0);      /* kept: another machine's */
+    assert_int_not_equal(stat(this_host, &st), 0);   /* removed */
     indexdir_remove(tmp);
     assert_int_not_equal(stat(tmp, &st), 0);
     free(tmp);
