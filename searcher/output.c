@@ -50,11 +50,29 @@ static int char_width(const char *s, size_t n, size_t *len)
     return w < 0 ? 0 : w;
 }
 
+/* 1 if a and b print the same with d decimals. */
+static int same_print(double a, double b, int d)
+{
+    char x[64], y[64];
+    snprintf(x, sizeof x, "%.*f", d, a);
+    snprintf(y, sizeof y, "%.*f", d, b);
+    return strcmp(x, y) == 0;
+}
+
+int output_decimals(const double *scores, size_t n, size_t i, int min)
+{
+    int d = min;
+    for (size_t j = i ? i - 1 : i + 1; j <= i + 1 && j < n; j += 2)
+        while (d < 17 && scores[j] != scores[i] && same_print(scores[j], scores[i], d))
+            d++;
+    return d;
+}
+
 int output_text(struct buf *out, const struct output_hit *h, int color)
 {
     const loci_passage *p = h->passage;
-    int rc = putf(out, "%zu. %.4f  %.*s:%u\n", h->rank, h->hit->score, (int)p->doc_name_len,
-                  p->doc_name, p->line);
+    int rc = putf(out, "%zu. %.*f  %.*s:%u\n", h->rank, h->decimals ? h->decimals : 4,
+                  h->hit->score, (int)p->doc_name_len, p->doc_name, p->line);
     if (rc)
         return rc;
     /* Word wrap: words are runs of non-space bytes; a highlight span never
@@ -120,7 +138,9 @@ int output_json(struct buf *out, const struct output_hit *h)
     rc = rc ? rc : json_put_string(out, h->qid, strlen(h->qid));
     rc = rc ? rc : buf_append(out, ", \"query\": ", 11);
     rc = rc ? rc : json_put_string(out, h->query, strlen(h->query));
-    rc = rc ? rc : putf(out, ", \"rank\": %zu, \"score\": %.6f, \"doc\": ", h->rank, h->hit->score);
+    rc = rc ? rc
+            : putf(out, ", \"rank\": %zu, \"score\": %.*f, \"doc\": ", h->rank,
+                   h->decimals ? h->decimals : 6, h->hit->score);
     rc = rc ? rc : json_put_string(out, p->doc_name, p->doc_name_len);
     rc = rc ? rc
             : putf(out,
@@ -155,7 +175,7 @@ int output_trec(struct buf *out, const struct output_hit *h, int by_doc, const c
     rc = rc ? rc : put_trec_name(out, p->doc_name, p->doc_name_len);
     if (!rc && !by_doc)
         rc = putf(out, "#%u", p->ordinal);
-    rc = rc ? rc : putf(out, " %zu %.6f ", h->rank, h->hit->score);
+    rc = rc ? rc : putf(out, " %zu %.*f ", h->rank, h->decimals ? h->decimals : 6, h->hit->score);
     rc = rc ? rc : put_trec_name(out, tag, strlen(tag));
     return rc ? rc : buf_putc(out, '\n');
 }

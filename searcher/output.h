@@ -25,7 +25,14 @@ struct output_hit {
     const loci_passage *passage;
     const loci_span *spans;   /* highlights, byte offsets into passage->text */
     size_t nspans;
+    int decimals;             /* of the score; 0: the format's usual (text 4, else 6) */
 };
+
+/* The decimals to print score i of a ranked list with: at least `min`, and
+ * as many more (up to 17) as it takes to print it differently from each
+ * neighbour whose score differs, so that distinct scores never read as
+ * equal. */
+int output_decimals(const double *scores, size_t n, size_t i, int min);
 
 /* "1. 12.3456  path:23\n" then the wrapped passage and a blank line.
  * `color`: wrap highlights in ANSI bold red. */

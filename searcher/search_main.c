@@ -111,6 +111,14 @@ static int run_query(loci_index *idx, const struct settings *s, const char *wher
         return Q_ERROR;
     }
     size_t n = loci_results_count(r);
+    double *scores = malloc((n ? n : 1) * sizeof *scores);
+    if (!scores) {
+        fprintf(stderr, PROG ": %sout of memory\n", where);
+        loci_results_free(r);
+        return Q_ERROR;
+    }
+    for (size_t i = 0; i < n; i++)
+        scores[i] = loci_results_hit(r, i)->score;
     out->len = 0;
     if (s->format == FMT_TEXT_OUT && s->queries) {
         buf_append(out, "# ", 2);
@@ -125,13 +133,15 @@ static int run_query(loci_index *idx, const struct settings *s, const char *wher
         int grc = s->format == FMT_TREC_OUT ? loci_passage_locate(idx, h->passage, &p, &err)
                                             : loci_passage_get(idx, h->passage, &p, &err);
         loci_span *spans = NULL;
-        struct output_hit oh = {qid, query, i + 1, h, &p, NULL, 0};
+        struct output_hit oh = {qid, query, i + 1, h, &p, NULL, 0,
+                                output_decimals(scores, n, i, s->format == FMT_TEXT_OUT ? 4 : 6)};
         if (!grc && s->format != FMT_TREC_OUT)
             grc = loci_results_highlight(r, p.text, p.text_len, &spans, &oh.nspans, &err);
         if (grc) {
             /* nothing of a failed query is printed */
             fprintf(stderr, PROG ": %s%s\n", where, err.message);
             loci_results_free(r);
+            free(scores);
             return Q_ERROR;
         }
         oh.spans = spans;
@@ -143,10 +153,12 @@ static int run_query(loci_index *idx, const struct settings *s, const char *wher
         if (orc) {
             fprintf(stderr, PROG ": %sout of memory\n", where);
             loci_results_free(r);
+            free(scores);
             return Q_ERROR;
         }
     }
     loci_results_free(r);
+    free(scores);
     if (flush_out(out)) {
         fprintf(stderr, PROG ": write error: %s\n", strerror(errno));
         return Q_FATAL;

@@ -41,6 +41,11 @@ has "highlight escape" $'\033\[1;31mCCDCOE' "$T/out"
 check "NO_COLOR with auto" 0 env NO_COLOR=1 "$BIN/loci-search" -i "$T/idx" CCDCOE
 if grep -q $'\033' "$T/out"; then bad "NO_COLOR ignored"; else ok; fi
 check "LOCI_INDEX" 0 env LOCI_INDEX="$T/idx" "$BIN/loci-search" CCDCOE
+# a word in half of the passages or more still weighs something: scores are
+# not all 0.0000, and they differ
+check "common word" 0 "$BIN/loci-search" -i "$T/idx" -k 3 NATO
+if grep '^[0-9]*\. ' "$T/out" | grep -q ' 0\.0000 '; then bad "common word scores 0.0000: $(grep '^[0-9]*\. ' "$T/out")"; else ok; fi
+[ "$(grep '^[0-9]*\. ' "$T/out" | awk '{print $2}' | sort -u | wc -l)" = 3 ] && ok || bad "common word: equal scores shown"
 
 # --- JSON Lines -----------------------------------------------------------------
 check "json" 0 "$BIN/loci-search" -i "$T/idx" --json -k 3 "cybersecurity CCDCOE"

@@ -21,7 +21,7 @@ static struct output_hit sample(loci_hit *h, loci_passage *p, const char *text, 
     p->text = text;
     p->text_len = strlen(text);
     *h = (loci_hit){17, 2, 7.25};
-    return (struct output_hit){"q1", "the \"query\"", 1, h, p, spans, n};
+    return (struct output_hit){"q1", "the \"query\"", 1, h, p, spans, n, 0};
 }
 
 static char *str(struct buf *b)
@@ -87,9 +87,37 @@ static void test_json_and_trec(void **state)
     buf_free(&b);
 }
 
+/* Distinct scores never print as equal: a neighbour that differs gets as
+ * many decimals as it takes; equal scores do not ask for more. */
+static void test_score_decimals(void **state)
+{
+    (void)state;
+    const double s[] = {2.5, 1.000012, 1.000011, 1.000011, 0.25, 0.25 + 1e-15};
+    assert_int_equal(output_decimals(s, 6, 0, 4), 4);
+    assert_int_equal(output_decimals(s, 6, 1, 4), 6); /* 1.000012 vs 1.000011 */
+    assert_int_equal(output_decimals(s, 6, 2, 4), 6);
+    assert_int_equal(output_decimals(s, 6, 3, 4), 4); /* its neighbours: equal, 0.25 */
+    assert_int_equal(output_decimals(s, 6, 4, 4), 15);
+    assert_int_equal(output_decimals(s, 6, 5, 6), 15);
+    assert_int_equal(output_decimals(s, 1, 0, 6), 6);
+    loci_hit h;
+    loci_passage p;
+    struct output_hit oh = sample(&h, &p, "text", NULL, 0);
+    h.score = 1.000012;
+    oh.decimals = 6;
+    struct buf b = {0};
+    assert_int_equal(output_text(&b, &oh, 0), 0);
+    assert_non_null(strstr(str(&b), "1. 1.000012  "));
+    b.len = 0;
+    assert_int_equal(output_json(&b, &oh), 0);
+    assert_non_null(strstr(str(&b), "\"score\": 1.000012,"));
+    buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_score_decimals),
         cmocka_unit_test(test_text),
         cmocka_unit_test(test_json_and_trec),
     };

@@ -23,12 +23,14 @@ static void test_hand_computed_score(void **state)
      * p0: tf 2, K = 1.5*(0.25 + 0.75*3/3) = 1.5
      *     tfpart = 2*2.5/(2 + 1.5) = 5/3.5 = 1.428571429
      *     score  = 1.428571429 * 0.510825624 = 0.729750891
-     * "banana cherry": both df 2, ln(1.5/2.5) < 0, so idf = the floor 1e-6
+     * "banana cherry": both df 2, ln(1.5/2.5) < 0, so a common word's idf:
+     *     0.05 * ln(1 + 1.5/2.5) = 0.0235001815
      *     p1: K = 1.5*(0.25 + 0.75*2/3) = 1.125; tfpart = 2.5/2.125 = 1.176470588
-     *         each; score = 2 * 1.176470588e-6 = 2.352941176e-6 (rank 1)
+     *         each; score = 2 * 1.176470588 * 0.0235001815 = 0.0552945447 (rank 1)
      *     p2: cherry tf 3, K = 1.5*(0.25 + 0.75*4/3) = 1.875,
-     *         tfpart = 7.5/4.875 = 1.538461538 -> 1.538461538e-6 (rank 2)
-     *     p0: banana tf 1, K = 1.5 -> 2.5/2.5 = 1 -> 1e-6 (rank 3) */
+     *         tfpart = 7.5/4.875 = 1.538461538 -> 0.0361541253 (rank 2)
+     *     p0: banana tf 1, K = 1.5 -> 2.5/2.5 = 1 -> 0.0235001815 (rank 3)
+     * (with the old floor of 1e-6 these printed as 0.0000) */
     char *dir = tu_mkdtemp();
     char idxdir[600];
     snprintf(idxdir, sizeof idxdir, "%s/idx", dir);
@@ -45,11 +47,11 @@ static void test_hand_computed_score(void **state)
     assert_int_equal(loci_search(idx, "banana cherry", NULL, &r, &err), LOCI_OK);
     assert_int_equal(loci_results_count(r), 3);
     assert_int_equal(loci_results_hit(r, 0)->passage, 1);
-    assert_true(fabs(loci_results_hit(r, 0)->score - 2.352941176e-6) < 1e-14);
+    assert_true(fabs(loci_results_hit(r, 0)->score - 0.0552945447) < 1e-9);
     assert_int_equal(loci_results_hit(r, 1)->passage, 2);
-    assert_true(fabs(loci_results_hit(r, 1)->score - 1.538461538e-6) < 1e-14);
+    assert_true(fabs(loci_results_hit(r, 1)->score - 0.0361541253) < 1e-9);
     assert_int_equal(loci_results_hit(r, 2)->passage, 0);
-    assert_true(fabs(loci_results_hit(r, 2)->score - 1e-6) < 1e-14);
+    assert_true(fabs(loci_results_hit(r, 2)->score - 0.0235001815) < 1e-9);
     loci_results_free(r);
 
     /* no match is OK with zero hits; no words at all is LOCI_EEMPTY */
@@ -135,9 +137,10 @@ static void test_topk_equals_brute_force(void **state)
                 int w = terms[j];
                 if (w >= VOCAB || !bf[d].tf[w])
                     continue;
-                double idf = log((NDOCS - df[w] + 0.5) / (df[w] + 0.5));
-                if (idf < 1e-6)
-                    idf = 1e-6;
+                double odds = (NDOCS - df[w] + 0.5) / (df[w] + 0.5);
+                double idf = log(odds);
+                if (idf < 0.05 * log(1 + odds))
+                    idf = 0.05 * log(1 + odds);
                 double tf = bf[d].tf[w], k1 = LOCI_DEFAULT_K1;
                 scores[d] += qtf[j] * idf * tf * (k1 + 1) /
                              (tf + k1 * (0.25 + 0.75 * bf[d].len / avg));
