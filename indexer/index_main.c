@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cliopt.h"
 #include "loci.h"
 
 #define PROG "loci-index"
@@ -55,9 +56,7 @@ static void usage(FILE *f)
 
 static int die_usage(const char *msg, const char *arg)
 {
-    fprintf(stderr, PROG ": %s%s%s\nTry '" PROG " --help' for more information.\n", msg,
-            arg ? ": " : "", arg ? arg : "");
-    return 2;
+    return cli_usage_error(PROG, msg, arg);
 }
 
 /* The signal that cancelled the build, and the build to cancel. */
@@ -263,7 +262,8 @@ int main(int argc, char **argv)
         {"help", no_argument, 0, 'h'},           {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0}};
     int c;
-    while ((c = getopt_long(argc, argv, "o:qhV", longopts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":o:qhV", longopts, NULL)) != -1) {
         char *end;
         long v;
         switch (c) {
@@ -301,7 +301,7 @@ int main(int argc, char **argv)
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("%s\n", loci_version_string()); return 0;
-        default: return die_usage("bad usage", NULL);
+        default: return cli_bad_option(PROG, argv, c);
         }
     }
     if (optind >= argc)

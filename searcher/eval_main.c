@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cliopt.h"
 #include "eval.h"
 #include "loci.h"
 
@@ -77,22 +78,18 @@ int main(int argc, char **argv)
                                              {"help", no_argument, 0, 'h'},
                                              {"version", no_argument, 0, 'V'},
                                              {0, 0, 0, 0}};
-    while ((c = getopt_long(argc, argv, "qhV", longopts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":qhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'q': per_query = 1; break;
         case 'j': json = 1; break;
         case 'h': usage(stdout); return 0;
-        case 'V': printf(PROG " %s\n", LOCI_VERSION); return 0;
-        default:
-            fprintf(stderr, "Try '" PROG " --help' for more information.\n");
-            return 2;
+        case 'V': printf("%s\n", loci_version_string()); return 0;
+        default: return cli_bad_option(PROG, argv, c);
         }
     }
-    if (argc - optind < 2) {
-        fprintf(stderr, PROG ": need a qrels file and at least one run\n"
-                        "Try '" PROG " --help' for more information.\n");
-        return 2;
-    }
+    if (argc - optind < 2)
+        return cli_usage_error(PROG, "need a qrels file and at least one run", NULL);
     loci_error err;
     struct eval_qrels *qrels;
     if (eval_qrels_load(argv[optind], &qrels, &err)) {

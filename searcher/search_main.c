@@ -14,10 +14,13 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "cliopt.h"
 #include "loci.h"
 #include "output.h"
 
 #define PROG "loci-search"
+#define MAX_K 100000000
+#define MAX_K_TEXT "100000000"
 #define PATH_MAX_SHOWN 400 /* bytes of a --queries path shown in a message */
 
 enum format { FMT_TEXT_OUT, FMT_JSON_OUT, FMT_TREC_OUT };
@@ -30,6 +33,7 @@ struct settings {
     const char *queries;
     int color;
     int check;
+    int quiet;         /* -q: print no hits, only the exit status tells */
 };
 
 static void usage(FILE *f)
@@ -40,7 +44,7 @@ static void usage(FILE *f)
             "Rank the passages of a loci index by BM25 and print the best ones.\n"
             "\n"
             "  -i, --index DIR       index directory (default: $LOCI_INDEX or .loci)\n"
-            "  -k N                  number of results per query (default 10)\n"
+            "  -k N                  number of results per query (default 10, at most " MAX_K_TEXT ")\n"
             "      --k1 X            BM25 term-frequency saturation (default %.2g)\n"
             "      --b X             BM25 length normalization, 0..1 (default %.2g)\n"
             "      --group passage|doc  one result per passage (default) or per document\n"
@@ -54,6 +58,8 @@ static void usage(FILE *f)
             "                        and the exit status is then 2; lines are at most %d bytes\n"
             "      --color[=WHEN]    highlight matches: auto (default), always, never\n"
             "      --check           verify every checksum of the index and exit\n"
+            "  -q, --quiet           print no results: the exit status says whether\n"
+            "                        anything matched (errors are still printed)\n"
             "  -h, --help            show this help\n"
             "  -V, --version         show version information\n"
             "\n"
@@ -63,9 +69,7 @@ static void usage(FILE *f)
 
 static int die_usage(const char *msg, const char *arg)
 {
-    fprintf(stderr, PROG ": %s%s%s\nTry '" PROG " --help' for more information.\n", msg,
-            arg ? ": " : "", arg ? arg : "");
-    return 2;
+    return cli_usage_error(PROG, msg, arg);
 }
 
 static int parse_double(const char *s, double *out)
@@ -111,6 +115,10 @@ static int run_query(loci_index *idx, const struct settings *s, const char *wher
         return Q_ERROR;
     }
     size_t n = loci_results_count(r);
+    if (s->quiet) {
+        loci_results_free(r);
+        return n ? Q_MATCH : Q_NONE;
+    }
     double *scores = malloc((n ? n : 1) * sizeof *scores);
     if (!scores) {
         fprintf(stderr, PROG ": %sout of memory\n", where);
@@ -290,9 +298,11 @@ int main(int argc, char **argv)
         {"queries", required_argument, 0, O_QUERIES},
         {"color", optional_argument, 0, O_COLOR}, {"colour", optional_argument, 0, O_COLOR},
         {"check", no_argument, 0, O_CHECK},   {"help", no_argument, 0, 'h'},
-        {"version", no_argument, 0, 'V'},     {0, 0, 0, 0}};
+        {"version", no_argument, 0, 'V'},     {"quiet", no_argument, 0, 'q'},
+        {0, 0, 0, 0}};
     int c;
-    while ((c = getopt_long(argc, argv, "i:k:hV", longopts, NULL)) != -1) {
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":i:k:qhV", longopts, NULL)) != -1) {
         double v;
         switch (c) {
         case 'i': s.index = optarg; break;
@@ -300,8 +310,8 @@ int main(int argc, char **argv)
             char *end;
             errno = 0;
             long k = strtol(optarg, &end, 10);
-            if (errno || end == optarg || *end || k < 1 || k > 100000000)
-                return die_usage("-k needs a whole number from 1", optarg);
+            if (errno || end == optarg || *end || k < 1 || k > MAX_K)
+                return die_usage("-k needs a whole number from 1 to " MAX_K_TEXT, optarg);
             s.so.k = (unsigned)k;
             break;
         }
@@ -345,7 +355,8 @@ int main(int argc, char **argv)
         case O_CHECK: s.check = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("%s\n", loci_version_string()); return 0;
-        default: return die_usage("bad usage", NULL);
+        case 'q': s.quiet = 1; break;
+        default: return cli_bad_option(PROG, argv, c);
         }
     }
     if (!strcmp(color, "always"))

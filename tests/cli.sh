@@ -110,7 +110,18 @@ one_line "empty query"
 check "punctuation query" 2 "$BIN/loci-search" -i "$T/idx" "--" "?!"
 check "invalid UTF-8 query" 2 "$BIN/loci-search" -i "$T/idx" $'\xff'
 check "bad option" 2 "$BIN/loci-search" -i "$T/idx" --frobnicate x
+one_line "bad option"; has "bad option named" "unknown option: --frobnicate" "$T/err"
+check "option without its value" 2 "$BIN/loci-search" -i "$T/idx" x -k
+one_line "option without value"; has "missing value named" "needs a value: -k" "$T/err"
+check "bad option (index)" 2 "$BIN/loci-index" --frobnicate corpus/
+one_line "bad option (index)"
+check "bad option (eval)" 2 "$BIN/loci-eval" --frobnicate
+one_line "bad option (eval)"
+check "quiet match" 0 "$BIN/loci-search" -i "$T/idx" -q CCDCOE
+[ ! -s "$T/out" ] && ok || bad "-q printed: $(head -3 "$T/out")"
+check "quiet no match" 1 "$BIN/loci-search" -i "$T/idx" -q zzzzqqqxxx
 check "bad -k" 2 "$BIN/loci-search" -i "$T/idx" -k 0 x
+has "-k error says the range" "from 1 to 100000000" "$T/err"
 check "bad -k text" 2 "$BIN/loci-search" -i "$T/idx" -k ten x
 check "bad --b" 2 "$BIN/loci-search" -i "$T/idx" --b 2 x
 check "no query" 2 "$BIN/loci-search" -i "$T/idx"
@@ -244,7 +255,10 @@ for p in loci-index loci-search loci-eval; do
   check "$p --help" 0 "$BIN/$p" --help
   has "$p usage" "usage" "$T/out"
   check "$p --version" 0 "$BIN/$p" --version
+  cp "$T/out" "$T/version.$p"
 done
+cmp -s "$T/version.loci-eval" "$T/version.loci-search" && cmp -s "$T/version.loci-index" "$T/version.loci-search" &&
+  ok || bad "the programs' --version lines differ: $(cat "$T"/version.*)"
 
 # --- loci-eval ------------------------------------------------------------------------------
 check "eval agrees with an independent computation" 0 "$PY" tests/eval_check.py "$BIN/loci-eval" tests/data/eval
