@@ -36,19 +36,43 @@ static int putf(struct buf *out, const char *fmt, ...)
     return LOCI_OK;
 }
 
-/* Display columns of one UTF-8 character at s (length *len). */
-static int char_width(const char *s, size_t n, size_t *len)
+/* A character a terminal would act on instead of showing: C0 and C1
+ * controls (ESC starts escape sequences), DEL, and the bidirectional
+ * overrides and isolates that reorder what is shown. */
+static int is_control(utf8proc_int32_t cp)
+{
+    return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || (cp >= 0x202a && cp <= 0x202e) ||
+           (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* One character at s[0..n): its byte length in *len, and how it is shown:
+ * into `esc` (NUL-terminated) when it must be escaped — "\x1b" for a
+ * control byte or an invalid one, "\u202e" for the others — else esc[0]
+ * is 0 and it is copied. Returns its display columns. */
+static size_t char_display(const char *s, size_t n, int escape, size_t *len, char esc[16])
 {
     utf8proc_int32_t cp;
     utf8proc_ssize_t l = utf8proc_iterate((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &cp);
+    esc[0] = '\0';
     if (l <= 0) {
         *len = 1;
-        return 1;
+        if (escape)
+            snprintf(esc, 16, "\\x%02x", (unsigned char)s[0]);
+        return escape ? strlen(esc) : 1;
     }
     *len = (size_t)l;
+    if (escape && is_control(cp)) {
+        if (cp < 0x80)
+            snprintf(esc, 16, "\\x%02x", (unsigned)cp);
+        else
+            snprintf(esc, 16, "\\u%04x", (unsigned)cp);
+        return strlen(esc);
+    }
     int w = utf8proc_charwidth(cp);
-    return w < 0 ? 0 : w;
+    return w < 0 ? 0 : (size_t)w;
 }
+
+static int is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
 
 /* 1 if a and b print the same with d decimals. */
 static int same_print(double a, double b, int d)
@@ -68,56 +92,66 @@ int output_decimals(const double *scores, size_t n, size_t i, int min)
     return d;
 }
 
-int output_text(struct buf *out, const struct output_hit *h, int color)
+/* Indent a new output line. */
+static int indent(struct buf *out)
+{
+    return buf_append(out, "    ", OUTPUT_INDENT);
+}
+
+int output_text(struct buf *out, const struct output_hit *h, const struct text_style *st)
 {
     const loci_passage *p = h->passage;
-    int rc = putf(out, "%zu. %.*f  %.*s:%u\n", h->rank, h->decimals ? h->decimals : 4,
-                  h->hit->score, (int)p->doc_name_len, p->doc_name, p->line);
+    int rc = putf(out, "%zu. %.*f  ", h->rank, h->decimals ? h->decimals : 4, h->hit->score);
+    /* the document name is shown as safely as the text */
+    for (size_t i = 0, l; !rc && i < p->doc_name_len; i += l) {
+        char esc[16];
+        char_display(p->doc_name + i, p->doc_name_len - i, st->escape, &l, esc);
+        rc = esc[0] ? buf_append(out, esc, strlen(esc)) : buf_append(out, p->doc_name + i, l);
+    }
+    rc = rc ? rc : putf(out, ":%u\n", p->line);
     if (rc)
         return rc;
     /* Word wrap: words are runs of non-space bytes; a highlight span never
      * contains white space (tokens don't), so it starts and ends inside
-     * one word and the escape codes can be emitted per byte offset. */
+     * one word, on character boundaries, and the escape codes can be
+     * emitted before the character they start at. */
     const char *t = p->text;
     size_t n = p->text_len, i = 0, col = 0, span = 0;
-    const size_t width = OUTPUT_WIDTH - OUTPUT_INDENT;
+    size_t width = (st->width > OUTPUT_INDENT + 10 ? (size_t)st->width : OUTPUT_WIDTH) - OUTPUT_INDENT;
     int in_hl = 0;
     while (i < n) {
-        while (i < n && (t[i] == ' ' || t[i] == '\n' || t[i] == '\t' || t[i] == '\r'))
+        while (i < n && is_space(t[i]))
             i++;
         if (i >= n)
             break;
-        size_t ws = i, wcols = 0;
-        while (i < n && t[i] != ' ' && t[i] != '\n' && t[i] != '\t' && t[i] != '\r') {
-            size_t l;
-            wcols += (size_t)char_width(t + i, n - i, &l);
+        size_t ws = i, wcols = 0, l;
+        char esc[16];
+        while (i < n && !is_space(t[i])) {
+            wcols += char_display(t + i, n - i, st->escape, &l, esc);
             i += l;
         }
         if (col == 0) {
-            for (int k = 0; k < OUTPUT_INDENT; k++)
-                buf_putc(out, ' ');
+            rc = indent(out);
         } else if (col + 1 + wcols > width) {
-            if (buf_putc(out, '\n'))
-                return LOCI_ENOMEM;
-            for (int k = 0; k < OUTPUT_INDENT; k++)
-                buf_putc(out, ' ');
+            rc = buf_putc(out, '\n');
+            rc = rc ? rc : indent(out);
             col = 0;
         } else {
-            buf_putc(out, ' ');
+            rc = buf_putc(out, ' ');
             col++;
         }
-        for (size_t j = ws; j < i; j++) {
-            if (color && in_hl && h->spans[span].end == j) {
+        for (size_t j = ws; j < i && !rc; j += l) {
+            if (st->color && in_hl && h->spans[span].end <= j) {
                 buf_append(out, HL_OFF, strlen(HL_OFF));
                 in_hl = 0;
                 span++;
             }
-            if (color && !in_hl && span < h->nspans && h->spans[span].start == j) {
+            if (st->color && !in_hl && span < h->nspans && h->spans[span].start <= j) {
                 buf_append(out, HL_ON, strlen(HL_ON));
                 in_hl = 1;
             }
-            if (buf_putc(out, (uint8_t)t[j]))
-                return LOCI_ENOMEM;
+            char_display(t + j, i - j, st->escape, &l, esc);
+            rc = esc[0] ? buf_append(out, esc, strlen(esc)) : buf_append(out, t + j, l);
         }
         if (in_hl && h->spans[span].end <= i) {
             buf_append(out, HL_OFF, strlen(HL_OFF));
@@ -126,6 +160,8 @@ int output_text(struct buf *out, const struct output_hit *h, int color)
         }
         col += wcols;
     }
+    if (rc)
+        return rc;
     if (in_hl)
         buf_append(out, HL_OFF, strlen(HL_OFF));
     return buf_append(out, "\n\n", 2);

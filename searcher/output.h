@@ -34,9 +34,18 @@ struct output_hit {
  * equal. */
 int output_decimals(const double *scores, size_t n, size_t i, int min);
 
-/* "1. 12.3456  path:23\n" then the wrapped passage and a blank line.
- * `color`: wrap highlights in ANSI bold red. */
-int output_text(struct buf *out, const struct output_hit *h, int color);
+/* How text output looks. */
+struct text_style {
+    int color;    /* wrap highlights in ANSI bold red */
+    int width;    /* columns to wrap to (0: OUTPUT_WIDTH) */
+    int escape;   /* show control characters, escape sequences and invalid
+                     bytes of the document as \x1b, \u202e (for a terminal,
+                     which would act on them) */
+};
+
+/* "1. 12.3456  path:23\n" then the passage wrapped to the style's width
+ * and a blank line. */
+int output_text(struct buf *out, const struct output_hit *h, const struct text_style *st);
 
 /* One JSON object and a newline; keys in the order documented in README. */
 int output_json(struct buf *out, const struct output_hit *h);

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -31,7 +32,7 @@ struct settings {
     enum format format;
     const char *run_tag;
     const char *queries;
-    int color;
+    struct text_style style; /* color, width, escaping of text output */
     int check;
     int quiet;         /* -q: print no hits, only the exit status tells */
 };
@@ -156,7 +157,7 @@ static int run_query(loci_index *idx, const struct settings *s, const char *wher
         int orc = s->format == FMT_JSON_OUT   ? output_json(out, &oh)
                   : s->format == FMT_TREC_OUT ? output_trec(out, &oh, s->so.group == LOCI_GROUP_DOCUMENT,
                                                             s->run_tag)
-                                              : output_text(out, &oh, s->color);
+                                              : output_text(out, &oh, &s->style);
         free(spans);
         if (orc) {
             fprintf(stderr, PROG ": %sout of memory\n", where);
@@ -359,14 +360,21 @@ int main(int argc, char **argv)
         default: return cli_bad_option(PROG, argv, c);
         }
     }
+    int tty = isatty(STDOUT_FILENO);
     if (!strcmp(color, "always"))
-        s.color = 1;
+        s.style.color = 1;
     else if (!strcmp(color, "auto")) {
         const char *nc = getenv("NO_COLOR");
-        s.color = isatty(STDOUT_FILENO) && !(nc && *nc);
+        s.style.color = tty && !(nc && *nc);
     }
     if (s.format != FMT_TEXT_OUT)
-        s.color = 0;
+        s.style.color = 0;
+    /* A terminal gets text that cannot act on it, wrapped to its width;
+     * a pipe gets the bytes as they are, in 80 columns. */
+    s.style.escape = tty;
+    struct winsize ws;
+    s.style.width = tty && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col ? ws.ws_col
+                                                                                   : OUTPUT_WIDTH;
 
     /* The query: the remaining arguments joined by spaces. */
     struct buf query = {0};

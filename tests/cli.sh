@@ -47,6 +47,23 @@ check "common word" 0 "$BIN/loci-search" -i "$T/idx" -k 3 NATO
 if grep '^[0-9]*\. ' "$T/out" | grep -q ' 0\.0000 '; then bad "common word scores 0.0000: $(grep '^[0-9]*\. ' "$T/out")"; else ok; fi
 [ "$(grep '^[0-9]*\. ' "$T/out" | awk '{print $2}' | sort -u | wc -l)" = 3 ] && ok || bad "common word: equal scores shown"
 
+# on a terminal, escape sequences from a document are shown, not run, and text
+# wraps to the terminal's width (script(1) gives loci-search a terminal)
+printf 'Alarm \033[31mred\033[0m and \033]0;pwned\a there, quokka %s.\n' "$(printf 'word %.0s' $(seq 40))" >"$T/ctl.txt"
+"$BIN/loci-index" -q -o "$T/ctl" "$T/ctl.txt"
+if command -v script >/dev/null; then
+  script -qec "stty cols 50; '$BIN/loci-search' -i '$T/ctl' --color=never quokka" /dev/null >"$T/tty" </dev/null || true
+  tr -d '\r' <"$T/tty" >"$T/tty2"
+  if grep -q $'\033' "$T/tty2"; then bad "escape sequence reached the terminal: $(cat -A "$T/tty2" | head -3)"; else ok; fi
+  has "escape shown" 'Alarm \\x1b\[31mred' "$T/tty2"
+  [ "$(awk '{ if (length($0) > m) m = length($0) } END { print m }' "$T/tty2")" -le 50 ] &&
+    [ "$(wc -l <"$T/tty2")" -gt 4 ] && ok || bad "not wrapped to 50 columns: $(cat "$T/tty2")"
+else
+  bad "script(1) is missing (Debian package bsdutils)"
+fi
+check "piped output is not escaped" 0 "$BIN/loci-search" -i "$T/ctl" quokka
+if grep -q $'\033\[31m' "$T/out"; then ok; else bad "piped output changed the document's bytes"; fi
+
 # --- JSON Lines -----------------------------------------------------------------
 check "json" 0 "$BIN/loci-search" -i "$T/idx" --json -k 3 "cybersecurity CCDCOE"
 if "$PY" - "$T/out" <<'EOF'; then ok; else bad "json fields"; fi

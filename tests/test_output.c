@@ -24,6 +24,8 @@ static struct output_hit sample(loci_hit *h, loci_passage *p, const char *text, 
     return (struct output_hit){"q1", "the \"query\"", 1, h, p, spans, n, 0};
 }
 
+static const struct text_style plain = {0, 0, 0}, colored = {1, 0, 0};
+
 static char *str(struct buf *b)
 {
     buf_putc(b, '\0');
@@ -38,10 +40,10 @@ static void test_text(void **state)
     loci_span spans[] = {{0, 5}, {11, 16}};
     struct output_hit oh = sample(&h, &p, "Alpha beta\ngamma delta", spans, 2);
     struct buf b = {0};
-    assert_int_equal(output_text(&b, &oh, 0), 0);
+    assert_int_equal(output_text(&b, &oh, &plain), 0);
     assert_string_equal(str(&b), "1. 7.2500  dir/my file.txt:23\n    Alpha beta gamma delta\n\n");
     b.len = 0;
-    assert_int_equal(output_text(&b, &oh, 1), 0);
+    assert_int_equal(output_text(&b, &oh, &colored), 0);
     assert_string_equal(str(&b), "1. 7.2500  dir/my file.txt:23\n    \033[1;31mAlpha\033[0m beta "
                                  "\033[1;31mgamma\033[0m delta\n\n");
     /* wrapping: no line longer than OUTPUT_WIDTH, every line indented */
@@ -50,7 +52,7 @@ static void test_text(void **state)
         strcat(longtext, "word12345 ");
     oh = sample(&h, &p, longtext, NULL, 0);
     b.len = 0;
-    assert_int_equal(output_text(&b, &oh, 0), 0);
+    assert_int_equal(output_text(&b, &oh, &plain), 0);
     char *s = str(&b), *line = strchr(s, '\n') + 1;
     int lines = 0;
     while (*line && *line != '\n') {
@@ -106,7 +108,7 @@ static void test_score_decimals(void **state)
     h.score = 1.000012;
     oh.decimals = 6;
     struct buf b = {0};
-    assert_int_equal(output_text(&b, &oh, 0), 0);
+    assert_int_equal(output_text(&b, &oh, &plain), 0);
     assert_non_null(strstr(str(&b), "1. 1.000012  "));
     b.len = 0;
     assert_int_equal(output_json(&b, &oh), 0);
@@ -114,10 +116,67 @@ static void test_score_decimals(void **state)
     buf_free(&b);
 }
 
+/* On a terminal, a document's control characters and escape sequences
+ * are shown, never acted on; highlights still wrap the right words. */
+static void test_text_escapes_controls_for_a_terminal(void **state)
+{
+    (void)state;
+    loci_hit h;
+    loci_passage p;
+    const char *text = "red\033[31m alarm\a \xe2\x80\xae" "evil \xc2\x85next \xff end";
+    loci_span spans[] = {{9, 14}};
+    struct output_hit oh = sample(&h, &p, text, spans, 1);
+    p.doc_name = "bad\033]0;title\a.txt";
+    p.doc_name_len = strlen(p.doc_name);
+    struct buf b = {0};
+    const struct text_style tty = {1, 0, 1};
+    assert_int_equal(output_text(&b, &oh, &tty), 0);
+    const char *o = str(&b);
+    assert_string_equal(o, "1. 7.2500  bad\\x1b]0;title\\x07.txt:23\n"
+                           "    red\\x1b[31m \033[1;31malarm\033[0m\\x07 \\u202eevil \\u0085next "
+                           "\\xff end\n\n");
+    /* piped, the bytes go through as they are */
+    b.len = 0;
+    assert_int_equal(output_text(&b, &oh, &plain), 0);
+    assert_non_null(strstr(str(&b), "red\033[31m alarm\a"));
+    buf_free(&b);
+}
+
+/* Text wraps to the width it is given (a terminal's), every line indented. */
+static void test_text_width(void **state)
+{
+    (void)state;
+    loci_hit h;
+    loci_passage p;
+    char longtext[2000] = "";
+    for (int i = 0; i < 100; i++)
+        strcat(longtext, "word12345 ");
+    struct output_hit oh = sample(&h, &p, longtext, NULL, 0);
+    static const int widths[] = {40, 80, 132};
+    for (size_t w = 0; w < 3; w++) {
+        struct buf b = {0};
+        const struct text_style st = {0, widths[w], 0};
+        assert_int_equal(output_text(&b, &oh, &st), 0);
+        char *o = str(&b);
+        size_t longest = 0, lines = 0;
+        for (char *line = strtok(strchr(o, '\n') + 1, "\n"); line; line = strtok(NULL, "\n")) {
+            assert_int_equal(strncmp(line, "    word", 8), 0);
+            longest = strlen(line) > longest ? strlen(line) : longest;
+            lines++;
+        }
+        assert_true(longest <= (size_t)widths[w]);
+        assert_true(longest > (size_t)widths[w] - 11); /* filled, not wrapped early */
+        assert_true(lines > 1);
+        buf_free(&b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_score_decimals),
+        cmocka_unit_test(test_text_escapes_controls_for_a_terminal),
+        cmocka_unit_test(test_text_width),
         cmocka_unit_test(test_text),
         cmocka_unit_test(test_json_and_trec),
     };
