@@ -38,6 +38,9 @@ INDEX ?= .loci
 CORPUS = $(sort $(wildcard corpus/*.txt))
 Q ?= cybersecurity CCDCOE
 K ?= 5
+# The query reaches loci-search through the environment, never through the
+# shell's parsing of the recipe: Q='a"b' or Q='`cmd`' is searched as typed.
+export Q
 
 .PHONY: all deps search check unit-tests san-tests cli-tests clean install uninstall \
         bench bench-relevance bench-build bench-query
@@ -102,7 +105,7 @@ $(INDEX)/meta: $(CORPUS) bin/loci-index
 	bin/loci-index -o $(INDEX) $(CORPUS)
 
 search: $(INDEX)/meta bin/loci-search
-	@bin/loci-search -i $(INDEX) -k $(K) -- "$(Q)"; st=$$?; [ $$st -le 1 ] || exit $$st
+	@bin/loci-search -i '$(INDEX)' -k '$(K)' -- "$$Q"; st=$$?; [ $$st -le 1 ] || exit $$st
 
 # ---- tests ----------------------------------------------------------------------
 build/tests/%: tests/%.c tests/testutil.h build/libloci.a

@@ -64,6 +64,13 @@ fi
 check "piped output is not escaped" 0 "$BIN/loci-search" -i "$T/ctl" quokka
 if grep -q $'\033\[31m' "$T/out"; then ok; else bad "piped output changed the document's bytes"; fi
 
+# make search passes the query as typed: quotes do not break the shell and
+# backticks are not run
+rm -f "$T/pwned"
+make -s search INDEX="$T/mk" Q="Korea\"s \`touch $T/pwned\` \$(touch $T/pwned)" >"$T/out" 2>"$T/err" && ok ||
+  bad "make search with quotes: $(cat "$T/err")"
+[ ! -e "$T/pwned" ] && ok || bad "make search ran a command from Q"
+
 # --- JSON Lines -----------------------------------------------------------------
 check "json" 0 "$BIN/loci-search" -i "$T/idx" --json -k 3 "cybersecurity CCDCOE"
 if "$PY" - "$T/out" <<'EOF'; then ok; else bad "json fields"; fi
