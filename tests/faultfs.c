@@ -49,7 +49,11 @@
  *   FAULT_COUNT_FILE=F  at exit, append to F one line "KIND COUNT" per kind
  *                       (candidate calls seen, failed or not) and a line
  *                       "bytes N" (bytes written on candidate fds), so that a
- *                       test can learn N from a fault-free run.
+ *                       test can learn N from a fault-free run; and "late 1"
+ *                       when the first failure injected (FAULT_AT or
+ *                       FAULT_QUOTA) came after a candidate rename had
+ *                       succeeded (when the new index may be in place
+ *                       already), "late 0" otherwise.
  *
  * A failed close still closes the descriptor (as Linux does). Calls made
  * before the shim's constructor ran are passed through; the shim resolves
@@ -106,6 +110,8 @@ static const char *count_file;
 static atomic_long candidates;               /* of the selected kinds */
 static atomic_long seen[K_COUNT];
 static atomic_llong written;
+static atomic_int renamed;                   /* a candidate rename succeeded */
+static atomic_int injected, late;            /* a failure was injected; after a rename */
 static atomic_uchar tracked[MAX_FD];
 static _Thread_local int busy;
 
@@ -245,7 +251,8 @@ __attribute__((destructor)) static void faultfs_fini(void)
     for (int k = 0; k < K_COUNT; k++)
         n += (size_t)snprintf(line + n, sizeof line - n, "%s %ld\n", kind_names[k],
                               atomic_load(&seen[k]));
-    n += (size_t)snprintf(line + n, sizeof line - n, "bytes %lld\n", atomic_load(&written));
+    n += (size_t)snprintf(line + n, sizeof line - n, "bytes %lld\nlate %d\n",
+                          atomic_load(&written), atomic_load(&late));
     int fd = get_open()(count_file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
     if (fd >= 0) {
         if (get_write()(fd, line, n) != (ssize_t)n)
@@ -292,6 +299,12 @@ static int fd_writable(int fd)
 
 /* A candidate call of kind k: count it; nonzero (errno set to the error
  * to return) if this one must fail. */
+static void injecting(void)
+{
+    if (atomic_exchange(&injected, 1) == 0)
+        atomic_store(&late, atomic_load(&renamed));
+}
+
 static int hit(enum kind k)
 {
     atomic_fetch_add(&seen[k], 1);
@@ -303,6 +316,7 @@ static int hit(enum kind k)
         return 0;
     long n = atomic_fetch_add(&candidates, 1) + 1;
     if (fault_at > 0 && n == fault_at) {
+        injecting();
         errno = fault_errno;
         return 1;
     }
@@ -344,6 +358,7 @@ static int write_gate(int fd, size_t *len)
         return 1;
     ssize_t r = room(*len);
     if (r < 0) {
+        injecting();
         errno = ENOSPC;
         return 1;
     }
@@ -448,26 +463,34 @@ int close(int fd)
 
 /* ---- names ------------------------------------------------------------------------------ */
 
+/* After a rename: note a candidate one that succeeded. */
+static int renamed_if(int rc, const char *from, const char *to)
+{
+    if (rc == 0 && active() && (path_matches(AT_FDCWD, from) || path_matches(AT_FDCWD, to)))
+        atomic_store(&renamed, 1);
+    return rc;
+}
+
 int rename(const char *from, const char *to)
 {
     if (active() && (path_matches(AT_FDCWD, from) || path_matches(AT_FDCWD, to)) &&
         hit(K_RENAME))
         return -1;
-    return get_rename()(from, to);
+    return renamed_if(get_rename()(from, to), from, to);
 }
 
 int renameat(int fd1, const char *from, int fd2, const char *to)
 {
     if (active() && (path_matches(fd1, from) || path_matches(fd2, to)) && hit(K_RENAMEAT))
         return -1;
-    return get_renameat()(fd1, from, fd2, to);
+    return renamed_if(get_renameat()(fd1, from, fd2, to), from, to);
 }
 
 int renameat2(int fd1, const char *from, int fd2, const char *to, unsigned flags)
 {
     if (active() && (path_matches(fd1, from) || path_matches(fd2, to)) && hit(K_RENAMEAT2))
         return -1;
-    return get_renameat2()(fd1, from, fd2, to, flags);
+    return renamed_if(get_renameat2()(fd1, from, fd2, to, flags), from, to);
 }
 
 int mkdir(const char *path, mode_t mode)
