@@ -30,9 +30,9 @@
  *                         open       open/open64/openat/openat64/creat/creat64
  *                                    with O_CREAT (creating a file)
  *                         opendir, unlink, rmdir
- *   FAULT_AT=N          the Nth candidate call of those kinds (1-based, counted
- *                       atomically across threads) fails; just that one. 0 or
- *                       unset: none.
+ *   FAULT_AT=N[,M...]   the Nth candidate call of those kinds (1-based, counted
+ *                       atomically across threads) fails; just that one (and
+ *                       the Mth..., up to 16 of them). 0 or unset: none.
  *   FAULT_ERRNO=NAME    the errno of the failure, by name (ENOSPC, EIO, EACCES,
  *                       EXDEV, EINVAL, EPERM, ENOENT, EROFS, EDQUOT, EMFILE,
  *                       ENOTEMPTY, EEXIST, EBUSY); default EIO.
@@ -102,7 +102,8 @@ static atomic_int ready;                     /* constructor done and FAULT_PATH 
 static char prefix[4096];
 static size_t prefix_len;
 static unsigned selected;                    /* bit per kind */
-static long fault_at;
+#define MAX_AT 16
+static long fault_at[MAX_AT];               /* call numbers to fail, 0-terminated */
 static int fault_errno = EIO;
 static long long quota = -1;
 static int always_kind = -1, always_errno;
@@ -206,8 +207,16 @@ __attribute__((constructor)) static void faultfs_init(void)
     }
     if (at && *at) {
         char *end;
-        fault_at = strtol(at, &end, 10);
-        if (*end || fault_at < 0)
+        const char *c = at;
+        for (int k = 0; k < MAX_AT - 1; k++) {
+            fault_at[k] = strtol(c, &end, 10);
+            if (end == c || fault_at[k] < 0 || (*end && *end != ','))
+                die("FAULT_AT", at);
+            if (!*end)
+                break;
+            c = end + 1;
+        }
+        if (*end)
             die("FAULT_AT", at);
     }
     if (en && *en)
@@ -315,11 +324,12 @@ static int hit(enum kind k)
     if (!(selected & (1u << k)))
         return 0;
     long n = atomic_fetch_add(&candidates, 1) + 1;
-    if (fault_at > 0 && n == fault_at) {
-        injecting();
-        errno = fault_errno;
-        return 1;
-    }
+    for (int i = 0; i < MAX_AT && fault_at[i]; i++)
+        if (n == fault_at[i]) {
+            injecting();
+            errno = fault_errno;
+            return 1;
+        }
     return 0;
 }
 

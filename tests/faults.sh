@@ -207,6 +207,24 @@ for e in ENOSPC EIO; do
     cases_a=$((cases_a + 1))
   done
 done
+# Both the rename of the new index into place and the one putting the old
+# index back fail: the old index cannot be at its path, but it must be whole
+# and the message must say where it is.
+name="no RENAME_EXCHANGE, renames #$n and #$((n + 1)) fail with EIO"
+attempt "$W" "Input/output error" FAULT_ALWAYS=renameat2:EINVAL FAULT_OP=rename \
+  FAULT_AT="$n,$((n + 1))" FAULT_ERRNO=EIO
+kept=""
+[[ $(<"$T/err") =~ index\ is\ in\ (/[^ ]*[^ .,;:]) ]] && kept=${BASH_REMATCH[1]}
+if [ -n "$kept" ] && [ -d "$kept" ]; then
+  mv "$kept" "$T/kept" && mkdir "$T/kept-in" && mv "$T/kept" "$T/kept-in/idx"
+  whole "$T/kept-in" "$old_json"
+  [ -n "$which" ] && ok || bad "$name: the old index set aside is not whole: $(flat "$now")"
+  rm -rf "$T/kept-in"
+else
+  bad "$name: the message does not say where the old index is: $(snip "$T/err")"
+fi
+rm -rf "$W" && mkdir "$W" && cp -a "$T/pristine" "$W/idx"
+cases_a=$((cases_a + 1))
 echo "faults: a. $cases_a rebuilds with a failing call ($SECONDS s)"
 
 # --- b. the disk fills up mid-build ---------------------------------------------
