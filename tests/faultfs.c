@@ -56,8 +56,11 @@
  *                       already), "late 0" otherwise.
  *
  * A failed close still closes the descriptor (as Linux does). Calls made
- * before the shim's constructor ran are passed through; the shim resolves
- * each real function once with dlsym(RTLD_NEXT) and never calls itself.
+ * before the shim's constructor ran are passed through; the constructor
+ * resolves every real function with dlsym(RTLD_NEXT) (before any thread of
+ * the program starts) and the shim never calls itself. Not seen: calls libc
+ * makes internally (fopen, fclose, closedir, mkdtemp's mkdir), dup/dup2 and
+ * fcntl(F_DUPFD) copies of a descriptor.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -184,7 +187,11 @@ static int errno_named(const char *var, const char *name)
 __attribute__((constructor)) static void faultfs_init(void)
 {
     busy = 1;
-    get_write();
+    get_write(), get_pwrite(), get_pwrite64(), get_writev(), get_pwritev();
+    get_fsync(), get_fdatasync(), get_close();
+    get_rename(), get_renameat(), get_renameat2(), get_mkdir(), get_mkdtemp();
+    get_open(), get_open64(), get_openat(), get_openat64(), get_creat(), get_creat64();
+    get_opendir(), get_unlink(), get_rmdir();
     const char *p = getenv("FAULT_PATH");
     const char *op = getenv("FAULT_OP");
     const char *at = getenv("FAULT_AT");

@@ -201,7 +201,7 @@ for e in ENOSPC EIO; do
   for ((i = 1; i <= n; i++)); do
     name="no RENAME_EXCHANGE, rename #$i of $n fails with $e"
     reason_of "$e"
-      attempt "$W" "$reason" FAULT_ALWAYS=renameat2:EINVAL FAULT_OP=rename FAULT_AT="$i" \
+    attempt "$W" "$reason" FAULT_ALWAYS=renameat2:EINVAL FAULT_OP=rename FAULT_AT="$i" \
       FAULT_ERRNO="$e"
     intact "$new_json"
     cases_a=$((cases_a + 1))
