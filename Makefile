@@ -42,7 +42,7 @@ K ?= 5
 # shell's parsing of the recipe: Q='a"b' or Q='`cmd`' is searched as typed.
 export Q
 
-.PHONY: all deps search check unit-tests san-tests cli-tests clean install uninstall \
+.PHONY: all deps search check unit-tests san-tests cli-tests fault-tests clean install uninstall \
         bench bench-relevance bench-build bench-query
 
 all: $(PROGS)
@@ -126,7 +126,15 @@ san-tests: $(SAN_TESTS)
 cli-tests: $(PROGS)
 	@bash tests/cli.sh
 
-check: unit-tests san-tests cli-tests
+# an LD_PRELOAD shim that fails chosen writes, fsyncs, renames... (tests/faults.sh)
+build/faultfs.so: tests/faultfs.c
+	@mkdir -p build
+	$(CC) -shared -fPIC -O1 -g -std=c11 -Wall -Wextra -Werror -o $@ $< -ldl
+
+fault-tests: $(PROGS) build/faultfs.so
+	@bash tests/faults.sh
+
+check: unit-tests san-tests cli-tests fault-tests
 	@echo "make check: all tests passed"
 
 # ---- benchmarks (they use the shared data set beside the repository and say so when it is absent)
