@@ -30,6 +30,8 @@
  *                         open       open/open64/openat/openat64/creat/creat64
  *                                    with O_CREAT (creating a file)
  *                         opendir, unlink, rmdir
+ *                         openread   an open without O_CREAT (reading a file
+ *                                    or a directory); not part of `any`
  *   FAULT_AT=N[,M...]   the Nth candidate call of those kinds (1-based, counted
  *                       atomically across threads) fails; just that one (and
  *                       the Mth..., up to 16 of them). 0 or unset: none.
@@ -91,12 +93,13 @@ enum kind {
     K_OPENDIR,
     K_UNLINK,
     K_RMDIR,
+    K_OPENREAD,
     K_COUNT
 };
 
 static const char *const kind_names[K_COUNT] = {
     "write", "fsync", "fdatasync", "close", "rename", "renameat",
-    "renameat2", "mkdir", "open", "opendir", "unlink", "rmdir",
+    "renameat2", "mkdir", "open", "opendir", "unlink", "rmdir", "openread",
 };
 
 #define MAX_FD 65536
@@ -204,7 +207,7 @@ __attribute__((constructor)) static void faultfs_init(void)
         for (char *save = NULL, *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
             int found = 0;
             for (int k = 0; k < K_COUNT; k++)
-                if (!strcmp(t, kind_names[k]) || !strcmp(t, "any")) {
+                if (!strcmp(t, kind_names[k]) || (!strcmp(t, "any") && k != K_OPENREAD)) {
                     selected |= 1u << k;
                     found = 1;
                 }
@@ -554,7 +557,7 @@ static int open_gate(int dirfd, const char *path, int flags, int *match)
     *match = 0;
     if (active() && path_matches(dirfd, path))
         *match = (flags & O_ACCMODE) != O_RDONLY ? 2 : 1;
-    return *match && (flags & O_CREAT) && hit(K_OPEN);
+    return *match && hit(flags & O_CREAT ? K_OPEN : K_OPENREAD);
 }
 
 static int opened(int fd, int how)

@@ -340,5 +340,19 @@ listing "$K"
 if [ "$left" = idx ]; then ok; else bad "after the kill loop, left: $left"; fi
 
 echo "faults: c. $rounds builds killed, $old before their swap and $new after (a build takes $dur ms; $((SECONDS - t)) s)"
+
+# --- e. permission denied is said as such ------------------------------------------
+# (root reads everything, so the shim denies instead of chmod)
+t=$SECONDS
+check "index over an unreadable index" 2 env LD_PRELOAD="$SHIM" FAULT_PATH="$W/idx" FAULT_OP=opendir \
+  FAULT_AT=1 FAULT_ERRNO=EACCES "$BIN/loci-index" -q -o "$W/idx" "$T/new.txt"
+if [ "$(wc -l <"$T/err")" = 1 ] && grep -q "idx: permission denied" "$T/err"; then ok; else
+  bad "unreadable index, loci-index: $(snip "$T/err")"; fi
+check "search an unreadable index" 2 env LD_PRELOAD="$SHIM" FAULT_PATH="$W/idx" FAULT_OP=openread \
+  FAULT_AT=1 FAULT_ERRNO=EACCES "$BIN/loci-search" -i "$W/idx" CCDCOE
+if [ "$(wc -l <"$T/err")" = 1 ] && grep -q "idx: permission denied" "$T/err"; then ok; else
+  bad "unreadable index, loci-search: $(snip "$T/err")"; fi
+[ "$(query "$W/idx")" = "$old_json" ] && ok || bad "the index changed after permission errors"
+echo "faults: e. permission denied ($((SECONDS - t)) s)"
 echo "faults: $pass passed, $fail failed"
 [ "$fail" = 0 ]
