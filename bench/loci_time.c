@@ -1,7 +1,7 @@
 /*
  * loci_time.c — query latency harness for bench/query (not installed).
  *
- *   loci-time INDEX QUERIES K [exhaustive] [again]
+ *   loci-time INDEX QUERIES K [exhaustive] [count] [again]
  *
  * Opens INDEX once (its time goes to stderr as "open_us N"), then runs
  * each query of QUERIES (qid<TAB>text) with top K and prints one line per
@@ -38,7 +38,7 @@ static double now_us(void)
 int main(int argc, char **argv)
 {
     if (argc < 4) {
-        fprintf(stderr, "usage: loci-time INDEX QUERIES K [exhaustive] [again]\n");
+        fprintf(stderr, "usage: loci-time INDEX QUERIES K [exhaustive] [count] [again]\n");
         return 2;
     }
     loci_search_options so;
@@ -48,6 +48,8 @@ int main(int argc, char **argv)
     for (int i = 4; i < argc; i++) {
         if (strcmp(argv[i], "exhaustive") == 0)
             so.exhaustive = 1;
+        else if (strcmp(argv[i], "count") == 0)
+            so.count = 1; /* the total too (--count, --end-record) */
         else if (strcmp(argv[i], "again") == 0)
             passes = 2;
         else {

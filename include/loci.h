@@ -185,6 +185,11 @@ typedef struct loci_search_options {
     double k1, b;      /* BM25 parameters; defaults LOCI_DEFAULT_K1, LOCI_DEFAULT_B */
     loci_group group;
     int exhaustive;    /* 1: score every posting (no pruning) */
+    unsigned offset;   /* skip this many best hits first (paging): the hits are
+                          exactly ranks offset+1 .. offset+k of a larger k */
+    int count;         /* 1: also count every matching passage (or document),
+                          for loci_results_total; costs a pass over the
+                          query terms' postings (ids only), so it is asked for */
 } loci_search_options;
 
 #define LOCI_DEFAULT_K1 1.5
@@ -215,6 +220,9 @@ int loci_search(loci_index *idx, const char *query,
                 loci_error *err);
 
 size_t loci_results_count(const loci_results *r);
+/* With options.count: how many passages (documents, grouped) match the
+ * query in all, whatever k and offset; -1 when it was not counted. */
+int64_t loci_results_total(const loci_results *r);
 /* The i-th hit; valid until loci_results_free. */
 const loci_hit *loci_results_hit(const loci_results *r, size_t i);
 void loci_results_free(loci_results *r);

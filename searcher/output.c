@@ -92,6 +92,18 @@ int output_decimals(const double *scores, size_t n, size_t i, int min)
     return d;
 }
 
+/* Bytes of a document name or passage as text output shows them. */
+static int put_shown(struct buf *out, const char *s, size_t n, int escape)
+{
+    int rc = LOCI_OK;
+    for (size_t i = 0, l; !rc && i < n; i += l) {
+        char esc[16];
+        char_display(s + i, n - i, escape, &l, esc);
+        rc = esc[0] ? buf_append(out, esc, strlen(esc)) : buf_append(out, s + i, l);
+    }
+    return rc;
+}
+
 /* Indent a new output line. */
 static int indent(struct buf *out)
 {
@@ -103,11 +115,7 @@ int output_text(struct buf *out, const struct output_hit *h, const struct text_s
     const loci_passage *p = h->passage;
     int rc = putf(out, "%zu. %.*f  ", h->rank, h->decimals ? h->decimals : 4, h->hit->score);
     /* the document name is shown as safely as the text */
-    for (size_t i = 0, l; !rc && i < p->doc_name_len; i += l) {
-        char esc[16];
-        char_display(p->doc_name + i, p->doc_name_len - i, st->escape, &l, esc);
-        rc = esc[0] ? buf_append(out, esc, strlen(esc)) : buf_append(out, p->doc_name + i, l);
-    }
+    rc = rc ? rc : put_shown(out, p->doc_name, p->doc_name_len, st->escape);
     rc = rc ? rc : putf(out, ":%u\n", p->line);
     if (rc)
         return rc;
@@ -167,13 +175,48 @@ int output_text(struct buf *out, const struct output_hit *h, const struct text_s
     return buf_append(out, "\n\n", 2);
 }
 
+int output_name(struct buf *out, const char *qid, const loci_passage *p,
+                const struct text_style *st)
+{
+    int rc = qid ? putf(out, "%s\t", qid) : LOCI_OK;
+    rc = rc ? rc : put_shown(out, p->doc_name, p->doc_name_len, st->escape);
+    return rc ? rc : buf_putc(out, '\n');
+}
+
+int output_count_text(struct buf *out, const char *qid, int64_t total)
+{
+    return qid ? putf(out, "%s\t%lld\n", qid, (long long)total)
+               : putf(out, "%lld\n", (long long)total);
+}
+
+/* {"qid": QID, "query": QUERY, — the start every record of a query has */
+static int put_query_keys(struct buf *out, const char *qid, const char *query)
+{
+    int rc = buf_append(out, "{\"qid\": ", 8);
+    rc = rc ? rc : json_put_string(out, qid, strlen(qid));
+    rc = rc ? rc : buf_append(out, ", \"query\": ", 11);
+    return rc ? rc : json_put_string(out, query, strlen(query));
+}
+
+int output_count_json(struct buf *out, const char *qid, const char *query, int64_t total)
+{
+    int rc = put_query_keys(out, qid, query);
+    return rc ? rc : putf(out, ", \"count\": %lld}\n", (long long)total);
+}
+
+int output_end_json(struct buf *out, const char *qid, const char *query, size_t hits,
+                    int64_t total)
+{
+    int rc = put_query_keys(out, qid, query);
+    return rc ? rc
+              : putf(out, ", \"end\": true, \"hits\": %zu, \"total\": %lld}\n", hits,
+                     (long long)total);
+}
+
 int output_json(struct buf *out, const struct output_hit *h)
 {
     const loci_passage *p = h->passage;
-    int rc = buf_append(out, "{\"qid\": ", 8);
-    rc = rc ? rc : json_put_string(out, h->qid, strlen(h->qid));
-    rc = rc ? rc : buf_append(out, ", \"query\": ", 11);
-    rc = rc ? rc : json_put_string(out, h->query, strlen(h->query));
+    int rc = put_query_keys(out, h->qid, h->query);
     rc = rc ? rc
             : putf(out, ", \"rank\": %zu, \"score\": %.*f, \"doc\": ", h->rank,
                    h->decimals ? h->decimals : 6, h->hit->score);

@@ -50,6 +50,21 @@ int output_text(struct buf *out, const struct output_hit *h, const struct text_s
 /* One JSON object and a newline; keys in the order documented in README. */
 int output_json(struct buf *out, const struct output_hit *h);
 
+/* -l: the passage's document name and a newline, after "qid<TAB>" when
+ * qid is not NULL; escaped like text output when the style says so. */
+int output_name(struct buf *out, const char *qid, const loci_passage *p,
+                const struct text_style *st);
+
+/* --count: "N\n", or "qid<TAB>N\n" when qid is not NULL. */
+int output_count_text(struct buf *out, const char *qid, int64_t total);
+/* --count --json: {"qid": ..., "query": ..., "count": N}. */
+int output_count_json(struct buf *out, const char *qid, const char *query, int64_t total);
+
+/* --end-record: {"qid": ..., "query": ..., "end": true, "hits": n,
+ * "total": N} closes a query's hits (total -1 when not counted). */
+int output_end_json(struct buf *out, const char *qid, const char *query, size_t hits,
+                    int64_t total);
+
 /* "qid Q0 docid rank score tag\n". With `by_doc` the docid is the document
  * name, else "name#ordinal". Whitespace in names becomes '_'. */
 int output_trec(struct buf *out, const struct output_hit *h, int by_doc, const char *tag);

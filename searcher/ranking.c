@@ -556,3 +556,55 @@ int ranking_top(loci_index *idx, const struct query_term *terms, size_t nterms,
     free(e.ub);
     return e.rc;
 }
+
+int ranking_count(loci_index *idx, const struct query_term *terms, size_t nterms, int grouped,
+                  uint64_t *count, loci_error *err)
+{
+    *count = 0;
+    size_t found = 0, only = 0;
+    for (size_t i = 0; i < nterms; i++)
+        if (terms[i].found) {
+            found++;
+            only = i;
+        }
+    if (found == 1 && !grouped) {
+        *count = terms[only].ti.df; /* one term: its df, nothing to decode */
+        return LOCI_OK;
+    }
+    struct cursor *cur = calloc(found ? found : 1, sizeof *cur);
+    if (!cur)
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    size_t nc = 0;
+    int rc = LOCI_OK;
+    for (size_t i = 0; i < nterms && !rc; i++)
+        if (terms[i].found)
+            rc = cursor_open(&cur[nc++], idx, &terms[i].ti, err);
+    int64_t last_doc = -1;
+    while (!rc) {
+        uint32_t d = CURSOR_END;
+        for (size_t i = 0; i < nc; i++)
+            if (cur[i].id < d)
+                d = cur[i].id;
+        if (d == CURSOR_END)
+            break;
+        if (grouped) {
+            /* a document's passages are consecutive: count it once */
+            int64_t doc = reader_passage_doc(idx, d, err);
+            if (doc < 0) {
+                rc = err->code;
+                break;
+            }
+            *count += doc != last_doc;
+            last_doc = doc;
+        } else {
+            (*count)++;
+        }
+        for (size_t i = 0; i < nc; i++)
+            if (cur[i].id == d)
+                cursor_next(&cur[i]);
+    }
+    for (size_t i = 0; i < nc && !rc; i++)
+        rc = cur[i].rc;
+    free(cur);
+    return rc;
+}

@@ -33,6 +33,12 @@ struct query_term {
 int ranking_top(loci_index *idx, const struct query_term *terms, size_t nterms,
                 const loci_search_options *opt, struct topk *top, loci_error *err);
 
+/* The number of passages holding at least one of the query's terms (of
+ * documents holding one, when `grouped`), into *count: a union of the
+ * terms' postings, ids only, nothing scored. */
+int ranking_count(loci_index *idx, const struct query_term *terms, size_t nterms, int grouped,
+                  uint64_t *count, loci_error *err);
+
 /* A query with at most this many postings per result kept is evaluated
  * exhaustively even when pruning is allowed (it would score most of them
  * anyway). Tests set 0 so that pruning runs on their small indexes too;

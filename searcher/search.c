@@ -27,6 +27,7 @@ struct loci_results {
     struct qterm *terms;
     size_t nterms;
     struct analyzer *an;   /* the index's analyzer, for highlighting */
+    int64_t total;         /* matching passages or documents; -1: not counted */
 };
 
 void loci_search_options_init(loci_search_options *o)
@@ -36,9 +37,13 @@ void loci_search_options_init(loci_search_options *o)
     o->b = LOCI_DEFAULT_B;
     o->group = LOCI_GROUP_PASSAGE;
     o->exhaustive = 0;
+    o->offset = 0;
+    o->count = 0;
 }
 
 size_t loci_results_count(const loci_results *r) { return r ? r->n : 0; }
+
+int64_t loci_results_total(const loci_results *r) { return r ? r->total : -1; }
 
 const loci_hit *loci_results_hit(const loci_results *r, size_t i)
 {
@@ -95,6 +100,8 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
     }
     if (opt->k == 0)
         return err_set(err, LOCI_EINVAL, "k must be at least 1");
+    if (opt->offset > UINT32_MAX - opt->k)
+        return err_set(err, LOCI_EINVAL, "offset + k must be below 2^32");
     if (!(opt->k1 >= 0) || !(opt->b >= 0 && opt->b <= 1))
         return err_set(err, LOCI_EINVAL, "BM25 parameters out of range (k1 >= 0, 0 <= b <= 1)");
     size_t qlen = strlen(query), bad;
@@ -124,11 +131,17 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
         if (f == 1)
             qt[i].weight = q.terms[i].qtf * bm25_idf(idx->passages, qt[i].ti.df);
     }
+    /* paging: rank offset + k, then drop the first offset */
+    loci_search_options ranked = *opt;
+    ranked.k = opt->k + opt->offset;
     struct topk top = {0};
-    if (!rc && topk_init(&top, opt->k))
+    if (!rc && topk_init(&top, ranked.k))
         rc = err_set(err, LOCI_ENOMEM, "out of memory");
     if (!rc)
-        rc = ranking_top(idx, qt, q.n, opt, &top, err);
+        rc = ranking_top(idx, qt, q.n, &ranked, &top, err);
+    uint64_t total = 0;
+    if (!rc && opt->count)
+        rc = ranking_count(idx, qt, q.n, opt->group == LOCI_GROUP_DOCUMENT, &total, err);
     free(qt);
     loci_results *r = NULL;
     if (!rc && !(r = calloc(1, sizeof *r)))
@@ -139,6 +152,13 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
         return rc;
     }
     topk_sort(&top);
+    if (top.n <= opt->offset) {
+        top.n = 0;
+    } else if (opt->offset) {
+        memmove(top.heap, top.heap + opt->offset, (top.n - opt->offset) * sizeof *top.heap);
+        top.n -= opt->offset;
+    }
+    r->total = opt->count ? (int64_t)total : -1;
     if (opt->group != LOCI_GROUP_DOCUMENT) {
         for (size_t i = 0; i < top.n && !rc; i++) {
             int64_t doc = reader_passage_doc(idx, top.heap[i].passage, err);

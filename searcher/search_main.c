@@ -35,6 +35,9 @@ struct settings {
     struct text_style style; /* color, width, escaping of text output */
     int check;
     int quiet;         /* -q: print no hits, only the exit status tells */
+    int count_only;    /* --count: print how many passages (documents) match */
+    int files;         /* -l: print the matching documents' names */
+    int end_record;    /* --end-record: a JSON record closes every query */
 };
 
 static void usage(FILE *f)
@@ -58,6 +61,14 @@ static void usage(FILE *f)
             "                        a line that fails is reported (FILE:LINE) and skipped,\n"
             "                        and the exit status is then 2; lines are at most %d bytes\n"
             "      --color[=WHEN]    highlight matches: auto (default), always, never\n"
+            "      --offset N        skip the N best results first (paging: the same as\n"
+            "                        ranks N+1..N+k of a larger -k)\n"
+            "  -l, --files-with-matches  print the names of the best k matching documents,\n"
+            "                        one per line, in rank order (\"qid<TAB>name\" with --queries)\n"
+            "      --count           print how many passages match (documents with\n"
+            "                        --group doc) instead of the results\n"
+            "      --end-record      JSON: end every query's hits with a record\n"
+            "                        {\"qid\", \"query\", \"end\": true, \"hits\", \"total\"}\n"
             "      --check           verify every checksum of the index and exit\n"
             "  -q, --quiet           print no results: the exit status says whether\n"
             "                        anything matched (errors are still printed)\n"
@@ -120,6 +131,19 @@ static int run_query(loci_index *idx, const struct settings *s, const char *wher
         loci_results_free(r);
         return n ? Q_MATCH : Q_NONE;
     }
+    out->len = 0;
+    if (s->count_only) {
+        int64_t total = loci_results_total(r);
+        loci_results_free(r);
+        rc = s->format == FMT_JSON_OUT ? output_count_json(out, qid, query, total)
+             : s->queries              ? output_count_text(out, qid, total)
+                                       : output_count_text(out, NULL, total);
+        if (rc || flush_out(out)) {
+            fprintf(stderr, PROG ": write error: %s\n", rc ? "out of memory" : strerror(errno));
+            return Q_FATAL;
+        }
+        return total > 0 ? Q_MATCH : Q_NONE;
+    }
     double *scores = malloc((n ? n : 1) * sizeof *scores);
     if (!scores) {
         fprintf(stderr, PROG ": %sout of memory\n", where);
@@ -128,7 +152,6 @@ static int run_query(loci_index *idx, const struct settings *s, const char *wher
     }
     for (size_t i = 0; i < n; i++)
         scores[i] = loci_results_hit(r, i)->score;
-    out->len = 0;
     if (s->format == FMT_TEXT_OUT && s->queries) {
         buf_append(out, "# ", 2);
         buf_append(out, qid, strlen(qid));
@@ -139,12 +162,13 @@ static int run_query(loci_index *idx, const struct settings *s, const char *wher
     for (size_t i = 0; i < n; i++) {
         const loci_hit *h = loci_results_hit(r, i);
         loci_passage p;
-        int grc = s->format == FMT_TREC_OUT ? loci_passage_locate(idx, h->passage, &p, &err)
-                                            : loci_passage_get(idx, h->passage, &p, &err);
+        int grc = s->format == FMT_TREC_OUT || s->files
+                      ? loci_passage_locate(idx, h->passage, &p, &err)
+                      : loci_passage_get(idx, h->passage, &p, &err);
         loci_span *spans = NULL;
         struct output_hit oh = {qid, query, i + 1, h, &p, NULL, 0,
                                 output_decimals(scores, n, i, s->format == FMT_TEXT_OUT ? 4 : 6)};
-        if (!grc && s->format != FMT_TREC_OUT)
+        if (!grc && s->format != FMT_TREC_OUT && !s->files)
             grc = loci_results_highlight(r, p.text, p.text_len, &spans, &oh.nspans, &err);
         if (grc) {
             /* nothing of a failed query is printed */
@@ -154,7 +178,9 @@ static int run_query(loci_index *idx, const struct settings *s, const char *wher
             return Q_ERROR;
         }
         oh.spans = spans;
-        int orc = s->format == FMT_JSON_OUT   ? output_json(out, &oh)
+        int orc = s->files                    ? output_name(out, s->queries ? qid : NULL, &p,
+                                                            &s->style)
+                  : s->format == FMT_JSON_OUT ? output_json(out, &oh)
                   : s->format == FMT_TREC_OUT ? output_trec(out, &oh, s->so.group == LOCI_GROUP_DOCUMENT,
                                                             s->run_tag)
                                               : output_text(out, &oh, &s->style);
@@ -165,6 +191,13 @@ static int run_query(loci_index *idx, const struct settings *s, const char *wher
             free(scores);
             return Q_ERROR;
         }
+    }
+    if (s->end_record && s->format == FMT_JSON_OUT && !s->files &&
+        output_end_json(out, qid, query, n, loci_results_total(r))) {
+        fprintf(stderr, PROG ": %sout of memory\n", where);
+        loci_results_free(r);
+        free(scores);
+        return Q_ERROR;
     }
     loci_results_free(r);
     free(scores);
@@ -290,7 +323,8 @@ int main(int argc, char **argv)
         s.index = ".loci";
     s.run_tag = "loci";
     const char *color = "auto";
-    enum { O_K1 = 256, O_B, O_GROUP, O_EXH, O_FORMAT, O_JSON, O_TAG, O_QUERIES, O_COLOR, O_CHECK };
+    enum { O_K1 = 256, O_B, O_GROUP, O_EXH, O_FORMAT, O_JSON, O_TAG, O_QUERIES, O_COLOR, O_CHECK,
+           O_COUNT, O_OFFSET, O_END };
     static const struct option longopts[] = {
         {"index", required_argument, 0, 'i'}, {"k1", required_argument, 0, O_K1},
         {"b", required_argument, 0, O_B},     {"group", required_argument, 0, O_GROUP},
@@ -299,11 +333,13 @@ int main(int argc, char **argv)
         {"queries", required_argument, 0, O_QUERIES},
         {"color", optional_argument, 0, O_COLOR}, {"colour", optional_argument, 0, O_COLOR},
         {"check", no_argument, 0, O_CHECK},   {"help", no_argument, 0, 'h'},
+        {"count", no_argument, 0, O_COUNT},   {"offset", required_argument, 0, O_OFFSET},
+        {"files-with-matches", no_argument, 0, 'l'}, {"end-record", no_argument, 0, O_END},
         {"version", no_argument, 0, 'V'},     {"quiet", no_argument, 0, 'q'},
         {0, 0, 0, 0}};
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":i:k:qhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":i:k:lqhV", longopts, NULL)) != -1) {
         double v;
         switch (c) {
         case 'i': s.index = optarg; break;
@@ -354,6 +390,18 @@ int main(int argc, char **argv)
                 return die_usage("--color is auto, always or never", color);
             break;
         case O_CHECK: s.check = 1; break;
+        case O_COUNT: s.count_only = 1; break;
+        case 'l': s.files = 1; break;
+        case O_END: s.end_record = 1; break;
+        case O_OFFSET: {
+            char *end;
+            errno = 0;
+            long off = strtol(optarg, &end, 10);
+            if (errno || end == optarg || *end || off < 0 || off > MAX_K)
+                return die_usage("--offset needs a whole number from 0 to " MAX_K_TEXT, optarg);
+            s.so.offset = (unsigned)off;
+            break;
+        }
         case 'h': usage(stdout); return 0;
         case 'V': printf("%s\n", loci_version_string()); return 0;
         case 'q': s.quiet = 1; break;
@@ -369,6 +417,12 @@ int main(int argc, char **argv)
     }
     if (s.format != FMT_TEXT_OUT)
         s.style.color = 0;
+    if (s.files)
+        s.so.group = LOCI_GROUP_DOCUMENT; /* one line per document */
+    if (s.count_only || s.end_record)
+        s.so.count = 1;
+    if (s.count_only)
+        s.so.k = 1; /* only the total is shown */
     /* A terminal gets text that cannot act on it, wrapped to its width;
      * a pipe gets the bytes as they are, in 80 columns. */
     s.style.escape = tty;

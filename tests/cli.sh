@@ -97,6 +97,39 @@ raw = open("corpus/nato-rok-ap4-indo-pacific.txt", "rb").read()
 assert raw[first["byte_start"]:first["byte_end"]] == first["text"].encode()
 EOF
 
+# --- result-list controls ---------------------------------------------------------
+# --count: every matching passage (document), whatever -k
+check "count" 0 "$BIN/loci-search" -i "$T/idx" --count Japan
+n_all=$("$BIN/loci-search" -i "$T/idx" -k 100000 --format trec Japan | wc -l)
+[ "$(cat "$T/out")" = "$n_all" ] && [ "$n_all" -gt 3 ] && ok || bad "--count $(cat "$T/out") != $n_all hits"
+check "count documents" 0 "$BIN/loci-search" -i "$T/idx" --count --group doc Japan
+[ "$(cat "$T/out")" = "$("$BIN/loci-search" -i "$T/idx" -k 100000 --group doc --format trec Japan | wc -l)" ] &&
+  ok || bad "--count --group doc: $(cat "$T/out")"
+check "count no match" 1 "$BIN/loci-search" -i "$T/idx" --count zzzzqqq
+[ "$(cat "$T/out")" = 0 ] && ok || bad "--count of nothing: $(cat "$T/out")"
+# --offset: the same as the corresponding slice of a larger -k
+"$BIN/loci-search" -i "$T/idx" -k 9 --format trec Japan | cut -d' ' -f3,5 | sed -n '4,6p' >"$T/slice"
+check "offset" 0 "$BIN/loci-search" -i "$T/idx" -k 3 --offset 3 --format trec Japan
+cut -d' ' -f3,5 "$T/out" | cmp -s - "$T/slice" && ok || bad "--offset 3 -k 3 is not ranks 4-6: $(cat "$T/out")"
+check "offset past the end" 1 "$BIN/loci-search" -i "$T/idx" --offset 100000 Japan
+check "bad offset" 2 "$BIN/loci-search" -i "$T/idx" --offset -1 Japan
+# -l: matching documents' names in rank order, one per line
+check "files with matches" 0 "$BIN/loci-search" -i "$T/idx" -l NATO
+[ "$(cat "$T/out")" = "$("$BIN/loci-search" -i "$T/idx" --group doc --format trec NATO | cut -d' ' -f3)" ] &&
+  [ "$(wc -l <"$T/out")" = 2 ] && ok || bad "-l: $(cat "$T/out")"
+# --end-record: every query of a --queries run ends with a record, so a
+# client can tell no hits from slow
+printf 'q1\tzzzzqqq\nq2\tJapan\n' >"$T/endq"
+check "end records" 0 "$BIN/loci-search" -i "$T/idx" --json -k 2 --end-record --queries "$T/endq"
+if "$PY" - "$T/out" "$n_all" <<'EOF'; then ok; else bad "end records: $(cat "$T/out")"; fi
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+assert [r["qid"] for r in recs] == ["q1", "q2", "q2", "q2"], recs
+assert recs[0] == {"qid": "q1", "query": "zzzzqqq", "end": True, "hits": 0, "total": 0}, recs[0]
+assert "end" not in recs[1] and "end" not in recs[2]
+assert recs[3] == {"qid": "q2", "query": "Japan", "end": True, "hits": 2, "total": int(sys.argv[2])}, recs[3]
+EOF
+
 # --- TREC and batches -------------------------------------------------------------
 check "trec" 0 "$BIN/loci-search" -i "$T/idx" --format trec --run-tag t1 -k 5 "Korea NATO"
 if awk 'NF != 6 || $2 != "Q0" || $6 != "t1" { exit 1 }' "$T/out" && [ "$(wc -l <"$T/out")" = 5 ]; then ok; else

@@ -267,6 +267,66 @@ static void test_highlight_spans(void **state)
     free(dir);
 }
 
+/* Paging: offset O with k equals ranks O+1..O+k of a larger k, for both
+ * groupings and both evaluations; and the total counts every match. */
+static void test_offset_and_total(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp(), idxdir[600];
+    snprintf(idxdir, sizeof idxdir, "%s/idx", dir);
+    enum { PAGED_DOCS = 300 };
+    static char texts[PAGED_DOCS][400];
+    const char *docs[PAGED_DOCS];
+    uint64_t seed = 42;
+    for (int d = 0; d < PAGED_DOCS; d++) {
+        size_t o = 0;
+        int words = 3 + (int)(tu_rand(&seed) % 30);
+        for (int w = 0; w < words; w++) {
+            o += (size_t)snprintf(texts[d] + o, sizeof texts[d] - o, "w%d%s",
+                                  (int)(tu_rand(&seed) % 40), w % 9 == 8 ? "\n\n" : " ");
+        }
+        docs[d] = texts[d];
+    }
+    loci_index *idx = tu_build(idxdir, docs, PAGED_DOCS, LOCI_PASSAGE_PARAGRAPH);
+    const char *queries[] = {"w1", "w2 w3", "w4 w5 w6 w7", "w39 w0", "nothing"};
+    for (size_t q = 0; q < sizeof queries / sizeof *queries; q++)
+        for (int group = 0; group <= 1; group++)
+            for (int exh = 0; exh <= 1; exh++) {
+                loci_search_options all;
+                loci_search_options_init(&all);
+                all.group = group ? LOCI_GROUP_DOCUMENT : LOCI_GROUP_PASSAGE;
+                all.exhaustive = exh;
+                all.k = 100000; /* more than can match: every match */
+                loci_results *ra;
+                loci_error err;
+                assert_int_equal(loci_search(idx, queries[q], &all, &ra, &err), LOCI_OK);
+                assert_int_equal(loci_results_total(ra), -1); /* not asked */
+                size_t n = loci_results_count(ra);
+                for (unsigned off = 0; off <= n + 2; off += 7) {
+                    loci_search_options page = all;
+                    page.k = 5;
+                    page.offset = off;
+                    page.count = 1;
+                    loci_results *rp;
+                    assert_int_equal(loci_search(idx, queries[q], &page, &rp, &err), LOCI_OK);
+                    assert_int_equal(loci_results_total(rp), (int64_t)n);
+                    size_t want = off >= n ? 0 : n - off < 5 ? n - off : 5;
+                    assert_int_equal(loci_results_count(rp), want);
+                    for (size_t i = 0; i < want; i++) {
+                        const loci_hit *a = loci_results_hit(ra, off + i), *b = loci_results_hit(rp, i);
+                        assert_int_equal(a->passage, b->passage);
+                        assert_int_equal(a->doc, b->doc);
+                        assert_true(a->score == b->score);
+                    }
+                    loci_results_free(rp);
+                }
+                loci_results_free(ra);
+            }
+    loci_index_close(idx);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -274,6 +334,7 @@ int main(void)
         cmocka_unit_test(test_topk_equals_brute_force),
         cmocka_unit_test(test_group_by_document),
         cmocka_unit_test(test_highlight_spans),
+        cmocka_unit_test(test_offset_and_total),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
