@@ -132,6 +132,12 @@ uint32_t lfile_table_crc(const struct lfile *f)
     return le32_get(f->map + H_TABLE_CRC);
 }
 
+void lfile_version(const struct lfile *f, unsigned *major, unsigned *minor)
+{
+    *major = le16_get(f->map + H_MAJOR);
+    *minor = le16_get(f->map + H_MINOR);
+}
+
 int lfile_check_table(struct lfile *f, loci_error *err)
 {
     const uint8_t *h = f->map;

@@ -75,6 +75,9 @@ int lfile_open_at(struct lfile *f, int dirfd, const char *name, const char *path
  * page CRCs). meta records it for every other file of a build. */
 uint32_t lfile_table_crc(const struct lfile *f);
 
+/* The format version in the header. */
+void lfile_version(const struct lfile *f, unsigned *major, unsigned *minor);
+
 /* Check that [off, off+len) lies inside the body and that every page it
  * touches has a matching CRC. LOCI_ECORRUPT names the file and the page. */
 int lfile_verify(struct lfile *f, uint64_t off, uint64_t len, loci_error *err);

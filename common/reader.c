@@ -85,6 +85,9 @@ static int read_meta(loci_index *idx, loci_error *err)
     idx->ref_k1 = f64_get(m + META_REF_K1);
     idx->ref_b = f64_get(m + META_REF_B);
     idx->block_size = le32_get(m + META_BLOCK_SIZE);
+    idx->passage_mode = le32_get(m + META_PASSAGE_MODE);
+    idx->passage_tokens = le32_get(m + META_PASSAGE_TOKENS);
+    idx->passage_stride = le32_get(m + META_PASSAGE_STRIDE);
     memcpy(idx->stem, m + META_STEM, 31);
     idx->stem[31] = '\0';
     if (idx->block_size != FMT_BLOCK)
@@ -184,6 +187,9 @@ static int open_files(loci_index *idx, int dirfd, const char *shown, loci_error 
         }
         if (rc)
             return rc;
+        struct stat st;
+        if (i == 0 && fstatat(dirfd, FMT_META, &st, 0) == 0)
+            idx->built = (int64_t)st.st_mtime;
         if (reader_open_hook)
             reader_open_hook(i);
     }
@@ -284,6 +290,18 @@ void loci_index_stats_get(const loci_index *idx, loci_index_stats *st)
     st->tokens = idx->tokens;
     st->avg_passage_tokens = idx->avglen;
     snprintf(st->stem_language, sizeof st->stem_language, "%s", idx->stem);
+    st->passage_mode = (loci_passage_mode)idx->passage_mode;
+    st->passage_tokens = idx->passage_tokens;
+    st->passage_stride = idx->passage_stride;
+    lfile_version(&idx->meta, &st->format_major, &st->format_minor);
+    st->built = idx->built;
+    st->nfiles = NFILES;
+    for (size_t i = 0; i < NFILES; i++) {
+        const struct lfile *f = (const struct lfile *)((const char *)idx + FIELD[i]);
+        snprintf(st->files[i].name, sizeof st->files[i].name, "%s", FMT_FILES[i].name);
+        st->files[i].bytes = f->map_len;
+        st->index_bytes += f->map_len;
+    }
 }
 
 /* ---- lexicon --------------------------------------------------------------- */

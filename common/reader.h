@@ -27,6 +27,8 @@ struct loci_index {
     double avglen;             /* tokens / passages */
     double ref_k1, ref_b;      /* parameters of the stored block maxima */
     uint32_t block_size;
+    uint32_t passage_mode, passage_tokens, passage_stride;
+    int64_t built;             /* meta's modification time */
     char stem[32];
     uint64_t lex_blocks;       /* lexicon block count */
     uint64_t lex_table;        /* body offset of the block offset table */

@@ -171,6 +171,18 @@ typedef struct loci_index_stats {
     uint64_t documents, passages, terms, tokens;
     double avg_passage_tokens;
     char stem_language[32];
+    loci_passage_mode passage_mode;    /* how the documents were split */
+    unsigned passage_tokens;           /* window size / paragraph limit */
+    unsigned passage_stride;           /* window step */
+    unsigned format_major, format_minor; /* on-disk format (docs/FORMAT.md) */
+    int64_t built;                     /* when it was written: seconds since the
+                                          epoch (the modification time of meta) */
+    uint64_t index_bytes;              /* all its files */
+    size_t nfiles;
+    struct {
+        char name[16];
+        uint64_t bytes;
+    } files[8];                        /* each file of the index */
 } loci_index_stats;
 
 void loci_index_stats_get(const loci_index *idx, loci_index_stats *st);

@@ -8,14 +8,17 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "cliopt.h"
+#include "json.h"
 #include "loci.h"
 #include "output.h"
 
@@ -34,6 +37,7 @@ struct settings {
     const char *queries;
     struct text_style style; /* color, width, escaping of text output */
     int check;
+    int stats;         /* --stats: describe the index and exit */
     int quiet;         /* -q: print no hits, only the exit status tells */
     int count_only;    /* --count: print how many passages (documents) match */
     int files;         /* -l: print the matching documents' names */
@@ -70,6 +74,8 @@ static void usage(FILE *f)
             "      --end-record      JSON: end every query's hits with a record\n"
             "                        {\"qid\", \"query\", \"end\": true, \"hits\", \"total\"}\n"
             "      --check           verify every checksum of the index and exit\n"
+            "      --stats           describe the index (counts, settings, format, date,\n"
+            "                        sizes) and exit; with --json as one JSON object\n"
             "  -q, --quiet           print no results: the exit status says whether\n"
             "                        anything matched (errors are still printed)\n"
             "  -h, --help            show this help\n"
@@ -96,6 +102,24 @@ static int parse_double(const char *s, double *out)
 }
 
 /* Flush `out` to stdout; -1 on a write error. */
+static int putf(struct buf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Append printf output to `out`. */
+static int putf(struct buf *out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || buf_reserve(out, (size_t)n + 1))
+        return LOCI_ENOMEM;
+    va_start(ap, fmt);
+    vsnprintf((char *)out->data + out->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    out->len += (size_t)n;
+    return 0;
+}
+
 static int flush_out(struct buf *out)
 {
     int rc = 0;
@@ -206,6 +230,74 @@ static int run_query(loci_index *idx, const struct settings *s, const char *wher
         return Q_FATAL;
     }
     return n ? Q_MATCH : Q_NONE;
+}
+
+static const char *mode_name(loci_passage_mode m)
+{
+    return m == LOCI_PASSAGE_DOCUMENT ? "document" : m == LOCI_PASSAGE_WINDOW ? "window" : "paragraph";
+}
+
+/* --stats: what the index holds and how it was built, as xapian-delve
+ * shows it: text for people, one JSON object with --json. */
+static int print_stats(loci_index *idx, const char *dir, int json, struct buf *out)
+{
+    loci_index_stats st;
+    loci_index_stats_get(idx, &st);
+    char built[64] = "unknown";
+    time_t t = (time_t)st.built;
+    struct tm tm;
+    if (st.built && gmtime_r(&t, &tm))
+        strftime(built, sizeof built, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    out->len = 0;
+    int rc;
+    if (json) {
+        rc = buf_append(out, "{\"index\": ", 10);
+        rc = rc ? rc : json_put_string(out, dir, strlen(dir));
+        rc = rc ? rc
+                : putf(out,
+                       ", \"format\": \"%u.%u\", \"built\": \"%s\", \"documents\": %llu, "
+                       "\"passages\": %llu, \"terms\": %llu, \"tokens\": %llu, "
+                       "\"avg_passage_tokens\": %.2f, \"stem\": ",
+                       st.format_major, st.format_minor, built, (unsigned long long)st.documents,
+                       (unsigned long long)st.passages, (unsigned long long)st.terms,
+                       (unsigned long long)st.tokens, st.avg_passage_tokens);
+        rc = rc ? rc : json_put_string(out, st.stem_language, strlen(st.stem_language));
+        rc = rc ? rc
+                : putf(out,
+                       ", \"passage_mode\": \"%s\", \"passage_tokens\": %u, \"passage_stride\": %u, "
+                       "\"bytes\": %llu, \"files\": {",
+                       mode_name(st.passage_mode), st.passage_tokens, st.passage_stride,
+                       (unsigned long long)st.index_bytes);
+        for (size_t i = 0; i < st.nfiles && !rc; i++)
+            rc = putf(out, "%s\"%s\": %llu", i ? ", " : "", st.files[i].name,
+                      (unsigned long long)st.files[i].bytes);
+        rc = rc ? rc : buf_append(out, "}}\n", 3);
+    } else {
+        rc = putf(out,
+                  "index       %s\nformat      %u.%u\nbuilt       %s\ndocuments   %llu\n"
+                  "passages    %llu (%s",
+                  dir, st.format_major, st.format_minor, built, (unsigned long long)st.documents,
+                  (unsigned long long)st.passages, mode_name(st.passage_mode));
+        if (!rc && st.passage_mode != LOCI_PASSAGE_DOCUMENT)
+            rc = putf(out, st.passage_mode == LOCI_PASSAGE_WINDOW
+                               ? ", %u-token windows every %u tokens"
+                               : ", longer than %u tokens cut into windows every %u tokens",
+                      st.passage_tokens, st.passage_stride);
+        rc = rc ? rc
+                : putf(out,
+                       ")\nterms       %llu\ntokens      %llu (%.1f per passage)\n"
+                       "stemming    %s\nbytes       %llu\n",
+                       (unsigned long long)st.terms, (unsigned long long)st.tokens,
+                       st.avg_passage_tokens, st.stem_language,
+                       (unsigned long long)st.index_bytes);
+        for (size_t i = 0; i < st.nfiles && !rc; i++)
+            rc = putf(out, "  %-10s%llu\n", st.files[i].name, (unsigned long long)st.files[i].bytes);
+    }
+    if (rc || flush_out(out)) {
+        fprintf(stderr, PROG ": write error: %s\n", rc ? "out of memory" : strerror(errno));
+        return 2;
+    }
+    return 0;
 }
 
 /* Read one line into `line` (NUL-terminated, newline dropped), keeping at
@@ -324,7 +416,7 @@ int main(int argc, char **argv)
     s.run_tag = "loci";
     const char *color = "auto";
     enum { O_K1 = 256, O_B, O_GROUP, O_EXH, O_FORMAT, O_JSON, O_TAG, O_QUERIES, O_COLOR, O_CHECK,
-           O_COUNT, O_OFFSET, O_END };
+           O_COUNT, O_OFFSET, O_END, O_STATS };
     static const struct option longopts[] = {
         {"index", required_argument, 0, 'i'}, {"k1", required_argument, 0, O_K1},
         {"b", required_argument, 0, O_B},     {"group", required_argument, 0, O_GROUP},
@@ -335,6 +427,7 @@ int main(int argc, char **argv)
         {"check", no_argument, 0, O_CHECK},   {"help", no_argument, 0, 'h'},
         {"count", no_argument, 0, O_COUNT},   {"offset", required_argument, 0, O_OFFSET},
         {"files-with-matches", no_argument, 0, 'l'}, {"end-record", no_argument, 0, O_END},
+        {"stats", no_argument, 0, O_STATS},
         {"version", no_argument, 0, 'V'},     {"quiet", no_argument, 0, 'q'},
         {0, 0, 0, 0}};
     int c;
@@ -391,6 +484,7 @@ int main(int argc, char **argv)
             break;
         case O_CHECK: s.check = 1; break;
         case O_COUNT: s.count_only = 1; break;
+        case O_STATS: s.stats = 1; break;
         case 'l': s.files = 1; break;
         case O_END: s.end_record = 1; break;
         case O_OFFSET: {
@@ -438,7 +532,7 @@ int main(int argc, char **argv)
         buf_append(&query, argv[i], strlen(argv[i]));
     }
     buf_putc(&query, '\0');
-    if (!s.check && !s.queries && optind >= argc) {
+    if (!s.check && !s.stats && !s.queries && optind >= argc) {
         buf_free(&query);
         return die_usage("no query given", NULL);
     }
@@ -456,7 +550,9 @@ int main(int argc, char **argv)
     }
     int status;
     struct buf out = {0};
-    if (s.check) {
+    if (s.stats) {
+        status = print_stats(idx, s.index, s.format == FMT_JSON_OUT, &out);
+    } else if (s.check) {
         status = loci_index_check(idx, &err) ? 2 : 0;
         if (status)
             fprintf(stderr, PROG ": %s\n", err.message);

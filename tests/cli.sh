@@ -130,6 +130,22 @@ assert "end" not in recs[1] and "end" not in recs[2]
 assert recs[3] == {"qid": "q2", "query": "Japan", "end": True, "hits": 2, "total": int(sys.argv[2])}, recs[3]
 EOF
 
+# --stats: what the index holds and how it was built
+check "stats" 0 "$BIN/loci-search" -i "$T/idx" --stats
+has "stats format" "^format      3\.1$" "$T/out"
+has "stats documents" "^documents   2$" "$T/out"
+has "stats stemming" "^stemming    english$" "$T/out"
+check "stats json" 0 "$BIN/loci-search" -i "$T/idx" --stats --json
+if "$PY" - "$T/out" "$T/idx" <<'EOF'; then ok; else bad "stats json: $(cat "$T/out")"; fi
+import json, os, sys
+st = json.load(open(sys.argv[1]))
+d = sys.argv[2]
+assert st["documents"] == 2 and st["passage_mode"] == "paragraph" and st["stem"] == "english", st
+assert st["files"] == {f: os.path.getsize(os.path.join(d, f)) for f in os.listdir(d)}, st["files"]
+assert st["bytes"] == sum(st["files"].values())
+assert st["built"].endswith("Z") and st["format"] == "3.1"
+EOF
+
 # --- TREC and batches -------------------------------------------------------------
 check "trec" 0 "$BIN/loci-search" -i "$T/idx" --format trec --run-tag t1 -k 5 "Korea NATO"
 if awk 'NF != 6 || $2 != "Q0" || $6 != "t1" { exit 1 }' "$T/out" && [ "$(wc -l <"$T/out")" = 5 ]; then ok; else

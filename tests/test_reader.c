@@ -65,6 +65,24 @@ static void test_read_back(void **state)
     assert_int_equal(st.passages, 3);
     assert_int_equal(st.tokens, 3 + 7 + 3);
     assert_string_equal(st.stem_language, "none");
+    /* what --stats shows: settings, format, the files and their sizes */
+    assert_int_equal(st.passage_mode, LOCI_PASSAGE_PARAGRAPH);
+    assert_int_equal(st.passage_tokens, 200);
+    assert_int_equal(st.passage_stride, 150);
+    assert_int_equal(st.format_major, 3);
+    assert_int_equal(st.format_minor, 1);
+    assert_true(st.built > 1700000000);
+    assert_int_equal(st.nfiles, FMT_NFILES);
+    uint64_t sum = 0;
+    for (size_t i = 0; i < st.nfiles; i++) {
+        char p[700];
+        struct stat fs;
+        snprintf(p, sizeof p, "%s/%s", dir, st.files[i].name);
+        assert_int_equal(stat(p, &fs), 0);
+        assert_int_equal(st.files[i].bytes, (uint64_t)fs.st_size);
+        sum += st.files[i].bytes;
+    }
+    assert_int_equal(st.index_bytes, sum);
 
     loci_passage p;
     assert_int_equal(loci_passage_get(idx, 1, &p, &err), LOCI_OK);
