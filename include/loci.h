@@ -270,6 +270,14 @@ int loci_passage_locate(loci_index *idx, uint32_t passage, loci_passage *out,
 int loci_results_highlight(const loci_results *r, const char *text, size_t len,
                            loci_span **spans, size_t *n, loci_error *err);
 
+/* The part of a passage to show when it is too long: a byte range
+ * [*start, *end) of text[0..len) of about `chars` characters around its
+ * densest cluster of highlight spans (from loci_results_highlight), cut at
+ * word boundaries; the whole text when it is no longer than that (or
+ * chars is 0). Pure: reads only its arguments. */
+void loci_snippet(const char *text, size_t len, const loci_span *spans, size_t nspans,
+                  size_t chars, size_t *start, size_t *end);
+
 #ifdef __cplusplus
 }
 #endif

@@ -125,6 +125,14 @@ int output_text(struct buf *out, const struct output_hit *h, const struct text_s
      * emitted before the character they start at. */
     const char *t = p->text;
     size_t n = p->text_len, i = 0, col = 0, span = 0;
+    if (h->snippet) {
+        /* only the snippet, "…" where text was left out */
+        i = h->snip_start;
+        n = h->snip_end;
+        while (span < h->nspans && h->spans[span].start < i)
+            span++;
+    }
+    int cut_before = h->snippet && i > 0, cut_after = h->snippet && n < p->text_len;
     size_t width = (st->width > OUTPUT_INDENT + 10 ? (size_t)st->width : OUTPUT_WIDTH) - OUTPUT_INDENT;
     int in_hl = 0;
     while (i < n) {
@@ -138,6 +146,11 @@ int output_text(struct buf *out, const struct output_hit *h, const struct text_s
             wcols += char_display(t + i, n - i, st->escape, &l, esc);
             i += l;
         }
+        if (cut_before) {
+            wcols++; /* the "…" goes on the first word */
+        }
+        if (cut_after && i >= n)
+            wcols++;
         if (col == 0) {
             rc = indent(out);
         } else if (col + 1 + wcols > width) {
@@ -147,6 +160,10 @@ int output_text(struct buf *out, const struct output_hit *h, const struct text_s
         } else {
             rc = buf_putc(out, ' ');
             col++;
+        }
+        if (cut_before) {
+            rc = rc ? rc : buf_append(out, "\xe2\x80\xa6", 3);
+            cut_before = 0;
         }
         for (size_t j = ws; j < i && !rc; j += l) {
             if (st->color && in_hl && h->spans[span].end <= j) {
@@ -166,6 +183,8 @@ int output_text(struct buf *out, const struct output_hit *h, const struct text_s
             in_hl = 0;
             span++;
         }
+        if (cut_after && i >= n)
+            rc = rc ? rc : buf_append(out, "\xe2\x80\xa6", 3);
         col += wcols;
     }
     if (rc)
@@ -231,7 +250,10 @@ int output_json(struct buf *out, const struct output_hit *h)
     rc = rc ? rc : buf_append(out, ", \"highlights\": [", 17);
     for (size_t i = 0; i < h->nspans && !rc; i++)
         rc = putf(out, "%s[%u, %u]", i ? ", " : "", h->spans[i].start, h->spans[i].end);
-    return rc ? rc : buf_append(out, "]}\n", 3);
+    rc = rc ? rc : buf_putc(out, ']');
+    if (h->snippet)
+        rc = rc ? rc : putf(out, ", \"snippet\": [%zu, %zu]", h->snip_start, h->snip_end);
+    return rc ? rc : buf_append(out, "}\n", 2);
 }
 
 static int put_trec_name(struct buf *out, const char *s, size_t n)

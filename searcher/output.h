@@ -26,6 +26,8 @@ struct output_hit {
     const loci_span *spans;   /* highlights, byte offsets into passage->text */
     size_t nspans;
     int decimals;             /* of the score; 0: the format's usual (text 4, else 6) */
+    int snippet;              /* show only text[snip_start, snip_end) (--snippet) */
+    size_t snip_start, snip_end;
 };
 
 /* The decimals to print score i of a ranked list with: at least `min`, and

@@ -42,6 +42,7 @@ struct settings {
     int count_only;    /* --count: print how many passages (documents) match */
     int files;         /* -l: print the matching documents' names */
     int end_record;    /* --end-record: a JSON record closes every query */
+    unsigned snippet;  /* --snippet N: about N characters around the matches */
 };
 
 static void usage(FILE *f)
@@ -69,6 +70,9 @@ static void usage(FILE *f)
             "                        ranks N+1..N+k of a larger -k)\n"
             "  -l, --files-with-matches  print the names of the best k matching documents,\n"
             "                        one per line, in rank order (\"qid<TAB>name\" with --queries)\n"
+            "      --snippet N       show about N characters around the densest cluster of\n"
+            "                        matches, with \"…\" where text is left out, instead of\n"
+            "                        the whole passage (JSON: \"snippet\": [start, end] bytes)\n"
             "      --count           print how many passages match (documents with\n"
             "                        --group doc) instead of the results\n"
             "      --end-record      JSON: end every query's hits with a record\n"
@@ -191,7 +195,8 @@ static int run_query(loci_index *idx, const struct settings *s, const char *wher
                       : loci_passage_get(idx, h->passage, &p, &err);
         loci_span *spans = NULL;
         struct output_hit oh = {qid, query, i + 1, h, &p, NULL, 0,
-                                output_decimals(scores, n, i, s->format == FMT_TEXT_OUT ? 4 : 6)};
+                                output_decimals(scores, n, i, s->format == FMT_TEXT_OUT ? 4 : 6),
+                                0, 0, 0};
         if (!grc && s->format != FMT_TREC_OUT && !s->files)
             grc = loci_results_highlight(r, p.text, p.text_len, &spans, &oh.nspans, &err);
         if (grc) {
@@ -202,6 +207,11 @@ static int run_query(loci_index *idx, const struct settings *s, const char *wher
             return Q_ERROR;
         }
         oh.spans = spans;
+        if (s->snippet && s->format != FMT_TREC_OUT && !s->files) {
+            oh.snippet = 1;
+            loci_snippet(p.text, p.text_len, spans, oh.nspans, s->snippet, &oh.snip_start,
+                         &oh.snip_end);
+        }
         int orc = s->files                    ? output_name(out, s->queries ? qid : NULL, &p,
                                                             &s->style)
                   : s->format == FMT_JSON_OUT ? output_json(out, &oh)
@@ -416,7 +426,7 @@ int main(int argc, char **argv)
     s.run_tag = "loci";
     const char *color = "auto";
     enum { O_K1 = 256, O_B, O_GROUP, O_EXH, O_FORMAT, O_JSON, O_TAG, O_QUERIES, O_COLOR, O_CHECK,
-           O_COUNT, O_OFFSET, O_END, O_STATS };
+           O_COUNT, O_OFFSET, O_END, O_STATS, O_SNIPPET };
     static const struct option longopts[] = {
         {"index", required_argument, 0, 'i'}, {"k1", required_argument, 0, O_K1},
         {"b", required_argument, 0, O_B},     {"group", required_argument, 0, O_GROUP},
@@ -427,7 +437,7 @@ int main(int argc, char **argv)
         {"check", no_argument, 0, O_CHECK},   {"help", no_argument, 0, 'h'},
         {"count", no_argument, 0, O_COUNT},   {"offset", required_argument, 0, O_OFFSET},
         {"files-with-matches", no_argument, 0, 'l'}, {"end-record", no_argument, 0, O_END},
-        {"stats", no_argument, 0, O_STATS},
+        {"stats", no_argument, 0, O_STATS},   {"snippet", required_argument, 0, O_SNIPPET},
         {"version", no_argument, 0, 'V'},     {"quiet", no_argument, 0, 'q'},
         {0, 0, 0, 0}};
     int c;
@@ -485,6 +495,15 @@ int main(int argc, char **argv)
         case O_CHECK: s.check = 1; break;
         case O_COUNT: s.count_only = 1; break;
         case O_STATS: s.stats = 1; break;
+        case O_SNIPPET: {
+            char *end;
+            errno = 0;
+            long n = strtol(optarg, &end, 10);
+            if (errno || end == optarg || *end || n < 10 || n > 100000)
+                return die_usage("--snippet needs a number of characters from 10 to 100000", optarg);
+            s.snippet = (unsigned)n;
+            break;
+        }
         case 'l': s.files = 1; break;
         case O_END: s.end_record = 1; break;
         case O_OFFSET: {

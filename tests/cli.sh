@@ -130,6 +130,22 @@ assert "end" not in recs[1] and "end" not in recs[2]
 assert recs[3] == {"qid": "q2", "query": "Japan", "end": True, "hits": 2, "total": int(sys.argv[2])}, recs[3]
 EOF
 
+# --snippet: about N characters around the matches, "…" where text is left out
+check "snippet" 0 "$BIN/loci-search" -i "$T/idx" -k 1 --snippet 60 "cybersecurity CCDCOE"
+has "snippet marks" "…" "$T/out"
+[ "$(sed -n 2p "$T/out" | wc -m)" -le 72 ] && ok || bad "snippet too long: $(sed -n 2p "$T/out")"
+has "snippet keeps the match" "CCDCOE" "$T/out"
+check "snippet json" 0 "$BIN/loci-search" -i "$T/idx" -k 1 --snippet 60 --json "cybersecurity CCDCOE"
+if "$PY" - "$T/out" <<'EOF'; then ok; else bad "snippet json: $(cat "$T/out")"; fi
+import json, sys
+o = json.loads(open(sys.argv[1]).read())
+s, e = o["snippet"]
+b = o["text"].encode()
+assert 0 < s < e < len(b) and len(b[s:e].decode()) <= 60, (s, e)
+assert any(s <= hs and he <= e for hs, he in o["highlights"])
+EOF
+check "bad snippet" 2 "$BIN/loci-search" -i "$T/idx" --snippet 3 x
+
 # --stats: what the index holds and how it was built
 check "stats" 0 "$BIN/loci-search" -i "$T/idx" --stats
 has "stats format" "^format      3\.1$" "$T/out"

@@ -21,7 +21,7 @@ static struct output_hit sample(loci_hit *h, loci_passage *p, const char *text, 
     p->text = text;
     p->text_len = strlen(text);
     *h = (loci_hit){17, 2, 7.25};
-    return (struct output_hit){"q1", "the \"query\"", 1, h, p, spans, n, 0};
+    return (struct output_hit){"q1", "the \"query\"", 1, h, p, spans, n, 0, 0, 0, 0};
 }
 
 static const struct text_style plain = {0, 0, 0}, colored = {1, 0, 0};
