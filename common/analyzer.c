@@ -92,26 +92,35 @@ int analyzer_new(const char *lang, struct analyzer **out, loci_error *err)
     if (!lang || !*lang)
         lang = "english";
     if (strlen(lang) >= 32)
-        return err_set(err, LOCI_EINVAL, "unknown stemming language \"%s\"", lang);
+        return err_set(err, LOCI_EINVAL,
+                       "unknown stemming language \"%.40s\" (loci-index --stem list shows them)",
+                       lang);
     struct analyzer *a = calloc(1, sizeof *a);
     if (!a)
         return err_set(err, LOCI_ENOMEM, "out of memory");
-    snprintf(a->lang, sizeof a->lang, "%s", lang);
-    if (strcmp(lang, "none") != 0) {
-        a->stemmer = sb_stemmer_new(lang, "UTF_8");
+    /* Snowball's names are lower case; "German" means german */
+    for (size_t i = 0; lang[i]; i++)
+        a->lang[i] = lang[i] >= 'A' && lang[i] <= 'Z' ? (char)(lang[i] - 'A' + 'a') : lang[i];
+    if (strcmp(a->lang, "none") != 0) {
+        a->stemmer = sb_stemmer_new(a->lang, "UTF_8");
         if (!a->stemmer) {
-            char list[512] = "";
+            char list[1024] = "";
             size_t n = 0;
             const char **names = sb_stemmer_list();
-            for (size_t i = 0; names[i] && n + 32 < sizeof list; i++)
+            for (size_t i = 0; names[i] && n + 40 < sizeof list; i++)
                 n += (size_t)snprintf(list + n, sizeof list - n, "%s%s", i ? ", " : "", names[i]);
             free(a);
-            return err_set(err, LOCI_EINVAL,
-                           "unknown stemming language \"%s\" (known: none, %s)", lang, list);
+            return err_set(err, LOCI_EINVAL, "unknown stemming language \"%s\" (known: none, %s)",
+                           lang, list);
         }
     }
     *out = a;
     return LOCI_OK;
+}
+
+const char *const *loci_stem_languages(void)
+{
+    return (const char *const *)sb_stemmer_list();
 }
 
 void analyzer_free(struct analyzer *a)

@@ -106,6 +106,10 @@ typedef struct loci_build_options {
 /* Fill `o` with the defaults described above. */
 void loci_build_options_init(loci_build_options *o);
 
+/* The Snowball languages stem_language may name (besides "none"; case
+ * does not matter): a static, NULL-terminated list. */
+const char *const *loci_stem_languages(void);
+
 typedef struct loci_builder loci_builder;
 
 /* A build reads input on the calling thread and tokenizes, splits and

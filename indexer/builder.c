@@ -739,7 +739,8 @@ static int write_meta(loci_builder *b, double k1, double bb, loci_error *err)
     le32_put(m + META_PASSAGE_STRIDE, b->opt.passage_stride);
     le32_put(m + META_MAX_TERM, ANALYZER_MAX_TERM);
     le32_put(m + META_BLOCK_SIZE, FMT_BLOCK);
-    snprintf((char *)m + META_STEM, 32, "%s", b->stem);
+    /* the analyzer's spelling of the language ("German" is german) */
+    snprintf((char *)m + META_STEM, 32, "%s", analyzer_language(b->workers[0].split.an));
     /* the file table: the fingerprint of every other file of this build */
     for (size_t i = 1; i < FMT_NFILES; i++) {
         char path[PATH_BUF];

@@ -36,7 +36,8 @@ static void usage(FILE *f)
             "      --id-field F        JSON field of the document id (default id)\n"
             "      --title-field F     JSON field of the title (default title)\n"
             "      --text-field F      JSON field of the text (default text)\n"
-            "      --stem LANG         Snowball stemmer language, or none (default english)\n"
+            "      --stem LANG         Snowball stemmer language, or none (default english);\n"
+            "                          --stem list prints the languages\n"
             "      --passage MODE      paragraph (default): blank-line paragraphs, long ones\n"
             "                          cut into overlapping windows; document: one passage\n"
             "                          per document; window:N[:STRIDE]: N-token windows\n"
@@ -44,7 +45,7 @@ static void usage(FILE *f)
             "      --replace-invalid-utf8  index invalid UTF-8 as U+FFFD instead of failing\n"
             "      --memory SIZE       memory budget, e.g. 256M or 2G (default 512M); larger\n"
             "                          corpora are indexed in sorted runs that are merged\n"
-            "      --threads N         parsing threads (default: the number of cores)\n"
+            "      --threads N         parsing threads (default, or 0: the number of cores)\n"
             "      --strict            an unreadable input file is an error (default: it is\n"
             "                          reported, skipped and counted)\n"
             "  -q, --quiet             no summary line\n"
@@ -272,7 +273,15 @@ int main(int argc, char **argv)
         case O_ID: o.id_field = optarg; break;
         case O_TITLE: o.title_field = optarg; break;
         case O_TEXT: o.text_field = optarg; break;
-        case O_STEM: o.stem_language = optarg; break;
+        case O_STEM:
+            if (!strcmp(optarg, "list")) {
+                puts("none");
+                for (const char *const *l = loci_stem_languages(); *l; l++)
+                    puts(*l);
+                return 0;
+            }
+            o.stem_language = optarg;
+            break;
         case O_PASSAGE:
             if (parse_passage(optarg, &o))
                 return die_usage("--passage is paragraph, document or window:N[:STRIDE] "
@@ -292,9 +301,11 @@ int main(int argc, char **argv)
                 return die_usage("--memory needs a size of at least 16M (e.g. 256M, 2G)", optarg);
             break;
         case O_THREADS:
-            v = parse_count(optarg, &end);
-            if (v < 0 || *end || v > 64)
-                return die_usage("--threads needs a whole number from 1 to 64", optarg);
+            /* 0, as in the API: one per core */
+            v = strcmp(optarg, "0") == 0 ? 0 : parse_count(optarg, &end);
+            if (v < 0 || (v && *end) || v > 64)
+                return die_usage("--threads needs a whole number from 0 (one per core) to 64",
+                                 optarg);
             o.threads = (unsigned)v;
             break;
         case O_STRICT: o.strict = 1; break;
@@ -347,11 +358,11 @@ int main(int argc, char **argv)
         double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
         char a[32], p[32], t[32], in[32], ib[32];
         fprintf(stderr,
-                PROG ": %s document%s, %s passages, %s terms from %s bytes -> %s (%s bytes) "
+                PROG ": %s document%s, %s passage%s, %s term%s from %s bytes -> %s (%s bytes) "
                      "in %.2f s",
                 commas(st.documents, a), st.documents == 1 ? "" : "s", commas(st.passages, p),
-                commas(st.terms, t), commas(st.input_bytes, in), dir, commas(st.index_bytes, ib),
-                secs);
+                st.passages == 1 ? "" : "s", commas(st.terms, t), st.terms == 1 ? "" : "s",
+                commas(st.input_bytes, in), dir, commas(st.index_bytes, ib), secs);
         if (st.skipped_files)
             fprintf(stderr, "; %llu file%s skipped", (unsigned long long)st.skipped_files,
                     st.skipped_files == 1 ? "" : "s");

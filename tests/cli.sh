@@ -287,7 +287,21 @@ has "skip counted" "1 file skipped" "$T/err"
 check "--strict" 2 "$BIN/loci-index" --strict -o "$T/mx2" "$T/mixed"
 one_line "--strict"
 check "bad --memory" 2 "$BIN/loci-index" --memory 1K -o "$T/x" corpus/
-check "bad --threads" 2 "$BIN/loci-index" --threads 0 -o "$T/x" corpus/
+check "bad --threads" 2 "$BIN/loci-index" --threads 65 -o "$T/x" corpus/
+check "--threads 0 is one per core" 0 "$BIN/loci-index" -q --threads 0 -o "$T/t0" corpus/
+cmp -s "$T/t0/postings" "$T/idx/postings" && ok || bad "--threads 0 index differs"
+rm -rf "$T/t0"
+check "--stem list" 0 "$BIN/loci-index" --stem list
+has "--stem list names german" "^german$" "$T/out"
+has "--stem list names none" "^none$" "$T/out"
+check "--stem German" 0 "$BIN/loci-index" -q --stem German -o "$T/de" corpus/
+check "German index says german" 0 "$BIN/loci-search" -i "$T/de" --stats
+has "stem stored lower case" "^stemming    german$" "$T/out"
+rm -rf "$T/de"
+printf 'one\n' >"$T/one.txt"
+check "one passage, one term" 0 "$BIN/loci-index" -o "$T/one" "$T/one.txt"
+has "singular counts" "1 document, 1 passage, 1 term from" "$T/err"
+rm -rf "$T/one"
 check "memory and threads" 0 "$BIN/loci-index" -q --memory 16M --threads 3 -o "$T/mt" corpus/
 cmp -s "$T/mt/postings" "$T/idx/postings" && cmp -s "$T/mt/text" "$T/idx/text" && ok || bad "--threads 3 index differs from the default build"
 mkdir "$T/docs" && echo precious >"$T/docs/keep.txt"
