@@ -228,6 +228,17 @@ static void test_stemming(void **state)
     a = make("french");
     assert_string_equal(terms(a, "continuellement"), "continuel");
     analyzer_free(a);
+    /* a language name in any case; the list of names has them */
+    a = make("German");
+    assert_string_equal(analyzer_language(a), "german");
+    assert_string_equal(terms(a, "Häuser"), "haus");
+    analyzer_free(a);
+    int german = 0, english = 0;
+    for (const char *const *l = loci_stem_languages(); *l; l++) {
+        german |= !strcmp(*l, "german");
+        english |= !strcmp(*l, "english");
+    }
+    assert_true(german && english);
 }
 
 static int stop_at_two(void *ctx, const struct token *t)
