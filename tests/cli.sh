@@ -71,6 +71,21 @@ make -s search INDEX="$T/mk" Q="Korea\"s \`touch $T/pwned\` \$(touch $T/pwned)" 
   bad "make search with quotes: $(cat "$T/err")"
 [ ! -e "$T/pwned" ] && ok || bad "make search ran a command from Q"
 
+# on a terminal, the progress line is cleared before a warning is printed
+mkdir "$T/pg"
+"$PY" -c "
+import random, sys
+random.seed(3)
+w = ['w%d' % i for i in range(3000)]
+open(sys.argv[1] + '/a.txt', 'w').write('\n\n'.join(' '.join(random.choices(w, k=100)) for _ in range(6000)))
+open(sys.argv[1] + '/b.bin', 'wb').write(b'abc\0def')" "$T/pg"
+if command -v script >/dev/null; then
+  script -qec "'$BIN/loci-index' -o '$T/pgidx' '$T/pg'" /dev/null >"$T/tty" </dev/null || true
+  if grep -q 'MB/s' "$T/tty" && grep -q $'\r\033\[Kloci-index: warning: .*b.bin: binary file skipped' "$T/tty"; then ok; else
+    bad "progress line not cleared before the warning: $(cat -A "$T/tty" | head -3)"; fi
+fi
+rm -rf "$T/pg" "$T/pgidx"
+
 # --- JSON Lines -----------------------------------------------------------------
 check "json" 0 "$BIN/loci-search" -i "$T/idx" --json -k 3 "cybersecurity CCDCOE"
 if "$PY" - "$T/out" <<'EOF'; then ok; else bad "json fields"; fi
