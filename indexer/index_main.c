@@ -157,8 +157,8 @@ static void show_progress(void *ctx, const loci_build_stats *s)
     struct progress *p = ctx;
     double secs = elapsed(&p->start);
     double rate = secs > 0 ? (double)s->input_bytes / secs / 1e6 : 0;
-    fprintf(stderr, "\r" PROG ": %.1f MB, %llu documents, %.1f MB/s", (double)s->input_bytes / 1e6,
-            (unsigned long long)s->documents, rate);
+    fprintf(stderr, "\r" PROG ": %.1f MB, %llu document%s, %.1f MB/s", (double)s->input_bytes / 1e6,
+            (unsigned long long)s->documents, s->documents == 1 ? "" : "s", rate);
     if (p->total && rate > 0 && s->input_bytes < p->total) {
         double left = (double)(p->total - s->input_bytes) / 1e6 / rate;
         fprintf(stderr, ", %.0f%%, ETA %d:%02d", 100.0 * (double)s->input_bytes / (double)p->total,
