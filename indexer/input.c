@@ -230,13 +230,40 @@ static int cmp_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int walk(struct reader *r, const char *path, loci_error *err);
+/* An entry met inside a directory walk that cannot be used (a dangling
+ * symbolic link, a symlink loop, a subdirectory that cannot be opened):
+ * an error (LOCI_EIO, "PATH: reason") when strict, else reported as
+ * "PATH: reason; skipped", counted in skipped, and the walk goes on. */
+static int skip_entry(struct reader *r, const char *path, const char *why, loci_error *err)
+{
+    if (r->o->strict)
+        return err_set(err, LOCI_EIO, "%s: %s", path, why);
+    if (r->o->warn) {
+        char msg[LOCI_ERRMSG_MAX + 32];
+        snprintf(msg, sizeof msg, "%s: %s; skipped", path, why);
+        r->o->warn(r->o->warn_ctx, msg);
+    }
+    r->stats->skipped++;
+    return LOCI_OK;
+}
 
-static int walk_dir(struct reader *r, const char *dir, loci_error *err)
+static const char *stat_reason(int e)
+{
+    return e == ENOENT ? "dangling symbolic link"
+           : e == ELOOP ? "too many levels of symbolic links"
+                        : strerror(e);
+}
+
+static int walk(struct reader *r, const char *path, int top, loci_error *err);
+
+static int walk_dir(struct reader *r, const char *dir, int top, loci_error *err)
 {
     DIR *d = opendir(dir);
-    if (!d)
-        return err_set(err, LOCI_EIO, "%s: %s", dir, strerror(errno));
+    if (!d) {
+        if (top)
+            return err_set(err, LOCI_EIO, "%s: %s", dir, strerror(errno));
+        return skip_entry(r, dir, strerror(errno), err);
+    }
     char **names = NULL;
     size_t n = 0, cap = 0;
     int rc = LOCI_OK;
@@ -274,11 +301,16 @@ static int walk_dir(struct reader *r, const char *dir, loci_error *err)
         }
         snprintf(child, m, "%.*s/%s", (int)dl, dir, names[i]);
         struct stat st;
-        if (lstat(child, &st) == 0 && S_ISLNK(st.st_mode) && stat(child, &st) == 0 &&
-            S_ISDIR(st.st_mode)) {
+        if (lstat(child, &st) != 0) {
+            rc = skip_entry(r, child, strerror(errno), err);
+        } else if (S_ISLNK(st.st_mode)) {
+            if (stat(child, &st) != 0)
+                rc = skip_entry(r, child, stat_reason(errno), err);
+            else if (!S_ISDIR(st.st_mode))
+                rc = walk(r, child, 0, err);
             /* symlinked directories are not followed: they can form cycles */
         } else {
-            rc = walk(r, child, err);
+            rc = walk(r, child, 0, err);
         }
         free(child);
     }
@@ -288,18 +320,22 @@ static int walk_dir(struct reader *r, const char *dir, loci_error *err)
     return rc;
 }
 
-static int walk(struct reader *r, const char *path, loci_error *err)
+/* `top`: path was given by the caller (a missing one is an error); else
+ * it was found by a directory walk. */
+static int walk(struct reader *r, const char *path, int top, loci_error *err)
 {
     struct stat st;
     if (strcmp(path, "-") == 0)
         return read_or_skip(r, path, err);
     if (stat(path, &st) != 0) {
+        if (!top)
+            return skip_entry(r, path, strerror(errno), err);
         if (errno == ENOENT)
             return err_set(err, LOCI_ENOTFOUND, "%s: no such file or directory", path);
         return err_set(err, LOCI_EIO, "%s: %s", path, strerror(errno));
     }
     if (S_ISDIR(st.st_mode))
-        return walk_dir(r, path, err);
+        return walk_dir(r, path, top, err);
     if (!S_ISREG(st.st_mode)) {
         warnf(r->o, "%s: not a regular file, skipped", path);
         r->stats->skipped++;
@@ -320,7 +356,7 @@ int input_add_path(const struct input_options *o, const char *path, input_doc_fn
     r.fields[0].name = o->id_field ? o->id_field : "id";
     r.fields[1].name = o->title_field ? o->title_field : "title";
     r.fields[2].name = o->text_field ? o->text_field : "text";
-    int rc = walk(&r, path, err);
+    int rc = walk(&r, path, 1, err);
     buf_free(&r.data);
     for (int i = 0; i < 3; i++)
         buf_free(&r.fields[i].value);

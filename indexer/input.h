@@ -6,7 +6,9 @@
  * directories are not followed, to avoid cycles) or "-" for standard
  * input. Every file is read through zlib, so .gz files are transparent.
  * A file with a NUL byte in its first 8 KiB is binary and skipped with a
- * warning, like grep does.
+ * warning, like grep does. Inside a walk, an entry that cannot be used — a
+ * dangling symbolic link, a symlink loop, a subdirectory that cannot be
+ * opened — is treated like an unreadable file (see input_add_path).
  *
  * Text input: each file is one document named by its path. JSON Lines
  * input: each non-blank line is one record; the id, title and text fields
@@ -52,8 +54,10 @@ struct input_stats {
 /* Read `path` and call fn per document. Stats accumulate (caller zeroes).
  * Errors: LOCI_ENOTFOUND (no such path), LOCI_EFORMAT (bad JSON line,
  * missing text field: "PATH:LINE: ..."), LOCI_EIO (a file that cannot be
- * opened or read, or bad gzip data — unless !strict, when such a file is
- * reported through warn, counted in skipped, and the walk goes on). */
+ * opened or read, or bad gzip data; inside a directory walk, also a
+ * dangling symbolic link, a symlink loop or a subdirectory that cannot be
+ * opened — unless !strict, when such a file is reported through warn as
+ * "PATH: reason; skipped", counted in skipped, and the walk goes on). */
 int input_add_path(const struct input_options *o, const char *path, input_doc_fn fn, void *ctx,
                    struct input_stats *stats, loci_error *err);
 

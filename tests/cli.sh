@@ -145,6 +145,15 @@ has "skip warning" "b.txt.gz: gzip" "$T/err"
 has "skip counted" "1 file skipped" "$T/err"
 check "--strict" 2 "$BIN/loci-index" --strict -o "$T/mx2" "$T/mixed"
 one_line "--strict"
+# so is a dangling symbolic link or a symlink loop met in a walk
+mkdir "$T/links" && cp corpus/nato-rok-ap4-indo-pacific.txt "$T/links/a.txt"
+ln -s nowhere "$T/links/b-dangling" && ln -s c-loop "$T/links/c-loop"
+check "bad symlinks skipped" 0 "$BIN/loci-index" -o "$T/lk" "$T/links"
+has "dangling link warning" "b-dangling: dangling symbolic link; skipped" "$T/err"
+has "symlink loop warning" "c-loop: too many levels of symbolic links; skipped" "$T/err"
+has "bad symlinks counted" "2 files skipped" "$T/err"
+check "bad symlinks --strict" 2 "$BIN/loci-index" --strict -o "$T/lk2" "$T/links"
+one_line "bad symlinks --strict"; has "strict names the link" "b-dangling: dangling symbolic link" "$T/err"
 check "bad --memory" 2 "$BIN/loci-index" --memory 1K -o "$T/x" corpus/
 check "bad --threads" 2 "$BIN/loci-index" --threads 0 -o "$T/x" corpus/
 check "memory and threads" 0 "$BIN/loci-index" -q --memory 16M --threads 3 -o "$T/mt" corpus/

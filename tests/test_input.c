@@ -6,6 +6,7 @@
 #include "testutil.h"
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <zlib.h>
 
 #include "error.h"
@@ -21,6 +22,7 @@ struct got {
     int fail_at;   /* return an error at this document (1-based), 0: never */
     int lenient;   /* skip unreadable files instead of failing */
     int warnings;
+    char last_warning[600];
 };
 
 static int on_doc(void *ctx, const struct input_doc *d, loci_error *err)
@@ -44,6 +46,7 @@ static void on_warn(void *ctx, const char *msg)
 {
     struct got *g = ctx;
     assert_non_null(strstr(msg, "skipped"));
+    snprintf(g->last_warning, sizeof g->last_warning, "%s", msg);
     g->warnings++;
 }
 
@@ -190,12 +193,116 @@ static void test_errors(void **state)
     free(dir);
 }
 
+/* A dangling symbolic link and a symlink loop inside a walk are skipped
+ * with a warning like unreadable files; --strict makes them errors. */
+static void test_bad_symlinks(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp(), link[600];
+    free(tu_write_file(dir, "a.txt", "first", 5));
+    free(tu_write_file(dir, "d.txt", "last", 4));
+    snprintf(link, sizeof link, "%s/b-dangling", dir);
+    assert_int_equal(symlink("no-such-target", link), 0);
+    struct got g = {0};
+    g.lenient = 1;
+    struct input_stats st = {0};
+    loci_error err;
+    assert_int_equal(add(dir, LOCI_INPUT_TEXT, &g, &st, &err), LOCI_OK);
+    assert_int_equal(g.n, 2);
+    assert_string_equal(g.text[1], "last");
+    assert_int_equal(g.warnings, 1);
+    char want[700];
+    snprintf(want, sizeof want, "%s: dangling symbolic link; skipped", link);
+    assert_string_equal(g.last_warning, want);
+    assert_int_equal(st.skipped, 1);
+    struct got gs = {0};
+    assert_int_equal(add(dir, LOCI_INPUT_TEXT, &gs, &st, &err), LOCI_EIO);
+    snprintf(want, sizeof want, "%s: dangling symbolic link", link);
+    assert_string_equal(err.message, want);
+
+    assert_int_equal(unlink(link), 0);
+    snprintf(link, sizeof link, "%s/c-loop", dir);
+    assert_int_equal(symlink("c-loop", link), 0);
+    struct got g2 = {0};
+    g2.lenient = 1;
+    struct input_stats st2 = {0};
+    assert_int_equal(add(dir, LOCI_INPUT_TEXT, &g2, &st2, &err), LOCI_OK);
+    assert_int_equal(g2.n, 2);
+    assert_int_equal(g2.warnings, 1);
+    snprintf(want, sizeof want, "%s: too many levels of symbolic links; skipped", link);
+    assert_string_equal(g2.last_warning, want);
+    assert_int_equal(st2.skipped, 1);
+    struct got gs2 = {0};
+    assert_int_equal(add(dir, LOCI_INPUT_TEXT, &gs2, &st2, &err), LOCI_EIO);
+    assert_non_null(strstr(err.message, "c-loop: too many levels of symbolic links"));
+    /* a top-level path that does not exist stays an error, strict or not */
+    snprintf(link, sizeof link, "%s/b-dangling", dir);
+    assert_int_equal(symlink("no-such-target", link), 0);
+    struct got g3 = {0};
+    g3.lenient = 1;
+    assert_int_equal(add(link, LOCI_INPUT_TEXT, &g3, &st2, &err), LOCI_ENOTFOUND);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+/* A subdirectory that cannot be opened is skipped with a warning (an
+ * error with strict). As root, permissions do not stop opendir, so the
+ * walk runs in a child process that has given up root. */
+static void test_unopenable_subdir(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp(), sub[600];
+    assert_int_equal(chmod(dir, 0755), 0);
+    snprintf(sub, sizeof sub, "%s/b-locked", dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    free(tu_write_file(sub, "x.txt", "hidden", 6));
+    char *f = tu_write_file(dir, "a.txt", "first", 5);
+    chmod(f, 0644);
+    free(f);
+    f = tu_write_file(dir, "c.txt", "third", 5);
+    chmod(f, 0644);
+    free(f);
+    assert_int_equal(chmod(sub, 0), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+            _exit(90);
+        struct got g = {0};
+        g.lenient = 1;
+        struct input_stats st = {0};
+        loci_error err;
+        if (add(dir, LOCI_INPUT_TEXT, &g, &st, &err) != LOCI_OK)
+            _exit(1);
+        char want[700];
+        snprintf(want, sizeof want, "%s: Permission denied; skipped", sub);
+        if (g.n != 2 || strcmp(g.text[1], "third") || g.warnings != 1 || st.skipped != 1 ||
+            strcmp(g.last_warning, want))
+            _exit(2);
+        struct got gs = {0};
+        if (add(dir, LOCI_INPUT_TEXT, &gs, &st, &err) != LOCI_EIO ||
+            !strstr(err.message, "b-locked: Permission denied"))
+            _exit(3);
+        _exit(0);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    chmod(sub, 0700);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_directory_walk),
         cmocka_unit_test(test_jsonl),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_bad_symlinks),
+        cmocka_unit_test(test_unopenable_subdir),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
