@@ -61,7 +61,10 @@
 /* A document of a batch; offsets are into the batch's text and names. */
 struct doc_meta {
     uint64_t text_off, text_len, name_off, src_off;
+    uint64_t file;        /* input file number: JSONL records of one file share it */
+    uint64_t invalid;     /* invalid UTF-8 sequences replaced (set by the worker) */
     uint32_t name_len, src_len, first_line, fixed_line, first_passage;
+    uint32_t bad_line;    /* line of the first of them */
 };
 
 enum { B_QUEUED, B_RUNNING, B_DONE };
@@ -127,6 +130,10 @@ struct loci_builder {
     size_t nruns, cap_runs;
     struct input_stats in;
     uint64_t last_progress;
+    /* invalid UTF-8 of the file being retired, warned about once per file */
+    uint64_t bad_file, bad_count;
+    uint32_t bad_line;
+    struct buf bad_source;
     loci_build_stats stats;
     int failed, finished;
 };
@@ -138,6 +145,7 @@ void loci_build_options_init(loci_build_options *o)
     o->passage_mode = LOCI_PASSAGE_PARAGRAPH;
     o->passage_tokens = DEFAULT_PASSAGE_TOKENS;
     o->input_format = LOCI_INPUT_TEXT;
+    o->replace_invalid_utf8 = 1;
     o->id_field = "id";
     o->title_field = "title";
     o->text_field = "text";
@@ -193,6 +201,8 @@ static void process_batch(loci_builder *b, struct splitter *s, struct batch *bt)
         m[i].first_passage = s->npassages;
         bt->rc = splitter_doc(s, i, source, (const char *)bt->text.data + m[i].text_off,
                               m[i].text_len, m[i].first_line, m[i].fixed_line, &bt->err);
+        m[i].invalid = s->doc_invalid;
+        m[i].bad_line = s->doc_bad_line;
     }
     bt->npassages = s->npassages;
     bt->tokens = s->tokens;
@@ -328,6 +338,43 @@ static int add_passage_record(loci_builder *b, uint64_t doc, const uint8_t *pr, 
     return recfile_add(&b->passages_f, r->data, r->len, err);
 }
 
+/* One warning for the invalid UTF-8 of a file (bad_source): how many
+ * sequences were replaced, and the line of the first. */
+static void flush_invalid(loci_builder *b)
+{
+    if (b->bad_count && b->opt.warn) {
+        char msg[PATH_BUF + 128];
+        snprintf(msg, sizeof msg, "%.*s:%u: %llu invalid UTF-8 sequence%s replaced by U+FFFD",
+                 (int)b->bad_source.len, (const char *)b->bad_source.data, b->bad_line,
+                 (unsigned long long)b->bad_count, b->bad_count == 1 ? "" : "s");
+        b->opt.warn(b->opt.warn_ctx, msg);
+    }
+    b->bad_count = 0;
+}
+
+/* A retired document's invalid UTF-8: counted, and warned about once per
+ * file (the records of a JSONL file add up), in input order. */
+static int note_invalid(loci_builder *b, const struct doc_meta *m, const char *source,
+                        loci_error *err)
+{
+    b->stats.invalid_utf8 += m->invalid;
+    if (b->bad_count && m->file != b->bad_file)
+        flush_invalid(b);
+    if (m->invalid) {
+        if (!b->bad_count) {
+            b->bad_file = m->file;
+            b->bad_line = m->bad_line;
+            b->bad_source.len = 0;
+            if (buf_append(&b->bad_source, source, m->src_len))
+                return err_set(err, LOCI_ENOMEM, "out of memory");
+        }
+        b->bad_count += m->invalid;
+    }
+    if (!m->fixed_line) /* a whole file: nothing to add up */
+        flush_invalid(b);
+    return LOCI_OK;
+}
+
 static int retire(loci_builder *b, struct batch *bt, loci_error *err)
 {
     if (bt->rc) {
@@ -349,10 +396,13 @@ static int retire(loci_builder *b, struct batch *bt, loci_error *err)
     if (!rc)
         rc = textstore_append(&b->text, bt->text.data + zend, bt->text.len - zend, err);
     const struct doc_meta *m = (const struct doc_meta *)bt->meta.data;
-    for (uint32_t i = 0; i < bt->ndocs && !rc; i++)
+    for (uint32_t i = 0; i < bt->ndocs && !rc; i++) {
         rc = add_doc_record(b, b->text_base + m[i].text_off, m[i].text_len,
                             pass_base + m[i].first_passage,
                             (const char *)bt->names.data + m[i].name_off, m[i].name_len, err);
+        if (!rc)
+            rc = note_invalid(b, &m[i], (const char *)bt->names.data + m[i].src_off, err);
+    }
     b->lengths16.len = 0;
     if (!rc && buf_reserve(&b->lengths16, 2 * (size_t)bt->npassages))
         rc = err_set(err, LOCI_ENOMEM, "out of memory");
@@ -459,7 +509,7 @@ static void next_batch_size(loci_builder *b)
 /* Append one document to the current batch. */
 static int add_doc(loci_builder *b, const char *source, const char *name, size_t name_len,
                    const char *title, size_t title_len, const char *text, size_t len,
-                   unsigned first_line, unsigned fixed_line, loci_error *err)
+                   unsigned first_line, unsigned fixed_line, uint64_t file, loci_error *err)
 {
     if (b->finished || b->failed)
         return err_set(err, LOCI_EINVAL, "the build is already finished or has failed");
@@ -479,6 +529,7 @@ static int add_doc(loci_builder *b, const char *source, const char *name, size_t
     m.src_len = (uint32_t)strlen(source);
     m.first_line = first_line ? first_line : 1;
     m.fixed_line = fixed_line;
+    m.file = file;
     /* The title joins the first passage: "title\ntext" (one newline, so
      * the paragraph splitter keeps them together). */
     if ((title_len && (buf_append(&bt->text, title, title_len) || buf_putc(&bt->text, '\n'))) ||
@@ -634,6 +685,7 @@ void loci_builder_free(loci_builder *b)
     recfile_abort(&b->docs_f);
     buf_free(&b->rec);
     buf_free(&b->prev_name);
+    buf_free(&b->bad_source);
     if (b->tmpdir && !b->finished)
         indexdir_remove(b->tmpdir);
     for (size_t i = 0; i < b->nruns; i++)
@@ -662,14 +714,15 @@ int loci_builder_add_document(loci_builder *b, const char *name, const char *tit
     b->in.bytes += len;
     b->in.documents++;
     return add_doc(b, name, name, strlen(name), title, title ? strlen(title) : 0, text, len,
-                   first_line, 0, err);
+                   first_line, 0, 0, err);
 }
 
 static int on_input_doc(void *ctx, const struct input_doc *d, loci_error *err)
 {
     loci_builder *b = ctx;
     int rc = add_doc(b, d->source, d->name, d->name_len, d->title, d->title ? d->title_len : 0,
-                     d->text, d->text_len, d->line, d->line_is_record ? d->line : 0, err);
+                     d->text, d->text_len, d->line, d->line_is_record ? d->line : 0,
+                     b->in.files, err);
     if (!rc && b->opt.progress && b->in.bytes - b->last_progress >= PROGRESS_EVERY) {
         b->last_progress = b->in.bytes;
         loci_build_stats now = b->stats;
@@ -743,6 +796,7 @@ int loci_builder_finish(loci_builder *b, loci_build_stats *stats, loci_error *er
         b->failed = 1;
         return rc;
     }
+    flush_invalid(b);
     if (b->stats.passages == 0) {
         b->failed = 1;
         return err_set(err, LOCI_EEMPTY, "no text to index (%llu document%s, none with words)",
@@ -787,8 +841,6 @@ int loci_builder_finish(loci_builder *b, loci_build_stats *stats, loci_error *er
     b->stats.input_bytes = b->in.bytes;
     b->stats.skipped_files = b->in.skipped;
     b->stats.runs = b->nruns;
-    for (unsigned i = 0; i < b->nthreads; i++)
-        b->stats.invalid_utf8 += analyzer_invalid_count(b->workers[i].split.an);
     if (stats)
         *stats = b->stats;
     return LOCI_OK;

@@ -31,7 +31,7 @@ int splitter_init(struct splitter *s, const loci_build_options *opt, loci_error 
     s->mode = opt->passage_mode;
     s->size = opt->passage_tokens;
     s->stride = opt->passage_stride;
-    s->replace_invalid = opt->replace_invalid_utf8;
+    s->utf8_error = opt->strict || !opt->replace_invalid_utf8;
     if (inverter_new(&s->inv))
         return err_set(err, LOCI_ENOMEM, "out of memory");
     return analyzer_new(opt->stem_language, &s->an, err);
@@ -225,11 +225,12 @@ int splitter_doc(struct splitter *s, uint32_t doc, const char *source, const cha
                  size_t len, unsigned first_line, unsigned fixed_line, loci_error *err)
 {
     size_t bad;
-    if (!s->replace_invalid && !utf8_valid(text, len, &bad)) {
+    s->doc_invalid = 0;
+    s->doc_bad_line = 0;
+    if (s->utf8_error && !utf8_valid(text, len, &bad)) {
         unsigned line = fixed_line ? fixed_line : line_of(text, bad, first_line);
         return err_set(err, LOCI_EUTF8,
-                       "%s:%u: invalid UTF-8 (byte 0x%02x); use --replace-invalid-utf8 to index "
-                       "it with U+FFFD",
+                       "%s:%u: invalid UTF-8 (byte 0x%02x); drop --strict to index it with U+FFFD",
                        source, line, (unsigned char)text[bad]);
     }
     if (len > UINT32_MAX)
@@ -238,7 +239,12 @@ int splitter_doc(struct splitter *s, uint32_t doc, const char *source, const cha
     s->cur_text = text;
     s->scan_pos = 0;
     s->cur_line = first_line;
+    uint64_t invalid = analyzer_invalid_count(s->an);
     int rc = analyzer_run_unstemmed(s->an, text, len, on_token, s);
+    if ((s->doc_invalid = analyzer_invalid_count(s->an) - invalid) != 0) {
+        if (!utf8_valid(text, len, &bad))
+            s->doc_bad_line = fixed_line ? fixed_line : line_of(text, bad, first_line);
+    }
     if (!rc)
         rc = resolve_all(s);
     if (rc)

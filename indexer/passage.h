@@ -38,7 +38,9 @@ struct splitter {
     struct analyzer *an;
     loci_passage_mode mode;
     unsigned size, stride;       /* window size and step / paragraph limit */
-    int replace_invalid;
+    int utf8_error;              /* 1: invalid UTF-8 is an error, not U+FFFD */
+    uint64_t doc_invalid;        /* the last document's invalid UTF-8 sequences, */
+    unsigned doc_bad_line;       /* and the line of the first one */
     struct doc_token *toks;      /* the current document's tokens */
     uint32_t *terms;             /* and their term ids */
     size_t ntoks, cap_toks;
@@ -67,7 +69,10 @@ void splitter_begin_batch(struct splitter *s, struct buf *passages, struct buf *
 
 /* Index one document as local document `doc`. `source` names it in
  * messages. `fixed_line` != 0: every passage reports that line (JSONL
- * records); else lines are counted from `first_line`. */
+ * records); else lines are counted from `first_line`. Invalid UTF-8 is
+ * analyzed as U+FFFD and counted in doc_invalid (doc_bad_line: the line
+ * of the first one), or, when the options ask for it (strict, or
+ * replace_invalid_utf8 == 0), is a LOCI_EUTF8 error "SOURCE:LINE: ...". */
 int splitter_doc(struct splitter *s, uint32_t doc, const char *source, const char *text,
                  size_t len, unsigned first_line, unsigned fixed_line, loci_error *err);
 

@@ -111,10 +111,21 @@ check "empty corpus" 2 "$BIN/loci-index" -o "$T/x" "$T/empty.txt"
 one_line "empty corpus"
 [ ! -e "$T/x" ] && ok || bad "failed build left $T/x"
 printf 'ok\n\xff\xfe abc\n' >"$T/latin.txt"
-check "invalid UTF-8 input" 2 "$BIN/loci-index" -o "$T/x" "$T/latin.txt"
-one_line "invalid UTF-8"; has "invalid UTF-8 names file:line" "latin.txt:2: invalid UTF-8" "$T/err"
-check "replace invalid UTF-8" 0 "$BIN/loci-index" -o "$T/x" --replace-invalid-utf8 "$T/latin.txt"
+# invalid UTF-8 is indexed as U+FFFD with one warning per file, and counted
+check "invalid UTF-8 input" 0 "$BIN/loci-index" -o "$T/x" "$T/latin.txt"
+has "invalid UTF-8 warning names file:line" "warning: .*latin.txt:2: 2 invalid UTF-8 sequences replaced by U+FFFD" "$T/err"
+has "replacement counted" "; 2 invalid UTF-8 sequences replaced" "$T/err"
+if [ "$(wc -l <"$T/err")" = 2 ]; then ok; else bad "invalid UTF-8: not one warning and the summary: $(cat "$T/err")"; fi
+check "invalid UTF-8 searchable" 0 "$BIN/loci-search" -i "$T/x" abc
+check "--replace-invalid-utf8 still accepted" 0 "$BIN/loci-index" -o "$T/x" --replace-invalid-utf8 "$T/latin.txt"
 has "replacement counted" "invalid UTF-8 sequence" "$T/err"
+check "invalid UTF-8 --strict" 2 "$BIN/loci-index" -o "$T/x2" --strict "$T/latin.txt"
+one_line "invalid UTF-8 --strict"
+has "strict invalid UTF-8 names file:line" "latin.txt:2: invalid UTF-8 (byte 0xff); drop --strict" "$T/err"
+printf '{"text": "ok"}\n{"text": "caf\xe9"}\n{"text": "fine"}\n{"text": "\xff x \xfe"}\n' >"$T/latin.jsonl"
+check "invalid UTF-8 jsonl" 0 "$BIN/loci-index" -o "$T/x" --jsonl "$T/latin.jsonl"
+has "jsonl: one warning per file, first record's line" "latin.jsonl:2: 3 invalid UTF-8 sequences replaced by U+FFFD" "$T/err"
+if [ "$(grep -c warning "$T/err")" = 1 ]; then ok; else bad "jsonl: more than one warning: $(cat "$T/err")"; fi
 check "bad --passage" 2 "$BIN/loci-index" -o "$T/x" --passage window:5:9 corpus/
 check "bad --stem" 2 "$BIN/loci-index" -o "$T/x" --stem klingon corpus/
 check "no input" 2 "$BIN/loci-index" -o "$T/x"

@@ -139,9 +139,12 @@ static void test_replace_and_failures(void **state)
     loci_builder_free(b);
     assert_int_equal(count_entries(root), 1);
 
-    /* Invalid UTF-8 is an error unless replacement is asked for. Documents
-     * are processed in batches, so the error comes from finish. */
-    b = start(dir, LOCI_PASSAGE_PARAGRAPH, 0, 0);
+    /* Invalid UTF-8 is an error with strict. Documents are processed in
+     * batches, so the error comes from finish. */
+    loci_build_options so;
+    loci_build_options_init(&so);
+    so.strict = 1;
+    assert_int_equal(loci_builder_new(dir, &so, &b, &err), LOCI_OK);
     assert_int_equal(loci_builder_add_document(b, "bad", NULL, "ok\n\xff", 4, 1, &err), LOCI_OK);
     assert_int_equal(loci_builder_finish(b, NULL, &err), LOCI_EUTF8);
     assert_non_null(strstr(err.message, "bad:2"));
@@ -185,6 +188,104 @@ static void test_replace_and_failures(void **state)
     free(root);
 }
 
+struct warnings {
+    int n;
+    char msg[8][600];
+};
+
+static void on_warn(void *ctx, const char *message)
+{
+    struct warnings *w = ctx;
+    assert_true(w->n < 8);
+    snprintf(w->msg[w->n++], 600, "%s", message);
+}
+
+/* By default invalid UTF-8 is indexed as U+FFFD: one warning per file,
+ * in input order whatever the threads and batches (a JSON Lines file's
+ * records add up), and a count in the stats; strict makes it an error. */
+static void test_invalid_utf8_warned_per_file(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp(), dir[600];
+    snprintf(dir, sizeof dir, "%s/idx", root);
+    char *t1 = tu_write_file(root, "a.txt", "ok\nline two\n\xe9t\xe9\n", 16);
+    char *t2 = tu_write_file(root, "b.txt", "all fine", 8);
+    const char *jl = "{\"text\": \"x\"}\n{\"text\": \"caf\xe9\"}\n{\"text\": \"y\"}\n"
+                     "{\"text\": \"\xff\xfe\"}\n";
+    char *j = tu_write_file(root, "c.jsonl", jl, strlen(jl));
+    char *t3 = tu_write_file(root, "d.txt", "\xff", 1);
+    for (int round = 0; round < 2; round++) {
+        struct warnings w = {0};
+        loci_build_options o;
+        loci_build_options_init(&o);
+        o.warn = on_warn;
+        o.warn_ctx = &w;
+        o.threads = round ? 3 : 1;
+        o.memory = round ? 1 : 0; /* tiny batches: the documents retire one by one */
+        o.input_format = LOCI_INPUT_TEXT;
+        loci_builder *b;
+        loci_error err;
+        assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
+        assert_int_equal(loci_builder_add_path(b, t1, &err), LOCI_OK);
+        assert_int_equal(loci_builder_add_path(b, t2, &err), LOCI_OK);
+        loci_build_stats st;
+        assert_int_equal(loci_builder_finish(b, &st, &err), LOCI_OK);
+        loci_builder_free(b);
+        assert_int_equal(st.invalid_utf8, 2);
+        assert_int_equal(w.n, 1);
+        char want[700];
+        snprintf(want, sizeof want, "%s:3: 2 invalid UTF-8 sequences replaced by U+FFFD", t1);
+        assert_string_equal(w.msg[0], want);
+
+        w.n = 0;
+        o.input_format = LOCI_INPUT_JSONL;
+        assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
+        assert_int_equal(loci_builder_add_path(b, j, &err), LOCI_OK);
+        o.input_format = LOCI_INPUT_TEXT;
+        assert_int_equal(loci_builder_finish(b, &st, &err), LOCI_OK);
+        loci_builder_free(b);
+        assert_int_equal(st.invalid_utf8, 3);
+        assert_int_equal(w.n, 1);
+        snprintf(want, sizeof want, "%s:2: 3 invalid UTF-8 sequences replaced by U+FFFD", j);
+        assert_string_equal(w.msg[0], want);
+    }
+    /* two files in a row, each with one warning, in order */
+    struct warnings w = {0};
+    loci_build_options o;
+    loci_build_options_init(&o);
+    o.warn = on_warn;
+    o.warn_ctx = &w;
+    o.memory = 1;
+    loci_builder *b;
+    loci_error err;
+    assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
+    assert_int_equal(loci_builder_add_path(b, t3, &err), LOCI_OK);
+    assert_int_equal(loci_builder_add_path(b, t1, &err), LOCI_OK);
+    assert_int_equal(loci_builder_add_path(b, t3, &err), LOCI_OK);
+    assert_int_equal(loci_builder_finish(b, NULL, &err), LOCI_OK);
+    loci_builder_free(b);
+    assert_int_equal(w.n, 3);
+    char want[700];
+    snprintf(want, sizeof want, "%s:1: 1 invalid UTF-8 sequence replaced by U+FFFD", t3);
+    assert_string_equal(w.msg[0], want);
+    assert_non_null(strstr(w.msg[1], "a.txt:3: 2 invalid"));
+    assert_string_equal(w.msg[2], want);
+    /* strict: an error naming the file and line */
+    o.strict = 1;
+    assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
+    assert_int_equal(loci_builder_add_path(b, j, &err) || loci_builder_finish(b, NULL, &err), 1);
+    assert_int_equal(err.code, LOCI_EUTF8);
+    snprintf(want, sizeof want, "%s:2: invalid UTF-8 (byte 0xe9); drop --strict", j);
+    assert_non_null(strstr(err.message, want));
+    loci_builder_free(b);
+    free(t1);
+    free(t2);
+    free(t3);
+    free(j);
+    tu_rmtree(root);
+    free(root);
+}
+
 static void test_replace_invalid_utf8(void **state)
 {
     (void)state;
@@ -192,7 +293,7 @@ static void test_replace_invalid_utf8(void **state)
     snprintf(dir, sizeof dir, "%s/idx", root);
     loci_build_options o;
     loci_build_options_init(&o);
-    o.replace_invalid_utf8 = 1;
+    assert_int_equal(o.replace_invalid_utf8, 1); /* the default */
     loci_builder *b;
     loci_error err;
     assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
@@ -343,6 +444,7 @@ int main(void)
         cmocka_unit_test(test_windows_and_documents),
         cmocka_unit_test(test_replace_and_failures),
         cmocka_unit_test(test_replace_invalid_utf8),
+        cmocka_unit_test(test_invalid_utf8_warned_per_file),
         cmocka_unit_test(test_identical_whatever_memory_and_threads),
         cmocka_unit_test(test_huge_postings_across_runs),
     };

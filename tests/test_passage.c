@@ -3,7 +3,8 @@
  * first lines and byte spans, long paragraphs cut into overlapping windows
  * that cover every token, whole documents, fixed windows across
  * paragraphs, fixed lines (JSONL records), numbering across documents of
- * a batch, and invalid UTF-8 reported with its line.
+ * a batch, and invalid UTF-8 replaced and counted, or (strict) reported
+ * with its line.
  */
 #include "testutil.h"
 
@@ -152,16 +153,47 @@ static void test_empty_document_has_no_passage(void **state)
     teardown(&f);
 }
 
-static void test_invalid_utf8_names_its_line(void **state)
+/* By default invalid UTF-8 is analyzed as U+FFFD (a separator) and
+ * counted per document, with the line of the first invalid byte. */
+static void test_invalid_utf8_replaced_and_counted(void **state)
 {
     (void)state;
     struct fixture f;
     setup(&f, LOCI_PASSAGE_PARAGRAPH, 200, 150);
-    const char *text = "fine\nbroken \xff here\n";
+    const char *text = "fine\nbro\xffken \xfe\xfe here\n\xc3";
     loci_error err;
+    assert_int_equal(splitter_doc(&f.s, 0, "doc.txt", text, strlen(text), 5, 0, &err), LOCI_OK);
+    assert_int_equal(f.s.doc_invalid, 4);
+    assert_int_equal(f.s.doc_bad_line, 6);
+    assert_int_equal(count(&f), 1);
+    expect(&f, 0, 0, 0, 5, 4, text, "fine\nbro\xffken \xfe\xfe here");
+    /* a JSONL record reports its own line; a valid document counts none */
+    assert_int_equal(splitter_doc(&f.s, 1, "doc.txt", text, strlen(text), 1, 9, &err), LOCI_OK);
+    assert_int_equal(f.s.doc_bad_line, 9);
+    assert_int_equal(splitter_doc(&f.s, 2, "doc.txt", "ok", 2, 1, 0, &err), LOCI_OK);
+    assert_int_equal(f.s.doc_invalid, 0);
+    teardown(&f);
+}
+
+/* With strict, invalid UTF-8 is an error naming the file, the line and
+ * the byte, and saying how to index it anyway. */
+static void test_invalid_utf8_strict_names_its_line(void **state)
+{
+    (void)state;
+    struct fixture f;
+    loci_build_options o;
+    loci_build_options_init(&o);
+    o.stem_language = "none";
+    o.strict = 1;
+    loci_error err;
+    memset(&f.passages, 0, sizeof f.passages);
+    memset(&f.lengths, 0, sizeof f.lengths);
+    assert_int_equal(splitter_init(&f.s, &o, &err), LOCI_OK);
+    splitter_begin_batch(&f.s, &f.passages, &f.lengths);
+    const char *text = "fine\nbroken \xff here\n";
     assert_int_equal(splitter_doc(&f.s, 0, "doc.txt", text, strlen(text), 1, 0, &err), LOCI_EUTF8);
-    assert_non_null(strstr(err.message, "doc.txt:2:"));
-    assert_non_null(strstr(err.message, "0xff"));
+    assert_string_equal(err.message,
+                        "doc.txt:2: invalid UTF-8 (byte 0xff); drop --strict to index it with U+FFFD");
     assert_int_equal(count(&f), 0);
     teardown(&f);
 }
@@ -175,7 +207,8 @@ int main(void)
         cmocka_unit_test(test_windows_ignore_paragraphs),
         cmocka_unit_test(test_lines_fixed_or_counted_from_first),
         cmocka_unit_test(test_empty_document_has_no_passage),
-        cmocka_unit_test(test_invalid_utf8_names_its_line),
+        cmocka_unit_test(test_invalid_utf8_replaced_and_counted),
+        cmocka_unit_test(test_invalid_utf8_strict_names_its_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
