@@ -65,12 +65,20 @@ static int is_binary(const uint8_t *p, size_t n)
     return memchr(p, '\0', n < BINARY_PROBE ? n : BINARY_PROBE) != NULL;
 }
 
+static int streaming(const struct reader *r)
+{
+    return r->o->stream_over && r->o->begin && r->o->chunk && r->o->end;
+}
+
 static int read_text(struct reader *r, gzFile gz, const char *path, loci_error *err)
 {
     r->data.len = 0;
-    int n;
+    int n, stream = 0;
     while ((n = read_more(r, gz)) > 0)
-        ;
+        if (streaming(r) && r->data.len > r->o->stream_over) {
+            stream = 1;
+            break;
+        }
     if (n == -2)
         return err_set(err, LOCI_ENOMEM, "%s: out of memory", path);
     if (n < 0)
@@ -83,7 +91,31 @@ static int read_text(struct reader *r, gzFile gz, const char *path, loci_error *
     struct input_doc d = {path, path, strlen(path), NULL, 0, (const char *)r->data.data,
                           r->data.len, 1, 0};
     r->stats->documents++;
-    return r->fn(r->ctx, &d, err);
+    if (!stream)
+        return r->fn(r->ctx, &d, err);
+    /* larger than stream_over: the rest goes on in pieces */
+    d.text = NULL;
+    d.text_len = 0;
+    int rc = r->o->begin(r->ctx, &d, err);
+    if (!rc)
+        rc = r->o->chunk(r->ctx, (const char *)r->data.data, r->data.len, err);
+    while (!rc) {
+        r->data.len = 0;
+        if ((n = read_more(r, gz)) <= 0)
+            break;
+        rc = r->o->chunk(r->ctx, (const char *)r->data.data, r->data.len, err);
+    }
+    if (rc)
+        return rc;
+    loci_error rerr; /* a read error, once the document is ended */
+    int read_rc = n == -2  ? err_set(&rerr, LOCI_ENOMEM, "%s: out of memory", path)
+                  : n < 0 ? gz_error(gz, path, &rerr)
+                          : LOCI_OK;
+    if ((rc = r->o->end(r->ctx, err)))
+        return rc;
+    if (read_rc && err)
+        *err = rerr;
+    return read_rc;
 }
 
 static int jsonl_record(struct reader *r, const char *path, unsigned line, const char *s,

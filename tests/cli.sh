@@ -169,6 +169,27 @@ check "bad --memory" 2 "$BIN/loci-index" --memory 1K -o "$T/x" corpus/
 check "bad --threads" 2 "$BIN/loci-index" --threads 0 -o "$T/x" corpus/
 check "memory and threads" 0 "$BIN/loci-index" -q --memory 16M --threads 3 -o "$T/mt" corpus/
 cmp -s "$T/mt/postings" "$T/idx/postings" && cmp -s "$T/mt/text" "$T/idx/text" && ok || bad "--threads 3 index differs from the default build"
+# one document much larger than --memory is streamed: peak RSS stays near
+# the budget, and the index is the one the default budget builds
+"$PY" -c "
+import random, sys
+random.seed(4)
+w = [''.join(random.choice('abcdefghij') for _ in range(random.randint(2, 9))) for _ in range(20000)]
+open(sys.argv[1], 'w').write(' '.join(random.choice(w) for _ in range(4000000))[:24000000])" "$T/line.txt"
+rss() { # rss OUT CMD...: run CMD, print its peak RSS in KiB to OUT
+  "$PY" -c "
+import resource, subprocess, sys
+st = subprocess.call(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+sys.exit(st)" "$@"
+}
+check "24 MB line at --memory 16M" 0 rss "$T/rss" "$BIN/loci-index" -q --memory 16M -o "$T/line16" "$T/line.txt"
+if [ "$(cat "$T/rss")" -lt $((64 * 1024)) ]; then ok; else bad "24 MB line at --memory 16M peaked at $(cat "$T/rss") KiB"; fi
+check "24 MB line at the default budget" 0 "$BIN/loci-index" -q -o "$T/line512" "$T/line.txt"
+for f in meta lexicon postings positions lengths passages docs text; do
+  cmp -s "$T/line16/$f" "$T/line512/$f" && ok || bad "streamed $f differs from the default build's"
+done
+rm -rf "$T/line.txt" "$T/line16" "$T/line512"
 mkdir "$T/docs" && echo precious >"$T/docs/keep.txt"
 check "refuse non-index dir" 2 "$BIN/loci-index" -o "$T/docs" corpus/
 [ -f "$T/docs/keep.txt" ] && ok || bad "non-index directory damaged"

@@ -437,6 +437,91 @@ static void test_huge_postings_across_runs(void **state)
     free(root);
 }
 
+/* Large documents with small ones around them, built with a budget that
+ * streams every large one (memory 1: batches of 64 KiB) and with the
+ * default budget (nothing streamed): the indexes are the same, byte for
+ * byte, in every passage mode, from memory and from files (text, gzip).
+ * The streamed build cut the large documents into many runs. */
+static uint64_t build_large(const char *dir, const char *files_dir, uint64_t memory,
+                            loci_passage_mode mode)
+{
+    loci_build_options o;
+    loci_build_options_init(&o);
+    o.memory = memory;
+    o.threads = 2;
+    o.passage_mode = mode;
+    o.passage_tokens = mode == LOCI_PASSAGE_WINDOW ? 30 : 50;
+    loci_builder *b;
+    loci_error err;
+    assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
+    uint64_t seed = 99;
+    size_t cap = 700000;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    for (int d = 0; d < 6; d++) {
+        size_t n = d % 2 ? 300 : cap - 100; /* large ones and small ones */
+        size_t len = 0;
+        while (len + 20 < n) {
+            uint64_t r = tu_rand(&seed);
+            int wl = 1 + (int)(r % 9);
+            for (int i = 0; i < wl; i++)
+                text[len++] = (char)('a' + tu_rand(&seed) % 20);
+            r = tu_rand(&seed) % 200;
+            if (r == 0)
+                len += (size_t)snprintf(text + len, 8, "\n \n");
+            else if (r == 1)
+                len += (size_t)snprintf(text + len, 8, "\r\n\r\n");
+            else if (r == 2)
+                len += (size_t)snprintf(text + len, 8, "\xff ");
+            else if (r < 8)
+                text[len++] = '\n';
+            else
+                text[len++] = ' ';
+        }
+        char name[32];
+        snprintf(name, sizeof name, "doc%d", d);
+        if (loci_builder_add_document(b, name, d % 3 ? NULL : "A Title", text, len, 1, &err))
+            fail_msg("add: %s", err.message);
+        if (d == 2) {
+            char *p = tu_write_file(files_dir, "big.txt", text, len);
+            assert_int_equal(loci_builder_add_path(b, p, &err), LOCI_OK);
+            free(p);
+        }
+    }
+    free(text);
+    loci_build_stats st;
+    if (loci_builder_finish(b, &st, &err))
+        fail_msg("finish: %s", err.message);
+    loci_builder_free(b);
+    assert_int_equal(st.documents, 7);
+    return st.runs;
+}
+
+static void test_streamed_documents_identical(void **state)
+{
+    (void)state;
+    static const char *const files[] = {"meta", "lexicon", "postings", "positions",
+                                        "lengths", "passages", "docs", "text"};
+    static const loci_passage_mode modes[] = {LOCI_PASSAGE_PARAGRAPH, LOCI_PASSAGE_WINDOW,
+                                              LOCI_PASSAGE_DOCUMENT};
+    char *root = tu_mkdtemp(), a[600], c[600];
+    snprintf(a, sizeof a, "%s/whole", root);
+    snprintf(c, sizeof c, "%s/streamed", root);
+    for (size_t m = 0; m < 3; m++) {
+        uint64_t runs_a = build_large(a, root, 512u << 20, modes[m]);
+        uint64_t runs_c = build_large(c, root, 1, modes[m]);
+        assert_true(runs_a <= 3);
+        if (modes[m] == LOCI_PASSAGE_DOCUMENT)
+            assert_true(runs_c >= 4); /* a streamed document is one run */
+        else
+            assert_true(runs_c >= 4 * 2); /* 700 KB documents in parts of 256 KiB */
+        for (size_t i = 0; i < 8; i++)
+            tu_assert_same_file(a, c, files[i]);
+    }
+    tu_rmtree(root);
+    free(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -445,6 +530,7 @@ int main(void)
         cmocka_unit_test(test_replace_and_failures),
         cmocka_unit_test(test_replace_invalid_utf8),
         cmocka_unit_test(test_invalid_utf8_warned_per_file),
+        cmocka_unit_test(test_streamed_documents_identical),
         cmocka_unit_test(test_identical_whatever_memory_and_threads),
         cmocka_unit_test(test_huge_postings_across_runs),
     };
