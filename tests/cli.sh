@@ -189,7 +189,21 @@ check "24 MB line at the default budget" 0 "$BIN/loci-index" -q -o "$T/line512" 
 for f in meta lexicon postings positions lengths passages docs text; do
   cmp -s "$T/line16/$f" "$T/line512/$f" && ok || bad "streamed $f differs from the default build's"
 done
-rm -rf "$T/line.txt" "$T/line16" "$T/line512"
+# the same for one 24 MB JSON Lines record (its text spills to a temporary file)
+"$PY" -c "
+import json, sys
+text = open(sys.argv[1]).read()
+with open(sys.argv[2], 'w') as f:
+    f.write(json.dumps({'id': 'small', 'text': 'a small record'}) + '\\n')
+    f.write(json.dumps({'id': 'huge', 'title': 'The huge one', 'text': text}) + '\\n')" "$T/line.txt" "$T/rec.jsonl"
+check "24 MB JSONL record at --memory 16M" 0 rss "$T/rss" "$BIN/loci-index" -q --jsonl --memory 16M -o "$T/rec16" "$T/rec.jsonl"
+if [ "$(cat "$T/rss")" -lt $((64 * 1024)) ]; then ok; else bad "24 MB JSONL record at --memory 16M peaked at $(cat "$T/rss") KiB"; fi
+check "24 MB JSONL record at the default budget" 0 "$BIN/loci-index" -q --jsonl -o "$T/rec512" "$T/rec.jsonl"
+for f in meta lexicon postings positions lengths passages docs text; do
+  cmp -s "$T/rec16/$f" "$T/rec512/$f" && ok || bad "streamed JSONL $f differs from the default build's"
+done
+if ls "$T"/.rec16.tmp-* >/dev/null 2>&1; then bad "temporary files left"; else ok; fi
+rm -rf "$T/line.txt" "$T/line16" "$T/line512" "$T/rec.jsonl" "$T/rec16" "$T/rec512"
 mkdir "$T/docs" && echo precious >"$T/docs/keep.txt"
 check "refuse non-index dir" 2 "$BIN/loci-index" -o "$T/docs" corpus/
 [ -f "$T/docs/keep.txt" ] && ok || bad "non-index directory damaged"

@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
+#include "buf.h"
 #include "loci.h"
 
 static loci_builder *start(const char *dir, loci_passage_mode mode, unsigned n, unsigned stride)
@@ -455,7 +456,7 @@ static uint64_t build_large(const char *dir, const char *files_dir, uint64_t mem
     loci_error err;
     assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
     uint64_t seed = 99;
-    size_t cap = 700000;
+    size_t cap = 300000;
     char *text = malloc(cap);
     assert_non_null(text);
     for (int d = 0; d < 6; d++) {
@@ -514,10 +515,78 @@ static void test_streamed_documents_identical(void **state)
         if (modes[m] == LOCI_PASSAGE_DOCUMENT)
             assert_true(runs_c >= 4); /* a streamed document is one run */
         else
-            assert_true(runs_c >= 4 * 2); /* 700 KB documents in parts of 256 KiB */
+            assert_true(runs_c >= 4 * 2); /* 300 KB documents in parts of 256 KiB */
         for (size_t i = 0; i < 8; i++)
             tu_assert_same_file(a, c, files[i]);
     }
+    tu_rmtree(root);
+    free(root);
+}
+
+/* JSON Lines records larger than a batch are streamed (text spilled to a
+ * temporary file, title first): same index as the unstreamed build. */
+static uint64_t build_jsonl(const char *dir, const char *path, uint64_t memory,
+                            loci_passage_mode mode)
+{
+    loci_build_options o;
+    loci_build_options_init(&o);
+    o.memory = memory;
+    o.threads = 2;
+    o.passage_mode = mode;
+    o.passage_tokens = 40;
+    o.input_format = LOCI_INPUT_JSONL;
+    loci_builder *b;
+    loci_error err;
+    assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
+    if (loci_builder_add_path(b, path, &err))
+        fail_msg("add: %s", err.message);
+    loci_build_stats st;
+    if (loci_builder_finish(b, &st, &err))
+        fail_msg("finish: %s", err.message);
+    loci_builder_free(b);
+    assert_int_equal(st.documents, 4);
+    assert_int_equal(st.invalid_utf8, 2 * 5);
+    return st.runs;
+}
+
+static void test_streamed_jsonl_identical(void **state)
+{
+    (void)state;
+    static const char *const files[] = {"meta", "lexicon", "postings", "positions",
+                                        "lengths", "passages", "docs", "text"};
+    char *root = tu_mkdtemp(), a[600], c[600];
+    snprintf(a, sizeof a, "%s/whole", root);
+    snprintf(c, sizeof c, "%s/streamed", root);
+    struct buf jl = {0};
+    uint64_t seed = 3;
+    for (int d = 0; d < 4; d++) {
+        const char *head = d % 2 ? "{\"id\": \"s\", \"text\": \"" : "{\"text\": \"";
+        buf_append(&jl, head, strlen(head));
+        size_t n = d % 2 ? 200 : 250000;
+        for (size_t i = 0; i < n; i++) {
+            uint64_t r = tu_rand(&seed) % 100;
+            const char *p = r == 0 ? "\\n\\n" : r == 1 ? "\\r\\n" : r < 5 ? "\\u00e9 " : r < 20 ? " " : NULL;
+            if (p)
+                buf_append(&jl, p, strlen(p));
+            else
+                buf_putc(&jl, (uint8_t)('a' + tu_rand(&seed) % 16));
+            if (i % 60000 == 7 && d % 2 == 0)
+                buf_append(&jl, "\xff", 1);
+        }
+        const char *tail = d == 0 ? "\", \"title\": \"First title\"}\n" : "\"}\n";
+        buf_append(&jl, tail, strlen(tail));
+    }
+    char *path = tu_write_file(root, "c.jsonl", jl.data, jl.len);
+    static const loci_passage_mode modes[] = {LOCI_PASSAGE_PARAGRAPH, LOCI_PASSAGE_DOCUMENT};
+    for (size_t m = 0; m < 2; m++) {
+        uint64_t runs_a = build_jsonl(a, path, 512u << 20, modes[m]);
+        uint64_t runs_c = build_jsonl(c, path, 1, modes[m]);
+        assert_true(runs_a < runs_c);
+        for (size_t i = 0; i < 8; i++)
+            tu_assert_same_file(a, c, files[i]);
+    }
+    free(path);
+    buf_free(&jl);
     tu_rmtree(root);
     free(root);
 }
@@ -531,6 +600,7 @@ int main(void)
         cmocka_unit_test(test_replace_invalid_utf8),
         cmocka_unit_test(test_invalid_utf8_warned_per_file),
         cmocka_unit_test(test_streamed_documents_identical),
+        cmocka_unit_test(test_streamed_jsonl_identical),
         cmocka_unit_test(test_identical_whatever_memory_and_threads),
         cmocka_unit_test(test_huge_postings_across_runs),
     };
