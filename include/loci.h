@@ -119,9 +119,14 @@ typedef struct loci_builder loci_builder;
 /* A build reads input on the calling thread and tokenizes, splits and
  * inverts batches of documents on `threads` worker threads, writing sorted
  * runs to the temporary directory when a batch is done and merging them at
- * finish, so memory stays near `memory` whatever the corpus size. The
- * index does not depend on `threads` or `memory`: passage ids follow input
- * order and the result is byte-for-byte the same. */
+ * finish, so memory stays near `memory` whatever the corpus size. A
+ * document larger than a batch (memory / (4 * (threads + 1))) is streamed
+ * on the calling thread instead, a piece at a time, so memory stays near
+ * `memory` whatever the size of one document too (except in
+ * LOCI_PASSAGE_DOCUMENT mode, where a document's one passage keeps its
+ * postings in memory until its end). The index does not depend on
+ * `threads` or `memory`: passage ids follow input order and the result is
+ * byte-for-byte the same. */
 
 
 /* Start building an index that will live in directory `dir`. Nothing at
@@ -140,7 +145,8 @@ int loci_builder_add_path(loci_builder *b, const char *path, loci_error *err);
  * Documents are copied into batches that worker threads process, so a
  * problem with a document's content (invalid UTF-8 when it is an error)
  * is reported, and its warnings given, by a later add or by
- * loci_builder_finish. After any error the build is failed:
+ * loci_builder_finish (by this call for a document larger than a batch,
+ * which is streamed at once). After any error the build is failed:
  * only loci_builder_free remains to be called. */
 int loci_builder_add_document(loci_builder *b, const char *name,
                               const char *title, const char *text, size_t len,

@@ -18,6 +18,9 @@
  *     positions, writes meta, and swaps the temporary directory into place
  *     (indexdir.c).
  *
+ * A document larger than a batch skips steps 1-3: it is streamed on the
+ * calling thread (see "streamed documents" below).
+ *
  * Why this shape: memory holds at most threads + 1 batches, their
  * inverters, and 4 bytes per passage (lengths, needed for the block score
  * bounds), whatever the corpus size; and because passage ids are assigned

@@ -90,19 +90,23 @@ static int term_of(struct splitter *s, const char *word, size_t len, uint32_t h,
 /* Count lines up to `upto` of the text being analyzed, and note a blank
  * line (two newlines with only white space between) in the gap since the
  * last token; the gap may span several pieces of a streamed document. */
-static void scan_gap(struct splitter *s, size_t upto)
+static inline void scan_gap(struct splitter *s, size_t upto)
 {
+    int nl = s->gap_nl, blank = s->gap_blank;
+    uint32_t line = s->cur_line;
     for (size_t i = s->scan_pos; i < upto; i++) {
         char c = s->cur_text[i];
         if (c == '\n') {
-            s->cur_line++;
-            if (s->gap_nl)
-                s->gap_blank = 1;
-            s->gap_nl = 1;
+            line++;
+            blank |= nl;
+            nl = 1;
         } else if (c != ' ' && c != '\t' && c != '\r' && c != '\f' && c != '\v') {
-            s->gap_nl = 0;
+            nl = 0;
         }
     }
+    s->gap_nl = nl;
+    s->gap_blank = blank;
+    s->cur_line = line;
     s->scan_pos = upto;
 }
 
@@ -165,8 +169,8 @@ static int doc_span(struct splitter *s, loci_error *err)
 
 /* A token with a term, in document order: it may end a paragraph, and
  * every window that ends before it is emitted. */
-static int accept_token(struct splitter *s, const struct doc_token *t, uint32_t term,
-                        loci_error *err)
+static inline int accept_token(struct splitter *s, const struct doc_token *t, uint32_t term,
+                               loci_error *err)
 {
     int rc;
     if (s->mode == LOCI_PASSAGE_PARAGRAPH && t->para_start && s->ntoks > s->w &&
