@@ -144,7 +144,7 @@ static int close_paragraph(struct splitter *s, loci_error *err)
             break;
         s->w += s->stride;
     }
-    s->w = s->ntoks = 0;
+    s->w = s->ntoks;
     return LOCI_OK;
 }
 
@@ -158,64 +158,38 @@ static int doc_span(struct splitter *s, loci_error *err)
         s->doc_pid = s->npassages++;
         inverter_begin_passage(s->inv, s->doc_pid);
     }
-    if (s->doc_tokens + s->ntoks > UINT32_MAX)
+    size_t n = s->ntoks - s->w;
+    if (!n)
+        return LOCI_OK;
+    if (s->doc_tokens == 0) {
+        s->doc_first_line = s->toks[s->w].line;
+        s->doc_start = s->toks[s->w].start;
+    }
+    s->doc_end = s->toks[s->ntoks - 1].end;
+    if (s->doc_tokens + n > UINT32_MAX)
         return err_set(err, LOCI_EINVAL, "%s: more than 2^32 tokens in one passage", s->source);
-    if (inverter_add_span(s->inv, s->terms, s->ntoks, (uint32_t)s->doc_tokens))
+    if (inverter_add_span(s->inv, s->terms + s->w, n, (uint32_t)s->doc_tokens))
         return err_set(err, LOCI_ENOMEM, "out of memory");
-    s->doc_tokens += s->ntoks;
-    s->ntoks = 0;
+    s->doc_tokens += n;
+    s->w = s->ntoks;
     return LOCI_OK;
 }
 
-/* A token with a term, in document order: it may end a paragraph, and
- * every window that ends before it is emitted. */
-static inline int accept_token(struct splitter *s, const struct doc_token *t, uint32_t term,
-                               loci_error *err)
+/* Move the live tokens to the front of the arrays. */
+static void compact(struct splitter *s)
 {
-    int rc;
-    if (s->mode == LOCI_PASSAGE_PARAGRAPH && t->para_start && s->ntoks > s->w &&
-        (rc = close_paragraph(s, err)))
-        return rc;
-    if (s->ntoks == s->cap_toks) { /* toks and terms grow in step */
-        size_t cap = s->cap_toks, cap2 = s->cap_toks;
-        struct doc_token *p = array_grow(s->toks, &cap, s->ntoks + 1, sizeof *p, 4096);
-        if (p)
-            s->toks = p;
-        uint32_t *q = array_grow(s->terms, &cap2, s->ntoks + 1, sizeof *q, 4096);
-        if (q)
-            s->terms = q;
-        if (!p || !q)
-            return err_set(err, LOCI_ENOMEM, "out of memory");
-        s->cap_toks = cap;
-    }
-    s->toks[s->ntoks] = *t;
-    s->terms[s->ntoks++] = term;
-    if (s->mode == LOCI_PASSAGE_DOCUMENT) {
-        if (s->ntoks == 1 && !s->doc_open) {
-            s->doc_first_line = t->line;
-            s->doc_start = t->start;
-        }
-        s->doc_end = t->end;
-        return s->ntoks == DOC_SPAN ? doc_span(s, err) : LOCI_OK;
-    }
-    /* a window is not the paragraph's last once a token past it exists */
-    while (s->ntoks - s->w > s->size) {
-        if ((rc = emit_passage(s, s->w, s->w + s->size, err)))
-            return rc;
-        s->w += s->stride;
-    }
-    if (s->w >= 1024 && s->w >= s->ntoks - s->w) {
-        size_t live = s->ntoks - s->w;
-        memmove(s->toks, s->toks + s->w, live * sizeof *s->toks);
-        memmove(s->terms, s->terms + s->w, live * sizeof *s->terms);
-        s->ntoks = live;
-        s->w = 0;
-    }
-    return LOCI_OK;
+    size_t w = s->w, live = s->nseen - w;
+    memmove(s->toks, s->toks + w, live * sizeof *s->toks);
+    memmove(s->terms, s->terms + w, (s->ntoks - w) * sizeof *s->terms);
+    s->ntoks -= w;
+    s->kidx -= w;
+    s->nseen -= w;
+    s->w = 0;
 }
 
-/* Give the oldest pending token its term id; drop it if it has none (a
- * blank line before a dropped token moves to the next one). */
+/* Give the oldest waiting token its term id. A token without one is
+ * dropped (a blank line before it moves to the next one); a kept one may
+ * end a paragraph, and every window that ends before it is emitted. */
 static int resolve_one(struct splitter *s, loci_error *err)
 {
     const struct pending_token *p = &s->ring[s->nresolved % SPLIT_RING];
@@ -224,14 +198,40 @@ static int resolve_one(struct splitter *s, loci_error *err)
     int rc = term_of(s, p->bytes, p->len, p->hash, &term);
     if (rc)
         return err_set(err, rc, "%s: %s while analyzing", s->source, loci_strerror(rc));
+    size_t k = s->kidx++;
     if (term == NO_TERM) {
-        s->para_carry |= p->tok.para_start;
+        s->para_carry |= s->toks[k].para_start;
         return LOCI_OK;
     }
-    struct doc_token t = p->tok;
-    t.para_start |= s->para_carry;
-    s->para_carry = 0;
-    return accept_token(s, &t, term, err);
+    if (s->para_carry) {
+        s->toks[k].para_start = 1;
+        s->para_carry = 0;
+    }
+    if (s->mode == LOCI_PASSAGE_PARAGRAPH && s->toks[k].para_start && s->ntoks > s->w &&
+        (rc = close_paragraph(s, err)))
+        return rc;
+    size_t n = s->ntoks;
+    if (n != k)
+        s->toks[n] = s->toks[k];
+    s->terms[n++] = term;
+    s->ntoks = n;
+    if (n - s->w <= s->size || s->mode == LOCI_PASSAGE_DOCUMENT) {
+        if (n - s->w < DOC_SPAN || s->mode != LOCI_PASSAGE_DOCUMENT) {
+            if (s->w >= 4096 && s->w >= s->nseen - s->w) /* after paragraphs */
+                compact(s);
+            return LOCI_OK;
+        }
+        rc = doc_span(s, err);
+    } else {
+        /* a window is not the paragraph's last once a token past it exists */
+        while (!rc && s->ntoks - s->w > s->size) {
+            rc = emit_passage(s, s->w, s->w + s->size, err);
+            s->w += s->stride;
+        }
+    }
+    if (s->w >= 4096 && s->w >= s->nseen - s->w)
+        compact(s);
+    return rc;
 }
 
 struct on_token_ctx {
@@ -246,14 +246,27 @@ static int on_token(void *ctx, const struct token *t)
 {
     struct on_token_ctx *c = ctx;
     struct splitter *s = c->s;
+    if (s->nseen == s->cap_toks) { /* toks and terms grow in step */
+        size_t cap = s->cap_toks, cap2 = s->cap_toks;
+        struct doc_token *p = array_grow(s->toks, &cap, s->nseen + 1, sizeof *p, 4096);
+        if (p)
+            s->toks = p;
+        uint32_t *q = array_grow(s->terms, &cap2, s->nseen + 1, sizeof *q, 4096);
+        if (q)
+            s->terms = q;
+        if (!p || !q)
+            return err_set(c->err, LOCI_ENOMEM, "out of memory");
+        s->cap_toks = cap;
+    }
     scan_gap(s, t->start);
-    struct pending_token *p = &s->ring[s->seen % SPLIT_RING];
-    p->tok.para_start = (uint32_t)s->gap_blank;
-    p->tok.line = s->cur_line;
-    p->tok.start = (uint32_t)(s->doc_off + t->start);
-    p->tok.end = (uint32_t)(s->doc_off + t->end);
+    struct doc_token *d = &s->toks[s->nseen++];
+    d->para_start = (uint32_t)s->gap_blank;
+    d->line = s->cur_line;
+    d->start = (uint32_t)(s->doc_off + t->start);
+    d->end = (uint32_t)(s->doc_off + t->end);
     s->gap_nl = s->gap_blank = 0;
     s->scan_pos = t->end; /* tokens hold no newlines */
+    struct pending_token *p = &s->ring[s->seen % SPLIT_RING];
     p->hash = strtab_hash(t->term, t->term_len);
     p->len = (uint8_t)t->term_len;
     memcpy(p->bytes, t->term, t->term_len);
@@ -350,7 +363,7 @@ void splitter_begin_doc(struct splitter *s, uint32_t doc, const char *source,
     s->ordinal = 0;
     s->doc_off = 0;
     s->carry.len = 0;
-    s->w = s->ntoks = 0;
+    s->w = s->ntoks = s->kidx = s->nseen = 0;
     s->para_carry = 0;
     s->seen = s->nresolved = 0;
     s->cur_line = first_line;
@@ -404,9 +417,9 @@ int splitter_end_doc(struct splitter *s, loci_error *err)
         return close_paragraph(s, err);
     if (!s->doc_open) {
         /* the whole document at once (the usual case) */
-        return s->ntoks ? emit_passage(s, 0, s->ntoks, err) : LOCI_OK;
+        return s->ntoks > s->w ? emit_passage(s, s->w, s->ntoks, err) : LOCI_OK;
     }
-    if (s->ntoks && (rc = doc_span(s, err)))
+    if ((rc = doc_span(s, err)))
         return rc;
     if (inverter_end_passage(s->inv))
         return err_set(err, LOCI_ENOMEM, "out of memory");
@@ -440,11 +453,10 @@ int splitter_rebatch(struct splitter *s, struct buf *passages, struct buf *lengt
 {
     if (s->doc_open)
         return err_set(err, LOCI_EINVAL, "internal error: a passage is open");
-    size_t live = s->ntoks - s->w;
-    memmove(s->toks, s->toks + s->w, live * sizeof *s->toks);
-    memmove(s->terms, s->terms + s->w, live * sizeof *s->terms);
-    s->ntoks = live;
-    s->w = 0;
+    if (s->kidx != s->nseen)
+        return err_set(err, LOCI_EINVAL, "internal error: tokens wait for their terms");
+    compact(s);
+    size_t live = s->ntoks;
     /* the waiting tokens' terms, by their bytes */
     struct buf stems = {0};
     int rc = LOCI_OK;

@@ -48,7 +48,6 @@ struct doc_token {
 
 /* A token waiting for its term id: its surface form and hash. */
 struct pending_token {
-    struct doc_token tok;
     uint32_t hash;
     uint8_t len;
     char bytes[ANALYZER_MAX_TERM];
@@ -67,9 +66,13 @@ struct splitter {
     uint32_t ordinal;            /* its next passage's number */
     uint64_t doc_off;            /* document offset of the text being analyzed */
     struct buf carry;            /* streamed text after the last cut */
-    struct doc_token *toks;      /* the kept tokens not yet out of every window */
-    uint32_t *terms;             /* and their term ids */
-    size_t w, ntoks, cap_toks;   /* toks[w..ntoks): the open window's tokens */
+    /* Tokens, in document order: toks[w..ntoks) are the kept tokens (with
+     * a term, in terms[]) not yet out of every window; toks[kidx..nseen)
+     * the ones waiting for their term (in ring[] too); in between, the
+     * tokens dropped for want of a term. toks[0..w) is dead. */
+    struct doc_token *toks;
+    uint32_t *terms;
+    size_t w, ntoks, kidx, nseen, cap_toks;
     uint32_t para_carry;         /* para_start of dropped tokens, for the next */
     uint64_t seen, nresolved;    /* tokens analyzed, and given a term id */
     struct pending_token ring[SPLIT_RING];
