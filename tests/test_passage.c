@@ -196,6 +196,18 @@ static void test_invalid_utf8_strict_names_its_line(void **state)
     assert_string_equal(err.message,
                         "doc.txt:2: invalid UTF-8 (byte 0xff); drop --strict to index it with U+FFFD");
     assert_int_equal(count(&f), 0);
+    /* streamed, the line is the same wherever the chunks end */
+    for (size_t cut = 0; cut <= strlen(text); cut++) {
+        loci_error e2;
+        splitter_begin_doc(&f.s, 0, "doc.txt", 1, 0);
+        int rc = splitter_feed(&f.s, text, cut, &e2);
+        if (!rc)
+            rc = splitter_feed(&f.s, text + cut, strlen(text) - cut, &e2);
+        if (!rc)
+            rc = splitter_end_doc(&f.s, &e2);
+        assert_int_equal(rc, LOCI_EUTF8);
+        assert_string_equal(e2.message, err.message);
+    }
     teardown(&f);
 }
 
