@@ -217,6 +217,17 @@ int utf8_valid(const char *text, size_t len, size_t *bad)
     return 1;
 }
 
+size_t analyzer_safe_cut(const char *text, size_t len)
+{
+    if (!tables_ready)
+        init_tables();
+    const unsigned char *s = (const unsigned char *)text;
+    for (size_t i = len; i > 0; i--)
+        if (s[i - 1] < 0x80 && ascii_class[s[i - 1]] == C_OTHER)
+            return i;
+    return 0;
+}
+
 static int is_apostrophe(int32_t cp) { return cp == 0x27 || cp == 0x2019 || cp == 0x02bc; }
 
 static int classify_cp(int32_t cp)

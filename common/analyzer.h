@@ -86,6 +86,16 @@ int analyzer_stem(struct analyzer *a, const char *term, size_t len, const char *
  * through utf8proc). Must produce exactly the tokens of analyzer_run. */
 int analyzer_run_slow(struct analyzer *a, const char *text, size_t len, token_fn fn, void *ctx);
 
+/* Where text may be cut for analysis: the largest i in [1, len] such
+ * that text[i-1] is an ASCII byte that is neither a word character nor
+ * one that can join a token (an apostrophe, '.', ','): a space, a
+ * newline, '-', '(' ... ; 0 if there is none. The analyzer looks behind a
+ * token's start never and past its end only up to such a byte, so
+ * analyzing text[0..i) and text[i..len) separately gives exactly the
+ * tokens (byte ranges shifted by i) and invalid-UTF-8 counts of analyzing
+ * text[0..len) at once. */
+size_t analyzer_safe_cut(const char *text, size_t len);
+
 /* Invalid UTF-8 sequences replaced by all analyzer_run calls so far. */
 uint64_t analyzer_invalid_count(const struct analyzer *a);
 

@@ -5,35 +5,124 @@
  * The parser is a strict recursive-descent scanner over one object. It
  * only materializes the values of requested top-level fields; everything
  * else is validated and skipped. Long strings are copied in runs between
- * escapes, because records can carry megabytes of text.
+ * escapes, because records can carry megabytes of text. The text is in
+ * memory (json_extract) or comes from a source as the parser needs it
+ * (json_extract_source): the parser only ever asks for bytes at its end
+ * of the text, so the source can drop what has been parsed.
  */
 #include "json.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "loci.h"
 
 struct parser {
     const unsigned char *s, *end, *start;
+    struct json_source *src; /* NULL: the text is all there */
     const char *why;
-    const unsigned char *err_at;
+    uint64_t err_off;
     int depth;
     int nomem;
+    int ioerr;               /* a source or spill error (LOCI_E*) */
+    size_t key_limit;        /* longest key worth keeping (longer ones match nothing) */
 };
 
 static int fail(struct parser *p, const unsigned char *at, const char *why)
 {
     if (!p->why) {
         p->why = why;
-        p->err_at = at;
+        p->err_off = (p->src ? p->src->off : 0) + (uint64_t)(at - p->start);
     }
     return -1;
 }
 
+/* More bytes from the source: 1 if some arrived (p->s then points at the
+ * same byte as before, maybe moved), 0 at the end of the record. */
+static int more(struct parser *p)
+{
+    struct json_source *src = p->src;
+    if (!src || p->ioerr)
+        return 0;
+    uint64_t at = src->off + (uint64_t)(p->s - p->start);
+    int rc = src->more(src, (size_t)(p->s - p->start));
+    p->start = (const unsigned char *)src->data;
+    p->end = p->start + src->len;
+    p->s = p->start + (size_t)(at - src->off);
+    if (rc < 0) {
+        p->ioerr = rc;
+        return 0;
+    }
+    return rc > 0;
+}
+
+/* 1 if n bytes are there at p->s (reading more if need be). */
+static int avail(struct parser *p, size_t n)
+{
+    while ((size_t)(p->end - p->s) < n)
+        if (!more(p))
+            return 0;
+    return 1;
+}
+
 static void skip_ws(struct parser *p)
 {
-    while (p->s < p->end && (*p->s == ' ' || *p->s == '\t' || *p->s == '\n' || *p->s == '\r'))
-        p->s++;
+    for (;;) {
+        while (p->s < p->end && (*p->s == ' ' || *p->s == '\t' || *p->s == '\n' || *p->s == '\r'))
+            p->s++;
+        if (p->s < p->end || !more(p))
+            return;
+    }
+}
+
+/* Where a string's or number's text goes: a key, a field's value, or
+ * nowhere (out NULL). */
+struct sink {
+    struct buf *out;
+    struct json_field *f; /* the field, for its cap and spill */
+    size_t limit;         /* 0: none; else keep at most this many bytes */
+};
+
+static int sink_put(struct parser *p, struct sink *k, const void *data, size_t n)
+{
+    if (!k || !k->out)
+        return 0;
+    if (k->limit && n > k->limit - k->out->len) {
+        n = k->limit - k->out->len;
+        if (k->f)
+            k->f->overflow = 1;
+    }
+    if (n && buf_append(k->out, data, n)) {
+        p->nomem = 1;
+        return -1;
+    }
+    struct json_field *f = k->f;
+    if (f && f->spill && f->value.len >= f->spill_over) {
+        int rc = f->spill(f->spill_ctx, f, 0);
+        if (rc) {
+            p->ioerr = rc;
+            return -1;
+        }
+        f->spilled += f->value.len;
+        f->value.len = 0;
+    }
+    return 0;
+}
+
+/* A captured field starts over (a duplicate key: the last one wins). */
+static int field_reset(struct parser *p, struct json_field *f)
+{
+    f->value.len = 0;
+    f->overflow = 0;
+    if (f->spilled) {
+        int rc = f->spill(f->spill_ctx, f, 1);
+        if (rc) {
+            p->ioerr = rc;
+            return -1;
+        }
+        f->spilled = 0;
+    }
+    return 0;
 }
 
 static int hex4(const unsigned char *s, unsigned *v)
@@ -54,7 +143,7 @@ static int hex4(const unsigned char *s, unsigned *v)
     return 0;
 }
 
-static int put_utf8(struct buf *out, unsigned cp)
+static int put_utf8(struct parser *p, struct sink *out, unsigned cp)
 {
     unsigned char b[4];
     size_t n;
@@ -77,12 +166,12 @@ static int put_utf8(struct buf *out, unsigned cp)
         b[3] = (unsigned char)(0x80 | (cp & 0x3f));
         n = 4;
     }
-    return buf_append(out, b, n);
+    return sink_put(p, out, b, n);
 }
 
 /* Parse a string at p->s (on the opening quote). If out is not NULL,
  * append the unescaped text to it. */
-static int parse_string(struct parser *p, struct buf *out)
+static int parse_string(struct parser *p, struct sink *out)
 {
     p->s++; /* opening quote */
     for (;;) {
@@ -101,12 +190,13 @@ static int parse_string(struct parser *p, struct buf *out)
         }
         while (p->s < p->end && *p->s != '"' && *p->s != '\\' && *p->s >= 0x20)
             p->s++;
-        if (out && p->s > run && buf_append(out, run, (size_t)(p->s - run))) {
-            p->nomem = 1;
+        if (p->s > run && sink_put(p, out, run, (size_t)(p->s - run)))
             return -1;
-        }
-        if (p->s >= p->end)
+        if (p->s >= p->end) {
+            if (more(p))
+                continue;
             return fail(p, p->s, "unterminated string");
+        }
         unsigned char c = *p->s;
         if (c == '"') {
             p->s++;
@@ -115,7 +205,7 @@ static int parse_string(struct parser *p, struct buf *out)
         if (c < 0x20)
             return fail(p, p->s, "control character in string");
         /* backslash */
-        if (p->end - p->s < 2)
+        if (!avail(p, 2))
             return fail(p, p->s, "unterminated string");
         unsigned char e = p->s[1];
         const char *simple = NULL;
@@ -132,19 +222,17 @@ static int parse_string(struct parser *p, struct buf *out)
         default: return fail(p, p->s, "bad escape");
         }
         if (simple) {
-            if (out && buf_putc(out, (uint8_t)simple[0])) {
-                p->nomem = 1;
+            if (sink_put(p, out, simple, 1))
                 return -1;
-            }
             p->s += 2;
             continue;
         }
         unsigned cp, lo;
-        if (p->end - p->s < 6 || hex4(p->s + 2, &cp))
+        if (!avail(p, 6) || hex4(p->s + 2, &cp))
             return fail(p, p->s, "bad \\u escape");
         p->s += 6;
         if (cp >= 0xd800 && cp <= 0xdbff) {
-            if (p->end - p->s >= 6 && p->s[0] == '\\' && p->s[1] == 'u' && !hex4(p->s + 2, &lo) &&
+            if (avail(p, 6) && p->s[0] == '\\' && p->s[1] == 'u' && !hex4(p->s + 2, &lo) &&
                 lo >= 0xdc00 && lo <= 0xdfff) {
                 cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
                 p->s += 6;
@@ -154,49 +242,58 @@ static int parse_string(struct parser *p, struct buf *out)
         } else if (cp >= 0xdc00 && cp <= 0xdfff) {
             cp = 0xfffd; /* lone low surrogate */
         }
-        if (out && put_utf8(out, cp)) {
-            p->nomem = 1;
+        if (put_utf8(p, out, cp))
             return -1;
-        }
     }
 }
 
-static int parse_number(struct parser *p)
+/* The byte i bytes after p->s, or -1 past the end. */
+static int peek(struct parser *p, size_t i)
 {
-    const unsigned char *s = p->s;
-    if (s < p->end && *s == '-')
-        s++;
-    if (s >= p->end || *s < '0' || *s > '9')
+    return avail(p, i + 1) ? p->s[i] : -1;
+}
+
+static int is_digit(int c) { return c >= '0' && c <= '9'; }
+
+/* Parse a number at p->s; if out is not NULL, append its text. */
+static int parse_number(struct parser *p, struct sink *out)
+{
+    size_t i = 0;
+    if (peek(p, i) == '-')
+        i++;
+    if (!is_digit(peek(p, i)))
         return fail(p, p->s, "bad number");
-    if (*s == '0')
-        s++;
+    if (peek(p, i) == '0')
+        i++;
     else
-        while (s < p->end && *s >= '0' && *s <= '9')
-            s++;
-    if (s < p->end && *s == '.') {
-        s++;
-        if (s >= p->end || *s < '0' || *s > '9')
-            return fail(p, s, "bad number");
-        while (s < p->end && *s >= '0' && *s <= '9')
-            s++;
+        while (is_digit(peek(p, i)))
+            i++;
+    if (peek(p, i) == '.') {
+        i++;
+        if (!is_digit(peek(p, i)))
+            return fail(p, p->s + i, "bad number");
+        while (is_digit(peek(p, i)))
+            i++;
     }
-    if (s < p->end && (*s == 'e' || *s == 'E')) {
-        s++;
-        if (s < p->end && (*s == '+' || *s == '-'))
-            s++;
-        if (s >= p->end || *s < '0' || *s > '9')
-            return fail(p, s, "bad number");
-        while (s < p->end && *s >= '0' && *s <= '9')
-            s++;
+    if (peek(p, i) == 'e' || peek(p, i) == 'E') {
+        i++;
+        if (peek(p, i) == '+' || peek(p, i) == '-')
+            i++;
+        if (!is_digit(peek(p, i)))
+            return fail(p, p->s + i, "bad number");
+        while (is_digit(peek(p, i)))
+            i++;
     }
-    p->s = s;
+    if (sink_put(p, out, p->s, i))
+        return -1;
+    p->s += i;
     return 0;
 }
 
 static int literal(struct parser *p, const char *word)
 {
     size_t n = strlen(word);
-    if ((size_t)(p->end - p->s) < n || memcmp(p->s, word, n) != 0)
+    if (!avail(p, n) || memcmp(p->s, word, n) != 0)
         return fail(p, p->s, "unexpected character");
     p->s += n;
     return 0;
@@ -223,7 +320,8 @@ static int parse_object(struct parser *p, struct json_field *fields, size_t nfie
             return fail(p, p->s, "expected a string key");
         }
         key.len = 0;
-        if (parse_string(p, fields ? &key : NULL)) {
+        struct sink ks = {&key, NULL, p->key_limit};
+        if (parse_string(p, fields ? &ks : NULL)) {
             buf_free(&key);
             return -1;
         }
@@ -242,22 +340,22 @@ static int parse_object(struct parser *p, struct json_field *fields, size_t nfie
         if (!f) {
             rc = parse_value(p);
         } else if (p->s < p->end && *p->s == '"') {
-            f->value.len = 0;
-            rc = parse_string(p, &f->value);
+            struct sink fs = {&f->value, f, f->cap};
+            rc = field_reset(p, f);
+            if (!rc)
+                rc = parse_string(p, &fs);
             f->found = rc == 0;
         } else if (p->s < p->end && (*p->s == '-' || (*p->s >= '0' && *p->s <= '9'))) {
-            const unsigned char *num = p->s;
-            rc = parse_number(p);
-            f->value.len = 0;
-            if (!rc && buf_append(&f->value, num, (size_t)(p->s - num))) {
-                p->nomem = 1;
-                rc = -1;
-            }
+            struct sink fs = {&f->value, f, f->cap};
+            rc = field_reset(p, f);
+            if (!rc)
+                rc = parse_number(p, &fs);
             f->found = rc == 0;
         } else if (p->s < p->end && *p->s == 'n') {
             rc = literal(p, "null");
             f->found = 0;
-            f->value.len = 0;
+            if (!rc)
+                rc = field_reset(p, f);
         } else {
             rc = fail(p, p->s, "field is not a string or number");
         }
@@ -324,43 +422,74 @@ static int parse_value(struct parser *p)
     case 'n': return literal(p, "null");
     default:
         if (*p->s == '-' || (*p->s >= '0' && *p->s <= '9'))
-            return parse_number(p);
+            return parse_number(p, NULL);
         return fail(p, p->s, "unexpected character");
     }
 }
 
-int json_extract(const char *text, size_t len, struct json_field *fields, size_t nfields,
-                 size_t *err_off, const char **why)
+static int extract(struct parser *p, struct json_field *fields, size_t nfields,
+                   uint64_t *err_off, const char **why)
 {
-    struct parser p = {(const unsigned char *)text, (const unsigned char *)text + len,
-                       (const unsigned char *)text, NULL, NULL, 0, 0};
+    p->key_limit = 1;
     for (size_t i = 0; i < nfields; i++) {
+        size_t n = strlen(fields[i].name) + 1;
+        if (n > p->key_limit)
+            p->key_limit = n;
         fields[i].value.len = 0;
         fields[i].found = 0;
+        fields[i].overflow = 0;
+        fields[i].spilled = 0;
     }
-    skip_ws(&p);
+    if (!p->src)
+        p->key_limit = 0; /* the text is in memory anyway */
+    skip_ws(p);
     int rc;
-    if (p.s >= p.end || *p.s != '{')
-        rc = fail(&p, p.s, "expected '{'");
+    if (p->s >= p->end || *p->s != '{')
+        rc = fail(p, p->s, "expected '{'");
     else
-        rc = parse_object(&p, fields, nfields);
+        rc = parse_object(p, fields, nfields);
     if (!rc) {
-        skip_ws(&p);
-        if (p.s < p.end)
-            rc = fail(&p, p.s, "trailing characters");
+        skip_ws(p);
+        if (p->s < p->end)
+            rc = fail(p, p->s, "trailing characters");
     }
-    if (p.nomem)
+    if (p->nomem)
         return LOCI_ENOMEM;
+    if (p->ioerr)
+        return p->ioerr;
     if (rc) {
         if (err_off)
-            *err_off = (size_t)(p.err_at - p.start);
+            *err_off = p->err_off;
         if (why)
-            *why = p.why;
+            *why = p->why;
         for (size_t i = 0; i < nfields; i++)
             fields[i].found = 0;
         return LOCI_EFORMAT;
     }
     return 0;
+}
+
+int json_extract(const char *text, size_t len, struct json_field *fields, size_t nfields,
+                 size_t *err_off, const char **why)
+{
+    struct parser p = {0};
+    p.s = p.start = (const unsigned char *)text;
+    p.end = p.s + len;
+    uint64_t off = 0;
+    int rc = extract(&p, fields, nfields, &off, why);
+    if (rc == LOCI_EFORMAT && err_off)
+        *err_off = (size_t)off;
+    return rc;
+}
+
+int json_extract_source(struct json_source *src, struct json_field *fields, size_t nfields,
+                        uint64_t *err_off, const char **why)
+{
+    struct parser p = {0};
+    p.src = src;
+    p.s = p.start = (const unsigned char *)src->data;
+    p.end = p.s + src->len;
+    return extract(&p, fields, nfields, err_off, why);
 }
 
 /* Length of the valid UTF-8 sequence at s (n bytes available), or 0. */

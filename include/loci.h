@@ -91,8 +91,17 @@ typedef struct loci_build_options {
     const char *id_field;       /* JSONL fields; defaults "id", "title", "text" */
     const char *title_field;
     const char *text_field;
-    int replace_invalid_utf8;   /* 0: invalid UTF-8 input is an error; 1: U+FFFD */
-    int strict;                 /* 1: an unreadable input file is an error, not skipped */
+    /* Invalid UTF-8 in the input. 1 (the default): each invalid sequence
+     * is indexed as U+FFFD (a separator), counted in invalid_utf8, and
+     * each file with some gets one warning "FILE:LINE: N invalid UTF-8
+     * sequences replaced by U+FFFD" (LINE: of the first one; a JSON Lines
+     * file's records add up to one warning). 0: it is an error
+     * (LOCI_EUTF8, "FILE:LINE: invalid UTF-8 (byte 0x..)"), as with strict. */
+    int replace_invalid_utf8;
+    /* 1: an unreadable input file (a dangling symbolic link, a symlink
+     * loop, a subdirectory that cannot be opened) is an error instead of
+     * being warned about, skipped and counted; so is invalid UTF-8. */
+    int strict;
     uint64_t memory;            /* memory budget in bytes; 0 = 512 MiB */
     unsigned threads;           /* parsing threads; 0 = number of cores */
     /* Called for non-fatal events (a binary file skipped, ...); may be NULL. */
@@ -115,9 +124,14 @@ typedef struct loci_builder loci_builder;
 /* A build reads input on the calling thread and tokenizes, splits and
  * inverts batches of documents on `threads` worker threads, writing sorted
  * runs to the temporary directory when a batch is done and merging them at
- * finish, so memory stays near `memory` whatever the corpus size. The
- * index does not depend on `threads` or `memory`: passage ids follow input
- * order and the result is byte-for-byte the same. */
+ * finish, so memory stays near `memory` whatever the corpus size. A
+ * document larger than a batch (memory / (4 * (threads + 1))) is streamed
+ * on the calling thread instead, a piece at a time, so memory stays near
+ * `memory` whatever the size of one document too (except in
+ * LOCI_PASSAGE_DOCUMENT mode, where a document's one passage keeps its
+ * postings in memory until its end). The index does not depend on
+ * `threads` or `memory`: passage ids follow input order and the result is
+ * byte-for-byte the same. */
 
 
 /* Start building an index that will live in directory `dir`. Nothing at
@@ -134,8 +148,10 @@ int loci_builder_add_path(loci_builder *b, const char *path, loci_error *err);
 /* Add one document from memory. `title` may be NULL. `text` need not be
  * NUL-terminated. `first_line` is the source line of text[0] (1-based).
  * Documents are copied into batches that worker threads process, so a
- * problem with a document's content (invalid UTF-8) is reported by a later
- * add or by loci_builder_finish. After any error the build is failed:
+ * problem with a document's content (invalid UTF-8 when it is an error)
+ * is reported, and its warnings given, by a later add or by
+ * loci_builder_finish (by this call for a document larger than a batch,
+ * which is streamed at once). After any error the build is failed:
  * only loci_builder_free remains to be called. */
 int loci_builder_add_document(loci_builder *b, const char *name,
                               const char *title, const char *text, size_t len,

@@ -18,6 +18,9 @@
  *     positions, writes meta, and swaps the temporary directory into place
  *     (indexdir.c).
  *
+ * A document larger than a batch skips steps 1-3: it is streamed on the
+ * calling thread (see "streamed documents" below).
+ *
  * Why this shape: memory holds at most threads + 1 batches, their
  * inverters, and 4 bytes per passage (lengths, needed for the block score
  * bounds), whatever the corpus size; and because passage ids are assigned
@@ -59,11 +62,15 @@
 #define MERGE_BUF (256u << 10)
 #define MAX_THREADS 64
 #define PROGRESS_EVERY (1u << 20)
+#define STREAM_CHUNK (256u << 10) /* a streamed document from memory goes in these */
 
 /* A document of a batch; offsets are into the batch's text and names. */
 struct doc_meta {
     uint64_t text_off, text_len, name_off, src_off;
+    uint64_t file;        /* input file number: JSONL records of one file share it */
+    uint64_t invalid;     /* invalid UTF-8 sequences replaced (set by the worker) */
     uint32_t name_len, src_len, first_line, fixed_line, first_passage;
+    uint32_t bad_line;    /* line of the first of them */
 };
 
 enum { B_QUEUED, B_RUNNING, B_DONE };
@@ -129,6 +136,20 @@ struct loci_builder {
     size_t nruns, cap_runs;
     struct input_stats in;
     uint64_t last_progress;
+    /* invalid UTF-8 of the file being retired, warned about once per file */
+    uint64_t bad_file, bad_count;
+    uint32_t bad_line;
+    struct buf bad_source;
+    /* the document being streamed (larger than batch_bytes), on this thread */
+    struct splitter stream;
+    int stream_ready, streaming;
+    struct buf stream_passages, stream_lengths, stream_name;
+    char stream_source[PATH_BUF];
+    uint64_t stream_seq;            /* run number of its current part */
+    uint64_t stream_text_off, stream_text_len, stream_first_passage;
+    uint64_t stream_fed;            /* text bytes since its last run */
+    uint64_t stream_file;
+    unsigned stream_fixed_line;
     loci_build_stats stats;
     int failed, finished;
     atomic_int cancelled;           /* loci_builder_cancel was called */
@@ -141,6 +162,7 @@ void loci_build_options_init(loci_build_options *o)
     o->passage_mode = LOCI_PASSAGE_PARAGRAPH;
     o->passage_tokens = DEFAULT_PASSAGE_TOKENS;
     o->input_format = LOCI_INPUT_TEXT;
+    o->replace_invalid_utf8 = 1;
     o->id_field = "id";
     o->title_field = "title";
     o->text_field = "text";
@@ -210,6 +232,8 @@ static void process_batch(loci_builder *b, struct splitter *s, struct batch *bt)
         m[i].first_passage = s->npassages;
         bt->rc = splitter_doc(s, i, source, (const char *)bt->text.data + m[i].text_off,
                               m[i].text_len, m[i].first_line, m[i].fixed_line, &bt->err);
+        m[i].invalid = s->doc_invalid;
+        m[i].bad_line = s->doc_bad_line;
     }
     bt->npassages = s->npassages;
     bt->tokens = s->tokens;
@@ -345,6 +369,73 @@ static int add_passage_record(loci_builder *b, uint64_t doc, const uint8_t *pr, 
     return recfile_add(&b->passages_f, r->data, r->len, err);
 }
 
+/* One warning for the invalid UTF-8 of a file (bad_source): how many
+ * sequences were replaced, and the line of the first. */
+static void flush_invalid(loci_builder *b)
+{
+    if (b->bad_count && b->opt.warn) {
+        char msg[PATH_BUF + 128];
+        snprintf(msg, sizeof msg, "%.*s:%u: %llu invalid UTF-8 sequence%s replaced by U+FFFD",
+                 (int)b->bad_source.len, (const char *)b->bad_source.data, b->bad_line,
+                 (unsigned long long)b->bad_count, b->bad_count == 1 ? "" : "s");
+        b->opt.warn(b->opt.warn_ctx, msg);
+    }
+    b->bad_count = 0;
+}
+
+/* A retired document's invalid UTF-8: counted, and warned about once per
+ * file (the records of a JSONL file add up), in input order. */
+static int note_invalid(loci_builder *b, const struct doc_meta *m, const char *source,
+                        loci_error *err)
+{
+    b->stats.invalid_utf8 += m->invalid;
+    if (b->bad_count && m->file != b->bad_file)
+        flush_invalid(b);
+    if (m->invalid) {
+        if (!b->bad_count) {
+            b->bad_file = m->file;
+            b->bad_line = m->bad_line;
+            b->bad_source.len = 0;
+            if (buf_append(&b->bad_source, source, m->src_len))
+                return err_set(err, LOCI_ENOMEM, "out of memory");
+        }
+        b->bad_count += m->invalid;
+    }
+    if (!m->fixed_line) /* a whole file: nothing to add up */
+        flush_invalid(b);
+    return LOCI_OK;
+}
+
+/* The passages of a batch (or of a part of a streamed document), whose
+ * run is file `seq`: their records and lengths, and the run. */
+static int retire_passages(loci_builder *b, const struct buf *passages, const struct buf *lengths,
+                           uint32_t npassages, uint64_t seq, uint32_t doc_base, loci_error *err)
+{
+    uint32_t pass_base = (uint32_t)b->stats.passages;
+    int rc = LOCI_OK;
+    b->lengths16.len = 0;
+    if (buf_reserve(&b->lengths16, 2 * (size_t)npassages))
+        rc = err_set(err, LOCI_ENOMEM, "out of memory");
+    for (uint32_t p = 0; p < npassages && !rc; p++) {
+        const uint8_t *pr = passages->data + (size_t)p * PASS_SIZE;
+        uint32_t len = le32_get(lengths->data + 4 * (size_t)p);
+        le16_put(b->lengths16.data + 2 * (size_t)p, len < LENGTH_LONG ? (uint16_t)len : LENGTH_LONG);
+        if (buf_append(&b->lengths_mem, &len, sizeof len) ||
+            (len >= LENGTH_LONG && (buf_put_le32(&b->long_lengths, pass_base + p) ||
+                                    buf_put_le32(&b->long_lengths, len))))
+            rc = err_set(err, LOCI_ENOMEM, "out of memory");
+        else
+            rc = add_passage_record(b, doc_base + le32_get(pr + PASS_DOC), pr, err);
+    }
+    if (!rc)
+        rc = lfile_write(&b->lengths_f, b->lengths16.data, 2 * (size_t)npassages, err);
+    if (!rc && npassages)
+        rc = add_run(b, seq, pass_base, err);
+    if (!rc)
+        b->stats.passages += npassages;
+    return rc;
+}
+
 static int retire(loci_builder *b, struct batch *bt, loci_error *err)
 {
     if (bt->rc) {
@@ -366,33 +457,20 @@ static int retire(loci_builder *b, struct batch *bt, loci_error *err)
     if (!rc)
         rc = textstore_append(&b->text, bt->text.data + zend, bt->text.len - zend, err);
     const struct doc_meta *m = (const struct doc_meta *)bt->meta.data;
-    for (uint32_t i = 0; i < bt->ndocs && !rc; i++)
+    for (uint32_t i = 0; i < bt->ndocs && !rc; i++) {
         rc = add_doc_record(b, b->text_base + m[i].text_off, m[i].text_len,
                             pass_base + m[i].first_passage,
                             (const char *)bt->names.data + m[i].name_off, m[i].name_len, err);
-    b->lengths16.len = 0;
-    if (!rc && buf_reserve(&b->lengths16, 2 * (size_t)bt->npassages))
-        rc = err_set(err, LOCI_ENOMEM, "out of memory");
-    for (uint32_t p = 0; p < bt->npassages && !rc; p++) {
-        const uint8_t *pr = bt->passages.data + (size_t)p * PASS_SIZE;
-        uint32_t len = le32_get(bt->lengths.data + 4 * (size_t)p);
-        le16_put(b->lengths16.data + 2 * (size_t)p, len < LENGTH_LONG ? (uint16_t)len : LENGTH_LONG);
-        if (buf_append(&b->lengths_mem, &len, sizeof len) ||
-            (len >= LENGTH_LONG && (buf_put_le32(&b->long_lengths, pass_base + p) ||
-                                    buf_put_le32(&b->long_lengths, len))))
-            rc = err_set(err, LOCI_ENOMEM, "out of memory");
-        else
-            rc = add_passage_record(b, doc_base + le32_get(pr + PASS_DOC), pr, err);
+        if (!rc)
+            rc = note_invalid(b, &m[i], (const char *)bt->names.data + m[i].src_off, err);
     }
     if (!rc)
-        rc = lfile_write(&b->lengths_f, b->lengths16.data, 2 * (size_t)bt->npassages, err);
-    if (!rc && bt->npassages)
-        rc = add_run(b, bt->seq, pass_base, err);
+        rc = retire_passages(b, &bt->passages, &bt->lengths, bt->npassages, bt->seq, doc_base,
+                             err);
     if (rc)
         return rc;
     b->text_base += bt->text.len;
     b->stats.documents += bt->ndocs;
-    b->stats.passages += bt->npassages;
     b->stats.tokens += bt->tokens;
     return LOCI_OK;
 }
@@ -455,6 +533,22 @@ static int submit(loci_builder *b, loci_error *err)
     }
 }
 
+/* Submit the current batch and retire every batch in flight. */
+static int drain(loci_builder *b, loci_error *err)
+{
+    int rc = submit(b, err);
+    while (!rc) {
+        rc = retire_ready(b, err);
+        pthread_mutex_lock(&b->lock);
+        int empty = b->fifo_n == 0;
+        pthread_mutex_unlock(&b->lock);
+        if (empty || rc)
+            break;
+        wait_head(b);
+    }
+    return rc;
+}
+
 /* Size the next batch (batch boundaries do not change the index).
  * Batches of 4 MiB build fastest: an inverter of that size mostly stays
  * in cache (enwiki: 3.3 s against 3.6 s with 16 MiB batches), the last
@@ -476,7 +570,7 @@ static void next_batch_size(loci_builder *b)
 /* Append one document to the current batch. */
 static int add_doc(loci_builder *b, const char *source, const char *name, size_t name_len,
                    const char *title, size_t title_len, const char *text, size_t len,
-                   unsigned first_line, unsigned fixed_line, loci_error *err)
+                   unsigned first_line, unsigned fixed_line, uint64_t file, loci_error *err)
 {
     if (b->finished || b->failed)
         return err_set(err, LOCI_EINVAL, "the build is already finished or has failed");
@@ -500,6 +594,7 @@ static int add_doc(loci_builder *b, const char *source, const char *name, size_t
     m.src_len = (uint32_t)strlen(source);
     m.first_line = first_line ? first_line : 1;
     m.fixed_line = fixed_line;
+    m.file = file;
     /* The title joins the first passage: "title\ntext" (one newline, so
      * the paragraph splitter keeps them together). */
     if ((title_len && (buf_append(&bt->text, title, title_len) || buf_putc(&bt->text, '\n'))) ||
@@ -518,6 +613,116 @@ static int add_doc(loci_builder *b, const char *source, const char *name, size_t
             return rc;
         }
     }
+    return LOCI_OK;
+}
+
+/* ---- streamed documents ---------------------------------------------------------- */
+
+/* A document larger than a batch (batch_bytes) is not copied into one: it
+ * is streamed on the calling thread, after the batches before it have
+ * been retired. Its text goes straight to the text store and through
+ * this thread's splitter, whose passages are retired like a batch's each
+ * time about a batch's worth of text has gone in (the splitter keeps only
+ * the tokens of the window still open). Passage ids, runs and files come
+ * out as if the document had been in a batch. In document mode its one
+ * passage stays open, so its postings stay in memory until its end. */
+static int stream_begin(loci_builder *b, const char *source, const char *name, size_t name_len,
+                        unsigned first_line, unsigned fixed_line, uint64_t file, loci_error *err)
+{
+    if (b->finished || b->failed || b->streaming)
+        return err_set(err, LOCI_EINVAL, "the build is already finished or has failed");
+    int rc = drain(b, err);
+    if (!rc && !b->stream_ready) {
+        rc = splitter_init(&b->stream, &b->opt, err);
+        b->stream_ready = !rc;
+    }
+    if (rc)
+        return rc;
+    if (b->stats.documents >= UINT32_MAX)
+        return err_set(err, LOCI_EINVAL, "too many passages or documents (the limit is 2^32 - 1)");
+    b->stream_passages.len = b->stream_lengths.len = b->stream_name.len = 0;
+    if (buf_append(&b->stream_name, name, name_len > UINT32_MAX ? UINT32_MAX : name_len))
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    snprintf(b->stream_source, sizeof b->stream_source, "%s", source);
+    splitter_begin_batch(&b->stream, &b->stream_passages, &b->stream_lengths);
+    splitter_begin_doc(&b->stream, 0, b->stream_source, first_line ? first_line : 1, fixed_line);
+    b->stream_seq = b->next_seq++;
+    b->stream_text_off = b->text_base;
+    b->stream_text_len = b->stream_fed = 0;
+    b->stream_first_passage = b->stats.passages;
+    b->stream_file = file;
+    b->stream_fixed_line = fixed_line;
+    b->streaming = 1;
+    return LOCI_OK;
+}
+
+/* Write the run of the streamed document's passages so far, retire them,
+ * and go on in an empty inverter. */
+static int stream_flush(loci_builder *b, loci_error *err)
+{
+    struct splitter *s = &b->stream;
+    b->stream_fed = 0;
+    if (!s->npassages)
+        return LOCI_OK;
+    if (b->stats.passages + s->npassages > UINT32_MAX)
+        return err_set(err, LOCI_EINVAL, "too many passages or documents (the limit is 2^32 - 1)");
+    char path[PATH_BUF + 32];
+    run_path(b, b->stream_seq, path, sizeof path);
+    int rc = run_write(path, s->inv, err);
+    if (!rc)
+        rc = retire_passages(b, &b->stream_passages, &b->stream_lengths, s->npassages,
+                             b->stream_seq, (uint32_t)b->stats.documents, err);
+    if (rc)
+        return rc;
+    b->stats.tokens += s->tokens;
+    b->stream_seq = b->next_seq++;
+    b->stream_passages.len = b->stream_lengths.len = 0;
+    return splitter_rebatch(s, &b->stream_passages, &b->stream_lengths, err);
+}
+
+static int stream_chunk(loci_builder *b, const char *p, size_t n, loci_error *err)
+{
+    if (!b->streaming || b->failed)
+        return err_set(err, LOCI_EINVAL, "the build is already finished or has failed");
+    int rc = textstore_append(&b->text, p, n, err);
+    if (!rc)
+        rc = splitter_feed(&b->stream, p, n, err);
+    b->stream_text_len += n;
+    b->stream_fed += n;
+    if (!rc && b->stream_fed >= b->batch_bytes && b->opt.passage_mode != LOCI_PASSAGE_DOCUMENT)
+        rc = stream_flush(b, err);
+    if (rc)
+        b->failed = 1;
+    return rc;
+}
+
+static int stream_end(loci_builder *b, loci_error *err)
+{
+    if (!b->streaming || b->failed)
+        return err_set(err, LOCI_EINVAL, "the build is already finished or has failed");
+    b->streaming = 0;
+    struct doc_meta m = {0};
+    int rc = splitter_end_doc(&b->stream, err);
+    if (!rc)
+        rc = stream_flush(b, err);
+    if (!rc)
+        rc = add_doc_record(b, b->stream_text_off, b->stream_text_len, b->stream_first_passage,
+                            (const char *)b->stream_name.data, b->stream_name.len, err);
+    if (!rc) {
+        m.file = b->stream_file;
+        m.invalid = b->stream.doc_invalid;
+        m.bad_line = b->stream.doc_bad_line;
+        m.fixed_line = b->stream_fixed_line;
+        m.src_len = (uint32_t)strlen(b->stream_source);
+        rc = note_invalid(b, &m, b->stream_source, err);
+    }
+    if (rc) {
+        b->failed = 1;
+        return rc;
+    }
+    b->stats.documents++;
+    b->text_base += b->stream_text_len;
+    b->text_queued += b->stream_text_len;
     return LOCI_OK;
 }
 
@@ -651,6 +856,12 @@ void loci_builder_free(loci_builder *b)
     recfile_abort(&b->docs_f);
     buf_free(&b->rec);
     buf_free(&b->prev_name);
+    buf_free(&b->bad_source);
+    if (b->stream_ready)
+        splitter_free(&b->stream);
+    buf_free(&b->stream_passages);
+    buf_free(&b->stream_lengths);
+    buf_free(&b->stream_name);
     if (b->tmpdir && !b->finished)
         indexdir_remove(b->tmpdir);
     for (size_t i = 0; i < b->nruns; i++)
@@ -678,16 +889,25 @@ int loci_builder_add_document(loci_builder *b, const char *name, const char *tit
 {
     b->in.bytes += len;
     b->in.documents++;
-    return add_doc(b, name, name, strlen(name), title, title ? strlen(title) : 0, text, len,
-                   first_line, 0, err);
+    size_t title_len = title ? strlen(title) : 0;
+    if (len + title_len <= b->batch_bytes)
+        return add_doc(b, name, name, strlen(name), title, title_len, text, len, first_line, 0,
+                       0, err);
+    int rc = stream_begin(b, name, name, strlen(name), first_line, 0, 0, err);
+    if (!rc && title_len && !(rc = stream_chunk(b, title, title_len, err)))
+        rc = stream_chunk(b, "\n", 1, err);
+    for (size_t off = 0; off < len && !rc; off += STREAM_CHUNK)
+        rc = stream_chunk(b, text + off, len - off < STREAM_CHUNK ? len - off : STREAM_CHUNK, err);
+    if (!rc)
+        rc = stream_end(b, err);
+    if (rc)
+        b->failed = 1;
+    return rc;
 }
 
-static int on_input_doc(void *ctx, const struct input_doc *d, loci_error *err)
+static void progress(loci_builder *b)
 {
-    loci_builder *b = ctx;
-    int rc = add_doc(b, d->source, d->name, d->name_len, d->title, d->title ? d->title_len : 0,
-                     d->text, d->text_len, d->line, d->line_is_record ? d->line : 0, err);
-    if (!rc && b->opt.progress && b->in.bytes - b->last_progress >= PROGRESS_EVERY) {
+    if (b->opt.progress && b->in.bytes - b->last_progress >= PROGRESS_EVERY) {
         b->last_progress = b->in.bytes;
         loci_build_stats now = b->stats;
         now.documents = b->in.documents;
@@ -695,7 +915,43 @@ static int on_input_doc(void *ctx, const struct input_doc *d, loci_error *err)
         now.skipped_files = b->in.skipped;
         b->opt.progress(b->opt.progress_ctx, &now);
     }
+}
+
+static int on_input_doc(void *ctx, const struct input_doc *d, loci_error *err)
+{
+    loci_builder *b = ctx;
+    int rc = add_doc(b, d->source, d->name, d->name_len, d->title, d->title ? d->title_len : 0,
+                     d->text, d->text_len, d->line, d->line_is_record ? d->line : 0,
+                     b->in.files, err);
+    if (!rc)
+        progress(b);
     return rc;
+}
+
+static int on_input_begin(void *ctx, const struct input_doc *d, loci_error *err)
+{
+    loci_builder *b = ctx;
+    int rc = stream_begin(b, d->source, d->name, d->name_len, d->line,
+                          d->line_is_record ? d->line : 0, b->in.files, err);
+    if (!rc && d->title && d->title_len && !(rc = stream_chunk(b, d->title, d->title_len, err)))
+        rc = stream_chunk(b, "\n", 1, err);
+    if (rc)
+        b->failed = 1;
+    return rc;
+}
+
+static int on_input_chunk(void *ctx, const char *p, size_t n, loci_error *err)
+{
+    loci_builder *b = ctx;
+    int rc = stream_chunk(b, p, n, err);
+    if (!rc)
+        progress(b);
+    return rc;
+}
+
+static int on_input_end(void *ctx, loci_error *err)
+{
+    return stream_end(ctx, err);
 }
 
 int loci_builder_add_path(loci_builder *b, const char *path, loci_error *err)
@@ -710,6 +966,11 @@ int loci_builder_add_path(loci_builder *b, const char *path, loci_error *err)
         .strict = b->opt.strict,
         .warn = b->opt.warn,
         .warn_ctx = b->opt.warn_ctx,
+        .stream_over = b->batch_bytes,
+        .begin = on_input_begin,
+        .chunk = on_input_chunk,
+        .end = on_input_end,
+        .tmpdir = b->tmpdir,
     };
     int rc = input_add_path(&io, path, on_input_doc, b, &b->in, err);
     if (!rc && atomic_load(&b->cancelled))
@@ -768,16 +1029,11 @@ int loci_builder_finish(loci_builder *b, loci_build_stats *stats, loci_error *er
 {
     if (b->finished || b->failed)
         return err_set(err, LOCI_EINVAL, "the build is already finished or has failed");
-    int rc = submit(b, err);
-    while (!rc) {
-        rc = retire_ready(b, err);
-        pthread_mutex_lock(&b->lock);
-        int empty = b->fifo_n == 0;
-        pthread_mutex_unlock(&b->lock);
-        if (empty || rc)
-            break;
-        wait_head(b);
+    if (b->streaming) {
+        b->failed = 1;
+        return err_set(err, LOCI_EINVAL, "internal error: a streamed document is unfinished");
     }
+    int rc = drain(b, err);
     stop_workers(b);
     if (!rc && atomic_load(&b->cancelled))
         rc = err_set(err, LOCI_ECANCELED, "the build was cancelled");
@@ -785,6 +1041,7 @@ int loci_builder_finish(loci_builder *b, loci_build_stats *stats, loci_error *er
         b->failed = 1;
         return rc;
     }
+    flush_invalid(b);
     if (b->stats.passages == 0) {
         b->failed = 1;
         return err_set(err, LOCI_EEMPTY, "no text to index (%llu document%s, none with words)",
@@ -841,8 +1098,6 @@ int loci_builder_finish(loci_builder *b, loci_build_stats *stats, loci_error *er
     b->stats.input_bytes = b->in.bytes;
     b->stats.skipped_files = b->in.skipped;
     b->stats.runs = b->nruns;
-    for (unsigned i = 0; i < b->nthreads; i++)
-        b->stats.invalid_utf8 += analyzer_invalid_count(b->workers[i].split.an);
     if (stats)
         *stats = b->stats;
     return LOCI_OK;

@@ -27,6 +27,7 @@ struct reader {
     struct input_stats *stats;
     struct buf data;      /* file contents (text) or pending bytes (JSONL) */
     struct json_field fields[3];
+    int spill_fd;         /* a streamed record's text beyond stream_over; -1: none yet */
 };
 
 static void warnf(const struct input_options *o, const char *fmt, const char *path)
@@ -65,12 +66,20 @@ static int is_binary(const uint8_t *p, size_t n)
     return memchr(p, '\0', n < BINARY_PROBE ? n : BINARY_PROBE) != NULL;
 }
 
+static int streaming(const struct reader *r)
+{
+    return r->o->stream_over && r->o->begin && r->o->chunk && r->o->end;
+}
+
 static int read_text(struct reader *r, gzFile gz, const char *path, loci_error *err)
 {
     r->data.len = 0;
-    int n;
+    int n, stream = 0;
     while ((n = read_more(r, gz)) > 0)
-        ;
+        if (streaming(r) && r->data.len > r->o->stream_over) {
+            stream = 1;
+            break;
+        }
     if (n == -2)
         return err_set(err, LOCI_ENOMEM, "%s: out of memory", path);
     if (n < 0)
@@ -83,8 +92,35 @@ static int read_text(struct reader *r, gzFile gz, const char *path, loci_error *
     struct input_doc d = {path, path, strlen(path), NULL, 0, (const char *)r->data.data,
                           r->data.len, 1, 0};
     r->stats->documents++;
-    return r->fn(r->ctx, &d, err);
+    if (!stream)
+        return r->fn(r->ctx, &d, err);
+    /* larger than stream_over: the rest goes on in pieces */
+    d.text = NULL;
+    d.text_len = 0;
+    int rc = r->o->begin(r->ctx, &d, err);
+    if (!rc)
+        rc = r->o->chunk(r->ctx, (const char *)r->data.data, r->data.len, err);
+    while (!rc) {
+        r->data.len = 0;
+        if ((n = read_more(r, gz)) <= 0)
+            break;
+        rc = r->o->chunk(r->ctx, (const char *)r->data.data, r->data.len, err);
+    }
+    if (rc)
+        return rc;
+    loci_error rerr; /* a read error, once the document is ended */
+    int read_rc = n == -2  ? err_set(&rerr, LOCI_ENOMEM, "%s: out of memory", path)
+                  : n < 0 ? gz_error(gz, path, &rerr)
+                          : LOCI_OK;
+    if ((rc = r->o->end(r->ctx, err)))
+        return rc;
+    if (read_rc && err)
+        *err = rerr;
+    return read_rc;
 }
+
+/* Deliver the record whose fields were just extracted. */
+static int jsonl_deliver(struct reader *r, const char *path, unsigned line, loci_error *err);
 
 static int jsonl_record(struct reader *r, const char *path, unsigned line, const char *s,
                         size_t n, loci_error *err)
@@ -97,6 +133,39 @@ static int jsonl_record(struct reader *r, const char *path, unsigned line, const
     if (rc)
         return err_set(err, LOCI_EFORMAT, "%s:%u: invalid JSON: %s (column %zu)", path, line, why,
                        off + 1);
+    return jsonl_deliver(r, path, line, err);
+}
+
+/* The text of a streamed record, spilled part first, in pieces. */
+static int deliver_spilled(struct reader *r, const char *path, loci_error *err)
+{
+    const struct json_field *f = &r->fields[2];
+    char *piece = malloc(READ_CHUNK);
+    if (!piece)
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    int rc = LOCI_OK;
+    for (uint64_t off = 0; off < f->spilled && !rc;) {
+        size_t want = f->spilled - off < READ_CHUNK ? (size_t)(f->spilled - off) : READ_CHUNK;
+        ssize_t got = pread(r->spill_fd, piece, want, (off_t)off);
+        if (got <= 0)
+            rc = err_set(err, LOCI_EIO, "%s: reading back a temporary file: %s", path,
+                         got < 0 ? strerror(errno) : "truncated");
+        else
+            rc = r->o->chunk(r->ctx, piece, (size_t)got, err);
+        off += got > 0 ? (uint64_t)got : 0;
+    }
+    free(piece);
+    if (!rc && f->value.len)
+        rc = r->o->chunk(r->ctx, (const char *)f->value.data, f->value.len, err);
+    return rc;
+}
+
+static int jsonl_deliver(struct reader *r, const char *path, unsigned line, loci_error *err)
+{
+    for (int i = 0; i < 2; i++)
+        if (r->fields[i].overflow)
+            return err_set(err, LOCI_EFORMAT, "%s:%u: field \"%s\" is larger than %u bytes",
+                           path, line, r->fields[i].name, INPUT_FIELD_CAP);
     if (!r->fields[2].found)
         return err_set(err, LOCI_EFORMAT, "%s:%u: no \"%s\" field", path, line,
                        r->fields[2].name);
@@ -119,7 +188,129 @@ static int jsonl_record(struct reader *r, const char *path, unsigned line, const
     if (!d.text)
         d.text = "";
     r->stats->documents++;
-    return r->fn(r->ctx, &d, err);
+    if (!r->fields[2].spilled)
+        return r->fn(r->ctx, &d, err);
+    d.text = NULL;
+    d.text_len = 0;
+    int rc = r->o->begin(r->ctx, &d, err);
+    if (!rc)
+        rc = deliver_spilled(r, path, err);
+    return rc ? rc : r->o->end(r->ctx, err);
+}
+
+/* ---- a JSON Lines record larger than stream_over ---------------------------- */
+
+struct line_source {
+    struct json_source src;
+    struct reader *r;
+    gzFile gz;
+    size_t start;   /* where src.data starts in r->data */
+    int done;       /* the line's newline (or the file's end) is in */
+    int nl;         /* 1: it ended at a newline */
+    int gz_rc;      /* read_more's failure */
+};
+
+/* json_source.more: drop what was parsed, read on, stop at the newline. */
+static int line_more(struct json_source *src, size_t keep)
+{
+    struct line_source *ls = src->ctx;
+    struct reader *r = ls->r;
+    if (ls->done)
+        return 0;
+    size_t from = ls->start + keep, old = src->len - keep;
+    memmove(r->data.data, r->data.data + from, r->data.len - from);
+    r->data.len -= from;
+    ls->start = 0;
+    src->off += keep;
+    int n = read_more(r, ls->gz);
+    src->data = (const char *)r->data.data;
+    if (n < 0) {
+        ls->gz_rc = n;
+        src->len = old;
+        return n == -2 ? LOCI_ENOMEM : LOCI_EIO;
+    }
+    if (n == 0) {
+        ls->done = 1;
+        src->len = old;
+        return 0;
+    }
+    const uint8_t *nl = memchr(r->data.data + old, '\n', r->data.len - old);
+    src->len = nl ? (size_t)(nl - r->data.data) : r->data.len;
+    if (nl)
+        ls->done = ls->nl = 1;
+    return src->len > old ? 1 : 0;
+}
+
+/* json_field.spill: the text field's bytes beyond stream_over go to an
+ * unlinked temporary file. */
+static int spill_text(void *ctx, struct json_field *f, int reset)
+{
+    struct reader *r = ctx;
+    if (reset)
+        return LOCI_OK; /* overwritten from offset 0 */
+    if (r->spill_fd < 0) {
+        const char *dir = r->o->tmpdir;
+        if (!dir || !*dir)
+            dir = getenv("TMPDIR");
+        if (!dir || !*dir)
+            dir = "/tmp";
+        char path[4200];
+        snprintf(path, sizeof path, "%s/spill-XXXXXX", dir);
+        r->spill_fd = mkstemp(path);
+        if (r->spill_fd < 0)
+            return LOCI_EIO;
+        unlink(path);
+    }
+    for (size_t done = 0; done < f->value.len;) {
+        ssize_t w = pwrite(r->spill_fd, f->value.data + done, f->value.len - done,
+                           (off_t)(f->spilled + done));
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return LOCI_EIO;
+        done += (size_t)w;
+    }
+    return LOCI_OK;
+}
+
+/* Parse the record that starts at r->data[*start] and has no newline in
+ * what has been read, reading on as it goes; deliver it as a stream.
+ * *start becomes where the next line starts. */
+static int jsonl_stream_record(struct reader *r, gzFile gz, const char *path, unsigned line,
+                               size_t *start, loci_error *err)
+{
+    struct line_source ls = {{0}, r, gz, *start, 0, 0, 0};
+    ls.src.data = (const char *)r->data.data + *start;
+    ls.src.len = r->data.len - *start;
+    ls.src.more = line_more;
+    ls.src.ctx = &ls;
+    for (int i = 0; i < 3; i++)
+        r->fields[i].cap = i < 2 ? INPUT_FIELD_CAP : 0;
+    r->fields[2].spill = spill_text;
+    r->fields[2].spill_ctx = r;
+    r->fields[2].spill_over = r->o->stream_over;
+    uint64_t off;
+    const char *why;
+    int rc = json_extract_source(&ls.src, r->fields, 3, &off, &why);
+    for (int i = 0; i < 3; i++) {
+        r->fields[i].cap = 0;
+        r->fields[i].spill = NULL;
+    }
+    uint64_t line_len = ls.src.off + ls.src.len;
+    *start = ls.start + ls.src.len + (size_t)ls.nl;
+    if (ls.gz_rc == -2 || rc == LOCI_ENOMEM)
+        return err_set(err, LOCI_ENOMEM, "%s:%u: out of memory", path, line);
+    if (ls.gz_rc)
+        return gz_error(gz, path, err);
+    if (rc == LOCI_EIO)
+        return err_set(err, LOCI_EIO, "%s:%u: cannot write a temporary file: %s", path, line,
+                       strerror(errno));
+    if (rc == LOCI_EFORMAT && off == line_len && !strcmp(why, "expected '{'"))
+        return LOCI_OK; /* a blank line */
+    if (rc)
+        return err_set(err, LOCI_EFORMAT, "%s:%u: invalid JSON: %s (column %llu)", path, line,
+                       why, (unsigned long long)off + 1);
+    return jsonl_deliver(r, path, line, err);
 }
 
 static int blank(const uint8_t *s, size_t n)
@@ -140,6 +331,15 @@ static int read_jsonl(struct reader *r, gzFile gz, const char *path, loci_error 
         uint8_t *nl = r->data.len > scanned
                           ? memchr(r->data.data + scanned, '\n', r->data.len - scanned)
                           : NULL;
+        if (!nl && !eof && streaming(r) && r->data.len - start > r->o->stream_over && !first) {
+            /* a record too large to hold: parse it as it is read */
+            int rc = jsonl_stream_record(r, gz, path, line, &start, err);
+            if (rc)
+                return rc;
+            line++;
+            scanned = start;
+            continue;
+        }
         if (!nl && !eof) {
             /* keep the unfinished line, read more */
             if (start > 0) {
@@ -230,13 +430,40 @@ static int cmp_names(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int walk(struct reader *r, const char *path, loci_error *err);
+/* An entry met inside a directory walk that cannot be used (a dangling
+ * symbolic link, a symlink loop, a subdirectory that cannot be opened):
+ * an error (LOCI_EIO, "PATH: reason") when strict, else reported as
+ * "PATH: reason; skipped", counted in skipped, and the walk goes on. */
+static int skip_entry(struct reader *r, const char *path, const char *why, loci_error *err)
+{
+    if (r->o->strict)
+        return err_set(err, LOCI_EIO, "%s: %s", path, why);
+    if (r->o->warn) {
+        char msg[LOCI_ERRMSG_MAX + 32];
+        snprintf(msg, sizeof msg, "%s: %s; skipped", path, why);
+        r->o->warn(r->o->warn_ctx, msg);
+    }
+    r->stats->skipped++;
+    return LOCI_OK;
+}
 
-static int walk_dir(struct reader *r, const char *dir, loci_error *err)
+static const char *stat_reason(int e)
+{
+    return e == ENOENT ? "dangling symbolic link"
+           : e == ELOOP ? "too many levels of symbolic links"
+                        : strerror(e);
+}
+
+static int walk(struct reader *r, const char *path, int top, loci_error *err);
+
+static int walk_dir(struct reader *r, const char *dir, int top, loci_error *err)
 {
     DIR *d = opendir(dir);
-    if (!d)
-        return err_set(err, LOCI_EIO, "%s: %s", dir, strerror(errno));
+    if (!d) {
+        if (top)
+            return err_set(err, LOCI_EIO, "%s: %s", dir, strerror(errno));
+        return skip_entry(r, dir, strerror(errno), err);
+    }
     char **names = NULL;
     size_t n = 0, cap = 0;
     int rc = LOCI_OK;
@@ -274,11 +501,16 @@ static int walk_dir(struct reader *r, const char *dir, loci_error *err)
         }
         snprintf(child, m, "%.*s/%s", (int)dl, dir, names[i]);
         struct stat st;
-        if (lstat(child, &st) == 0 && S_ISLNK(st.st_mode) && stat(child, &st) == 0 &&
-            S_ISDIR(st.st_mode)) {
+        if (lstat(child, &st) != 0) {
+            rc = skip_entry(r, child, strerror(errno), err);
+        } else if (S_ISLNK(st.st_mode)) {
+            if (stat(child, &st) != 0)
+                rc = skip_entry(r, child, stat_reason(errno), err);
+            else if (!S_ISDIR(st.st_mode))
+                rc = walk(r, child, 0, err);
             /* symlinked directories are not followed: they can form cycles */
         } else {
-            rc = walk(r, child, err);
+            rc = walk(r, child, 0, err);
         }
         free(child);
     }
@@ -288,18 +520,22 @@ static int walk_dir(struct reader *r, const char *dir, loci_error *err)
     return rc;
 }
 
-static int walk(struct reader *r, const char *path, loci_error *err)
+/* `top`: path was given by the caller (a missing one is an error); else
+ * it was found by a directory walk. */
+static int walk(struct reader *r, const char *path, int top, loci_error *err)
 {
     struct stat st;
     if (strcmp(path, "-") == 0)
         return read_or_skip(r, path, err);
     if (stat(path, &st) != 0) {
+        if (!top)
+            return skip_entry(r, path, strerror(errno), err);
         if (errno == ENOENT)
             return err_set(err, LOCI_ENOTFOUND, "%s: no such file or directory", path);
         return err_set(err, LOCI_EIO, "%s: %s", path, strerror(errno));
     }
     if (S_ISDIR(st.st_mode))
-        return walk_dir(r, path, err);
+        return walk_dir(r, path, top, err);
     if (!S_ISREG(st.st_mode)) {
         warnf(r->o, "%s: not a regular file, skipped", path);
         r->stats->skipped++;
@@ -320,7 +556,10 @@ int input_add_path(const struct input_options *o, const char *path, input_doc_fn
     r.fields[0].name = o->id_field ? o->id_field : "id";
     r.fields[1].name = o->title_field ? o->title_field : "title";
     r.fields[2].name = o->text_field ? o->text_field : "text";
-    int rc = walk(&r, path, err);
+    r.spill_fd = -1;
+    int rc = walk(&r, path, 1, err);
+    if (r.spill_fd >= 0)
+        close(r.spill_fd);
     buf_free(&r.data);
     for (int i = 0; i < 3; i++)
         buf_free(&r.fields[i].value);

@@ -6,12 +6,15 @@
  * directories are not followed, to avoid cycles) or "-" for standard
  * input. Every file is read through zlib, so .gz files are transparent.
  * A file with a NUL byte in its first 8 KiB is binary and skipped with a
- * warning, like grep does.
+ * warning, like grep does. Inside a walk, an entry that cannot be used — a
+ * dangling symbolic link, a symlink loop, a subdirectory that cannot be
+ * opened — is treated like an unreadable file (see input_add_path).
  *
  * Text input: each file is one document named by its path. JSON Lines
  * input: each non-blank line is one record; the id, title and text fields
  * are extracted (json.h) and the file is streamed line by line, never
- * loaded whole.
+ * loaded whole. With streaming on (input_options), a document is not
+ * loaded whole either, however large.
  */
 #ifndef LOCI_INPUT_H
 #define LOCI_INPUT_H
@@ -43,7 +46,28 @@ struct input_options {
     int strict;            /* 1: an unreadable file is an error; 0: warn and skip it */
     void (*warn)(void *ctx, const char *message);     /* may be NULL */
     void *warn_ctx;
+    /* Streaming (optional; off when stream_over is 0 or a callback is
+     * NULL): a document whose text is larger than stream_over bytes is
+     * never held in memory whole. Instead of fn, begin is called with the
+     * document (text NULL, text_len 0; a JSONL title, if any, comes with
+     * it), then chunk with its text in pieces, then end; all with fn's
+     * ctx, and returning like fn. A text file is streamed once more than
+     * stream_over bytes of it have been read. A JSONL record is streamed
+     * once its line passes stream_over bytes: it is parsed as it is read,
+     * its text field's value spilling to an unlinked temporary file in
+     * tmpdir (NULL: $TMPDIR or /tmp) past stream_over bytes; its id and
+     * title may then be at most INPUT_FIELD_CAP bytes ("PATH:LINE: field
+     * "title" is larger than ..." otherwise). A read error in the middle
+     * of a streamed document ends it (end is called) before the error is
+     * returned or, unless strict, the file reported as skipped. */
+    size_t stream_over;
+    int (*begin)(void *ctx, const struct input_doc *d, loci_error *err);
+    int (*chunk)(void *ctx, const char *text, size_t len, loci_error *err);
+    int (*end)(void *ctx, loci_error *err);
+    const char *tmpdir;
 };
+
+#define INPUT_FIELD_CAP (1u << 20) /* id and title of a streamed JSONL record */
 
 struct input_stats {
     uint64_t files, documents, bytes, skipped;
@@ -52,8 +76,10 @@ struct input_stats {
 /* Read `path` and call fn per document. Stats accumulate (caller zeroes).
  * Errors: LOCI_ENOTFOUND (no such path), LOCI_EFORMAT (bad JSON line,
  * missing text field: "PATH:LINE: ..."), LOCI_EIO (a file that cannot be
- * opened or read, or bad gzip data — unless !strict, when such a file is
- * reported through warn, counted in skipped, and the walk goes on). */
+ * opened or read, or bad gzip data; inside a directory walk, also a
+ * dangling symbolic link, a symlink loop or a subdirectory that cannot be
+ * opened — unless !strict, when such a file is reported through warn as
+ * "PATH: reason; skipped", counted in skipped, and the walk goes on). */
 int input_add_path(const struct input_options *o, const char *path, input_doc_fn fn, void *ctx,
                    struct input_stats *stats, loci_error *err);
 

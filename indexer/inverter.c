@@ -137,6 +137,13 @@ int inverter_end_passage(struct inverter *inv)
 int inverter_add_passage(struct inverter *inv, uint32_t pid, const uint32_t *ids, size_t n)
 {
     inverter_begin_passage(inv, pid);
+    if (inverter_add_span(inv, ids, n, 0))
+        return LOCI_ENOMEM;
+    return inverter_end_passage(inv);
+}
+
+int inverter_add_span(struct inverter *inv, const uint32_t *ids, size_t n, uint32_t pos)
+{
     for (size_t i = 0; i < n; i++) {
         /* two stages: the entry eight tokens ahead, then (once it has
          * arrived) the end of the positions stream four tokens ahead */
@@ -147,10 +154,10 @@ int inverter_add_passage(struct inverter *inv, uint32_t pid, const uint32_t *ids
             if (t->positions.data)
                 PREFETCH(t->positions.data + t->positions.len);
         }
-        if (inverter_add(inv, ids[i], (uint32_t)i))
+        if (inverter_add(inv, ids[i], pos + (uint32_t)i))
             return LOCI_ENOMEM;
     }
-    return inverter_end_passage(inv);
+    return LOCI_OK;
 }
 
 size_t inverter_term_count(const struct inverter *inv) { return strtab_count(&inv->names); }

@@ -57,6 +57,11 @@ int inverter_end_passage(struct inverter *inv);
  * a large table). */
 int inverter_add_passage(struct inverter *inv, uint32_t pid, const uint32_t *ids, size_t n);
 
+/* inverter_add for terms ids[0..n) at positions pos..pos+n-1 of the
+ * current passage, prefetching like inverter_add_passage (a passage
+ * added in several spans: one document streamed as one passage). */
+int inverter_add_span(struct inverter *inv, const uint32_t *ids, size_t n, uint32_t pos);
+
 size_t inverter_term_count(const struct inverter *inv);
 struct inv_term *inverter_term(struct inverter *inv, uint32_t id);
 /* The bytes of term `id` (not NUL-terminated); valid until the next intern. */

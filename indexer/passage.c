@@ -19,11 +19,7 @@
 
 #define NO_TERM UINT32_MAX /* a surface form whose stem is empty */
 
-struct doc_token {
-    uint32_t line;
-    uint32_t start, end;   /* byte range in the document text */
-    uint32_t para_start;   /* 1 if a blank line precedes it */
-};
+#define DOC_SPAN 65536 /* document mode: tokens kept before they go to the inverter */
 
 int splitter_init(struct splitter *s, const loci_build_options *opt, loci_error *err)
 {
@@ -31,7 +27,8 @@ int splitter_init(struct splitter *s, const loci_build_options *opt, loci_error 
     s->mode = opt->passage_mode;
     s->size = opt->passage_tokens;
     s->stride = opt->passage_stride;
-    s->replace_invalid = opt->replace_invalid_utf8;
+    s->utf8_error = opt->strict || !opt->replace_invalid_utf8;
+    s->force_cut = SPLIT_FORCE_CUT;
     if (inverter_new(&s->inv))
         return err_set(err, LOCI_ENOMEM, "out of memory");
     return analyzer_new(opt->stem_language, &s->an, err);
@@ -45,6 +42,7 @@ void splitter_free(struct splitter *s)
     free(s->surface_term);
     free(s->toks);
     free(s->terms);
+    buf_free(&s->carry);
     memset(s, 0, sizeof *s);
 }
 
@@ -89,109 +87,38 @@ static int term_of(struct splitter *s, const char *word, size_t len, uint32_t h,
     return LOCI_OK;
 }
 
-/* Count lines up to `upto`, and report whether a blank line lies in
- * [scan_pos, upto). */
-static int scan_gap(struct splitter *s, size_t upto)
+/* Count lines up to `upto` of the text being analyzed, and note a blank
+ * line (two newlines with only white space between) in the gap since the
+ * last token; the gap may span several pieces of a streamed document. */
+static inline void scan_gap(struct splitter *s, size_t upto)
 {
-    int blank = 0, nl = 0;
+    int nl = s->gap_nl, blank = s->gap_blank;
+    uint32_t line = s->cur_line;
     for (size_t i = s->scan_pos; i < upto; i++) {
         char c = s->cur_text[i];
         if (c == '\n') {
-            s->cur_line++;
-            if (nl)
-                blank = 1;
+            line++;
+            blank |= nl;
             nl = 1;
         } else if (c != ' ' && c != '\t' && c != '\r' && c != '\f' && c != '\v') {
             nl = 0;
         }
     }
+    s->gap_nl = nl;
+    s->gap_blank = blank;
+    s->cur_line = line;
     s->scan_pos = upto;
-    return blank;
 }
 
-/* Give the oldest pending token its term id. */
-static int resolve_one(struct splitter *s)
-{
-    const struct pending_token *p = &s->ring[s->nresolved % SPLIT_RING];
-    int rc = term_of(s, p->bytes, p->len, p->hash, &s->terms[s->nresolved]);
-    if (!rc && s->terms[s->nresolved] == NO_TERM)
-        s->dropped++;
-    s->nresolved++;
-    return rc;
-}
-
-/* Tokens are resolved SPLIT_RING behind the analyzer: each new token's
- * table slot is prefetched at once and the record it points at half-way,
- * so the cache misses of a large batch's lookups overlap. */
-static int on_token(void *ctx, const struct token *t)
-{
-    struct splitter *s = ctx;
-    if (s->ntoks == s->cap_toks) { /* toks and terms grow in step */
-        size_t cap = s->cap_toks, cap2 = s->cap_toks;
-        struct doc_token *p = array_grow(s->toks, &cap, s->ntoks + 1, sizeof *p, 4096);
-        if (p)
-            s->toks = p;
-        uint32_t *q = array_grow(s->terms, &cap2, s->ntoks + 1, sizeof *q, 4096);
-        if (q)
-            s->terms = q;
-        if (!p || !q)
-            return LOCI_ENOMEM;
-        s->cap_toks = cap;
-    }
-    struct doc_token *d = &s->toks[s->ntoks];
-    d->para_start = scan_gap(s, t->start);
-    d->line = s->cur_line;
-    d->start = (uint32_t)t->start;
-    d->end = (uint32_t)t->end;
-    s->scan_pos = t->end; /* tokens hold no newlines */
-    struct pending_token *p = &s->ring[s->ntoks % SPLIT_RING];
-    p->hash = strtab_hash(t->term, t->term_len);
-    p->len = (uint8_t)t->term_len;
-    memcpy(p->bytes, t->term, t->term_len);
-    strtab_prefetch_slot(&s->surfaces, p->hash);
-    if (s->ntoks >= SPLIT_RING / 2)
-        strtab_prefetch_record(&s->surfaces,
-                               s->ring[(s->ntoks - SPLIT_RING / 2) % SPLIT_RING].hash);
-    s->ntoks++;
-    return s->ntoks - s->nresolved == SPLIT_RING ? resolve_one(s) : LOCI_OK;
-}
-
-/* After the last token: resolve the rest and drop the tokens without a
- * term (a blank line before a dropped token moves to the next one). */
-static int resolve_all(struct splitter *s)
-{
-    while (s->nresolved < s->ntoks) {
-        int rc = resolve_one(s);
-        if (rc)
-            return rc;
-    }
-    if (!s->dropped)
-        return LOCI_OK;
-    size_t n = 0;
-    uint32_t para = 0;
-    for (size_t i = 0; i < s->ntoks; i++) {
-        para |= s->toks[i].para_start;
-        if (s->terms[i] == NO_TERM)
-            continue;
-        s->toks[n] = s->toks[i];
-        s->toks[n].para_start = para;
-        s->terms[n++] = s->terms[i];
-        para = 0;
-    }
-    s->ntoks = n;
-    return LOCI_OK;
-}
-
-static int emit_passage(struct splitter *s, uint32_t doc, uint32_t ordinal, size_t a, size_t e,
-                        uint32_t fixed_line, loci_error *err)
+static int emit_passage(struct splitter *s, size_t a, size_t e, loci_error *err)
 {
     if (s->npassages == UINT32_MAX)
         return err_set(err, LOCI_EINVAL, "too many passages in one batch");
     uint32_t pid = s->npassages++;
     uint8_t rec[PASS_SIZE];
-    le32_put(rec + PASS_DOC, doc);
-    le32_put(rec + PASS_ORDINAL, ordinal);
-    le32_put(rec + PASS_LINE, fixed_line ? fixed_line : s->toks[a].line);
+    le32_put(rec + PASS_DOC, s->doc);
+    le32_put(rec + PASS_ORDINAL, s->ordinal++);
+    le32_put(rec + PASS_LINE, s->fixed_line ? s->fixed_line : s->toks[a].line);
     le32_put(rec + PASS_LEN, s->toks[e - 1].end - s->toks[a].start);
     le64_put(rec + PASS_START, s->toks[a].start);
     if (buf_append(s->passages, rec, sizeof rec) || buf_put_le32(s->lengths, (uint32_t)(e - a)))
@@ -202,15 +129,153 @@ static int emit_passage(struct splitter *s, uint32_t doc, uint32_t ordinal, size
     return LOCI_OK;
 }
 
-static int emit_windows(struct splitter *s, uint32_t doc, uint32_t *ordinal, size_t a, size_t e,
-                        uint32_t fixed_line, loci_error *err)
+/* The open paragraph ends at toks[ntoks]: its last windows, the last one
+ * ending at the paragraph's end (every token is in a window). */
+static int close_paragraph(struct splitter *s, loci_error *err)
 {
-    for (size_t w = a;; w += s->stride) {
-        size_t we = e - w > s->size ? w + s->size : e;
-        int rc = emit_passage(s, doc, (*ordinal)++, w, we, fixed_line, err);
-        if (rc || we == e)
+    if (s->mode == LOCI_PASSAGE_DOCUMENT || s->ntoks == s->w)
+        return LOCI_OK;
+    for (;;) {
+        size_t e = s->ntoks - s->w > s->size ? s->w + s->size : s->ntoks;
+        int rc = emit_passage(s, s->w, e, err);
+        if (rc)
             return rc;
+        if (e == s->ntoks)
+            break;
+        s->w += s->stride;
     }
+    s->w = s->ntoks;
+    return LOCI_OK;
+}
+
+/* Document mode: the kept tokens go to the document's one passage. */
+static int doc_span(struct splitter *s, loci_error *err)
+{
+    if (!s->doc_open) {
+        if (s->npassages == UINT32_MAX)
+            return err_set(err, LOCI_EINVAL, "too many passages in one batch");
+        s->doc_open = 1;
+        s->doc_pid = s->npassages++;
+        inverter_begin_passage(s->inv, s->doc_pid);
+    }
+    size_t n = s->ntoks - s->w;
+    if (!n)
+        return LOCI_OK;
+    if (s->doc_tokens == 0) {
+        s->doc_first_line = s->toks[s->w].line;
+        s->doc_start = s->toks[s->w].start;
+    }
+    s->doc_end = s->toks[s->ntoks - 1].end;
+    if (s->doc_tokens + n > UINT32_MAX)
+        return err_set(err, LOCI_EINVAL, "%s: more than 2^32 tokens in one passage", s->source);
+    if (inverter_add_span(s->inv, s->terms + s->w, n, (uint32_t)s->doc_tokens))
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    s->doc_tokens += n;
+    s->w = s->ntoks;
+    return LOCI_OK;
+}
+
+/* Move the live tokens to the front of the arrays. */
+static void compact(struct splitter *s)
+{
+    size_t w = s->w, live = s->nseen - w;
+    memmove(s->toks, s->toks + w, live * sizeof *s->toks);
+    memmove(s->terms, s->terms + w, (s->ntoks - w) * sizeof *s->terms);
+    s->ntoks -= w;
+    s->kidx -= w;
+    s->nseen -= w;
+    s->w = 0;
+}
+
+/* Give the oldest waiting token its term id. A token without one is
+ * dropped (a blank line before it moves to the next one); a kept one may
+ * end a paragraph, and every window that ends before it is emitted. */
+static int resolve_one(struct splitter *s, loci_error *err)
+{
+    const struct pending_token *p = &s->ring[s->nresolved % SPLIT_RING];
+    uint32_t term;
+    s->nresolved++;
+    int rc = term_of(s, p->bytes, p->len, p->hash, &term);
+    if (rc)
+        return err_set(err, rc, "%s: %s while analyzing", s->source, loci_strerror(rc));
+    size_t k = s->kidx++;
+    if (term == NO_TERM) {
+        s->para_carry |= s->toks[k].para_start;
+        return LOCI_OK;
+    }
+    if (s->para_carry) {
+        s->toks[k].para_start = 1;
+        s->para_carry = 0;
+    }
+    if (s->mode == LOCI_PASSAGE_PARAGRAPH && s->toks[k].para_start && s->ntoks > s->w &&
+        (rc = close_paragraph(s, err)))
+        return rc;
+    size_t n = s->ntoks;
+    if (n != k)
+        s->toks[n] = s->toks[k];
+    s->terms[n++] = term;
+    s->ntoks = n;
+    if (n - s->w <= s->size || s->mode == LOCI_PASSAGE_DOCUMENT) {
+        if (n - s->w < DOC_SPAN || s->mode != LOCI_PASSAGE_DOCUMENT) {
+            if (s->w >= 4096 && s->w >= s->nseen - s->w) /* after paragraphs */
+                compact(s);
+            return LOCI_OK;
+        }
+        rc = doc_span(s, err);
+    } else {
+        /* a window is not the paragraph's last once a token past it exists */
+        while (!rc && s->ntoks - s->w > s->size) {
+            rc = emit_passage(s, s->w, s->w + s->size, err);
+            s->w += s->stride;
+        }
+    }
+    if (s->w >= 4096 && s->w >= s->nseen - s->w)
+        compact(s);
+    return rc;
+}
+
+struct on_token_ctx {
+    struct splitter *s;
+    loci_error *err;
+};
+
+/* Tokens are resolved SPLIT_RING behind the analyzer: each new token's
+ * table slot is prefetched at once and the record it points at half-way,
+ * so the cache misses of a large batch's lookups overlap. */
+static int on_token(void *ctx, const struct token *t)
+{
+    struct on_token_ctx *c = ctx;
+    struct splitter *s = c->s;
+    if (s->nseen == s->cap_toks) { /* toks and terms grow in step */
+        size_t cap = s->cap_toks, cap2 = s->cap_toks;
+        struct doc_token *p = array_grow(s->toks, &cap, s->nseen + 1, sizeof *p, 4096);
+        if (p)
+            s->toks = p;
+        uint32_t *q = array_grow(s->terms, &cap2, s->nseen + 1, sizeof *q, 4096);
+        if (q)
+            s->terms = q;
+        if (!p || !q)
+            return err_set(c->err, LOCI_ENOMEM, "out of memory");
+        s->cap_toks = cap;
+    }
+    scan_gap(s, t->start);
+    struct doc_token *d = &s->toks[s->nseen++];
+    d->para_start = (uint32_t)s->gap_blank;
+    d->line = s->cur_line;
+    d->start = (uint32_t)(s->doc_off + t->start);
+    d->end = (uint32_t)(s->doc_off + t->end);
+    s->gap_nl = s->gap_blank = 0;
+    s->scan_pos = t->end; /* tokens hold no newlines */
+    struct pending_token *p = &s->ring[s->seen % SPLIT_RING];
+    p->hash = strtab_hash(t->term, t->term_len);
+    p->len = (uint8_t)t->term_len;
+    memcpy(p->bytes, t->term, t->term_len);
+    strtab_prefetch_slot(&s->surfaces, p->hash);
+    if (s->seen >= SPLIT_RING / 2)
+        strtab_prefetch_record(&s->surfaces,
+                               s->ring[(s->seen - SPLIT_RING / 2) % SPLIT_RING].hash);
+    s->seen++;
+    return s->seen - s->nresolved == SPLIT_RING ? resolve_one(s, c->err) : LOCI_OK;
 }
 
 static unsigned line_of(const char *text, size_t off, unsigned first)
@@ -221,47 +286,194 @@ static unsigned line_of(const char *text, size_t off, unsigned first)
     return line;
 }
 
+/* Analyze text[0..len), the document's bytes from doc_off on: a piece
+ * that ends at a safe cut (or at the document's end). */
+static int analyze_piece(struct splitter *s, const char *text, size_t len, loci_error *err)
+{
+    unsigned line0 = s->cur_line; /* the line of text[0] */
+    size_t bad;
+    if (s->utf8_error && !utf8_valid(text, len, &bad)) {
+        unsigned line = s->fixed_line ? s->fixed_line : line_of(text, bad, line0);
+        return err_set(err, LOCI_EUTF8,
+                       "%s:%u: invalid UTF-8 (byte 0x%02x); drop --strict to index it with U+FFFD",
+                       s->source, line, (unsigned char)text[bad]);
+    }
+    uint64_t invalid = analyzer_invalid_count(s->an);
+    s->cur_text = text;
+    s->scan_pos = 0;
+    struct on_token_ctx c = {s, err};
+    int rc = analyzer_run_unstemmed(s->an, text, len, on_token, &c);
+    if (rc == LOCI_ENOMEM)
+        return err_set(err, rc, "%s: %s while analyzing", s->source, loci_strerror(rc));
+    while (!rc && s->nresolved < s->seen)
+        rc = resolve_one(s, err);
+    if (rc)
+        return rc; /* err was set where it happened */
+    scan_gap(s, len);
+    uint64_t n = analyzer_invalid_count(s->an) - invalid;
+    if (n) {
+        if (!s->doc_invalid && !utf8_valid(text, len, &bad))
+            s->doc_bad_line = s->fixed_line ? s->fixed_line : line_of(text, bad, line0);
+        s->doc_invalid += n;
+    }
+    s->doc_off += len;
+    return LOCI_OK;
+}
+
+/* Analyze text[0..len) (the document from doc_off on) in pieces that end
+ * at safe cuts, none longer than force_cut: a run of more than force_cut
+ * bytes without a safe cut is cut at a character boundary. Whether such
+ * a forced cut happens, and where, depends only on the text (it happens
+ * at the last safe cut before the run), not on how the text arrived.
+ * Unless `final`, the text after the last safe cut is left: *used is what
+ * was analyzed. */
+static int analyze(struct splitter *s, const char *text, size_t len, int final, size_t *used,
+                   loci_error *err)
+{
+    size_t pos = 0;
+    int rc = LOCI_OK;
+    while (!rc && len - pos > s->force_cut) {
+        size_t c = analyzer_safe_cut(text + pos, s->force_cut);
+        if (!c) {
+            c = s->force_cut;
+            while (c > 0 && ((unsigned char)text[pos + c] & 0xc0) == 0x80)
+                c--;
+            if (!c)
+                c = s->force_cut;
+        }
+        rc = analyze_piece(s, text + pos, c, err);
+        pos += c;
+    }
+    if (!rc && pos < len) {
+        size_t c = final ? len - pos : analyzer_safe_cut(text + pos, len - pos);
+        if (c)
+            rc = analyze_piece(s, text + pos, c, err);
+        pos += c;
+    }
+    *used = pos;
+    return rc;
+}
+
+void splitter_begin_doc(struct splitter *s, uint32_t doc, const char *source,
+                        unsigned first_line, unsigned fixed_line)
+{
+    s->doc = doc;
+    s->source = source;
+    s->fixed_line = fixed_line;
+    s->ordinal = 0;
+    s->doc_off = 0;
+    s->carry.len = 0;
+    s->w = s->ntoks = s->kidx = s->nseen = 0;
+    s->para_carry = 0;
+    s->seen = s->nresolved = 0;
+    s->cur_line = first_line;
+    s->gap_nl = s->gap_blank = 0;
+    s->doc_open = 0;
+    s->doc_tokens = 0;
+    s->doc_invalid = 0;
+    s->doc_bad_line = 0;
+}
+
+static int check_size(struct splitter *s, size_t more, loci_error *err)
+{
+    if (s->doc_off + s->carry.len + more > UINT32_MAX)
+        return err_set(err, LOCI_EINVAL, "%s: document larger than 4 GiB", s->source);
+    return LOCI_OK;
+}
+
+int splitter_feed(struct splitter *s, const char *text, size_t len, loci_error *err)
+{
+    size_t used;
+    int rc = check_size(s, len, err);
+    if (rc)
+        return rc;
+    if (!s->carry.len) {
+        if ((rc = analyze(s, text, len, 0, &used, err)))
+            return rc;
+        if (used < len && buf_append(&s->carry, text + used, len - used))
+            return err_set(err, LOCI_ENOMEM, "out of memory");
+        return LOCI_OK;
+    }
+    if (buf_append(&s->carry, text, len))
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    if ((rc = analyze(s, (const char *)s->carry.data, s->carry.len, 0, &used, err)))
+        return rc;
+    memmove(s->carry.data, s->carry.data + used, s->carry.len - used);
+    s->carry.len -= used;
+    return LOCI_OK;
+}
+
+int splitter_end_doc(struct splitter *s, loci_error *err)
+{
+    size_t used;
+    int rc = LOCI_OK;
+    if (s->carry.len) {
+        rc = analyze(s, (const char *)s->carry.data, s->carry.len, 1, &used, err);
+        s->carry.len = 0;
+    }
+    if (rc)
+        return rc;
+    if (s->mode != LOCI_PASSAGE_DOCUMENT)
+        return close_paragraph(s, err);
+    if (!s->doc_open) {
+        /* the whole document at once (the usual case) */
+        return s->ntoks > s->w ? emit_passage(s, s->w, s->ntoks, err) : LOCI_OK;
+    }
+    if ((rc = doc_span(s, err)))
+        return rc;
+    if (inverter_end_passage(s->inv))
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    uint8_t rec[PASS_SIZE];
+    le32_put(rec + PASS_DOC, s->doc);
+    le32_put(rec + PASS_ORDINAL, 0);
+    le32_put(rec + PASS_LINE, s->fixed_line ? s->fixed_line : s->doc_first_line);
+    le32_put(rec + PASS_LEN, s->doc_end - s->doc_start);
+    le64_put(rec + PASS_START, s->doc_start);
+    if (buf_append(s->passages, rec, sizeof rec) ||
+        buf_put_le32(s->lengths, (uint32_t)s->doc_tokens))
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    s->tokens += s->doc_tokens;
+    s->doc_open = 0;
+    return LOCI_OK;
+}
+
 int splitter_doc(struct splitter *s, uint32_t doc, const char *source, const char *text,
                  size_t len, unsigned first_line, unsigned fixed_line, loci_error *err)
 {
-    size_t bad;
-    if (!s->replace_invalid && !utf8_valid(text, len, &bad)) {
-        unsigned line = fixed_line ? fixed_line : line_of(text, bad, first_line);
-        return err_set(err, LOCI_EUTF8,
-                       "%s:%u: invalid UTF-8 (byte 0x%02x); use --replace-invalid-utf8 to index "
-                       "it with U+FFFD",
-                       source, line, (unsigned char)text[bad]);
-    }
-    if (len > UINT32_MAX)
-        return err_set(err, LOCI_EINVAL, "%s: document larger than 4 GiB", source);
-    s->ntoks = s->nresolved = s->dropped = 0;
-    s->cur_text = text;
-    s->scan_pos = 0;
-    s->cur_line = first_line;
-    int rc = analyzer_run_unstemmed(s->an, text, len, on_token, s);
+    splitter_begin_doc(s, doc, source, first_line, fixed_line);
+    size_t used;
+    int rc = check_size(s, len, err);
     if (!rc)
-        rc = resolve_all(s);
-    if (rc)
-        return err_set(err, rc, "%s: %s while analyzing", source, loci_strerror(rc));
-    size_t n = s->ntoks;
-    uint32_t ordinal = 0;
-    if (n == 0)
-        return LOCI_OK;
-    switch (s->mode) {
-    case LOCI_PASSAGE_DOCUMENT:
-        return emit_passage(s, doc, 0, 0, n, fixed_line, err);
-    case LOCI_PASSAGE_WINDOW:
-        return emit_windows(s, doc, &ordinal, 0, n, fixed_line, err);
-    case LOCI_PASSAGE_PARAGRAPH:
-    default:
-        for (size_t a = 0; a < n;) {
-            size_t e = a + 1;
-            while (e < n && !s->toks[e].para_start)
-                e++;
-            if ((rc = emit_windows(s, doc, &ordinal, a, e, fixed_line, err)))
-                return rc;
-            a = e;
-        }
-        return LOCI_OK;
+        rc = analyze(s, text, len, 1, &used, err);
+    return rc ? rc : splitter_end_doc(s, err);
+}
+
+int splitter_rebatch(struct splitter *s, struct buf *passages, struct buf *lengths,
+                     loci_error *err)
+{
+    if (s->doc_open)
+        return err_set(err, LOCI_EINVAL, "internal error: a passage is open");
+    if (s->kidx != s->nseen)
+        return err_set(err, LOCI_EINVAL, "internal error: tokens wait for their terms");
+    compact(s);
+    size_t live = s->ntoks;
+    /* the waiting tokens' terms, by their bytes */
+    struct buf stems = {0};
+    int rc = LOCI_OK;
+    for (size_t i = 0; i < live && !rc; i++) {
+        size_t len;
+        const char *b = inverter_term_bytes(s->inv, s->terms[i], &len);
+        if (buf_putc(&stems, (uint8_t)len) || buf_append(&stems, b, len))
+            rc = err_set(err, LOCI_ENOMEM, "out of memory");
     }
+    splitter_begin_batch(s, passages, lengths);
+    const uint8_t *p = stems.data;
+    for (size_t i = 0; i < live && !rc; i++) {
+        size_t len = *p++;
+        if (inverter_intern(s->inv, (const char *)p, len, &s->terms[i]))
+            rc = err_set(err, LOCI_ENOMEM, "out of memory");
+        p += len;
+    }
+    buf_free(&stems);
+    return rc;
 }

@@ -4,12 +4,26 @@
  * document) and feeds each passage to an inverter, appending the
  * passage's record and length to the batch's outputs.
  *
- * A splitter belongs to one worker thread (it owns an analyzer, whose
- * stemmer is not thread-safe). Tokens are looked up by their unstemmed
- * surface form first: a word seen before in the batch costs one lookup,
- * and only new words are stemmed and interned as terms. Passage and
- * document numbers are local to the current batch; the builder rebases
- * them when it retires the batch.
+ * A document is given whole (splitter_doc) or as a stream of chunks of
+ * any size (splitter_begin_doc, splitter_feed..., splitter_end_doc); both
+ * give exactly the same passages. A stream is analyzed up to the last
+ * safe cut of what has arrived (analyzer_safe_cut) and the rest is kept
+ * for the next chunk; passages are emitted as soon as they are decided
+ * (a window once a token past its end exists, a paragraph at the next
+ * paragraph's first token), so memory holds one window's tokens and at
+ * most SPLIT_FORCE_CUT bytes of text, whatever the document's size. A
+ * run of more than SPLIT_FORCE_CUT bytes without a safe cut (no ASCII
+ * space or punctuation) is cut at a character boundary anyway, in both
+ * forms: a word longer than that is two tokens. In document mode the
+ * document's one passage is fed to the inverter as it goes; the
+ * inverter holds all of its postings until the end.
+ *
+ * A splitter belongs to one thread (it owns an analyzer, whose stemmer is
+ * not thread-safe). Tokens are looked up by their unstemmed surface form
+ * first: a word seen before in the batch costs one lookup, and only new
+ * words are stemmed and interned as terms. Passage and document numbers
+ * are local to the current batch; the builder rebases them when it
+ * retires the batch.
  */
 #ifndef LOCI_PASSAGE_H
 #define LOCI_PASSAGE_H
@@ -23,9 +37,14 @@
 #include "loci.h"
 #include "strtab.h"
 
-struct doc_token;
+struct doc_token {
+    uint32_t line;
+    uint32_t start, end;   /* byte range in the document text */
+    uint32_t para_start;   /* 1 if a blank line precedes it */
+};
 
 #define SPLIT_RING 8 /* tokens between analysis and term lookup (a power of two) */
+#define SPLIT_FORCE_CUT (1u << 20) /* longest text analyzed without a safe cut */
 
 /* A token waiting for its term id: its surface form and hash. */
 struct pending_token {
@@ -38,15 +57,34 @@ struct splitter {
     struct analyzer *an;
     loci_passage_mode mode;
     unsigned size, stride;       /* window size and step / paragraph limit */
-    int replace_invalid;
-    struct doc_token *toks;      /* the current document's tokens */
-    uint32_t *terms;             /* and their term ids */
-    size_t ntoks, cap_toks;
-    size_t nresolved, dropped;   /* tokens with a term id; of them, without a term */
+    int utf8_error;              /* 1: invalid UTF-8 is an error, not U+FFFD */
+    size_t force_cut;            /* SPLIT_FORCE_CUT (tests make it small) */
+    /* the current document */
+    uint32_t doc;
+    const char *source;
+    unsigned fixed_line;
+    uint32_t ordinal;            /* its next passage's number */
+    uint64_t doc_off;            /* document offset of the text being analyzed */
+    struct buf carry;            /* streamed text after the last cut */
+    /* Tokens, in document order: toks[w..ntoks) are the kept tokens (with
+     * a term, in terms[]) not yet out of every window; toks[kidx..nseen)
+     * the ones waiting for their term (in ring[] too); in between, the
+     * tokens dropped for want of a term. toks[0..w) is dead. */
+    struct doc_token *toks;
+    uint32_t *terms;
+    size_t w, ntoks, kidx, nseen, cap_toks;
+    uint32_t para_carry;         /* para_start of dropped tokens, for the next */
+    uint64_t seen, nresolved;    /* tokens analyzed, and given a term id */
     struct pending_token ring[SPLIT_RING];
     const char *cur_text;        /* tokenizer callback state */
     size_t scan_pos;
     uint32_t cur_line;
+    int gap_nl, gap_blank;       /* blank-line state between two tokens */
+    int doc_open;                /* document mode: its passage is begun */
+    uint32_t doc_pid, doc_first_line, doc_start, doc_end;
+    uint64_t doc_tokens;
+    uint64_t doc_invalid;        /* the document's invalid UTF-8 sequences, */
+    unsigned doc_bad_line;       /* and the line of the first one */
     /* the batch being filled */
     struct inverter *inv;        /* owned; cleared for each batch */
     struct strtab surfaces;      /* surface forms of the batch's tokens */
@@ -64,11 +102,27 @@ void splitter_free(struct splitter *s);
 /* Start a batch: empty the inverter; passage records and lengths go to
  * the given buffers. */
 void splitter_begin_batch(struct splitter *s, struct buf *passages, struct buf *lengths);
+/* Start a new batch in the middle of a streamed document (the old one's
+ * run has been written): the inverter is emptied, and the tokens still
+ * waiting for a later window get their terms again in the new one. */
+int splitter_rebatch(struct splitter *s, struct buf *passages, struct buf *lengths,
+                     loci_error *err);
 
 /* Index one document as local document `doc`. `source` names it in
  * messages. `fixed_line` != 0: every passage reports that line (JSONL
- * records); else lines are counted from `first_line`. */
+ * records); else lines are counted from `first_line`. Invalid UTF-8 is
+ * analyzed as U+FFFD and counted in doc_invalid (doc_bad_line: the line
+ * of the first one), or, when the options ask for it (strict, or
+ * replace_invalid_utf8 == 0), is a LOCI_EUTF8 error "SOURCE:LINE: ...". */
 int splitter_doc(struct splitter *s, uint32_t doc, const char *source, const char *text,
                  size_t len, unsigned first_line, unsigned fixed_line, loci_error *err);
+
+/* splitter_doc in pieces: begin, feed the text in chunks of any size
+ * (chunk boundaries may fall anywhere, inside a word or a UTF-8
+ * sequence), end. `source` must stay valid until the end. */
+void splitter_begin_doc(struct splitter *s, uint32_t doc, const char *source,
+                        unsigned first_line, unsigned fixed_line);
+int splitter_feed(struct splitter *s, const char *text, size_t len, loci_error *err);
+int splitter_end_doc(struct splitter *s, loci_error *err);
 
 #endif

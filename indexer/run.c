@@ -38,6 +38,8 @@ int run_write(const char *path, struct inverter *inv, loci_error *err)
     size_t n = inverter_term_count(inv);
     for (size_t i = 0; i < n && !rc; i++) {
         struct inv_term *t = inverter_term(inv, ids[i]);
+        if (t->df == 0) /* interned for a streamed document's later passages */
+            continue;
         size_t tlen;
         const char *bytes = inverter_term_bytes(inv, ids[i], &tlen);
         if (buf_put_varint(&out, tlen) || buf_append(&out, bytes, tlen) ||

@@ -248,10 +248,21 @@ check "empty corpus" 2 "$BIN/loci-index" -o "$T/x" "$T/empty.txt"
 one_line "empty corpus"
 [ ! -e "$T/x" ] && ok || bad "failed build left $T/x"
 printf 'ok\n\xff\xfe abc\n' >"$T/latin.txt"
-check "invalid UTF-8 input" 2 "$BIN/loci-index" -o "$T/x" "$T/latin.txt"
-one_line "invalid UTF-8"; has "invalid UTF-8 names file:line" "latin.txt:2: invalid UTF-8" "$T/err"
-check "replace invalid UTF-8" 0 "$BIN/loci-index" -o "$T/x" --replace-invalid-utf8 "$T/latin.txt"
+# invalid UTF-8 is indexed as U+FFFD with one warning per file, and counted
+check "invalid UTF-8 input" 0 "$BIN/loci-index" -o "$T/x" "$T/latin.txt"
+has "invalid UTF-8 warning names file:line" "warning: .*latin.txt:2: 2 invalid UTF-8 sequences replaced by U+FFFD" "$T/err"
+has "replacement counted" "; 2 invalid UTF-8 sequences replaced" "$T/err"
+if [ "$(wc -l <"$T/err")" = 2 ]; then ok; else bad "invalid UTF-8: not one warning and the summary: $(cat "$T/err")"; fi
+check "invalid UTF-8 searchable" 0 "$BIN/loci-search" -i "$T/x" abc
+check "--replace-invalid-utf8 still accepted" 0 "$BIN/loci-index" -o "$T/x" --replace-invalid-utf8 "$T/latin.txt"
 has "replacement counted" "invalid UTF-8 sequence" "$T/err"
+check "invalid UTF-8 --strict" 2 "$BIN/loci-index" -o "$T/x2" --strict "$T/latin.txt"
+one_line "invalid UTF-8 --strict"
+has "strict invalid UTF-8 names file:line" "latin.txt:2: invalid UTF-8 (byte 0xff); drop --strict" "$T/err"
+printf '{"text": "ok"}\n{"text": "caf\xe9"}\n{"text": "fine"}\n{"text": "\xff x \xfe"}\n' >"$T/latin.jsonl"
+check "invalid UTF-8 jsonl" 0 "$BIN/loci-index" -o "$T/x" --jsonl "$T/latin.jsonl"
+has "jsonl: one warning per file, first record's line" "latin.jsonl:2: 3 invalid UTF-8 sequences replaced by U+FFFD" "$T/err"
+if [ "$(grep -c warning "$T/err")" = 1 ]; then ok; else bad "jsonl: more than one warning: $(cat "$T/err")"; fi
 check "bad --passage" 2 "$BIN/loci-index" -o "$T/x" --passage window:5:9 corpus/
 check "bad --stem" 2 "$BIN/loci-index" -o "$T/x" --stem klingon corpus/
 check "no input" 2 "$BIN/loci-index" -o "$T/x"
@@ -301,6 +312,15 @@ has "skip warning" "b.txt.gz: gzip" "$T/err"
 has "skip counted" "1 file skipped" "$T/err"
 check "--strict" 2 "$BIN/loci-index" --strict -o "$T/mx2" "$T/mixed"
 one_line "--strict"
+# so is a dangling symbolic link or a symlink loop met in a walk
+mkdir "$T/links" && cp corpus/nato-rok-ap4-indo-pacific.txt "$T/links/a.txt"
+ln -s nowhere "$T/links/b-dangling" && ln -s c-loop "$T/links/c-loop"
+check "bad symlinks skipped" 0 "$BIN/loci-index" -o "$T/lk" "$T/links"
+has "dangling link warning" "b-dangling: dangling symbolic link; skipped" "$T/err"
+has "symlink loop warning" "c-loop: too many levels of symbolic links; skipped" "$T/err"
+has "bad symlinks counted" "2 files skipped" "$T/err"
+check "bad symlinks --strict" 2 "$BIN/loci-index" --strict -o "$T/lk2" "$T/links"
+one_line "bad symlinks --strict"; has "strict names the link" "b-dangling: dangling symbolic link" "$T/err"
 check "bad --memory" 2 "$BIN/loci-index" --memory 1K -o "$T/x" corpus/
 check "bad --threads" 2 "$BIN/loci-index" --threads 65 -o "$T/x" corpus/
 check "--threads 0 is one per core" 0 "$BIN/loci-index" -q --threads 0 -o "$T/t0" corpus/
@@ -319,6 +339,41 @@ has "singular counts" "1 document, 1 passage, 1 term from" "$T/err"
 rm -rf "$T/one"
 check "memory and threads" 0 "$BIN/loci-index" -q --memory 16M --threads 3 -o "$T/mt" corpus/
 cmp -s "$T/mt/postings" "$T/idx/postings" && cmp -s "$T/mt/text" "$T/idx/text" && ok || bad "--threads 3 index differs from the default build"
+# one document much larger than --memory is streamed: peak RSS stays near
+# the budget, and the index is the one the default budget builds
+"$PY" -c "
+import random, sys
+random.seed(4)
+w = [''.join(random.choice('abcdefghij') for _ in range(random.randint(2, 9))) for _ in range(20000)]
+open(sys.argv[1], 'w').write(' '.join(random.choice(w) for _ in range(4000000))[:24000000])" "$T/line.txt"
+rss() { # rss OUT CMD...: run CMD, print its peak RSS in KiB to OUT
+  "$PY" -c "
+import resource, subprocess, sys
+st = subprocess.call(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+sys.exit(st)" "$@"
+}
+check "24 MB line at --memory 16M" 0 rss "$T/rss" "$BIN/loci-index" -q --memory 16M -o "$T/line16" "$T/line.txt"
+if [ "$(cat "$T/rss")" -lt $((64 * 1024)) ]; then ok; else bad "24 MB line at --memory 16M peaked at $(cat "$T/rss") KiB"; fi
+check "24 MB line at the default budget" 0 "$BIN/loci-index" -q -o "$T/line512" "$T/line.txt"
+for f in meta lexicon postings positions lengths passages docs text; do
+  cmp -s "$T/line16/$f" "$T/line512/$f" && ok || bad "streamed $f differs from the default build's"
+done
+# the same for one 24 MB JSON Lines record (its text spills to a temporary file)
+"$PY" -c "
+import json, sys
+text = open(sys.argv[1]).read()
+with open(sys.argv[2], 'w') as f:
+    f.write(json.dumps({'id': 'small', 'text': 'a small record'}) + '\\n')
+    f.write(json.dumps({'id': 'huge', 'title': 'The huge one', 'text': text}) + '\\n')" "$T/line.txt" "$T/rec.jsonl"
+check "24 MB JSONL record at --memory 16M" 0 rss "$T/rss" "$BIN/loci-index" -q --jsonl --memory 16M -o "$T/rec16" "$T/rec.jsonl"
+if [ "$(cat "$T/rss")" -lt $((64 * 1024)) ]; then ok; else bad "24 MB JSONL record at --memory 16M peaked at $(cat "$T/rss") KiB"; fi
+check "24 MB JSONL record at the default budget" 0 "$BIN/loci-index" -q --jsonl -o "$T/rec512" "$T/rec.jsonl"
+for f in meta lexicon postings positions lengths passages docs text; do
+  cmp -s "$T/rec16/$f" "$T/rec512/$f" && ok || bad "streamed JSONL $f differs from the default build's"
+done
+if ls "$T"/.rec16.tmp-* >/dev/null 2>&1; then bad "temporary files left"; else ok; fi
+rm -rf "$T/line.txt" "$T/line16" "$T/line512" "$T/rec.jsonl" "$T/rec16" "$T/rec512"
 mkdir "$T/docs" && echo precious >"$T/docs/keep.txt"
 check "refuse non-index dir" 2 "$BIN/loci-index" -o "$T/docs" corpus/
 [ -f "$T/docs/keep.txt" ] && ok || bad "non-index directory damaged"

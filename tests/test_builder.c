@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 
+#include "buf.h"
 #include "loci.h"
 
 static loci_builder *start(const char *dir, loci_passage_mode mode, unsigned n, unsigned stride)
@@ -139,9 +140,12 @@ static void test_replace_and_failures(void **state)
     loci_builder_free(b);
     assert_int_equal(count_entries(root), 1);
 
-    /* Invalid UTF-8 is an error unless replacement is asked for. Documents
-     * are processed in batches, so the error comes from finish. */
-    b = start(dir, LOCI_PASSAGE_PARAGRAPH, 0, 0);
+    /* Invalid UTF-8 is an error with strict. Documents are processed in
+     * batches, so the error comes from finish. */
+    loci_build_options so;
+    loci_build_options_init(&so);
+    so.strict = 1;
+    assert_int_equal(loci_builder_new(dir, &so, &b, &err), LOCI_OK);
     assert_int_equal(loci_builder_add_document(b, "bad", NULL, "ok\n\xff", 4, 1, &err), LOCI_OK);
     assert_int_equal(loci_builder_finish(b, NULL, &err), LOCI_EUTF8);
     assert_non_null(strstr(err.message, "bad:2"));
@@ -185,6 +189,104 @@ static void test_replace_and_failures(void **state)
     free(root);
 }
 
+struct warnings {
+    int n;
+    char msg[8][600];
+};
+
+static void on_warn(void *ctx, const char *message)
+{
+    struct warnings *w = ctx;
+    assert_true(w->n < 8);
+    snprintf(w->msg[w->n++], 600, "%s", message);
+}
+
+/* By default invalid UTF-8 is indexed as U+FFFD: one warning per file,
+ * in input order whatever the threads and batches (a JSON Lines file's
+ * records add up), and a count in the stats; strict makes it an error. */
+static void test_invalid_utf8_warned_per_file(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp(), dir[600];
+    snprintf(dir, sizeof dir, "%s/idx", root);
+    char *t1 = tu_write_file(root, "a.txt", "ok\nline two\n\xe9t\xe9\n", 16);
+    char *t2 = tu_write_file(root, "b.txt", "all fine", 8);
+    const char *jl = "{\"text\": \"x\"}\n{\"text\": \"caf\xe9\"}\n{\"text\": \"y\"}\n"
+                     "{\"text\": \"\xff\xfe\"}\n";
+    char *j = tu_write_file(root, "c.jsonl", jl, strlen(jl));
+    char *t3 = tu_write_file(root, "d.txt", "\xff", 1);
+    for (int round = 0; round < 2; round++) {
+        struct warnings w = {0};
+        loci_build_options o;
+        loci_build_options_init(&o);
+        o.warn = on_warn;
+        o.warn_ctx = &w;
+        o.threads = round ? 3 : 1;
+        o.memory = round ? 1 : 0; /* tiny batches: the documents retire one by one */
+        o.input_format = LOCI_INPUT_TEXT;
+        loci_builder *b;
+        loci_error err;
+        assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
+        assert_int_equal(loci_builder_add_path(b, t1, &err), LOCI_OK);
+        assert_int_equal(loci_builder_add_path(b, t2, &err), LOCI_OK);
+        loci_build_stats st;
+        assert_int_equal(loci_builder_finish(b, &st, &err), LOCI_OK);
+        loci_builder_free(b);
+        assert_int_equal(st.invalid_utf8, 2);
+        assert_int_equal(w.n, 1);
+        char want[700];
+        snprintf(want, sizeof want, "%s:3: 2 invalid UTF-8 sequences replaced by U+FFFD", t1);
+        assert_string_equal(w.msg[0], want);
+
+        w.n = 0;
+        o.input_format = LOCI_INPUT_JSONL;
+        assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
+        assert_int_equal(loci_builder_add_path(b, j, &err), LOCI_OK);
+        o.input_format = LOCI_INPUT_TEXT;
+        assert_int_equal(loci_builder_finish(b, &st, &err), LOCI_OK);
+        loci_builder_free(b);
+        assert_int_equal(st.invalid_utf8, 3);
+        assert_int_equal(w.n, 1);
+        snprintf(want, sizeof want, "%s:2: 3 invalid UTF-8 sequences replaced by U+FFFD", j);
+        assert_string_equal(w.msg[0], want);
+    }
+    /* two files in a row, each with one warning, in order */
+    struct warnings w = {0};
+    loci_build_options o;
+    loci_build_options_init(&o);
+    o.warn = on_warn;
+    o.warn_ctx = &w;
+    o.memory = 1;
+    loci_builder *b;
+    loci_error err;
+    assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
+    assert_int_equal(loci_builder_add_path(b, t3, &err), LOCI_OK);
+    assert_int_equal(loci_builder_add_path(b, t1, &err), LOCI_OK);
+    assert_int_equal(loci_builder_add_path(b, t3, &err), LOCI_OK);
+    assert_int_equal(loci_builder_finish(b, NULL, &err), LOCI_OK);
+    loci_builder_free(b);
+    assert_int_equal(w.n, 3);
+    char want[700];
+    snprintf(want, sizeof want, "%s:1: 1 invalid UTF-8 sequence replaced by U+FFFD", t3);
+    assert_string_equal(w.msg[0], want);
+    assert_non_null(strstr(w.msg[1], "a.txt:3: 2 invalid"));
+    assert_string_equal(w.msg[2], want);
+    /* strict: an error naming the file and line */
+    o.strict = 1;
+    assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
+    assert_int_equal(loci_builder_add_path(b, j, &err) || loci_builder_finish(b, NULL, &err), 1);
+    assert_int_equal(err.code, LOCI_EUTF8);
+    snprintf(want, sizeof want, "%s:2: invalid UTF-8 (byte 0xe9); drop --strict", j);
+    assert_non_null(strstr(err.message, want));
+    loci_builder_free(b);
+    free(t1);
+    free(t2);
+    free(t3);
+    free(j);
+    tu_rmtree(root);
+    free(root);
+}
+
 static void test_replace_invalid_utf8(void **state)
 {
     (void)state;
@@ -192,7 +294,7 @@ static void test_replace_invalid_utf8(void **state)
     snprintf(dir, sizeof dir, "%s/idx", root);
     loci_build_options o;
     loci_build_options_init(&o);
-    o.replace_invalid_utf8 = 1;
+    assert_int_equal(o.replace_invalid_utf8, 1); /* the default */
     loci_builder *b;
     loci_error err;
     assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
@@ -336,6 +438,159 @@ static void test_huge_postings_across_runs(void **state)
     free(root);
 }
 
+/* Large documents with small ones around them, built with a budget that
+ * streams every large one (memory 1: batches of 64 KiB) and with the
+ * default budget (nothing streamed): the indexes are the same, byte for
+ * byte, in every passage mode, from memory and from files (text, gzip).
+ * The streamed build cut the large documents into many runs. */
+static uint64_t build_large(const char *dir, const char *files_dir, uint64_t memory,
+                            loci_passage_mode mode)
+{
+    loci_build_options o;
+    loci_build_options_init(&o);
+    o.memory = memory;
+    o.threads = 2;
+    o.passage_mode = mode;
+    o.passage_tokens = mode == LOCI_PASSAGE_WINDOW ? 30 : 50;
+    loci_builder *b;
+    loci_error err;
+    assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
+    uint64_t seed = 99;
+    size_t cap = 300000;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    for (int d = 0; d < 6; d++) {
+        size_t n = d % 2 ? 300 : cap - 100; /* large ones and small ones */
+        size_t len = 0;
+        while (len + 20 < n) {
+            uint64_t r = tu_rand(&seed);
+            int wl = 1 + (int)(r % 9);
+            for (int i = 0; i < wl; i++)
+                text[len++] = (char)('a' + tu_rand(&seed) % 20);
+            r = tu_rand(&seed) % 200;
+            if (r == 0)
+                len += (size_t)snprintf(text + len, 8, "\n \n");
+            else if (r == 1)
+                len += (size_t)snprintf(text + len, 8, "\r\n\r\n");
+            else if (r == 2)
+                len += (size_t)snprintf(text + len, 8, "\xff ");
+            else if (r < 8)
+                text[len++] = '\n';
+            else
+                text[len++] = ' ';
+        }
+        char name[32];
+        snprintf(name, sizeof name, "doc%d", d);
+        if (loci_builder_add_document(b, name, d % 3 ? NULL : "A Title", text, len, 1, &err))
+            fail_msg("add: %s", err.message);
+        if (d == 2) {
+            char *p = tu_write_file(files_dir, "big.txt", text, len);
+            assert_int_equal(loci_builder_add_path(b, p, &err), LOCI_OK);
+            free(p);
+        }
+    }
+    free(text);
+    loci_build_stats st;
+    if (loci_builder_finish(b, &st, &err))
+        fail_msg("finish: %s", err.message);
+    loci_builder_free(b);
+    assert_int_equal(st.documents, 7);
+    return st.runs;
+}
+
+static void test_streamed_documents_identical(void **state)
+{
+    (void)state;
+    static const char *const files[] = {"meta", "lexicon", "postings", "positions",
+                                        "lengths", "passages", "docs", "text"};
+    static const loci_passage_mode modes[] = {LOCI_PASSAGE_PARAGRAPH, LOCI_PASSAGE_WINDOW,
+                                              LOCI_PASSAGE_DOCUMENT};
+    char *root = tu_mkdtemp(), a[600], c[600];
+    snprintf(a, sizeof a, "%s/whole", root);
+    snprintf(c, sizeof c, "%s/streamed", root);
+    for (size_t m = 0; m < 3; m++) {
+        uint64_t runs_a = build_large(a, root, 512u << 20, modes[m]);
+        uint64_t runs_c = build_large(c, root, 1, modes[m]);
+        assert_true(runs_a <= 3);
+        if (modes[m] == LOCI_PASSAGE_DOCUMENT)
+            assert_true(runs_c >= 4); /* a streamed document is one run */
+        else
+            assert_true(runs_c >= 4 * 2); /* 300 KB documents in parts of 256 KiB */
+        for (size_t i = 0; i < 8; i++)
+            tu_assert_same_file(a, c, files[i]);
+    }
+    tu_rmtree(root);
+    free(root);
+}
+
+/* JSON Lines records larger than a batch are streamed (text spilled to a
+ * temporary file, title first): same index as the unstreamed build. */
+static uint64_t build_jsonl(const char *dir, const char *path, uint64_t memory,
+                            loci_passage_mode mode)
+{
+    loci_build_options o;
+    loci_build_options_init(&o);
+    o.memory = memory;
+    o.threads = 2;
+    o.passage_mode = mode;
+    o.passage_tokens = 40;
+    o.input_format = LOCI_INPUT_JSONL;
+    loci_builder *b;
+    loci_error err;
+    assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
+    if (loci_builder_add_path(b, path, &err))
+        fail_msg("add: %s", err.message);
+    loci_build_stats st;
+    if (loci_builder_finish(b, &st, &err))
+        fail_msg("finish: %s", err.message);
+    loci_builder_free(b);
+    assert_int_equal(st.documents, 4);
+    assert_int_equal(st.invalid_utf8, 2 * 5);
+    return st.runs;
+}
+
+static void test_streamed_jsonl_identical(void **state)
+{
+    (void)state;
+    static const char *const files[] = {"meta", "lexicon", "postings", "positions",
+                                        "lengths", "passages", "docs", "text"};
+    char *root = tu_mkdtemp(), a[600], c[600];
+    snprintf(a, sizeof a, "%s/whole", root);
+    snprintf(c, sizeof c, "%s/streamed", root);
+    struct buf jl = {0};
+    uint64_t seed = 3;
+    for (int d = 0; d < 4; d++) {
+        const char *head = d % 2 ? "{\"id\": \"s\", \"text\": \"" : "{\"text\": \"";
+        buf_append(&jl, head, strlen(head));
+        size_t n = d % 2 ? 200 : 250000;
+        for (size_t i = 0; i < n; i++) {
+            uint64_t r = tu_rand(&seed) % 100;
+            const char *p = r == 0 ? "\\n\\n" : r == 1 ? "\\r\\n" : r < 5 ? "\\u00e9 " : r < 20 ? " " : NULL;
+            if (p)
+                buf_append(&jl, p, strlen(p));
+            else
+                buf_putc(&jl, (uint8_t)('a' + tu_rand(&seed) % 16));
+            if (i % 60000 == 7 && d % 2 == 0)
+                buf_append(&jl, "\xff", 1);
+        }
+        const char *tail = d == 0 ? "\", \"title\": \"First title\"}\n" : "\"}\n";
+        buf_append(&jl, tail, strlen(tail));
+    }
+    char *path = tu_write_file(root, "c.jsonl", jl.data, jl.len);
+    static const loci_passage_mode modes[] = {LOCI_PASSAGE_PARAGRAPH, LOCI_PASSAGE_DOCUMENT};
+    for (size_t m = 0; m < 2; m++) {
+        uint64_t runs_a = build_jsonl(a, path, 512u << 20, modes[m]);
+        uint64_t runs_c = build_jsonl(c, path, 1, modes[m]);
+        assert_true(runs_a < runs_c);
+        for (size_t i = 0; i < 8; i++)
+            tu_assert_same_file(a, c, files[i]);
+    }
+    free(path);
+    buf_free(&jl);
+    tu_rmtree(root);
+    free(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -343,6 +598,9 @@ int main(void)
         cmocka_unit_test(test_windows_and_documents),
         cmocka_unit_test(test_replace_and_failures),
         cmocka_unit_test(test_replace_invalid_utf8),
+        cmocka_unit_test(test_invalid_utf8_warned_per_file),
+        cmocka_unit_test(test_streamed_documents_identical),
+        cmocka_unit_test(test_streamed_jsonl_identical),
         cmocka_unit_test(test_identical_whatever_memory_and_threads),
         cmocka_unit_test(test_huge_postings_across_runs),
     };

@@ -6,8 +6,10 @@
 #include "testutil.h"
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <zlib.h>
 
+#include "buf.h"
 #include "error.h"
 #include "input.h"
 
@@ -21,6 +23,7 @@ struct got {
     int fail_at;   /* return an error at this document (1-based), 0: never */
     int lenient;   /* skip unreadable files instead of failing */
     int warnings;
+    char last_warning[600];
 };
 
 static int on_doc(void *ctx, const struct input_doc *d, loci_error *err)
@@ -44,6 +47,7 @@ static void on_warn(void *ctx, const char *msg)
 {
     struct got *g = ctx;
     assert_non_null(strstr(msg, "skipped"));
+    snprintf(g->last_warning, sizeof g->last_warning, "%s", msg);
     g->warnings++;
 }
 
@@ -190,12 +194,304 @@ static void test_errors(void **state)
     free(dir);
 }
 
+/* A dangling symbolic link and a symlink loop inside a walk are skipped
+ * with a warning like unreadable files; --strict makes them errors. */
+static void test_bad_symlinks(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp(), link[600];
+    free(tu_write_file(dir, "a.txt", "first", 5));
+    free(tu_write_file(dir, "d.txt", "last", 4));
+    snprintf(link, sizeof link, "%s/b-dangling", dir);
+    assert_int_equal(symlink("no-such-target", link), 0);
+    struct got g = {0};
+    g.lenient = 1;
+    struct input_stats st = {0};
+    loci_error err;
+    assert_int_equal(add(dir, LOCI_INPUT_TEXT, &g, &st, &err), LOCI_OK);
+    assert_int_equal(g.n, 2);
+    assert_string_equal(g.text[1], "last");
+    assert_int_equal(g.warnings, 1);
+    char want[700];
+    snprintf(want, sizeof want, "%s: dangling symbolic link; skipped", link);
+    assert_string_equal(g.last_warning, want);
+    assert_int_equal(st.skipped, 1);
+    struct got gs = {0};
+    assert_int_equal(add(dir, LOCI_INPUT_TEXT, &gs, &st, &err), LOCI_EIO);
+    snprintf(want, sizeof want, "%s: dangling symbolic link", link);
+    assert_string_equal(err.message, want);
+
+    assert_int_equal(unlink(link), 0);
+    snprintf(link, sizeof link, "%s/c-loop", dir);
+    assert_int_equal(symlink("c-loop", link), 0);
+    struct got g2 = {0};
+    g2.lenient = 1;
+    struct input_stats st2 = {0};
+    assert_int_equal(add(dir, LOCI_INPUT_TEXT, &g2, &st2, &err), LOCI_OK);
+    assert_int_equal(g2.n, 2);
+    assert_int_equal(g2.warnings, 1);
+    snprintf(want, sizeof want, "%s: too many levels of symbolic links; skipped", link);
+    assert_string_equal(g2.last_warning, want);
+    assert_int_equal(st2.skipped, 1);
+    struct got gs2 = {0};
+    assert_int_equal(add(dir, LOCI_INPUT_TEXT, &gs2, &st2, &err), LOCI_EIO);
+    assert_non_null(strstr(err.message, "c-loop: too many levels of symbolic links"));
+    /* a top-level path that does not exist stays an error, strict or not */
+    snprintf(link, sizeof link, "%s/b-dangling", dir);
+    assert_int_equal(symlink("no-such-target", link), 0);
+    struct got g3 = {0};
+    g3.lenient = 1;
+    assert_int_equal(add(link, LOCI_INPUT_TEXT, &g3, &st2, &err), LOCI_ENOTFOUND);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+/* A subdirectory that cannot be opened is skipped with a warning (an
+ * error with strict). As root, permissions do not stop opendir, so the
+ * walk runs in a child process that has given up root. */
+static void test_unopenable_subdir(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp(), sub[600];
+    assert_int_equal(chmod(dir, 0755), 0);
+    snprintf(sub, sizeof sub, "%s/b-locked", dir);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    free(tu_write_file(sub, "x.txt", "hidden", 6));
+    char *f = tu_write_file(dir, "a.txt", "first", 5);
+    chmod(f, 0644);
+    free(f);
+    f = tu_write_file(dir, "c.txt", "third", 5);
+    chmod(f, 0644);
+    free(f);
+    assert_int_equal(chmod(sub, 0), 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+            _exit(90);
+        struct got g = {0};
+        g.lenient = 1;
+        struct input_stats st = {0};
+        loci_error err;
+        if (add(dir, LOCI_INPUT_TEXT, &g, &st, &err) != LOCI_OK)
+            _exit(1);
+        char want[700];
+        snprintf(want, sizeof want, "%s: Permission denied; skipped", sub);
+        if (g.n != 2 || strcmp(g.text[1], "third") || g.warnings != 1 || st.skipped != 1 ||
+            strcmp(g.last_warning, want))
+            _exit(2);
+        struct got gs = {0};
+        if (add(dir, LOCI_INPUT_TEXT, &gs, &st, &err) != LOCI_EIO ||
+            !strstr(err.message, "b-locked: Permission denied"))
+            _exit(3);
+        _exit(0);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    chmod(sub, 0700);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+/* Streaming: documents over stream_over come as begin, chunks, end. */
+struct streamed {
+    int whole, begun, ended, chunks;
+    char name[64], title[64];
+    unsigned line;
+    struct buf text;    /* the last document's text, however it came */
+};
+
+static int st_doc(void *ctx, const struct input_doc *d, loci_error *err)
+{
+    (void)err;
+    struct streamed *s = ctx;
+    s->whole++;
+    s->text.len = 0;
+    buf_append(&s->text, d->text, d->text_len);
+    return 0;
+}
+
+static int st_begin(void *ctx, const struct input_doc *d, loci_error *err)
+{
+    (void)err;
+    struct streamed *s = ctx;
+    assert_int_equal(s->begun, s->ended);
+    assert_null(d->text);
+    s->begun++;
+    s->text.len = 0;
+    snprintf(s->name, sizeof s->name, "%.*s", (int)d->name_len, d->name);
+    snprintf(s->title, sizeof s->title, "%.*s", d->title ? (int)d->title_len : 0,
+             d->title ? d->title : "");
+    s->line = d->line;
+    return 0;
+}
+
+static int st_chunk(void *ctx, const char *p, size_t n, loci_error *err)
+{
+    (void)err;
+    struct streamed *s = ctx;
+    assert_int_equal(s->begun, s->ended + 1);
+    s->chunks++;
+    buf_append(&s->text, p, n);
+    return 0;
+}
+
+static int st_end(void *ctx, loci_error *err)
+{
+    (void)err;
+    struct streamed *s = ctx;
+    s->ended++;
+    return 0;
+}
+
+static int st_add(const char *path, loci_input_format fmt, size_t over, struct streamed *s,
+                  const char *tmpdir, loci_error *err)
+{
+    struct input_options o = {.format = fmt, .strict = 1, .stream_over = over, .begin = st_begin,
+                              .chunk = st_chunk, .end = st_end, .tmpdir = tmpdir};
+    struct input_stats st = {0};
+    return input_add_path(&o, path, st_doc, s, &st, err);
+}
+
+static void test_stream_text_file(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    size_t n = 1000000;
+    char *text = malloc(n);
+    for (size_t i = 0; i < n; i++)
+        text[i] = (char)('a' + i % 23);
+    char *path = tu_write_file(dir, "big.txt", text, n);
+    struct streamed s = {0};
+    loci_error err;
+    assert_int_equal(st_add(path, LOCI_INPUT_TEXT, 100000, &s, dir, &err), LOCI_OK);
+    assert_int_equal(s.whole, 0);
+    assert_int_equal(s.begun, 1);
+    assert_int_equal(s.ended, 1);
+    assert_true(s.chunks > 2);
+    assert_string_equal(s.name, path);
+    assert_int_equal(s.text.len, n);
+    assert_memory_equal(s.text.data, text, n);
+    /* at or under the threshold: whole, as without streaming */
+    struct streamed s2 = {0};
+    assert_int_equal(st_add(path, LOCI_INPUT_TEXT, n, &s2, dir, &err), LOCI_OK);
+    assert_int_equal(s2.whole, 1);
+    assert_int_equal(s2.begun, 0);
+    buf_free(&s.text);
+    buf_free(&s2.text);
+    free(text);
+    free(path);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+/* A JSONL record larger than stream_over is parsed as it is read: its
+ * text (spilled to a temporary file) comes as a stream after the title,
+ * the records around it come whole, and its errors read as they do
+ * without streaming. */
+static void test_stream_jsonl_record(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    size_t n = 600000;
+    struct buf jl = {0}, want = {0};
+    buf_append(&jl, "{\"text\": \"small\"}\n", 18);
+    buf_append(&jl, "{\"text\": \"", 10);
+    for (size_t i = 0; i < n; i++) {
+        if (i % 1000 == 999) {
+            buf_append(&jl, "\\n\\u00e9", 8);
+            buf_append(&want, "\n\xc3\xa9", 3);
+        } else {
+            buf_putc(&jl, (uint8_t)('a' + i % 26));
+            buf_putc(&want, (uint8_t)('a' + i % 26));
+        }
+    }
+    const char *tail = "\", \"title\": \"Late\", \"id\": \"big\", \"x\": [1, {\"y\": null}]}  \r\n"
+                       "{\"id\": 3, \"text\": \"after\"}\n";
+    buf_append(&jl, tail, strlen(tail));
+    char *path = tu_write_file(dir, "big.jsonl", jl.data, jl.len);
+    struct streamed s = {0};
+    loci_error err;
+    assert_int_equal(st_add(path, LOCI_INPUT_JSONL, 50000, &s, dir, &err), LOCI_OK);
+    assert_int_equal(s.whole, 2);
+    assert_int_equal(s.begun, 1);
+    assert_int_equal(s.ended, 1);
+    assert_string_equal(s.name, "big");
+    assert_string_equal(s.title, "Late");
+    assert_int_equal(s.line, 2);
+    assert_int_equal(s.text.len, 5); /* the last record, whole */
+    assert_memory_equal(s.text.data, "after", 5);
+    /* stream only: the text came whole and in order */
+    struct streamed s2 = {0};
+    jl.len -= strlen("{\"id\": 3, \"text\": \"after\"}\n");
+    free(path);
+    path = tu_write_file(dir, "big2.jsonl", jl.data, jl.len);
+    assert_int_equal(st_add(path, LOCI_INPUT_JSONL, 50000, &s2, dir, &err), LOCI_OK);
+    assert_int_equal(s2.begun, 1);
+    assert_int_equal(s2.text.len, want.len);
+    assert_memory_equal(s2.text.data, want.data, want.len);
+    /* the same error and column as without streaming */
+    jl.data[jl.len - 30] = '\x01';
+    free(path);
+    path = tu_write_file(dir, "bad.jsonl", jl.data, jl.len);
+    struct streamed s3 = {0}, s4 = {0};
+    loci_error err2;
+    assert_int_equal(st_add(path, LOCI_INPUT_JSONL, 50000, &s3, dir, &err), LOCI_EFORMAT);
+    assert_int_equal(st_add(path, LOCI_INPUT_JSONL, 0, &s4, dir, &err2), LOCI_EFORMAT);
+    assert_string_equal(err.message, err2.message);
+    assert_non_null(strstr(err.message, "bad.jsonl:2: invalid JSON"));
+    /* an id or title over INPUT_FIELD_CAP in a streamed record is an error */
+    struct buf big = {0};
+    const char *head = "{\"text\": \"x\", \"title\": \"";
+    buf_append(&big, head, strlen(head));
+    for (size_t i = 0; i < INPUT_FIELD_CAP + 10; i++)
+        buf_putc(&big, 'T');
+    buf_append(&big, "\"}\n", 3);
+    free(path);
+    path = tu_write_file(dir, "title.jsonl", big.data, big.len);
+    struct streamed s5 = {0};
+    assert_int_equal(st_add(path, LOCI_INPUT_JSONL, 50000, &s5, dir, &err), LOCI_EFORMAT);
+    if (!strstr(err.message, "title.jsonl:1: field \"title\" is larger than"))
+        fail_msg("%s", err.message);
+    /* a long blank line is skipped, as it is without streaming */
+    big.len = 0;
+    for (size_t i = 0; i < 200000; i++)
+        buf_putc(&big, i % 2 ? ' ' : '\t');
+    const char *z = "\n{\"text\": \"z\"}";
+    buf_append(&big, z, strlen(z));
+    free(path);
+    path = tu_write_file(dir, "blank.jsonl", big.data, big.len);
+    struct streamed s6 = {0};
+    assert_int_equal(st_add(path, LOCI_INPUT_JSONL, 50000, &s6, dir, &err), LOCI_OK);
+    assert_int_equal(s6.whole, 1);
+    assert_int_equal(s6.begun, 0);
+    buf_free(&big);
+    buf_free(&jl);
+    buf_free(&want);
+    buf_free(&s.text);
+    buf_free(&s2.text);
+    buf_free(&s3.text);
+    buf_free(&s4.text);
+    buf_free(&s5.text);
+    buf_free(&s6.text);
+    free(path);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_directory_walk),
         cmocka_unit_test(test_jsonl),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_bad_symlinks),
+        cmocka_unit_test(test_unopenable_subdir),
+        cmocka_unit_test(test_stream_text_file),
+        cmocka_unit_test(test_stream_jsonl_record),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

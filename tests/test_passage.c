@@ -3,13 +3,15 @@
  * first lines and byte spans, long paragraphs cut into overlapping windows
  * that cover every token, whole documents, fixed windows across
  * paragraphs, fixed lines (JSONL records), numbering across documents of
- * a batch, and invalid UTF-8 reported with its line.
+ * a batch, and invalid UTF-8 replaced and counted, or (strict) reported
+ * with its line.
  */
 #include "testutil.h"
 
 #include "codec.h"
 #include "format.h"
 #include "passage.h"
+#include "run.h"
 
 struct fixture {
     struct splitter s;
@@ -152,18 +154,188 @@ static void test_empty_document_has_no_passage(void **state)
     teardown(&f);
 }
 
-static void test_invalid_utf8_names_its_line(void **state)
+/* By default invalid UTF-8 is analyzed as U+FFFD (a separator) and
+ * counted per document, with the line of the first invalid byte. */
+static void test_invalid_utf8_replaced_and_counted(void **state)
 {
     (void)state;
     struct fixture f;
     setup(&f, LOCI_PASSAGE_PARAGRAPH, 200, 150);
-    const char *text = "fine\nbroken \xff here\n";
+    const char *text = "fine\nbro\xffken \xfe\xfe here\n\xc3";
     loci_error err;
-    assert_int_equal(splitter_doc(&f.s, 0, "doc.txt", text, strlen(text), 1, 0, &err), LOCI_EUTF8);
-    assert_non_null(strstr(err.message, "doc.txt:2:"));
-    assert_non_null(strstr(err.message, "0xff"));
-    assert_int_equal(count(&f), 0);
+    assert_int_equal(splitter_doc(&f.s, 0, "doc.txt", text, strlen(text), 5, 0, &err), LOCI_OK);
+    assert_int_equal(f.s.doc_invalid, 4);
+    assert_int_equal(f.s.doc_bad_line, 6);
+    assert_int_equal(count(&f), 1);
+    expect(&f, 0, 0, 0, 5, 4, text, "fine\nbro\xffken \xfe\xfe here");
+    /* a JSONL record reports its own line; a valid document counts none */
+    assert_int_equal(splitter_doc(&f.s, 1, "doc.txt", text, strlen(text), 1, 9, &err), LOCI_OK);
+    assert_int_equal(f.s.doc_bad_line, 9);
+    assert_int_equal(splitter_doc(&f.s, 2, "doc.txt", "ok", 2, 1, 0, &err), LOCI_OK);
+    assert_int_equal(f.s.doc_invalid, 0);
     teardown(&f);
+}
+
+/* With strict, invalid UTF-8 is an error naming the file, the line and
+ * the byte, and saying how to index it anyway. */
+static void test_invalid_utf8_strict_names_its_line(void **state)
+{
+    (void)state;
+    struct fixture f;
+    loci_build_options o;
+    loci_build_options_init(&o);
+    o.stem_language = "none";
+    o.strict = 1;
+    loci_error err;
+    memset(&f.passages, 0, sizeof f.passages);
+    memset(&f.lengths, 0, sizeof f.lengths);
+    assert_int_equal(splitter_init(&f.s, &o, &err), LOCI_OK);
+    splitter_begin_batch(&f.s, &f.passages, &f.lengths);
+    const char *text = "fine\nbroken \xff here\n";
+    assert_int_equal(splitter_doc(&f.s, 0, "doc.txt", text, strlen(text), 1, 0, &err), LOCI_EUTF8);
+    assert_string_equal(err.message,
+                        "doc.txt:2: invalid UTF-8 (byte 0xff); drop --strict to index it with U+FFFD");
+    assert_int_equal(count(&f), 0);
+    /* streamed, the line is the same wherever the chunks end */
+    for (size_t cut = 0; cut <= strlen(text); cut++) {
+        loci_error e2;
+        splitter_begin_doc(&f.s, 0, "doc.txt", 1, 0);
+        int rc = splitter_feed(&f.s, text, cut, &e2);
+        if (!rc)
+            rc = splitter_feed(&f.s, text + cut, strlen(text) - cut, &e2);
+        if (!rc)
+            rc = splitter_end_doc(&f.s, &e2);
+        assert_int_equal(rc, LOCI_EUTF8);
+        assert_string_equal(e2.message, err.message);
+    }
+    teardown(&f);
+}
+
+/* Random text: words, numbers, apostrophes, punctuation, white space,
+ * blank lines (with spaces, CRLF), non-ASCII words and separators,
+ * invalid bytes, and long runs without a safe cut. */
+static size_t random_text(char *out, size_t n, uint64_t *seed)
+{
+    static const char *const pieces[] = {
+        "alpha", "beta", "Gamma", "d", "11.7", "3,5", "don't", "ROK's", "caf\xc3\xa9",
+        "\xe2\x80\x99", "\xd0\x96\xd0\xb8", "\xe4\xb8\xad\xe6\x96\x87", "\xff", "\xc3",
+        " ", " ", " ", "\n", "\n\n", "\r\n", "\r\n\r\n", " \n \t\n", "-", "(", ".", ",",
+        "'", "\xe3\x80\x82", "\xc2\xad", "x"};
+    size_t len = 0;
+    while (len + 64 < n) {
+        uint64_t r = tu_rand(seed);
+        if (r % 50 == 0) { /* a run of word bytes with no safe cut */
+            size_t run = 20 + tu_rand(seed) % 120;
+            for (size_t i = 0; i < run && len + 64 < n; i++)
+                out[len++] = (char)('a' + tu_rand(seed) % 3);
+            continue;
+        }
+        const char *p = pieces[r % (sizeof pieces / sizeof *pieces)];
+        size_t pl = strlen(p);
+        memcpy(out + len, p, pl);
+        len += pl;
+    }
+    return len;
+}
+
+static void write_run(struct splitter *s, const char *path)
+{
+    loci_error err;
+    assert_int_equal(run_write(path, s->inv, &err), LOCI_OK);
+}
+
+/* A document fed in random chunks gives exactly the passages, lengths,
+ * postings and invalid-UTF-8 counts of the same document given whole,
+ * in every passage mode, forced cuts included. */
+static void test_stream_equals_whole(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp(), pa[600], pb[600];
+    snprintf(pa, sizeof pa, "%s/whole", dir);
+    snprintf(pb, sizeof pb, "%s/stream", dir);
+    size_t cap = 200000;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    uint64_t seed = 12345;
+    static const struct { loci_passage_mode mode; unsigned size, stride; } modes[] = {
+        {LOCI_PASSAGE_PARAGRAPH, 5, 3}, {LOCI_PASSAGE_PARAGRAPH, 200, 150},
+        {LOCI_PASSAGE_WINDOW, 7, 7},    {LOCI_PASSAGE_WINDOW, 4, 1},
+        {LOCI_PASSAGE_DOCUMENT, 0, 0}};
+    for (int round = 0; round < 40; round++) {
+        size_t len = random_text(text, 1000 + tu_rand(&seed) % (cap - 1000), &seed);
+        size_t m = (size_t)round % (sizeof modes / sizeof *modes);
+        struct fixture a, b;
+        setup(&a, modes[m].mode, modes[m].size, modes[m].stride);
+        setup(&b, modes[m].mode, modes[m].size, modes[m].stride);
+        a.s.force_cut = b.s.force_cut = 30 + tu_rand(&seed) % 200;
+        unsigned fixed = round % 3 == 0 ? 9 : 0;
+        loci_error err;
+        /* a document before it, so numbering across documents is checked */
+        assert_int_equal(splitter_doc(&a.s, 0, "d", "one two\n\nthree", 15, 1, 0, &err), LOCI_OK);
+        splitter_begin_doc(&b.s, 0, "d", 1, 0);
+        assert_int_equal(splitter_feed(&b.s, "one two\n\nthree", 15, &err), LOCI_OK);
+        assert_int_equal(splitter_end_doc(&b.s, &err), LOCI_OK);
+        assert_int_equal(splitter_doc(&a.s, 1, "d", text, len, 3, fixed, &err), LOCI_OK);
+        splitter_begin_doc(&b.s, 1, "d", 3, fixed);
+        for (size_t off = 0; off < len;) {
+            size_t n = tu_rand(&seed) % 5 == 0 ? tu_rand(&seed) % 4 : tu_rand(&seed) % 3000;
+            if (n > len - off)
+                n = len - off;
+            assert_int_equal(splitter_feed(&b.s, text + off, n, &err), LOCI_OK);
+            off += n;
+        }
+        assert_int_equal(splitter_end_doc(&b.s, &err), LOCI_OK);
+        assert_true(count(&a) > 1);
+        assert_int_equal(a.passages.len, b.passages.len);
+        assert_memory_equal(a.passages.data, b.passages.data, a.passages.len);
+        assert_int_equal(a.lengths.len, b.lengths.len);
+        assert_memory_equal(a.lengths.data, b.lengths.data, a.lengths.len);
+        assert_int_equal(a.s.tokens, b.s.tokens);
+        assert_int_equal(a.s.doc_invalid, b.s.doc_invalid);
+        assert_true(a.s.doc_invalid > 0);
+        assert_int_equal(a.s.doc_bad_line, b.s.doc_bad_line);
+        write_run(&a.s, pa);
+        write_run(&b.s, pb);
+        size_t la, lb;
+        char *ra = tu_read_file(pa, &la), *rb = tu_read_file(pb, &lb);
+        assert_int_equal(la, lb);
+        assert_memory_equal(ra, rb, la);
+        free(ra);
+        free(rb);
+        teardown(&a);
+        teardown(&b);
+    }
+    free(text);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+/* Cuts between chunks inside a word, a CRLF, a blank line and a UTF-8
+ * sequence change nothing: the word, the line numbers, the paragraphs
+ * and the invalid byte's line are those of the whole text. */
+static void test_stream_cuts_anywhere(void **state)
+{
+    (void)state;
+    const char *text = "Alpha be\r\n\r\ncaf\xc3\xa9 x\xffy\n  \n\nzeta omega";
+    size_t len = strlen(text);
+    for (size_t cut1 = 0; cut1 <= len; cut1++)
+        for (size_t cut2 = cut1; cut2 <= len; cut2 += 3) {
+            struct fixture f;
+            setup(&f, LOCI_PASSAGE_PARAGRAPH, 200, 150);
+            loci_error err;
+            splitter_begin_doc(&f.s, 0, "doc.txt", 1, 0);
+            assert_int_equal(splitter_feed(&f.s, text, cut1, &err), LOCI_OK);
+            assert_int_equal(splitter_feed(&f.s, text + cut1, cut2 - cut1, &err), LOCI_OK);
+            assert_int_equal(splitter_feed(&f.s, text + cut2, len - cut2, &err), LOCI_OK);
+            assert_int_equal(splitter_end_doc(&f.s, &err), LOCI_OK);
+            assert_int_equal(count(&f), 3);
+            expect(&f, 0, 0, 0, 1, 2, text, "Alpha be");
+            expect(&f, 1, 0, 1, 3, 3, text, "caf\xc3\xa9 x\xffy");
+            expect(&f, 2, 0, 2, 6, 2, text, "zeta omega");
+            assert_int_equal(f.s.doc_invalid, 1);
+            assert_int_equal(f.s.doc_bad_line, 3);
+            teardown(&f);
+        }
 }
 
 int main(void)
@@ -175,7 +347,10 @@ int main(void)
         cmocka_unit_test(test_windows_ignore_paragraphs),
         cmocka_unit_test(test_lines_fixed_or_counted_from_first),
         cmocka_unit_test(test_empty_document_has_no_passage),
-        cmocka_unit_test(test_invalid_utf8_names_its_line),
+        cmocka_unit_test(test_invalid_utf8_replaced_and_counted),
+        cmocka_unit_test(test_invalid_utf8_strict_names_its_line),
+        cmocka_unit_test(test_stream_equals_whole),
+        cmocka_unit_test(test_stream_cuts_anywhere),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
