@@ -9,6 +9,7 @@
  */
 #include "passage.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,27 +88,48 @@ static int term_of(struct splitter *s, const char *word, size_t len, uint32_t h,
     return LOCI_OK;
 }
 
-/* Count lines up to `upto` of the text being analyzed, and note a blank
- * line (two newlines with only white space between) in the gap since the
- * last token; the gap may span several pieces of a streamed document. */
+/* Count lines up to `upto` of the text being analyzed, note a blank line
+ * (two newlines with only white space between) in the gap since the last
+ * token, and where the paragraphs around it end and begin (see
+ * doc_token); the gap may span several pieces of a streamed document.
+ * White space, the usual gap, costs what it did before paragraphs were
+ * kept whole: the other bytes of a gap are rare. */
 static inline void scan_gap(struct splitter *s, size_t upto)
 {
-    int nl = s->gap_nl, blank = s->gap_blank;
+    int nl = s->gap_nl, blank = s->gap_blank, para = blank | s->gap_doc_start;
     uint32_t line = s->cur_line;
     for (size_t i = s->scan_pos; i < upto; i++) {
         char c = s->cur_text[i];
         if (c == '\n') {
             line++;
             blank |= nl;
+            para |= nl;
             nl = 1;
         } else if (c != ' ' && c != '\t' && c != '\r' && c != '\f' && c != '\v') {
             nl = 0;
+            uint32_t o = (uint32_t)(s->doc_off + i);
+            if (!para) {
+                s->gap_para_end = o + 1; /* the last token's paragraph goes on */
+            } else if (!s->gap_after_blank) {
+                s->gap_after_blank = 1; /* the next paragraph has begun */
+                s->gap_first = o;
+                s->gap_first_line = line;
+            }
         }
     }
     s->gap_nl = nl;
     s->gap_blank = blank;
     s->cur_line = line;
     s->scan_pos = upto;
+}
+
+/* The gap after the latest token has ended at a blank line (or at the
+ * document's end, `doc_end`): a passage that ends at that token ends with
+ * its paragraph. */
+static void close_gap(struct splitter *s, int doc_end)
+{
+    if (s->last_tok != SIZE_MAX && (doc_end || s->gap_blank))
+        s->toks[s->last_tok].trail = s->gap_para_end;
 }
 
 static int emit_passage(struct splitter *s, size_t a, size_t e, loci_error *err)
@@ -118,9 +140,9 @@ static int emit_passage(struct splitter *s, size_t a, size_t e, loci_error *err)
     uint8_t rec[PASS_SIZE];
     le32_put(rec + PASS_DOC, s->doc);
     le32_put(rec + PASS_ORDINAL, s->ordinal++);
-    le32_put(rec + PASS_LINE, s->fixed_line ? s->fixed_line : s->toks[a].line);
-    le32_put(rec + PASS_LEN, s->toks[e - 1].end - s->toks[a].start);
-    le64_put(rec + PASS_START, s->toks[a].start);
+    le32_put(rec + PASS_LINE, s->fixed_line ? s->fixed_line : s->toks[a].lead_line);
+    le32_put(rec + PASS_LEN, s->toks[e - 1].trail - s->toks[a].lead);
+    le64_put(rec + PASS_START, s->toks[a].lead);
     if (buf_append(s->passages, rec, sizeof rec) || buf_put_le32(s->lengths, (uint32_t)(e - a)))
         return err_set(err, LOCI_ENOMEM, "out of memory");
     s->tokens += e - a;
@@ -162,10 +184,10 @@ static int doc_span(struct splitter *s, loci_error *err)
     if (!n)
         return LOCI_OK;
     if (s->doc_tokens == 0) {
-        s->doc_first_line = s->toks[s->w].line;
-        s->doc_start = s->toks[s->w].start;
+        s->doc_first_line = s->toks[s->w].lead_line;
+        s->doc_start = s->toks[s->w].lead;
     }
-    s->doc_end = s->toks[s->ntoks - 1].end;
+    s->doc_end = s->toks[s->ntoks - 1].trail;
     if (s->doc_tokens + n > UINT32_MAX)
         return err_set(err, LOCI_EINVAL, "%s: more than 2^32 tokens in one passage", s->source);
     if (inverter_add_span(s->inv, s->terms + s->w, n, (uint32_t)s->doc_tokens))
@@ -181,6 +203,8 @@ static void compact(struct splitter *s)
     size_t w = s->w, live = s->nseen - w;
     memmove(s->toks, s->toks + w, live * sizeof *s->toks);
     memmove(s->terms, s->terms + w, (s->ntoks - w) * sizeof *s->terms);
+    if (s->last_tok != SIZE_MAX)
+        s->last_tok = s->last_tok >= w ? s->last_tok - w : SIZE_MAX;
     s->ntoks -= w;
     s->kidx -= w;
     s->nseen -= w;
@@ -200,19 +224,31 @@ static int resolve_one(struct splitter *s, loci_error *err)
         return err_set(err, rc, "%s: %s while analyzing", s->source, loci_strerror(rc));
     size_t k = s->kidx++;
     if (term == NO_TERM) {
+        if (s->toks[k].para_start && !s->para_carry) {
+            /* the paragraph's text starts where this dropped token's did */
+            s->carry_lead = s->toks[k].lead;
+            s->carry_lead_line = s->toks[k].lead_line;
+        }
         s->para_carry |= s->toks[k].para_start;
+        if (s->last_tok == k)
+            s->last_tok = SIZE_MAX;
         return LOCI_OK;
     }
     if (s->para_carry) {
         s->toks[k].para_start = 1;
+        s->toks[k].lead = s->carry_lead;
+        s->toks[k].lead_line = s->carry_lead_line;
         s->para_carry = 0;
     }
     if (s->mode == LOCI_PASSAGE_PARAGRAPH && s->toks[k].para_start && s->ntoks > s->w &&
         (rc = close_paragraph(s, err)))
         return rc;
     size_t n = s->ntoks;
-    if (n != k)
+    if (n != k) {
         s->toks[n] = s->toks[k];
+        if (s->last_tok == k)
+            s->last_tok = n;
+    }
     s->terms[n++] = term;
     s->ntoks = n;
     if (n - s->w <= s->size || s->mode == LOCI_PASSAGE_DOCUMENT) {
@@ -259,12 +295,24 @@ static int on_token(void *ctx, const struct token *t)
         s->cap_toks = cap;
     }
     scan_gap(s, t->start);
+    close_gap(s, 0);
     struct doc_token *d = &s->toks[s->nseen++];
     d->para_start = (uint32_t)s->gap_blank;
     d->line = s->cur_line;
     d->start = (uint32_t)(s->doc_off + t->start);
     d->end = (uint32_t)(s->doc_off + t->end);
+    if ((s->gap_blank || s->gap_doc_start) && s->gap_after_blank) {
+        d->lead = s->gap_first; /* the paragraph's first non-blank byte */
+        d->lead_line = s->gap_first_line;
+    } else {
+        d->lead = d->start;
+        d->lead_line = d->line;
+    }
+    d->trail = d->end; /* until a blank line after it says otherwise */
+    s->last_tok = s->nseen - 1;
     s->gap_nl = s->gap_blank = 0;
+    s->gap_doc_start = s->gap_after_blank = 0;
+    s->gap_para_end = d->end;
     s->scan_pos = t->end; /* tokens hold no newlines */
     struct pending_token *p = &s->ring[s->seen % SPLIT_RING];
     p->hash = strtab_hash(t->term, t->term_len);
@@ -368,6 +416,9 @@ void splitter_begin_doc(struct splitter *s, uint32_t doc, const char *source,
     s->seen = s->nresolved = 0;
     s->cur_line = first_line;
     s->gap_nl = s->gap_blank = 0;
+    s->gap_doc_start = 1;
+    s->gap_after_blank = 0;
+    s->last_tok = SIZE_MAX;
     s->doc_open = 0;
     s->doc_tokens = 0;
     s->doc_invalid = 0;
@@ -413,6 +464,7 @@ int splitter_end_doc(struct splitter *s, loci_error *err)
     }
     if (rc)
         return rc;
+    close_gap(s, 1); /* the document's end ends the last paragraph */
     if (s->mode != LOCI_PASSAGE_DOCUMENT)
         return close_paragraph(s, err);
     if (!s->doc_open) {

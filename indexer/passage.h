@@ -41,6 +41,12 @@ struct doc_token {
     uint32_t line;
     uint32_t start, end;   /* byte range in the document text */
     uint32_t para_start;   /* 1 if a blank line precedes it */
+    /* Where a passage that starts (ends) at this token starts (ends): its
+     * paragraph's first (last) non-blank byte when it starts (ends) the
+     * paragraph, so that punctuation, brackets and footnote marks around
+     * the words are part of the passage as written; else the token itself
+     * (a window cut inside a paragraph). lead_line is the line of `lead`. */
+    uint32_t lead, lead_line, trail;
 };
 
 #define SPLIT_RING 8 /* tokens between analysis and term lookup (a power of two) */
@@ -80,6 +86,13 @@ struct splitter {
     size_t scan_pos;
     uint32_t cur_line;
     int gap_nl, gap_blank;       /* blank-line state between two tokens */
+    /* the gap since the last token, for the passages' text ranges */
+    int gap_doc_start;           /* no token yet in the document */
+    uint32_t gap_para_end;       /* after the last non-blank byte before a blank line */
+    int gap_after_blank;         /* a non-blank byte followed the blank line: */
+    uint32_t gap_first, gap_first_line; /* the first one, and its line */
+    size_t last_tok;             /* toks[] index of the latest token (SIZE_MAX: none) */
+    uint32_t carry_lead, carry_lead_line; /* lead of a dropped paragraph start */
     int doc_open;                /* document mode: its passage is begun */
     uint32_t doc_pid, doc_first_line, doc_start, doc_end;
     uint64_t doc_tokens;

@@ -177,6 +177,21 @@ assert st["bytes"] == sum(st["files"].values())
 assert st["built"].endswith("Z") and st["format"] == "3.1"
 EOF
 
+# a passage is its paragraph as written, brackets and footnote marks included
+printf '3\tOfficial Website Prime Minister Cabinet\n9\trapprochement\n23\tcybersecurity CCDCOE\n66\tPalgrave\n' >"$T/asw"
+check "paragraphs as written" 0 "$BIN/loci-search" -i "$T/idx" --json -k 1 --queries "$T/asw"
+if "$PY" - "$T/out" <<'EOF'; then ok; else bad "paragraphs as written: $(cut -c1-300 "$T/out")"; fi
+import json, sys
+raw = open("corpus/nato-rok-ap4-indo-pacific.txt", "rb").read()
+lines = raw.split(b"\n")
+for l in open(sys.argv[1]):
+    o = json.loads(l)
+    n = int(o["qid"])
+    assert o["line"] == n, (n, o["line"])
+    assert o["text"].encode() == lines[n - 1].strip(), (n, o["text"][-40:])
+    assert raw[o["byte_start"]:o["byte_end"]] == o["text"].encode()
+EOF
+
 # --- TREC and batches -------------------------------------------------------------
 check "trec" 0 "$BIN/loci-search" -i "$T/idx" --format trec --run-tag t1 -k 5 "Korea NATO"
 if awk 'NF != 6 || $2 != "Q0" || $6 != "t1" { exit 1 }' "$T/out" && [ "$(wc -l <"$T/out")" = 5 ]; then ok; else

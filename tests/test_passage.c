@@ -78,9 +78,46 @@ static void test_paragraphs(void **state)
     add(&f, 0, PARAS, 1, 0);
     assert_int_equal(count(&f), 3);
     expect(&f, 0, 0, 0, 1, 2, PARAS, "Alpha beta");
-    expect(&f, 1, 0, 1, 3, 3, PARAS, "gamma delta, epsilon");
+    expect(&f, 1, 0, 1, 3, 3, PARAS, "gamma delta, epsilon."); /* as written: its '.' too */
     expect(&f, 2, 0, 2, 6, 1, PARAS, "zeta");
     assert_int_equal(f.s.tokens, 6);
+    teardown(&f);
+}
+
+/* A passage is its paragraph as written: brackets, footnote marks and
+ * punctuation before its first word and after its last are part of it
+ * (they used to be cut off at the first and last token). */
+static void test_paragraph_as_written(void **state)
+{
+    (void)state;
+    const char *text = "  (Source: the Prime Minister)\n\nsecurity cooperation.[1].\n\n"
+                       "\xe2\x80\x94 dash first, then words (London, 2022).  \n\n(\nlate word\n";
+    struct fixture f;
+    setup(&f, LOCI_PASSAGE_PARAGRAPH, 200, 150);
+    add(&f, 0, text, 1, 0);
+    assert_int_equal(count(&f), 4);
+    expect(&f, 0, 0, 0, 1, 4, text, "(Source: the Prime Minister)");
+    expect(&f, 1, 0, 1, 3, 3, text, "security cooperation.[1].");
+    expect(&f, 2, 0, 2, 5, 6, text, "\xe2\x80\x94 dash first, then words (London, 2022).");
+    /* a paragraph whose first line is only a bracket starts on that line */
+    expect(&f, 3, 0, 3, 7, 2, text, "(\nlate word");
+    teardown(&f);
+    /* windows of a long paragraph: the first starts with the paragraph,
+     * the last ends with it, and a cut inside the paragraph falls at a word */
+    const char *longer = "[a] b, c. d (e) f; g.";
+    setup(&f, LOCI_PASSAGE_PARAGRAPH, 3, 2);
+    add(&f, 0, longer, 1, 0);
+    assert_int_equal(count(&f), 3);
+    expect(&f, 0, 0, 0, 1, 3, longer, "[a] b, c");
+    expect(&f, 1, 0, 1, 1, 3, longer, "c. d (e");
+    expect(&f, 2, 0, 2, 1, 3, longer, "e) f; g.");
+    teardown(&f);
+    /* one passage per document: the document as written */
+    setup(&f, LOCI_PASSAGE_DOCUMENT, 0, 0);
+    add(&f, 0, text, 1, 0);
+    char whole[200];
+    snprintf(whole, sizeof whole, "%.*s", (int)strlen(text) - 3, text + 2); /* no blanks around */
+    expect(&f, 0, 0, 0, 1, 15, text, whole);
     teardown(&f);
 }
 
@@ -167,7 +204,7 @@ static void test_invalid_utf8_replaced_and_counted(void **state)
     assert_int_equal(f.s.doc_invalid, 4);
     assert_int_equal(f.s.doc_bad_line, 6);
     assert_int_equal(count(&f), 1);
-    expect(&f, 0, 0, 0, 5, 4, text, "fine\nbro\xffken \xfe\xfe here");
+    expect(&f, 0, 0, 0, 5, 4, text, "fine\nbro\xffken \xfe\xfe here\n\xc3");
     /* a JSONL record reports its own line; a valid document counts none */
     assert_int_equal(splitter_doc(&f.s, 1, "doc.txt", text, strlen(text), 1, 9, &err), LOCI_OK);
     assert_int_equal(f.s.doc_bad_line, 9);
@@ -342,6 +379,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_paragraphs),
+        cmocka_unit_test(test_paragraph_as_written),
         cmocka_unit_test(test_long_paragraph_windows_cover_every_token),
         cmocka_unit_test(test_whole_document),
         cmocka_unit_test(test_windows_ignore_paragraphs),

@@ -89,15 +89,17 @@ static void test_read_back(void **state)
     assert_int_equal(p.doc, 0);
     assert_int_equal(p.ordinal, 1);
     assert_int_equal(p.line, 3);
-    assert_int_equal(p.text_len, strlen("Second para, with words\nover two lines"));
-    assert_memory_equal(p.text, "Second para, with words\nover two lines", p.text_len);
+    /* the paragraph as written, its final '.' included */
+    assert_int_equal(p.text_len, strlen("Second para, with words\nover two lines."));
+    assert_memory_equal(p.text, "Second para, with words\nover two lines.", p.text_len);
     assert_int_equal(p.byte_start, 18);
     assert_memory_equal(p.doc_name, "one.txt", 7);
 
     assert_int_equal(loci_passage_get(idx, 2, &p, &err), LOCI_OK);
     assert_int_equal(p.doc, 1);
     assert_int_equal(p.ordinal, 0);
-    assert_memory_equal(p.text, "Title\nAnother document", p.text_len);
+    assert_int_equal(p.text_len, strlen("Title\nAnother document."));
+    assert_memory_equal(p.text, "Title\nAnother document.", p.text_len);
     assert_memory_equal(p.doc_name, "two.txt", 7);
     assert_int_equal(loci_passage_get(idx, 3, &p, &err), LOCI_ECORRUPT); /* out of range */
     loci_index_close(idx);
