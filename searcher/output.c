@@ -217,6 +217,14 @@ static int put_query_keys(struct buf *out, const char *qid, const char *query)
     return rc ? rc : json_put_string(out, query, strlen(query));
 }
 
+int output_name_json(struct buf *out, const struct output_hit *h)
+{
+    int rc = put_query_keys(out, h->qid, h->query);
+    rc = rc ? rc : putf(out, ", \"rank\": %zu, \"doc\": ", h->rank);
+    rc = rc ? rc : json_put_string(out, h->passage->doc_name, h->passage->doc_name_len);
+    return rc ? rc : putf(out, ", \"doc_id\": %u}\n", h->passage->doc);
+}
+
 int output_count_json(struct buf *out, const char *qid, const char *query, int64_t total)
 {
     int rc = put_query_keys(out, qid, query);

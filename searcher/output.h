@@ -57,6 +57,9 @@ int output_json(struct buf *out, const struct output_hit *h);
 int output_name(struct buf *out, const char *qid, const loci_passage *p,
                 const struct text_style *st);
 
+/* -l --json: {"qid": ..., "query": ..., "rank": n, "doc": name, "doc_id": id}. */
+int output_name_json(struct buf *out, const struct output_hit *h);
+
 /* --count: "N\n", or "qid<TAB>N\n" when qid is not NULL. */
 int output_count_text(struct buf *out, const char *qid, int64_t total);
 /* --count --json: {"qid": ..., "query": ..., "count": N}. */

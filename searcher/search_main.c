@@ -212,7 +212,8 @@ static int run_query(loci_index *idx, const struct settings *s, const char *wher
             loci_snippet(p.text, p.text_len, spans, oh.nspans, s->snippet, &oh.snip_start,
                          &oh.snip_end);
         }
-        int orc = s->files                    ? output_name(out, s->queries ? qid : NULL, &p,
+        int orc = s->files && s->format == FMT_JSON_OUT ? output_name_json(out, &oh)
+                  : s->files                  ? output_name(out, s->queries ? qid : NULL, &p,
                                                             &s->style)
                   : s->format == FMT_JSON_OUT ? output_json(out, &oh)
                   : s->format == FMT_TREC_OUT ? output_trec(out, &oh, s->so.group == LOCI_GROUP_DOCUMENT,

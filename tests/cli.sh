@@ -132,6 +132,12 @@ check "bad offset" 2 "$BIN/loci-search" -i "$T/idx" --offset -1 Japan
 check "files with matches" 0 "$BIN/loci-search" -i "$T/idx" -l NATO
 [ "$(cat "$T/out")" = "$("$BIN/loci-search" -i "$T/idx" --group doc --format trec NATO | cut -d' ' -f3)" ] &&
   [ "$(wc -l <"$T/out")" = 2 ] && ok || bad "-l: $(cat "$T/out")"
+check "files with matches, json" 0 "$BIN/loci-search" -i "$T/idx" -l --json NATO
+if "$PY" - "$T/out" <<'EOF'; then ok; else bad "-l --json: $(cat "$T/out")"; fi
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+assert [r["rank"] for r in recs] == [1, 2] and all(list(r) == ["qid", "query", "rank", "doc", "doc_id"] for r in recs), recs
+EOF
 # --end-record: every query of a --queries run ends with a record, so a
 # client can tell no hits from slow
 printf 'q1\tzzzzqqq\nq2\tJapan\n' >"$T/endq"
