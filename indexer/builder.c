@@ -684,6 +684,8 @@ static int stream_chunk(loci_builder *b, const char *p, size_t n, loci_error *er
 {
     if (!b->streaming || b->failed)
         return err_set(err, LOCI_EINVAL, "the build is already finished or has failed");
+    if (atomic_load(&b->cancelled)) /* a large document must not delay Ctrl-C */
+        return err_set(err, LOCI_ECANCELED, "the build was cancelled");
     int rc = textstore_append(&b->text, p, n, err);
     if (!rc)
         rc = splitter_feed(&b->stream, p, n, err);
