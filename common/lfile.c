@@ -169,11 +169,14 @@ int lfile_verify(struct lfile *f, uint64_t off, uint64_t len, loci_error *err)
 
 /* ---- writing --------------------------------------------------------------- */
 
-int write_full(int fd, const void *data, size_t n)
+/* Write all n bytes: at `off` with pwrite(2), or at the file offset with
+ * write(2) when off < 0. A short write (a disk filling up) is retried, so
+ * the error that stops it is the real one (ENOSPC), not a stale errno. */
+static int write_all(int fd, const void *data, size_t n, off_t off)
 {
     const uint8_t *p = data;
     while (n > 0) {
-        ssize_t w = write(fd, p, n);
+        ssize_t w = off < 0 ? write(fd, p, n) : pwrite(fd, p, n, off);
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0) {
@@ -183,30 +186,15 @@ int write_full(int fd, const void *data, size_t n)
         }
         p += w;
         n -= (size_t)w;
+        if (off >= 0)
+            off += w;
     }
     return 0;
 }
 
-/* pwrite(2) all n bytes at off: a short write (a disk filling up) is
- * retried, so the error that stops it is the real one (ENOSPC), not a
- * stale errno. 0 or -1 (errno). */
-static int pwrite_full(int fd, const void *data, size_t n, off_t off)
+int write_full(int fd, const void *data, size_t n)
 {
-    const uint8_t *p = data;
-    while (n > 0) {
-        ssize_t w = pwrite(fd, p, n, off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            if (w == 0)
-                errno = ENOSPC; /* nothing written, no error said: no room */
-            return -1;
-        }
-        p += w;
-        n -= (size_t)w;
-        off += w;
-    }
-    return 0;
+    return write_all(fd, data, n, -1);
 }
 
 static void writer_free(struct lfile_writer *w)
@@ -316,7 +304,7 @@ int lfile_finish(struct lfile_writer *w, loci_error *err)
             le64_put(h + H_PAGE_COUNT, pages);
             le32_put(h + H_TABLE_CRC, crc(0, w->crcs.data, w->crcs.len));
             le32_put(h + H_HEADER_CRC, crc(0, h, H_HEADER_CRC));
-            if (pwrite_full(w->fd, h, sizeof h, 0) != 0)
+            if (write_all(w->fd, h, sizeof h, 0) != 0)
                 rc = err_set(err, LOCI_EIO, "%s: write: %s", w->path, strerror(errno));
         }
     }
