@@ -137,7 +137,7 @@ check: unit-tests san-tests cli-tests
 # leaves its input in build/fuzz/ and fails the make.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 10
-FUZZ_NAMES = analyzer
+FUZZ_NAMES = analyzer jsonl
 FUZZ_BINS = $(FUZZ_NAMES:%=build/fuzz/fuzz_%)
 FUZZ_OBJ = $(LIB_SRC:%.c=build/fuzz/obj/%.o)
 FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all
