@@ -134,10 +134,12 @@ check: unit-tests san-tests cli-tests
 # instrumentation into build/fuzz/; `make check` never needs clang. Each
 # target runs FUZZ_SECONDS on a working corpus build/fuzz/corpus-NAME (seeded
 # from tests/fuzz/NAME, which is never written to); a crash, leak or timeout
-# leaves its input in build/fuzz/ and fails the make.
+# leaves its input in build/fuzz/ and fails the make. fuzz_index starts from
+# whole index files of a few KB: -len_control=0 lets mutations keep their
+# full length from the start instead of cutting them to a slowly growing limit.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 10
-FUZZ_NAMES = analyzer jsonl
+FUZZ_NAMES = analyzer jsonl index
 FUZZ_BINS = $(FUZZ_NAMES:%=build/fuzz/fuzz_%)
 FUZZ_OBJ = $(LIB_SRC:%.c=build/fuzz/obj/%.o)
 FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -186,9 +188,10 @@ fuzz: $(FUZZ_BINS)
 	for t in $(FUZZ_NAMES); do \
 	  c=build/fuzz/corpus-$$t; mkdir -p $$c; cp -p tests/fuzz/$$t/* $$c/; \
 	  rm -f build/fuzz/$$t-crash-* build/fuzz/$$t-leak-* build/fuzz/$$t-timeout-* build/fuzz/$$t-oom-*; \
+	  extra=""; [ $$t = index ] && extra=-len_control=0; \
 	  echo "== fuzz_$$t ($(FUZZ_SECONDS) s, log build/fuzz/$$t.log)"; \
 	  if UBSAN_OPTIONS=print_stacktrace=1 build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
-	       -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+	       -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 $$extra \
 	       -artifact_prefix=build/fuzz/$$t- $$c >build/fuzz/$$t.log 2>&1; then \
 	    grep -E '^stat::number_of_executed_units|^Done ' build/fuzz/$$t.log | tr '\n' ' '; \
 	    grep -E '^#[0-9]+.*cov:' build/fuzz/$$t.log | tail -n 1; \
