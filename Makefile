@@ -139,7 +139,7 @@ check: unit-tests san-tests cli-tests
 # full length from the start instead of cutting them to a slowly growing limit.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 10
-FUZZ_NAMES = analyzer jsonl index query
+FUZZ_NAMES = analyzer json jsonl index query
 FUZZ_BINS = $(FUZZ_NAMES:%=build/fuzz/fuzz_%)
 FUZZ_OBJ = $(LIB_SRC:%.c=build/fuzz/obj/%.o)
 FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -179,6 +179,11 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/libloci-fuzz.a
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
 	  build/fuzz/libloci-fuzz.a $(LIBS)
 
+# fuzz_json: fuzz_jsonl.c without the (slow) reader part, seeded from tests/fuzz/jsonl.
+build/fuzz/fuzz_json: tests/fuzz/fuzz_jsonl.c build/fuzz/libloci-fuzz.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -DFUZZ_JSON_ONLY -fsanitize=fuzzer,address,undefined -o $@ $< \
+	  build/fuzz/libloci-fuzz.a $(LIBS)
+
 fuzz-build: $(FUZZ_BINS)
 
 # All targets run even when one fails, then the make fails naming the
@@ -186,7 +191,8 @@ fuzz-build: $(FUZZ_BINS)
 fuzz: $(FUZZ_BINS)
 	@failed=""; \
 	for t in $(FUZZ_NAMES); do \
-	  c=build/fuzz/corpus-$$t; mkdir -p $$c; cp -p tests/fuzz/$$t/* $$c/; \
+	  seeds=tests/fuzz/$$t; [ $$t = json ] && seeds=tests/fuzz/jsonl; \
+	  c=build/fuzz/corpus-$$t; mkdir -p $$c; cp -p $$seeds/* $$c/; \
 	  rm -f build/fuzz/$$t-crash-* build/fuzz/$$t-leak-* build/fuzz/$$t-timeout-* build/fuzz/$$t-oom-*; \
 	  extra=""; [ $$t = index ] && extra=-len_control=0; \
 	  echo "== fuzz_$$t ($(FUZZ_SECONDS) s, log build/fuzz/$$t.log)"; \
