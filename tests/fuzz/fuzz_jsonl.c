@@ -13,8 +13,11 @@
  *     the input itself.
  *  3. The reader end to end: the bytes become a file (a memfd, reached as
  *     /proc/self/fd/N) read by input_add_path as JSONL, non-strict. Every
- *     document handed to the callback must be well formed, and lines must
- *     increase. Errors are fine; crashes, leaks and hangs are not.
+ *     document handed to the callback must be well formed, lines must
+ *     increase, and for plain files the documents must be, in order, the
+ *     non-blank lines as json_extract reads them, with their line numbers
+ *     (input.h's contract, checked against a model built here). Errors are
+ *     fine; crashes, leaks and hangs are not.
  *
  * The reader costs about a millisecond per input (it reserves 256 KiB
  * read buffers, and ASan maps and unmaps every large block), 40 times
@@ -125,11 +128,71 @@ static void check_roundtrip(const uint8_t *data, size_t size)
 }
 
 #ifndef FUZZ_JSON_ONLY
+/* What input.h promises for a plain (not gzip, not binary) file: each
+ * non-blank line is one record, in order, and a document is what
+ * json_extract makes of its line. A blank line holds only JSON whitespace
+ * other than the newline that ends it. The reader stops at the first bad
+ * record, so the documents it delivers are a prefix of these lines. */
+struct line {
+    size_t off, len;
+    unsigned no;
+};
+
 struct seen {
+    const uint8_t *data;
+    struct line *lines;   /* non-blank lines; NULL when the model does not apply */
+    size_t nlines;
     unsigned last_line;
     size_t docs;
-    size_t max_line; /* newlines in the input + 1 */
+    size_t max_line;      /* newlines in the input + 1 */
 };
+
+static int blank_line(const uint8_t *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r')
+            return 0;
+    return 1;
+}
+
+static void same_bytes(const char *what, const char *a, size_t na, const void *b, size_t nb)
+{
+    if (na != nb || (na && memcmp(a, b, na))) {
+        fprintf(stderr, "fuzz_jsonl: input_doc: %s differs from json_extract of its line\n", what);
+        abort();
+    }
+}
+
+/* Compare document d with the model's k-th non-blank line. */
+static void check_model(const struct seen *s, const struct input_doc *d)
+{
+    if (s->docs >= s->nlines)
+        fail("input_doc: more documents than non-blank lines");
+    const struct line *l = &s->lines[s->docs];
+    if (d->line != l->no) {
+        fprintf(stderr, "fuzz_jsonl: document %zu: line %u, but its record is on line %u\n",
+                s->docs + 1, d->line, l->no);
+        abort();
+    }
+    struct json_field f[3] = {{.name = "id"}, {.name = "title"}, {.name = "text"}};
+    size_t off;
+    const char *why;
+    if (json_extract((const char *)s->data + l->off, l->len, f, 3, &off, &why) != LOCI_OK ||
+        !f[2].found)
+        fail("input_doc: a document from a line json_extract rejects");
+    same_bytes("text", d->text, d->text_len, f[2].value.data, f[2].value.len);
+    /* an empty title may come as NULL: only the bytes count */
+    same_bytes("title", d->title, d->title_len, f[1].value.data, f[1].found ? f[1].value.len : 0);
+    if (f[0].found) {
+        same_bytes("name", d->name, d->name_len, f[0].value.data, f[0].value.len);
+    } else {
+        char name[128];
+        int n = snprintf(name, sizeof name, "%s:%u", path, l->no);
+        same_bytes("fallback name", d->name, d->name_len, name, (size_t)n);
+    }
+    for (int i = 0; i < 3; i++)
+        buf_free(&f[i].value);
+}
 
 static int on_doc(void *ctx, const struct input_doc *d, loci_error *err)
 {
@@ -158,6 +221,8 @@ static int on_doc(void *ctx, const struct input_doc *d, loci_error *err)
     for (size_t i = 0; i < d->title_len; i++)
         sum += (unsigned char)d->title[i];
     (void)sum;
+    if (s->lines)
+        check_model(s, d);
     s->last_line = d->line;
     s->docs++;
     return 0;
@@ -169,12 +234,28 @@ static void check_reader(const uint8_t *data, size_t size)
         fail("cannot write the scratch file");
     struct input_options o = {.format = LOCI_INPUT_JSONL, .strict = 0};
     struct input_stats st = {0};
-    struct seen s = {0, 0, 1};
+    struct seen s = {.data = data, .max_line = 1};
     for (size_t i = 0; i < size; i++)
         s.max_line += data[i] == '\n';
-    /* gzip input is decompressed: any line count is possible */
-    if (size >= 2 && data[0] == 0x1f && data[1] == 0x8b)
-        s.max_line = (size_t)-1;
+    int gzip = size >= 2 && data[0] == 0x1f && data[1] == 0x8b;
+    int binary = memchr(data, '\0', size < 8192 ? size : 8192) != NULL;
+    if (gzip) {
+        s.max_line = (size_t)-1; /* decompressed: any line count is possible */
+    } else if (!binary) {
+        s.lines = malloc((s.max_line) * sizeof *s.lines);
+        if (!s.lines)
+            fail("out of memory");
+        size_t start = 0;
+        unsigned no = 1;
+        for (size_t i = 0; i <= size; i++) {
+            if (i < size && data[i] != '\n')
+                continue;
+            if (!blank_line(data + start, i - start))
+                s.lines[s.nlines++] = (struct line){start, i - start, no};
+            no++;
+            start = i + 1;
+        }
+    }
     loci_error err;
     memset(&err, 0, sizeof err);
     int rc = input_add_path(&o, path, on_doc, &s, &st, &err);
@@ -184,9 +265,12 @@ static void check_reader(const uint8_t *data, size_t size)
         if (!memchr(err.message, '\0', sizeof err.message) || strchr(err.message, '\n') ||
             err.message[0] == '\0')
             fail("input_add_path: error message not one line");
+    } else if (s.lines && s.docs != s.nlines) {
+        fail("input_add_path: succeeded without a document for every non-blank line");
     }
     if (st.documents != s.docs)
         fail("input_add_path: stats.documents differs from the callbacks");
+    free(s.lines);
 }
 #endif
 
