@@ -7,8 +7,13 @@
  * file BODY that this target wraps in a valid envelope (lfile_create /
  * lfile_write / lfile_finish: header, page CRCs and table CRC all valid):
  *
- *   input[0] % 8  selects the file (meta, lexicon, postings, positions,
+ *   input[0] & 7  selects the file (meta, lexicon, postings, positions,
  *                 lengths, passages, docs, text)
+ *   input[0] & 8  "repair the trailer" (lexicon and text): the table offset
+ *                 in the trailer is set to where the body's length puts the
+ *                 table. Without it, any mutation that inserts or deletes
+ *                 bytes in these files fails the layout check at open, so
+ *                 the block decoders would see only same-length changes.
  *   input[1..]    its body
  *
  * The other seven files are hard links to a small valid index built once at
@@ -34,6 +39,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "codec.h"
 #include "format.h"
 #include "lfile.h"
 #include "loci.h"
@@ -52,6 +58,7 @@ static const struct {
 static const char *const QUERIES[] = {
     "common", "alpha", "bravo charlie", "common delta echo", "café 11.7",
     "zyzzyva", "alpha zyzzyva", "window words hotel india", "running",
+    "termaa0 termgb6 glossary", "termzz999",
 };
 
 static char base[256], good[300], scratch[300];
@@ -121,6 +128,12 @@ static void build_index(void)
             for (unsigned i = 0; i < 40; i++)
                 n += (size_t)snprintf(text + n, sizeof text - n, " words %s", W[i % 12]);
         }
+        /* distinct words, so that the lexicon has several blocks of 32 terms
+         * (its binary search and front coding get something to do) */
+        n += (size_t)snprintf(text + n, sizeof text - n, "\n\nglossary");
+        for (unsigned i = 0; i < 6; i++)
+            n += (size_t)snprintf(text + n, sizeof text - n, " term%c%c%u",
+                                  'a' + (d * 6 + i) % 26, 'a' + (d + i) % 7, d * 6 + i);
         snprintf(name, sizeof name, "doc%02u.txt", d);
         if (loci_builder_add_document(b, name, d % 4 ? NULL : "A title", text, n, 1, &err))
             fail("loci_builder_add_document", &err);
@@ -130,6 +143,17 @@ static void build_index(void)
     loci_builder_free(b);
 }
 
+static void write_seed(const char *dir, const char *name, unsigned selector, const struct lfile *f)
+{
+    char out[600];
+    join(out, sizeof out, dir, name);
+    FILE *w = fopen(out, "wb");
+    if (!w || fputc((int)selector, w) == EOF ||
+        fwrite(f->body, 1, (size_t)f->body_len, w) != (size_t)f->body_len || fclose(w))
+        fail("cannot write a seed", NULL);
+}
+
+/* One seed per file, and the lexicon and text again with "repair" set. */
 static void write_seeds(const char *dir)
 {
     for (unsigned i = 0; i < 8; i++) {
@@ -139,14 +163,27 @@ static void write_seeds(const char *dir)
         loci_error err;
         if (lfile_open(&f, path, FILES[i].magic, &err))
             fail("lfile_open", &err);
-        char out[600];
-        join(out, sizeof out, dir, FILES[i].name);
-        FILE *w = fopen(out, "wb");
-        if (!w || fputc((int)i, w) == EOF ||
-            fwrite(f.body, 1, (size_t)f.body_len, w) != (size_t)f.body_len || fclose(w))
-            fail("cannot write a seed", NULL);
+        write_seed(dir, FILES[i].name, i, &f);
+        if (i == 1 || i == 7) {
+            char name[64];
+            snprintf(name, sizeof name, "%s-repair", FILES[i].name);
+            write_seed(dir, name, i | 8, &f);
+        }
         lfile_close(&f);
     }
+}
+
+/* Make the trailer's table offset agree with the body's length (see the
+ * header comment); the block count stays whatever the input says. */
+static void repair_trailer(unsigned sel, uint8_t *body, size_t len)
+{
+    size_t trailer = sel == 1 ? LEX_TRAILER : TEXT_TRAILER, entry = sel == 1 ? 8 : TEXT_ENTRY_SIZE;
+    if (len < trailer)
+        return;
+    uint64_t blocks = le64_get(body + len - trailer);
+    if (blocks > (len - trailer) / entry)
+        return;
+    le64_put(body + len - trailer + 8, len - trailer - entry * blocks);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -202,6 +239,11 @@ static void exercise(loci_index *idx)
                 continue;
             for (size_t i = 0; i < loci_results_count(r); i++) {
                 const loci_hit *h = loci_results_hit(r, i);
+                /* Corrupt data must fail, not yield ids a caller would index
+                 * its arrays with. This also catches reads past a body that
+                 * ASan cannot see: the files are mapped, not malloc'ed. */
+                if (h->passage >= st.passages || h->doc >= st.documents)
+                    fail("a hit outside the index", NULL);
                 loci_passage p;
                 if (loci_passage_get(idx, h->passage, &p, &err))
                     continue;
@@ -230,7 +272,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
-    unsigned sel = data[0] % 8;
+    unsigned sel = data[0] & 7;
+    const uint8_t *body = data + 1;
+    size_t body_len = size - 1;
+    uint8_t *copy = NULL;
+    if ((data[0] & 8) && (sel == 1 || sel == 7)) {
+        if (!(copy = malloc(body_len ? body_len : 1)))
+            return 0;
+        memcpy(copy, body, body_len);
+        repair_trailer(sel, copy, body_len);
+        body = copy;
+    }
     /* A distinct edge per file: libFuzzer keeps an input only for new
      * coverage, and the valid bodies of the eight files all cover the same
      * reader code, so without this seven of the eight seeds would be
@@ -255,8 +307,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct lfile_writer w;
     loci_error err;
     if (lfile_create(&w, path, FILES[sel].magic, &err) ||
-        lfile_write(&w, data + 1, size - 1, &err) || lfile_finish(&w, &err))
+        lfile_write(&w, body, body_len, &err) || lfile_finish(&w, &err))
         fail("writing the file", &err);
+    free(copy);
     loci_index *idx;
     if (loci_index_open(scratch, &idx, &err) == LOCI_OK) {
         exercise(idx);
