@@ -199,8 +199,8 @@ fuzz: $(FUZZ_BINS)
 	  if UBSAN_OPTIONS=print_stacktrace=1 build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
 	       -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 $$extra \
 	       -artifact_prefix=build/fuzz/$$t- $$c >build/fuzz/$$t.log 2>&1; then \
-	    grep -E '^stat::number_of_executed_units|^Done ' build/fuzz/$$t.log | tr '\n' ' '; \
-	    grep -E '^#[0-9]+.*cov:' build/fuzz/$$t.log | tail -n 1; \
+	    echo "   $$(grep -E '^Done ' build/fuzz/$$t.log);" \
+	      "$$(grep -E '^#[0-9]+.*cov:' build/fuzz/$$t.log | tail -n 1 | grep -oE '(cov|corp|exec/s): [^ ]+' | tr '\n' ' ')"; \
 	  else \
 	    tail -n 60 build/fuzz/$$t.log; \
 	    a=$$(ls build/fuzz/$$t-crash-* build/fuzz/$$t-leak-* build/fuzz/$$t-timeout-* build/fuzz/$$t-oom-* 2>/dev/null); \
