@@ -2,6 +2,8 @@
 #
 #   make search Q="cybersecurity CCDCOE"   index corpus/ (if needed) and search it
 #   make check                             build and run every test (also under ASan+UBSan)
+#   make fuzz                              libFuzzer targets, FUZZ_SECONDS (10) each; needs clang
+#   make fuzz-long                         the same, 600 seconds each
 #   make bench                             benchmarks against Xapian and SQLite FTS5
 #   make install PREFIX=/usr/local DESTDIR=
 #
@@ -43,7 +45,7 @@ K ?= 5
 export Q
 
 .PHONY: all deps search check unit-tests san-tests cli-tests fault-tests clean install uninstall \
-        bench bench-relevance bench-build bench-query
+        bench bench-relevance bench-build bench-query fuzz fuzz-build fuzz-long
 
 all: $(PROGS)
 
@@ -136,6 +138,93 @@ fault-tests: $(PROGS) build/faultfs.so
 
 check: unit-tests san-tests cli-tests fault-tests
 	@echo "make check: all tests passed"
+
+# ---- fuzzing ---------------------------------------------------------------------
+# libFuzzer targets in tests/fuzz/ (fuzz_NAME.c, seed corpus tests/fuzz/NAME/).
+# The library is compiled again with clang and the fuzzer's coverage
+# instrumentation into build/fuzz/; `make check` never needs clang. Each
+# target runs FUZZ_SECONDS on a working corpus build/fuzz/corpus-NAME (seeded
+# from tests/fuzz/NAME, which is never written to); a crash, leak or timeout
+# leaves its input in build/fuzz/ and fails the make. fuzz_index starts from
+# whole index files of a few KB: -len_control=0 lets mutations keep their
+# full length from the start instead of cutting them to a slowly growing limit.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 10
+FUZZ_NAMES = analyzer json jsonl index query eval build
+FUZZ_BINS = $(FUZZ_NAMES:%=build/fuzz/fuzz_%)
+FUZZ_OBJ = $(LIB_SRC:%.c=build/fuzz/obj/%.o)
+FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all
+FUZZ_CFLAGS = $(WARN) $(DEFS) $(INCS) $(PKG_CFLAGS) -pthread $(FUZZ_FLAGS)
+FUZZ_DEPS_OK = build/.fuzz-deps-ok
+# Debian's clang only recommends the sanitizer and fuzzer runtimes
+# (libclang_rt.fuzzer is in libclang-rt-14-dev, pulled in by libclang-rt-dev).
+FUZZ_PKGS = clang libclang-rt-dev
+
+$(FUZZ_DEPS_OK):
+	@probe() { command -v $(FUZZ_CC) >/dev/null 2>&1 && \
+	  printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { return 0; }\n' | \
+	  $(FUZZ_CC) -fsanitize=fuzzer,address,undefined -x c - -o build/.fuzz-probe >/dev/null 2>&1; }; \
+	mkdir -p build; \
+	if ! probe; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+	  elif sudo -n true 2>/dev/null; then SUDO="sudo -n"; \
+	  else echo "loci: make fuzz needs clang with libFuzzer; run: sudo apt-get install -y $(FUZZ_PKGS)" >&2; exit 1; fi; \
+	  echo "loci: installing $(FUZZ_PKGS)" >&2; \
+	  $$SUDO apt-get update -qq >/dev/null && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(FUZZ_PKGS) >/dev/null || \
+	  { echo "loci: apt-get install -y $(FUZZ_PKGS) failed" >&2; exit 1; }; \
+	  probe || { echo "loci: $(FUZZ_CC) still cannot build a libFuzzer target" >&2; exit 1; }; \
+	fi; \
+	rm -f build/.fuzz-probe
+	@touch $@
+
+build/fuzz/obj/%.o: %.c $(HEADERS) | $(DEPS_OK) $(FUZZ_DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined -c $< -o $@
+
+build/fuzz/libloci-fuzz.a: $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/libloci-fuzz.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined -o $@ $< \
+	  build/fuzz/libloci-fuzz.a $(LIBS)
+
+# fuzz_json: fuzz_jsonl.c without the (slow) reader part, seeded from tests/fuzz/jsonl.
+build/fuzz/fuzz_json: tests/fuzz/fuzz_jsonl.c build/fuzz/libloci-fuzz.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -DFUZZ_JSON_ONLY -fsanitize=fuzzer,address,undefined -o $@ $< \
+	  build/fuzz/libloci-fuzz.a $(LIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+# All targets run even when one fails, then the make fails naming the
+# inputs that failed.
+fuzz: $(FUZZ_BINS)
+	@failed=""; \
+	for t in $(FUZZ_NAMES); do \
+	  seeds=tests/fuzz/$$t; [ $$t = json ] && seeds=tests/fuzz/jsonl; \
+	  c=build/fuzz/corpus-$$t; mkdir -p $$c; cp -p $$seeds/* $$c/; \
+	  rm -f build/fuzz/$$t-crash-* build/fuzz/$$t-leak-* build/fuzz/$$t-timeout-* build/fuzz/$$t-oom-*; \
+	  extra=""; [ $$t = index ] && extra=-len_control=0; \
+	  echo "== fuzz_$$t ($(FUZZ_SECONDS) s, log build/fuzz/$$t.log)"; \
+	  if UBSAN_OPTIONS=print_stacktrace=1 build/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) \
+	       -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 $$extra \
+	       -artifact_prefix=build/fuzz/$$t- $$c >build/fuzz/$$t.log 2>&1; then \
+	    echo "   $$(grep -E '^Done ' build/fuzz/$$t.log);" \
+	      "$$(grep -E '^#[0-9]+.*cov:' build/fuzz/$$t.log | tail -n 1 | grep -oE '(cov|corp|exec/s): [^ ]+' | tr '\n' ' ')"; \
+	  else \
+	    tail -n 60 build/fuzz/$$t.log; \
+	    a=$$(ls build/fuzz/$$t-crash-* build/fuzz/$$t-leak-* build/fuzz/$$t-timeout-* build/fuzz/$$t-oom-* 2>/dev/null); \
+	    echo "fuzz_$$t FAILED; input: $${a:-none saved, see build/fuzz/$$t.log}" >&2; \
+	    echo "reproduce: build/fuzz/fuzz_$$t $$a" >&2; \
+	    failed="$$failed $$t"; \
+	  fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "make fuzz: failed:$$failed" >&2; exit 1; fi; \
+	echo "make fuzz: all targets ran $(FUZZ_SECONDS) s without a failure"
+
+fuzz-long:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=600
 
 # ---- benchmarks (they use the shared data set beside the repository and say so when it is absent)
 bench: bench-relevance bench-build bench-query
