@@ -349,8 +349,10 @@ static int normalize_slow(struct analyzer *a, const char *s, size_t n, size_t st
     for (;;) {
         got = utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, a->ubuf,
                                  (utf8proc_ssize_t)a->ucap, opts);
-        if (got < 0)
-            return 0; /* cannot happen on validated input; drop the token */
+        if (got <= 0)
+            return 0; /* nothing left (a token of marks only, stripped), or
+                         invalid input: no token; a fresh analyzer has no
+                         buffer yet to re-encode into */
         if ((size_t)got <= a->ucap)
             break;
         size_t cap = (size_t)got + 16;

@@ -177,6 +177,8 @@ static int by_qid_rank(const void *a, const void *b)
 /* Sort by (qid, doc) and drop later duplicates of a (qid, doc). */
 static void dedup(struct recs *r)
 {
+    if (r->n < 2)
+        return; /* and no records at all: r->v is NULL, which qsort must not get */
     qsort(r->v, r->n, sizeof *r->v, by_qid_doc);
     size_t o = 0;
     for (size_t i = 0; i < r->n; i++) {
@@ -219,7 +221,8 @@ int eval_run_parse(const char *text, size_t len, const char *name, struct eval_r
         return rc;
     }
     dedup(&(*out)->r);
-    qsort((*out)->r.v, (*out)->r.n, sizeof *(*out)->r.v, by_qid_rank);
+    if ((*out)->r.n > 1)
+        qsort((*out)->r.v, (*out)->r.n, sizeof *(*out)->r.v, by_qid_rank);
     return LOCI_OK;
 }
 

@@ -177,6 +177,17 @@ static void test_long_tokens_truncated(void **state)
     analyzer_free(a);
 }
 
+/* A token of combining marks only strips to nothing: no token, and no
+ * crash in a fresh analyzer (fuzz_build found a NULL write there). */
+static void test_marks_only_token(void **state)
+{
+    (void)state;
+    struct analyzer *a = make("none");
+    assert_string_equal(terms(a, "\xd6\xb9"), "");
+    assert_string_equal(terms(a, "x \xd6\xb9 y"), "x y");
+    analyzer_free(a);
+}
+
 static void test_invalid_utf8(void **state)
 {
     (void)state;
@@ -359,6 +370,7 @@ int main(void)
         cmocka_unit_test(test_fullwidth_and_accents),
         cmocka_unit_test(test_other_scripts),
         cmocka_unit_test(test_long_tokens_truncated),
+        cmocka_unit_test(test_marks_only_token),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_stemming),
         cmocka_unit_test(test_callback_stops),

@@ -86,6 +86,11 @@ static void test_errors(void **state)
     assert_int_equal(eval_qrels_parse(bad, strlen(bad), "q.txt", &q, &err), LOCI_EFORMAT);
     assert_non_null(strstr(err.message, "q.txt:1"));
     assert_int_equal(eval_run_load("/nonexistent/run", &r, &err), LOCI_ENOTFOUND);
+    /* no record at all (fuzz_eval: qsort got a NULL array, UBSan stopped) */
+    assert_int_equal(eval_qrels_parse("", 0, "q.txt", &q, &err), LOCI_OK);
+    eval_qrels_free(q);
+    assert_int_equal(eval_run_parse(" \t\n\n", 4, "run.txt", &r, &err), LOCI_OK);
+    eval_run_free(r);
 }
 
 int main(void)
