@@ -586,6 +586,10 @@ static int add_doc(loci_builder *b, const char *source, const char *name, size_t
         b->cur->seq = b->next_seq++;
     }
     struct batch *bt = b->cur;
+    /* a batch of empty documents still has a text buffer, so offsets into
+     * it are never arithmetic on NULL */
+    if (buf_reserve(&bt->text, 1))
+        return err_set(err, LOCI_ENOMEM, "out of memory");
     struct doc_meta m = {0};
     m.text_off = bt->text.len;
     m.name_off = bt->names.len;

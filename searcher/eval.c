@@ -376,7 +376,8 @@ int eval_compute(const struct eval_qrels *qr, const struct eval_run *run, struct
         if (anyrel) {
             struct eval_query *eq = &res->queries[res->num_q++];
             eq->qid = q->v[qi].qid;
-            if (score_query(q->v + qi, qe - qi, r->v + ri, re - ri, eq->m)) {
+            /* an empty run has no array at all: no pointer arithmetic on NULL */
+            if (score_query(q->v + qi, qe - qi, r->n ? r->v + ri : NULL, re - ri, eq->m)) {
                 eval_result_free(res);
                 return err_set(err, LOCI_ENOMEM, "out of memory");
             }
