@@ -11,6 +11,10 @@
  *  2. json_put_string on the input, then json_extract of {"text": that}:
  *     the literal is valid UTF-8 and, for valid UTF-8 input, reads back as
  *     the input itself.
+ *  2b. json_extract_source, the parser a record too large for memory
+ *     goes through, fed the same bytes a few at a time (the split driven
+ *     by the input itself) with the text field spilling every few bytes:
+ *     the same status, values and error offset as json_extract.
  *  3. The reader end to end: the bytes become a file (a memfd, reached as
  *     /proc/self/fd/N) read by input_add_path as JSONL, non-strict. Every
  *     document handed to the callback must be well formed, lines must
@@ -274,10 +278,100 @@ static void check_reader(const uint8_t *data, size_t size)
 }
 #endif
 
+/* 2b: a source that hands out the record a few bytes at a time. */
+struct trickle {
+    struct json_source src;
+    const uint8_t *data;
+    size_t size, given;
+    char *buf;
+    unsigned step;
+};
+
+static int trickle_more(struct json_source *src, size_t keep)
+{
+    struct trickle *t = src->ctx;
+    if (t->given == t->size)
+        return 0;
+    /* the piece sizes come from the bytes themselves: 1 to 8 */
+    size_t n = 1 + (t->data[t->given] + t->step++) % 8;
+    if (n > t->size - t->given)
+        n = t->size - t->given;
+    size_t kept = src->len - keep;
+    char *nb = malloc(kept + n + 1); /* a fresh buffer: stale pointers show */
+    if (!nb)
+        return LOCI_ENOMEM;
+    memcpy(nb, src->data + keep, kept);
+    memcpy(nb + kept, t->data + t->given, n);
+    free(t->buf);
+    t->buf = nb;
+    t->given += n;
+    src->data = nb;
+    src->len = kept + n;
+    src->off += keep;
+    return 1;
+}
+
+static int spill_to(void *ctx, struct json_field *f, int reset)
+{
+    struct buf *b = ctx;
+    if (reset)
+        b->len = 0;
+    else if (buf_append(b, f->value.data, f->value.len))
+        return LOCI_ENOMEM;
+    return LOCI_OK;
+}
+
+static void check_source(const uint8_t *data, size_t size)
+{
+    struct json_field a[3] = {{.name = "id"}, {.name = "title"}, {.name = "text"}};
+    struct json_field b[3] = {{.name = "id"}, {.name = "title"}, {.name = "text"}};
+    struct buf spilled = {0};
+    b[2].spill = spill_to;
+    b[2].spill_ctx = &spilled;
+    b[2].spill_over = 1 + (size ? data[0] % 8 : 0);
+    size_t off_a = 0;
+    uint64_t off_b = 0;
+    const char *why_a = NULL, *why_b = NULL;
+    int rc_a = json_extract((const char *)data, size, a, 3, &off_a, &why_a);
+    struct trickle t = {{0}, data, size, 0, NULL, 0};
+    t.src.more = trickle_more;
+    t.src.ctx = &t;
+    t.src.data = "";
+    int rc_b = json_extract_source(&t.src, b, 3, &off_b, &why_b);
+    if (rc_a == LOCI_ENOMEM || rc_b == LOCI_ENOMEM) {
+        /* nothing to compare */
+    } else if (rc_a != rc_b) {
+        fail("json_extract_source: another status than json_extract");
+    } else if (rc_a) {
+        if (off_a != off_b || !why_a || !why_b || strcmp(why_a, why_b))
+            fail("json_extract_source: another error than json_extract");
+    } else {
+        for (int i = 0; i < 3; i++) {
+            if (a[i].found != b[i].found)
+                fail("json_extract_source: another field found");
+            if (!a[i].found)
+                continue;
+            const struct buf *head = i == 2 ? &spilled : NULL;
+            size_t hl = head ? head->len : 0;
+            if (a[i].value.len != hl + b[i].value.len ||
+                (hl && memcmp(a[i].value.data, head->data, hl)) ||
+                (b[i].value.len && memcmp(a[i].value.data + hl, b[i].value.data, b[i].value.len)))
+                fail("json_extract_source: another value than json_extract");
+        }
+    }
+    for (int i = 0; i < 3; i++) {
+        buf_free(&a[i].value);
+        buf_free(&b[i].value);
+    }
+    buf_free(&spilled);
+    free(t.buf);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     check_extract(data, size);
     check_roundtrip(data, size);
+    check_source(data, size);
 #ifndef FUZZ_JSON_ONLY
     check_reader(data, size);
 #endif
