@@ -171,3 +171,22 @@ uninstall:
 
 clean:
 	rm -rf build bin $(INDEX)
+
+# ---- fuzzing: the query parser (merge with the fuzz branch's rules) ---------
+# Needs clang (libFuzzer); `make check` does not build it.
+#   make fuzz-queryparse   (FUZZ_SECONDS=60: a fixed-time run for CI)
+FUZZ_CC ?= clang
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+
+build/fuzz/fuzz_queryparse: tests/fuzz/fuzz_queryparse.c searcher/query.c common/error.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) $(WARN) $(DEFS) $(INCS) tests/fuzz/fuzz_queryparse.c searcher/query.c \
+	  common/error.c $(PKG_CFLAGS) $(LIBS) -o $@
+
+# A short, fixed-time run for CI (FUZZ_SECONDS, default 60).
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz-queryparse
+fuzz-queryparse: build/fuzz/fuzz_queryparse
+	@mkdir -p build/fuzz/corpus-queryparse
+	build/fuzz/fuzz_queryparse -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10 \
+	  build/fuzz/corpus-queryparse
