@@ -148,6 +148,7 @@ bench-build: $(PROGS)
 
 bench-query: $(PROGS) build/loci-time
 	bash bench/query
+	bash bench/query_lang
 
 build/loci-time: bench/loci_time.c build/libloci.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< build/libloci.a $(LIBS)

@@ -255,6 +255,24 @@ int64_t loci_results_total(const loci_results *r);
 const loci_hit *loci_results_hit(const loci_results *r, size_t i);
 void loci_results_free(loci_results *r);
 
+/* How one clause of the query contributes to a hit's score (--explain). */
+typedef struct loci_explain_clause {
+    const char *clause;  /* the term, or a phrase's terms in quotes ("a b"~N);
+                            valid until loci_results_free */
+    uint32_t tf;         /* occurrences in the passage (a phrase's: whole) */
+    double idf;          /* weight: qtf * idf of a term; a phrase: the sum
+                            of its terms' idfs */
+    double norm;         /* length normalization: 1 - b + b * len / avglen */
+    double contribution; /* idf * tf * (k1 + 1) / (tf + k1 * norm); 0 when tf is 0 */
+} loci_explain_clause;
+
+/* Each scoring clause of the query (excluded ones never score) for hit i,
+ * in the order the score sums them: adding the contributions up in this
+ * order from 0 gives the hit's score exactly. *out is malloc'ed (caller
+ * frees), *n the count. A grouped hit explains its best passage. */
+int loci_results_explain(loci_index *idx, const loci_results *r, size_t i,
+                         loci_explain_clause **out, size_t *n, loci_error *err);
+
 typedef struct loci_span {
     uint32_t start, end; /* byte offsets into the passage text, end exclusive */
 } loci_span;

@@ -22,7 +22,7 @@
 
 /* One distinct query term (kept with the results, for highlighting). */
 struct qterm {
-    char bytes[ANALYZER_MAX_TERM];
+    char bytes[ANALYZER_MAX_TERM + 1]; /* NUL-terminated (for --explain) */
     size_t len;
     uint32_t qtf;          /* occurrences in the query */
 };
@@ -35,6 +35,8 @@ struct loci_results {
     struct analyzer *an;   /* the index's analyzer, for highlighting */
     int64_t total;         /* matching passages or documents; -1: not counted */
     char *warning;         /* e.g. a prefix expansion cut; NULL: none */
+    struct qplan *plan;    /* the compiled query (NULL for plain words) */
+    double k1, b;          /* for explaining */
 };
 
 void loci_search_options_init(loci_search_options *o)
@@ -48,6 +50,8 @@ void loci_search_options_init(loci_search_options *o)
     o->count = 0;
     o->plain = 0;
 }
+
+static void plan_free(struct qplan *p);
 
 size_t loci_results_count(const loci_results *r) { return r ? r->n : 0; }
 
@@ -65,6 +69,10 @@ void loci_results_free(loci_results *r)
     free(r->hits);
     free(r->terms);
     free(r->warning);
+    if (r->plan) {
+        plan_free(r->plan);
+        free(r->plan);
+    }
     free(r);
 }
 
@@ -134,6 +142,7 @@ static int collect_token(void *ctx, const struct token *t)
     }
     struct qterm *qt = &q->terms[q->n++];
     memcpy(qt->bytes, t->term, t->term_len);
+    qt->bytes[t->term_len] = '\0';
     qt->len = t->term_len;
     qt->qtf = 1;
     return 0;
@@ -446,18 +455,21 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
     uint64_t total = 0;
     char *warning = NULL;
     int rc;
+    struct qplan *plan = NULL;
     if (!opt->plain && !query_is_plain(query, qlen)) {
-        struct qplan plan;
-        rc = plan_query(idx, query, qlen, &plan, &q, &warning, err);
-        if (!rc) {
-            if (topk_init(&top, ranked.k))
-                rc = err_set(err, LOCI_ENOMEM, "out of memory");
-            if (!rc)
-                rc = qrank_top(idx, &plan, &ranked, &top, err);
-            if (!rc && opt->count)
-                rc = qrank_count(idx, &plan, opt->group == LOCI_GROUP_DOCUMENT, &total, err);
-            plan_free(&plan);
+        if (!(plan = calloc(1, sizeof *plan)))
+            return err_set(err, LOCI_ENOMEM, "out of memory");
+        rc = plan_query(idx, query, qlen, plan, &q, &warning, err);
+        if (rc) {
+            free(plan);
+            plan = NULL;
         }
+        if (!rc && topk_init(&top, ranked.k))
+            rc = err_set(err, LOCI_ENOMEM, "out of memory");
+        if (!rc)
+            rc = qrank_top(idx, plan, &ranked, &top, err);
+        if (!rc && opt->count)
+            rc = qrank_count(idx, plan, opt->group == LOCI_GROUP_DOCUMENT, &total, err);
     } else {
         rc = analyzer_run(idx->an, query, qlen, collect_term, &q);
         if (rc)
@@ -490,6 +502,10 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
         topk_free(&top);
         free(q.terms);
         free(warning);
+        if (plan) {
+            plan_free(plan);
+            free(plan);
+        }
         return rc;
     }
     topk_sort(&top);
@@ -515,11 +531,93 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
     r->nterms = q.n;
     r->an = idx->an;
     r->warning = warning;
+    r->plan = plan;
+    r->k1 = opt->k1;
+    r->b = opt->b;
     if (rc) {
         loci_results_free(r);
         return rc;
     }
     *out = r;
+    return LOCI_OK;
+}
+
+/* ---- explaining a hit ------------------------------------------------------------ */
+
+/* A plan of plain words (each a scoring term leaf, in query order), for
+ * explaining results of the plain path, which ranks without one. */
+static int plain_plan(loci_index *idx, const loci_results *r, struct qplan *p, loci_error *err)
+{
+    memset(p, 0, sizeof *p);
+    if (!(p->leaf = calloc(r->nterms ? r->nterms : 1, sizeof *p->leaf)))
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    for (size_t i = 0; i < r->nterms; i++) {
+        struct qleaf *L = &p->leaf[p->nleaf++];
+        L->kind = QL_TERM;
+        L->scoring = 1;
+        L->n = 1;
+        L->ti = calloc(1, sizeof *L->ti);
+        L->off = calloc(1, sizeof *L->off);
+        L->label = strndup(r->terms[i].bytes, r->terms[i].len);
+        if (!L->ti || !L->off || !L->label)
+            return err_set(err, LOCI_ENOMEM, "out of memory");
+        int f = reader_lookup(idx, r->terms[i].bytes, r->terms[i].len, L->ti, err);
+        if (f < 0)
+            return f;
+        L->found = f;
+        if (f)
+            L->weight = r->terms[i].qtf * bm25_idf(idx->passages, L->ti->df);
+    }
+    return LOCI_OK;
+}
+
+int loci_results_explain(loci_index *idx, const loci_results *r, size_t i,
+                         loci_explain_clause **out, size_t *n, loci_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (!r || i >= r->n)
+        return err_set(err, LOCI_EINVAL, "explain: no hit %zu", i);
+    struct qplan local;
+    const struct qplan *p = r->plan;
+    int rc = LOCI_OK;
+    if (!p) {
+        rc = plain_plan(idx, r, &local, err);
+        p = &local;
+    }
+    uint32_t d = r->hits[i].passage, *tf = calloc(p->nleaf ? p->nleaf : 1, sizeof *tf);
+    loci_explain_clause *e = calloc(p->nleaf ? p->nleaf : 1, sizeof *e);
+    if (!rc && (!tf || !e))
+        rc = err_set(err, LOCI_ENOMEM, "out of memory");
+    int64_t len = rc ? 0 : reader_passage_length(idx, d, err);
+    if (len < 0)
+        rc = err->code;
+    if (!rc)
+        rc = qrank_leaf_tfs(idx, p, d, tf, err);
+    size_t m = 0;
+    for (size_t l = 0; l < p->nleaf && !rc; l++) {
+        const struct qleaf *L = &p->leaf[l];
+        if (!L->scoring)
+            continue;
+        loci_explain_clause *c = &e[m++];
+        /* labels must live as long as r: a plain plan is freed below */
+        c->clause = r->plan ? L->label : r->terms[l].bytes;
+        c->tf = tf[l];
+        c->idf = L->weight;
+        c->norm = 1.0 - r->b + r->b * (double)len / idx->avglen;
+        c->contribution = tf[l] ? L->weight * bm25_tfpart(tf[l], (double)len, r->k1, r->b,
+                                                          idx->avglen)
+                                : 0;
+    }
+    if (!r->plan)
+        plan_free(&local);
+    free(tf);
+    if (rc) {
+        free(e);
+        return rc;
+    }
+    *out = e;
+    *n = m;
     return LOCI_OK;
 }
 
@@ -552,12 +650,141 @@ static int hl_token(void *ctx, const struct token *t)
     return 0;
 }
 
+/* Highlighting a compiled query: its scoring words and prefix terms where
+ * they occur, and each occurrence of a scoring phrase as one span from its
+ * first word to its last (its words elsewhere are not marked); excluded
+ * clauses are never marked. */
+struct hl_tok {
+    char term[ANALYZER_MAX_TERM + 1];
+    size_t start, end;
+};
+
+struct hl_toks {
+    struct hl_tok *t;
+    size_t n, cap;
+};
+
+static int hl_collect(void *ctx, const struct token *t)
+{
+    struct hl_toks *h = ctx;
+    if (h->n == h->cap) {
+        struct hl_tok *p = array_grow(h->t, &h->cap, h->n + 1, sizeof *p, 64);
+        if (!p)
+            return LOCI_ENOMEM;
+        h->t = p;
+    }
+    struct hl_tok *k = &h->t[h->n++];
+    memcpy(k->term, t->term, t->term_len);
+    k->term[t->term_len] = '\0';
+    k->start = t->start;
+    k->end = t->end;
+    return 0;
+}
+
+static int tok_is(const struct hl_tok *t, const char *term, size_t len)
+{
+    return strlen(t->term) == len && !memcmp(t->term, term, len);
+}
+
+static int span_cmp(const void *a, const void *b)
+{
+    const loci_span *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return (x->end > y->end) - (x->end < y->end);
+}
+
+static int add_span(loci_span **s, size_t *n, size_t *cap, size_t start, size_t end)
+{
+    if (*n == *cap) {
+        loci_span *p = array_grow(*s, cap, *n + 1, sizeof *p, 16);
+        if (!p)
+            return LOCI_ENOMEM;
+        *s = p;
+    }
+    (*s)[(*n)++] = (loci_span){(uint32_t)start, (uint32_t)end};
+    return 0;
+}
+
+static int highlight_plan(const struct qplan *p, const struct hl_toks *tk, loci_span **out,
+                          size_t *nout)
+{
+    loci_span *s = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    for (size_t l = 0; l < p->nleaf && !rc; l++) {
+        const struct qleaf *L = &p->leaf[l];
+        if (!L->scoring)
+            continue;
+        for (size_t i = 0; i < tk->n && !rc; i++) {
+            if (L->kind == QL_TERM) {
+                if (tok_is(&tk->t[i], L->label, strlen(L->label)))
+                    rc = add_span(&s, &n, &cap, tk->t[i].start, tk->t[i].end);
+                continue;
+            }
+            /* the phrase's words are its label's, between the quotes */
+            const char *w = L->label + 1;
+            size_t wl = strcspn(w, " \"");
+            if (!tok_is(&tk->t[i], w, wl))
+                continue;
+            size_t lo = tk->t[i].start, hi = tk->t[i].end;
+            int ok = 1;
+            for (size_t k = 1; k < L->n && ok; k++) {
+                w += wl + 1;
+                wl = strcspn(w, " \"");
+                ok = 0;
+                if (!L->near) {
+                    ok = i + k < tk->n && tok_is(&tk->t[i + k], w, wl);
+                    if (ok)
+                        hi = tk->t[i + k].end;
+                    continue;
+                }
+                size_t from = i > L->near ? i - L->near : 0;
+                for (size_t j = from; j < tk->n && j <= i + L->near && !ok; j++)
+                    if (j != i && tok_is(&tk->t[j], w, wl)) {
+                        ok = 1;
+                        lo = tk->t[j].start < lo ? tk->t[j].start : lo;
+                        hi = tk->t[j].end > hi ? tk->t[j].end : hi;
+                    }
+            }
+            if (ok)
+                rc = add_span(&s, &n, &cap, lo, hi);
+        }
+    }
+    if (rc) {
+        free(s);
+        return rc;
+    }
+    /* in order, overlapping spans merged */
+    qsort(s, n, sizeof *s, span_cmp);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (m && s[i].start <= s[m - 1].end) {
+            if (s[i].end > s[m - 1].end)
+                s[m - 1].end = s[i].end;
+        } else {
+            s[m++] = s[i];
+        }
+    }
+    *out = s;
+    *nout = m;
+    return 0;
+}
+
 int loci_results_highlight(const loci_results *r, const char *text, size_t len,
                            loci_span **spans, size_t *n, loci_error *err)
 {
-    struct hl_ctx h = {r, NULL, 0, 0};
     *spans = NULL;
     *n = 0;
+    if (r->plan) {
+        struct hl_toks tk = {0};
+        int rc = analyzer_run(r->an, text, len, hl_collect, &tk);
+        if (!rc)
+            rc = highlight_plan(r->plan, &tk, spans, n);
+        free(tk.t);
+        return rc ? err_set(err, rc, "highlighting: %s", loci_strerror(rc)) : LOCI_OK;
+    }
+    struct hl_ctx h = {r, NULL, 0, 0};
     int rc = analyzer_run(r->an, text, len, hl_token, &h);
     if (rc) {
         free(h.spans);

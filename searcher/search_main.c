@@ -43,6 +43,7 @@ struct settings {
     int files;         /* -l: print the matching documents' names */
     int end_record;    /* --end-record: a JSON record closes every query */
     unsigned snippet;  /* --snippet N: about N characters around the matches */
+    int explain;       /* --explain: each clause's share of each score */
 };
 
 static void usage(FILE *f)
@@ -58,6 +59,9 @@ static void usage(FILE *f)
             "      --b X             BM25 length normalization, 0..1 (default %.2g)\n"
             "      --group passage|doc  one result per passage (default) or per document\n"
             "      --exhaustive      score every posting (no pruning)\n"
+            "      --explain         after each hit, each clause's tf, idf, length\n"
+            "                        normalization and contribution to the score\n"
+            "                        (JSON: \"explain\": [...])\n"
             "      --plain           the query is words only: no operators, quotes or\n"
             "                        parentheses (for passing arbitrary text)\n"
             "      --format text|json|trec  output format (default text)\n"
@@ -210,11 +214,17 @@ static int run_query(loci_index *idx, const struct settings *s, const char *wher
         loci_span *spans = NULL;
         struct output_hit oh = {qid, query, i + 1, h, &p, NULL, 0,
                                 output_decimals(scores, n, i, s->format == FMT_TEXT_OUT ? 4 : 6),
-                                0, 0, 0};
+                                0, 0, 0, NULL, 0};
         if (!grc && s->format != FMT_TREC_OUT && !s->files)
             grc = loci_results_highlight(r, p.text, p.text_len, &spans, &oh.nspans, &err);
+        loci_explain_clause *ex = NULL;
+        if (!grc && s->explain && s->format != FMT_TREC_OUT && !s->files) {
+            grc = loci_results_explain(idx, r, i, &ex, &oh.nexplain, &err);
+            oh.explain = ex;
+        }
         if (grc) {
             /* nothing of a failed query is printed */
+            free(spans);
             fprintf(stderr, PROG ": %s%s\n", where, err.message);
             loci_results_free(r);
             free(scores);
@@ -233,6 +243,7 @@ static int run_query(loci_index *idx, const struct settings *s, const char *wher
                                                             s->run_tag)
                                               : output_text(out, &oh, &s->style);
         free(spans);
+        free(ex);
         if (orc) {
             fprintf(stderr, PROG ": %sout of memory\n", where);
             loci_results_free(r);
@@ -440,7 +451,7 @@ int main(int argc, char **argv)
     s.run_tag = "loci";
     const char *color = "auto";
     enum { O_K1 = 256, O_B, O_GROUP, O_EXH, O_FORMAT, O_JSON, O_TAG, O_QUERIES, O_COLOR, O_CHECK,
-           O_COUNT, O_OFFSET, O_END, O_STATS, O_SNIPPET, O_PLAIN };
+           O_COUNT, O_OFFSET, O_END, O_STATS, O_SNIPPET, O_PLAIN, O_EXPLAIN };
     static const struct option longopts[] = {
         {"index", required_argument, 0, 'i'}, {"k1", required_argument, 0, O_K1},
         {"b", required_argument, 0, O_B},     {"group", required_argument, 0, O_GROUP},
@@ -453,7 +464,7 @@ int main(int argc, char **argv)
         {"files-with-matches", no_argument, 0, 'l'}, {"end-record", no_argument, 0, O_END},
         {"stats", no_argument, 0, O_STATS},   {"snippet", required_argument, 0, O_SNIPPET},
         {"version", no_argument, 0, 'V'},     {"quiet", no_argument, 0, 'q'},
-        {"plain", no_argument, 0, O_PLAIN},
+        {"plain", no_argument, 0, O_PLAIN},   {"explain", no_argument, 0, O_EXPLAIN},
         {0, 0, 0, 0}};
     int c;
     opterr = 0;
@@ -490,6 +501,7 @@ int main(int argc, char **argv)
             break;
         case O_EXH: s.so.exhaustive = 1; break;
         case O_PLAIN: s.so.plain = 1; break;
+        case O_EXPLAIN: s.explain = 1; break;
         case O_FORMAT:
             if (!strcmp(optarg, "text"))
                 s.format = FMT_TEXT_OUT;

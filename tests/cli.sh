@@ -401,6 +401,16 @@ check "only excludes" 2 "$BIN/loci-search" -i "$T/idx" -- '-NATO'
 one_line "only excludes"
 check "dangling operator" 2 "$BIN/loci-search" -i "$T/idx" 'NATO AND'
 has "operator column" "column 6" "$T/err"
+check "explain" 0 "$BIN/loci-search" -i "$T/idx" -k 3 --json --explain 'NATO "cyber defence" -Korea'
+if "$PY" -c '
+import json, sys
+for l in open(sys.argv[1]):
+    h = json.loads(l)
+    assert [c["clause"] for c in h["explain"]] == ["nato", "\"cyber defenc\""], h["explain"]
+    assert abs(sum(c["contribution"] for c in h["explain"]) - h["score"]) < 1e-6
+' "$T/out"; then ok; else bad "--explain does not add up to the score"; fi
+check "explain text" 0 "$BIN/loci-search" -i "$T/idx" -k 1 --explain 'cybersecurity CCDCOE'
+has "explain line" "    ccdcoe: tf 1, idf " "$T/out"
 printf 'NATO\n(bad\nJapan -Korea\n' >"$T/qlang"
 check "--queries with a bad line" 2 "$BIN/loci-search" -i "$T/idx" -k 1 --format trec --queries "$T/qlang"
 has "bad line named" "qlang:2: query: column 1" "$T/err"

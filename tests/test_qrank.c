@@ -443,6 +443,16 @@ static void check_corpus(loci_passage_mode mode, uint64_t seed0)
                     if (h->passage != ref[i].p || memcmp(&h->score, &ref[i].s, sizeof(double)))
                         fail_msg("query %s (k %u, exhaustive %d): hit %zu is %u %.17g, want %u %.17g",
                                  q, k, exh, i, h->passage, h->score, ref[i].p, ref[i].s);
+                    /* --explain: the contributions add up to the score, bit for bit */
+                    loci_explain_clause *ex;
+                    size_t nex;
+                    assert_int_equal(loci_results_explain(idx, r, i, &ex, &nex, &err), LOCI_OK);
+                    double sum = 0;
+                    for (size_t c = 0; c < nex; c++)
+                        sum += ex[c].contribution;
+                    if (memcmp(&sum, &h->score, sizeof sum))
+                        fail_msg("query %s: explained %.17g, scored %.17g", q, sum, h->score);
+                    free(ex);
                 }
                 loci_results_free(r);
             }

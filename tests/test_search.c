@@ -327,9 +327,46 @@ static void test_offset_and_total(void **state)
     free(dir);
 }
 
+/* Highlighting a query of the query language: a phrase is one span where
+ * it occurs (its words elsewhere are not marked), a prefix marks its
+ * terms, an excluded word is never marked. */
+static void test_highlight_query(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    char idxdir[600];
+    snprintf(idxdir, sizeof idxdir, "%s/idx", dir);
+    const char *docs[] = {"cyber defence and defence of cyber space, sanctions sanctioned"};
+    loci_index *idx = tu_build(idxdir, docs, 1, LOCI_PASSAGE_DOCUMENT);
+    loci_results *r;
+    loci_error err;
+    assert_int_equal(loci_search(idx, "\"cyber defence\" sanction* -space", NULL, &r, &err),
+                     LOCI_OK);
+    assert_int_equal(loci_results_count(r), 0); /* -space excludes the only passage */
+    loci_results_free(r);
+    assert_int_equal(loci_search(idx, "\"cyber defence\" sanction* -zebra", NULL, &r, &err),
+                     LOCI_OK);
+    assert_int_equal(loci_results_count(r), 1);
+    loci_span *sp;
+    size_t n;
+    const char *t = docs[0];
+    assert_int_equal(loci_results_highlight(r, t, strlen(t), &sp, &n, &err), LOCI_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(sp[0].start, 0);
+    assert_int_equal(sp[0].end, 13);                      /* "cyber defence" */
+    assert_int_equal(sp[1].start, strstr(t, "sanctions") - t);
+    assert_int_equal(sp[2].start, strstr(t, "sanctioned") - t);
+    free(sp);
+    loci_results_free(r);
+    loci_index_close(idx);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_highlight_query),
         cmocka_unit_test(test_hand_computed_score),
         cmocka_unit_test(test_topk_equals_brute_force),
         cmocka_unit_test(test_group_by_document),
