@@ -13,7 +13,7 @@ void poscursor_open(struct poscursor *pc, loci_index *idx, const struct term_inf
     pc->len = ti->pos_len;
     pc->block = UINT32_MAX;
     pc->at = 0;
-    pc->p = pc->end = NULL;
+    pc->p = pc->end = pc->vend = NULL;
 }
 
 /* Start reading block b of c's term at its first posting. */
@@ -27,14 +27,25 @@ static int enter_block(struct poscursor *pc, const struct cursor *c, uint32_t b,
     }
     if (start > end || end > pc->len)
         return err_corrupt(err, "positions: block %u out of range", b);
-    int rc = lfile_verify(&pc->idx->pos, pc->off + start, end - start, err);
-    if (rc)
-        return rc;
-    pc->p = pc->idx->pos.body + pc->off + start;
+    pc->p = pc->vend = pc->idx->pos.body + pc->off + start;
     pc->end = pc->idx->pos.body + pc->off + end;
     pc->block = b;
     pc->at = 0;
     return LOCI_OK;
+}
+
+/* Verify the rest of the page holding pc->vend (within the block). */
+static int verify_page(struct poscursor *pc, loci_error *err)
+{
+    uint64_t off = (uint64_t)(pc->vend - pc->idx->pos.body);
+    uint64_t stop = (off / LFILE_PAGE_SIZE + 1) * LFILE_PAGE_SIZE;
+    uint64_t end = (uint64_t)(pc->end - pc->idx->pos.body);
+    if (stop > end)
+        stop = end;
+    int rc = lfile_verify(&pc->idx->pos, off, stop - off, err);
+    if (!rc)
+        pc->vend = pc->idx->pos.body + stop;
+    return rc;
 }
 
 int poscursor_get(struct poscursor *pc, const struct cursor *c, uint32_t *out, loci_error *err)
@@ -43,14 +54,26 @@ int poscursor_get(struct poscursor *pc, const struct cursor *c, uint32_t *out, l
     if (pc->block != c->block || pc->at > c->i)
         if ((rc = enter_block(pc, c, c->block, err)))
             return rc;
+    /* Skip the postings before this one in the block: their tf varints
+     * end at bytes below 0x80, so counting those is enough (no decoding;
+     * a frequent term's block is walked for every phrase candidate). */
+    uint64_t skip = 0;
+    for (; pc->at < c->i; pc->at++)
+        skip += c->tfs[pc->at];
+    while (skip > 0 && pc->p < pc->end) {
+        if (pc->p == pc->vend && (rc = verify_page(pc, err)))
+            return rc;
+        skip -= *pc->p++ < 0x80;
+    }
+    if (skip)
+        return err_corrupt(err, "positions: truncated in block %u", c->block);
     uint32_t v;
-    for (; pc->at < c->i; pc->at++) /* postings before this one in the block */
-        for (uint32_t j = 0; j < c->tfs[pc->at]; j++)
-            if (varint_get32(&pc->p, pc->end, &v))
-                return err_corrupt(err, "positions: truncated in block %u", c->block);
     uint64_t pos = 0;
     for (uint32_t j = 0; j < c->tfs[c->i]; j++) {
-        if (varint_get32(&pc->p, pc->end, &v))
+        while (pc->vend < pc->end && pc->vend - pc->p < VARINT_MAX)
+            if ((rc = verify_page(pc, err)))
+                return rc;
+        if (varint_get32(&pc->p, pc->vend, &v))
             return err_corrupt(err, "positions: truncated in block %u", c->block);
         pos = j == 0 ? v : pos + v;
         if (pos > UINT32_MAX)

@@ -7,8 +7,9 @@
  * A poscursor follows one struct cursor forward: it remembers where the
  * last posting read ended, so walking a block's postings in order reads
  * each byte once; a jump to another block starts from that block's
- * pos_offset, never from the term's start. A block's positions pages are
- * verified the first time they are read.
+ * pos_offset, never from the term's start. A positions page is verified
+ * when the cursor first reads a byte of it: a rare word's posting in a
+ * frequent word's block costs the pages up to it, not the whole block's.
  */
 #ifndef LOCI_POSCURSOR_H
 #define LOCI_POSCURSOR_H
@@ -24,6 +25,7 @@ struct poscursor {
     uint32_t block;             /* block being read (UINT32_MAX: none) */
     uint32_t at;                /* index in it of the posting at p */
     const uint8_t *p, *end;     /* next byte, end of the block's positions */
+    const uint8_t *vend;        /* bytes of the block before it are verified */
 };
 
 void poscursor_open(struct poscursor *pc, loci_index *idx, const struct term_info *ti);

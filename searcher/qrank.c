@@ -24,6 +24,8 @@
  * (a phrase: where its terms stand in place), tf its frequency there. */
 struct lstate {
     struct cursor *cur;     /* one per term */
+    size_t *drive;          /* phrase: its terms, rarest first (leapfrog order) */
+    double *tmax;           /* phrase: each term's largest tf part (with bounds) */
     struct poscursor *pc;
     uint32_t **pos;         /* phrase: positions of each term at the candidate */
     uint32_t *cap;
@@ -37,6 +39,10 @@ struct qeval {
     const uint8_t *lens, *lens_verified;
     double k1, b, avglen;
     int ref_params;
+    /* With one scoring leaf, a phrase candidate whose terms' block maxima
+     * bound it below this cut cannot enter the top k (nothing else would
+     * add to its score), and its positions are not read. -inf: off. */
+    double solo_cut;
     struct lstate *ls;
     uint8_t *hit;           /* per leaf: occurs at the candidate */
     double *contrib;
@@ -126,7 +132,11 @@ static uint32_t phrase_freq(struct qeval *e, const struct qleaf *L, struct lstat
     return freq;
 }
 
-/* Move phrase leaf l to its first occurrence at or after d. */
+static double block_max_tfpart(const struct qeval *e, const struct cursor *c, uint32_t b);
+
+/* Move phrase leaf l to its first occurrence at or after d. The terms
+ * leapfrog rarest first, so a frequent word ("of") moves only to
+ * passages that hold the rare ones. */
 static void phrase_seek(struct qeval *e, size_t l, uint32_t d)
 {
     const struct qleaf *L = &e->plan->leaf[l];
@@ -135,16 +145,32 @@ static void phrase_seek(struct qeval *e, size_t l, uint32_t d)
         int moved;
         do { /* leapfrog to a passage holding every term */
             moved = 0;
-            for (size_t k = 0; k < L->n && d != CURSOR_END; k++) {
-                cursor_next_geq(&s->cur[k], d);
-                if (s->cur[k].id != d) {
-                    d = s->cur[k].id;
+            for (size_t i = 0; i < L->n && d != CURSOR_END; i++) {
+                struct cursor *c = &s->cur[s->drive[i]];
+                cursor_next_geq(c, d);
+                if (c->id != d) {
+                    d = c->id;
                     moved = 1;
                 }
             }
         } while (moved && d != CURSOR_END);
         if (d == CURSOR_END || e->rc)
             break;
+        if (L->scoring && e->solo_cut > -INFINITY) {
+            /* the phrase occurs at most as often as each of its terms */
+            double m = INFINITY;
+            for (size_t k = 0; k < L->n; k++) {
+                const struct cursor *c = &s->cur[k];
+                double v = c->skips ? block_max_tfpart(e, c, c->block) : s->tmax[k];
+                m = v < m ? v : m;
+                if (L->near)
+                    break; /* a near group: only its first term bounds it */
+            }
+            if (L->weight * m * (1 + 1e-9) < e->solo_cut) {
+                d++;
+                continue;
+            }
+        }
         uint32_t f = phrase_freq(e, L, s);
         if (f) {
             s->id = d;
@@ -177,6 +203,22 @@ static void leaf_seek(struct qeval *e, size_t l, uint32_t target)
     s->tf = s->id == CURSOR_END ? 0 : cursor_tf(&s->cur[0]);
 }
 
+/* The largest BM25 tf part in block b of a cursor with skips: stored for
+ * the reference parameters, else bounded from the block's largest tf and
+ * shortest passage. */
+static double block_max_tfpart(const struct qeval *e, const struct cursor *c, uint32_t b)
+{
+    const uint8_t *s = c->skips + (size_t)b * SKIP_SIZE;
+    if (e->ref_params) {
+        uint32_t bits = le32_get(s + SKIP_MAX_IMPACT);
+        float f;
+        memcpy(&f, &bits, 4);
+        return f;
+    }
+    return bm25_tfpart(le32_get(s + SKIP_MAX_TF), le32_get(s + SKIP_MIN_LEN), e->k1, e->b,
+                       e->avglen);
+}
+
 /* The largest BM25 tf part of a term's postings: from the skip entries'
  * block maxima, or from the postings of a single block. */
 static double term_max_tfpart(struct qeval *e, const struct cursor *c)
@@ -184,19 +226,8 @@ static double term_max_tfpart(struct qeval *e, const struct cursor *c)
     double m = 0;
     if (c->skips) {
         for (uint32_t b = 0; b < c->nblocks; b++) {
-            const uint8_t *s = c->skips + (size_t)b * SKIP_SIZE;
-            double v;
-            if (e->ref_params) {
-                uint32_t bits = le32_get(s + SKIP_MAX_IMPACT);
-                float f;
-                memcpy(&f, &bits, 4);
-                v = f;
-            } else {
-                v = bm25_tfpart(le32_get(s + SKIP_MAX_TF), le32_get(s + SKIP_MIN_LEN), e->k1,
-                                e->b, e->avglen);
-            }
-            if (v > m)
-                m = v;
+            double v = block_max_tfpart(e, c, b);
+            m = v > m ? v : m;
         }
     } else {
         for (uint32_t i = 0; i < c->n; i++) {
@@ -361,6 +392,8 @@ static void eval_free(struct qeval *e)
             free(s->cap);
             free(s->cur);
             free(s->pc);
+            free(s->drive);
+            free(s->tmax);
         }
     free(e->ls);
     free(e->hit);
@@ -384,6 +417,7 @@ static int eval_open(struct qeval *e, loci_index *idx, const struct qplan *plan,
     e->ref_params = k1 == idx->ref_k1 && b == idx->ref_b;
     e->best_doc = -1;
     e->filter_doc = -1;
+    e->solo_cut = -INFINITY;
     e->err = err;
     size_t n = plan->nleaf ? plan->nleaf : 1;
     e->ls = calloc(n, sizeof *e->ls);
@@ -401,8 +435,16 @@ static int eval_open(struct qeval *e, loci_index *idx, const struct qplan *plan,
         s->pc = calloc(L->n, sizeof *s->pc);
         s->pos = calloc(L->n, sizeof *s->pos);
         s->cap = calloc(L->n, sizeof *s->cap);
-        if (!s->cur || !s->pc || !s->pos || !s->cap)
+        s->drive = calloc(L->n, sizeof *s->drive);
+        s->tmax = calloc(L->n, sizeof *s->tmax);
+        if (!s->cur || !s->pc || !s->pos || !s->cap || !s->drive || !s->tmax)
             return e->rc = err_set(err, LOCI_ENOMEM, "out of memory");
+        for (size_t k = 0; k < L->n; k++) { /* insertion sort by df */
+            size_t j = k;
+            for (; j > 0 && L->ti[s->drive[j - 1]].df > L->ti[k].df; j--)
+                s->drive[j] = s->drive[j - 1];
+            s->drive[j] = k;
+        }
         double mt = INFINITY;
         for (size_t k = 0; k < L->n && !e->rc; k++) {
             if ((e->rc = cursor_open(&s->cur[k], idx, &L->ti[k], err)))
@@ -410,9 +452,10 @@ static int eval_open(struct qeval *e, loci_index *idx, const struct qplan *plan,
             poscursor_open(&s->pc[k], idx, &L->ti[k]);
             /* a phrase occurs at most as often as its rarest term, a
              * near group as often as its first term */
-            if (bounds && (k == 0 || !L->near)) {
-                double v = term_max_tfpart(e, &s->cur[k]);
-                mt = v < mt ? v : mt;
+            if (bounds) {
+                s->tmax[k] = term_max_tfpart(e, &s->cur[k]);
+                if (k == 0 || !L->near)
+                    mt = s->tmax[k] < mt ? s->tmax[k] : mt;
             }
         }
         if (bounds && !e->rc)
@@ -476,6 +519,8 @@ static void run(struct qeval *e, int prune, uint64_t *count)
             if (t != theta) {
                 theta = t;
                 cut = theta - slack(theta);
+                if (n == 1)
+                    e->solo_cut = cut;
                 while (ne < n && prefix[ne + 1] < cut)
                     ne++;
                 if (ne == n)
