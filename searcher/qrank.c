@@ -8,7 +8,6 @@
  * never raises the cut), and a candidate's score is always summed in leaf
  * order from the same contributions, so both give the same bits.
  */
-#include <fnmatch.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +51,7 @@ struct qeval {
     int64_t best_doc;
     int64_t filter_doc;     /* doc: filters' verdict for this document */
     int filter_ok;
-    char *name;             /* a document name, NUL-terminated for fnmatch */
+    char *name;             /* a document name, NUL-terminated for qrank_glob */
     size_t name_cap;
     loci_error *err;
     int rc;
@@ -304,6 +303,32 @@ static int node_match(const struct qeval *e, const struct qnode *n)
     }
 }
 
+/* Glob matching: '*' any run of bytes (slashes too), '?' any one byte,
+ * anything else itself. Greedy with one backtrack point, so O(len(p) *
+ * len(s)) whatever the pattern (fnmatch backtracks per star: a pattern of
+ * many stars could take exponential time). */
+int qrank_glob(const char *p, const char *s)
+{
+    const char *star = NULL, *resume = NULL;
+    while (*s) {
+        if (*p == '*') {
+            star = p++;
+            resume = s;
+        } else if (*p == '?' || *p == *s) {
+            p++;
+            s++;
+        } else if (star) {
+            p = star + 1;
+            s = ++resume;
+        } else {
+            return 0;
+        }
+    }
+    while (*p == '*')
+        p++;
+    return *p == '\0';
+}
+
 /* The doc: filters' verdict on passage d's document. */
 static int doc_allowed(struct qeval *e, uint32_t d)
 {
@@ -335,9 +360,9 @@ static int doc_allowed(struct qeval *e, uint32_t d)
     e->name[lp.doc_name_len] = '\0';
     int ok = !p->ndoc_in;
     for (size_t i = 0; i < p->ndoc_in && !ok; i++)
-        ok = fnmatch(p->doc_in[i], e->name, 0) == 0;
+        ok = qrank_glob(p->doc_in[i], e->name);
     for (size_t i = 0; i < p->ndoc_out && ok; i++)
-        ok = fnmatch(p->doc_out[i], e->name, 0) != 0;
+        ok = !qrank_glob(p->doc_out[i], e->name);
     e->filter_doc = doc;
     e->filter_ok = ok;
     return ok;

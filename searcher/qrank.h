@@ -29,11 +29,21 @@
 /* Most terms in one phrase (a longer one is refused). */
 #define QRANK_MAX_PHRASE 64
 
+/* Most leaves in one query, prefixes expanded (beyond: LOCI_EINVAL): each
+ * holds a postings cursor (about 1 KiB), so a 64 KiB query of prefixes
+ * cannot ask for a gigabyte. */
+#define QRANK_MAX_LEAVES 4096
+
 enum qleaf_kind { QL_TERM, QL_PHRASE };
 
 struct qleaf {
     /* Most terms in one phrase (a longer one is refused). */
 #define QRANK_MAX_PHRASE 64
+
+/* Most leaves in one query, prefixes expanded (beyond: LOCI_EINVAL): each
+ * holds a postings cursor (about 1 KiB), so a 64 KiB query of prefixes
+ * cannot ask for a gigabyte. */
+#define QRANK_MAX_LEAVES 4096
 
 enum qleaf_kind kind;
     int scoring;            /* 0: inside an excluded clause */
@@ -54,6 +64,10 @@ struct qplan {
                                  when there are any, and none of doc_out) */
     size_t ndoc_in, ndoc_out;
 };
+
+/* 1 if `name` matches the doc: glob `pattern`: '*' any run of bytes ('/'
+ * included), '?' any one byte, anything else itself; linear-time. */
+int qrank_glob(const char *pattern, const char *name);
 
 /* Like ranking_top, for a compiled query. opt->exhaustive turns pruning
  * off; the hits are the same bit for bit either way. */

@@ -196,6 +196,10 @@ static int add_leaf(struct compiler *c, struct qnode *n, const struct qterm *t, 
                 c->qtf[l]++;
                 return add_node_leaf(c, n, l);
             }
+    if (p->nleaf == QRANK_MAX_LEAVES)
+        return err_set(c->err, LOCI_EINVAL,
+                       "query: column %u: more than %d terms and phrases (prefixes expanded)",
+                       n->col, QRANK_MAX_LEAVES);
     if (p->nleaf == c->cap) {
         size_t cap = c->cap;
         struct qleaf *q = array_grow(p->leaf, &c->cap, p->nleaf + 1, sizeof *q, 8);

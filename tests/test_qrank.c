@@ -15,6 +15,7 @@
 
 #include "analyzer.h"
 #include "bm25.h"
+#include "qrank.h"
 #include "query.h"
 
 #define MAXP 600
@@ -541,6 +542,56 @@ static void test_random_documents(void **state)
     check_corpus(LOCI_PASSAGE_DOCUMENT, 1234);
 }
 
+/* doc: globs: '*' and '?' as fnmatch has them (without flags), and a
+ * pattern of many stars against a long name in linear time. */
+static void test_glob(void **state)
+{
+    (void)state;
+    static const char *cases[][2] = {
+        {"corpus/*.txt", "corpus/a.txt"}, {"corpus/*.txt", "corpus/sub/a.txt"},
+        {"*.md", "README.md"},            {"*.md", "README.mdx"},
+        {"a?c", "abc"},                   {"a?c", "ac"},
+        {"*", ""},                        {"", ""},
+        {"", "a"},                        {"**a**", "bab"},
+        {"*ab*ab", "xabyabab"},           {"a*b*c", "abbbc"},
+        {"a*b*c", "acb"},                 {"*?", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        if (qrank_glob(cases[i][0], cases[i][1]) != (fnmatch(cases[i][0], cases[i][1], 0) == 0))
+            fail_msg("glob %s on %s", cases[i][0], cases[i][1]);
+    char pat[200] = "", name[4001];
+    for (int i = 0; i < 40; i++)
+        strcat(pat, "*a");
+    strcat(pat, "*b");
+    memset(name, 'a', 4000);
+    name[4000] = 0;
+    assert_false(qrank_glob(pat, name));
+}
+
+/* A query that expands to more than QRANK_MAX_LEAVES terms is refused. */
+static void test_too_many_leaves(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp(), dir[600];
+    snprintf(dir, sizeof dir, "%s/idx", root);
+    const char *docs[] = {"a b"};
+    loci_index *idx = tu_build(dir, docs, 1, LOCI_PASSAGE_DOCUMENT);
+    size_t cap = 6 * (QRANK_MAX_LEAVES + 2);
+    char *q = malloc(cap);
+    assert_non_null(q);
+    strcpy(q, "+a");
+    for (int i = 0; i <= QRANK_MAX_LEAVES; i++)
+        snprintf(q + strlen(q), cap - strlen(q), " w%d", i);
+    loci_results *r;
+    loci_error err;
+    assert_int_equal(loci_search(idx, q, NULL, &r, &err), LOCI_EINVAL);
+    assert_non_null(strstr(err.message, "more than 4096 terms"));
+    free(q);
+    loci_index_close(idx);
+    tu_rmtree(root);
+    free(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -548,6 +599,8 @@ int main(void)
         cmocka_unit_test(test_random_windows),
         cmocka_unit_test(test_random_documents),
         cmocka_unit_test(test_bundled_corpus),
+        cmocka_unit_test(test_glob),
+        cmocka_unit_test(test_too_many_leaves),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
