@@ -6,6 +6,8 @@ index  CORPUS.jsonl DBFILE [contentless]   fts5(id UNINDEXED, title, text,
                                with "contentless", content='' (no text copy)
 search DBFILE QUERIES.tsv K TAG   TREC run ranked by bm25() (score = -bm25)
 time   DBFILE QUERIES.tsv K       per-query latency in microseconds, one per line
+time-syntax DBFILE QUERIES.tsv K  the same, each query given to MATCH as it is
+                                  (already in FTS5 syntax: "a b", a NOT b)
 
 A query becomes an OR of its alphanumeric tokens, each double-quoted, since
 raw text is not valid FTS5 query syntax.
@@ -53,11 +55,11 @@ def search(dbfile, qfile, k, tag):
             sys.stdout.write(f"{qid} Q0 {doc} {rank} {-score:.6f} {tag}\n")
 
 
-def timing(dbfile, qfile, k):
+def timing(dbfile, qfile, k, syntax=False):
     db = sqlite3.connect(dbfile)
     for _, text in queries(qfile):
         t0 = time.perf_counter()
-        rows = db.execute(SQL, (match(text), k)).fetchall()
+        rows = db.execute(SQL, (text if syntax else match(text), k)).fetchall()
         print(int((time.perf_counter() - t0) * 1e6))
 
 
@@ -69,5 +71,7 @@ if __name__ == "__main__":
         search(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
     elif cmd == "time":
         timing(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    elif cmd == "time-syntax":
+        timing(sys.argv[2], sys.argv[3], int(sys.argv[4]), True)
     else:
         sys.exit(__doc__)

@@ -1,7 +1,7 @@
 /*
  * loci_time.c — query latency harness for bench/query (not installed).
  *
- *   loci-time INDEX QUERIES K [exhaustive] [count] [again]
+ *   loci-time INDEX QUERIES K [exhaustive] [count] [again] [syntax]
  *
  * Opens INDEX once (its time goes to stderr as "open_us N"), then runs
  * each query of QUERIES (qid<TAB>text) with top K and prints one line per
@@ -11,7 +11,10 @@
  * meanwhile (counted outside the timed span). Process start and index
  * open are excluded. With "again", the whole file runs twice and the
  * second pass is printed: the latency of a process whose index pages are
- * already mapped and checksummed, as in a long-running server.
+ * already mapped and checksummed, as in a long-running server. Queries
+ * are plain words (options.plain), so that the numbers stay comparable
+ * across versions whatever characters the query files hold; with
+ * "syntax" they are read in the query language (bench/query_lang).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,12 +41,13 @@ static double now_us(void)
 int main(int argc, char **argv)
 {
     if (argc < 4) {
-        fprintf(stderr, "usage: loci-time INDEX QUERIES K [exhaustive] [count] [again]\n");
+        fprintf(stderr, "usage: loci-time INDEX QUERIES K [exhaustive] [count] [again] [syntax]\n");
         return 2;
     }
     loci_search_options so;
     loci_search_options_init(&so);
     so.k = (unsigned)atoi(argv[3]);
+    so.plain = 1;
     int passes = 1;
     for (int i = 4; i < argc; i++) {
         if (strcmp(argv[i], "exhaustive") == 0)
@@ -52,6 +56,8 @@ int main(int argc, char **argv)
             so.count = 1; /* the total too (--count, --end-record) */
         else if (strcmp(argv[i], "again") == 0)
             passes = 2;
+        else if (strcmp(argv[i], "syntax") == 0)
+            so.plain = 0;
         else {
             fprintf(stderr, "loci-time: unknown option %s\n", argv[i]);
             return 2;

@@ -6,6 +6,9 @@ index  CORPUS.jsonl DBDIR      index {id,title,text} records: TermGenerator with
 search DBDIR QUERIES.tsv K TAG print a TREC run: QueryParser (English stemmer,
                                STEM_SOME, default OR), BM25Weight() defaults
 time   DBDIR QUERIES.tsv K     per-query latency in microseconds, one per line
+time-syntax DBDIR QUERIES.tsv K  the same, the queries parsed with
+                               FLAG_PHRASE | FLAG_BOOLEAN | FLAG_LOVEHATE
+                               ("a b" phrases, AND/OR/NOT, +a -b)
 
 Queries go through QueryParser with its default flags; if one raises
 QueryParserError (stray syntax characters), it is parsed again with no
@@ -69,11 +72,15 @@ def search(dbdir, qfile, k, tag):
             out.write(f"{qid} Q0 {m.document.get_data().decode()} {rank} {m.weight:.6f} {tag}\n")
 
 
-def timing(dbdir, qfile, k):
+SYNTAX = xapian.QueryParser.FLAG_PHRASE | xapian.QueryParser.FLAG_BOOLEAN | \
+    xapian.QueryParser.FLAG_LOVEHATE
+
+
+def timing(dbdir, qfile, k, syntax=False):
     qp, enq = open_searcher(dbdir)
     for _, text in queries(qfile):
         t0 = time.perf_counter()
-        enq.set_query(parse(qp, text))
+        enq.set_query(qp.parse_query(text, SYNTAX) if syntax else parse(qp, text))
         mset = enq.get_mset(0, k)
         for m in mset:
             m.docid
@@ -88,5 +95,7 @@ if __name__ == "__main__":
         search(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
     elif cmd == "time":
         timing(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    elif cmd == "time-syntax":
+        timing(sys.argv[2], sys.argv[3], int(sys.argv[4]), True)
     else:
         sys.exit(__doc__)

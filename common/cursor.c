@@ -202,9 +202,28 @@ void cursor_next_geq(struct cursor *c, uint32_t target)
         return;
     /* Skip whole blocks whose last id is below the target. */
     if (c->skips && le32_get(c->skips + (size_t)c->block * SKIP_SIZE + SKIP_LAST_ID) < target) {
-        uint32_t b = c->block + 1;
-        while (b < c->nblocks && le32_get(c->skips + (size_t)b * SKIP_SIZE + SKIP_LAST_ID) < target)
-            b++;
+        /* The first block whose last id reaches the target: usually the
+         * next one, but a phrase's frequent word jumps thousands of blocks
+         * to the rare words' passages, so gallop, then bisect. */
+        uint32_t b = c->block + 1, hi, step = 1;
+        for (;;) {
+            hi = b + step - 1;
+            if (hi >= c->nblocks) {
+                hi = c->nblocks;
+                break;
+            }
+            if (le32_get(c->skips + (size_t)hi * SKIP_SIZE + SKIP_LAST_ID) >= target)
+                break;
+            b = hi + 1;
+            step *= 2;
+        }
+        while (b < hi) {
+            uint32_t mid = b + (hi - b) / 2;
+            if (le32_get(c->skips + (size_t)mid * SKIP_SIZE + SKIP_LAST_ID) < target)
+                b = mid + 1;
+            else
+                hi = mid;
+        }
         if (b >= c->nblocks) {
             c->id = CURSOR_END;
             return;
@@ -212,6 +231,14 @@ void cursor_next_geq(struct cursor *c, uint32_t target)
         if (decode_block(c, b))
             return;
     }
-    while (c->id < target)
-        cursor_next(c);
+    if (c->ids[c->n - 1] < target) { /* a single block, passed */
+        c->id = CURSOR_END;
+        return;
+    }
+    /* the block's last id reaches the target: scan to it in place */
+    uint32_t i = c->i;
+    while (c->ids[i] < target)
+        i++;
+    c->i = i;
+    c->id = c->ids[i];
 }

@@ -386,10 +386,11 @@ static int lex_iter_next(struct lex_iter *it)
     return 0;
 }
 
-int reader_lookup(loci_index *idx, const char *term, size_t len, struct term_info *ti,
-                  loci_error *err)
+/* The last lexicon block whose first term is <= term (0 when none is):
+ * a binary search over the blocks' first terms. */
+static int lex_find_block(loci_index *idx, const char *term, size_t len, uint64_t *block,
+                          loci_error *err)
 {
-    /* Binary search for the last block whose first term is <= term. */
     uint64_t lo = 0, hi = idx->lex_blocks;
     struct lex_iter it;
     const uint8_t *p, *end;
@@ -406,8 +407,29 @@ int reader_lookup(loci_index *idx, const char *term, size_t len, struct term_inf
         else
             hi = mid;
     }
+    *block = lo;
+    return LOCI_OK;
+}
+
+static int term_in_range(loci_index *idx, const struct lex_iter *it, loci_error *err)
+{
+    if (it->ti.post_off + it->ti.post_len > idx->post.body_len ||
+        it->ti.pos_off + it->ti.pos_len > idx->pos.body_len)
+        return err_corrupt(err, "%s: postings of a term out of range", idx->lex.path);
+    return LOCI_OK;
+}
+
+int reader_lookup(loci_index *idx, const char *term, size_t len, struct term_info *ti,
+                  loci_error *err)
+{
+    struct lex_iter it;
+    const uint8_t *p, *end;
+    uint64_t lo;
+    int rc;
     if (idx->lex_blocks == 0)
         return 0;
+    if ((rc = lex_find_block(idx, term, len, &lo, err)))
+        return rc;
     if ((rc = lex_block(idx, lo, &p, &end, err)))
         return rc;
     if (lex_iter_init(&it, p, end))
@@ -419,9 +441,8 @@ int reader_lookup(loci_index *idx, const char *term, size_t len, struct term_inf
                                (unsigned long long)lo);
         int c = cmp_term(it.term, it.len, term, len);
         if (c == 0) {
-            if (it.ti.post_off + it.ti.post_len > idx->post.body_len ||
-                it.ti.pos_off + it.ti.pos_len > idx->pos.body_len)
-                return err_corrupt(err, "%s: postings of a term out of range", idx->lex.path);
+            if ((rc = term_in_range(idx, &it, err)))
+                return rc;
             *ti = it.ti;
             return 1;
         }
@@ -429,6 +450,42 @@ int reader_lookup(loci_index *idx, const char *term, size_t len, struct term_inf
             break;
     }
     return 0;
+}
+
+int reader_prefix(loci_index *idx, const char *prefix, size_t len, reader_term_fn fn, void *ctx,
+                  loci_error *err)
+{
+    struct lex_iter it;
+    const uint8_t *p, *end;
+    uint64_t b;
+    int rc;
+    if (idx->lex_blocks == 0)
+        return LOCI_OK;
+    if ((rc = lex_find_block(idx, prefix, len, &b, err)))
+        return rc;
+    /* terms with the prefix are consecutive, from the first >= prefix */
+    for (; b < idx->lex_blocks; b++) {
+        if ((rc = lex_block(idx, b, &p, &end, err)))
+            return rc;
+        if (lex_iter_init(&it, p, end))
+            return err_corrupt(err, "%s: malformed block %llu", idx->lex.path,
+                               (unsigned long long)b);
+        while (it.remaining > 0) {
+            if (lex_iter_next(&it))
+                return err_corrupt(err, "%s: malformed block %llu", idx->lex.path,
+                                   (unsigned long long)b);
+            int c = memcmp(it.term, prefix, it.len < len ? it.len : len);
+            if (c < 0 || (c == 0 && it.len < len))
+                continue;
+            if (c > 0)
+                return LOCI_OK;
+            if ((rc = term_in_range(idx, &it, err)))
+                return rc;
+            if ((rc = fn(ctx, (const char *)it.term, it.len, &it.ti)))
+                return rc;
+        }
+    }
+    return LOCI_OK;
 }
 
 /* ---- passages, documents, text ----------------------------------------------- */

@@ -53,6 +53,13 @@ struct term_info {
 int reader_lookup(loci_index *idx, const char *term, size_t len, struct term_info *ti,
                   loci_error *err);
 
+/* Call fn for every indexed term that starts with prefix[0..len), in
+ * sorted order; a non-zero return of fn stops the walk and is returned.
+ * The term bytes are valid during the call only. */
+typedef int (*reader_term_fn)(void *ctx, const char *term, size_t len, const struct term_info *ti);
+int reader_prefix(loci_index *idx, const char *prefix, size_t len, reader_term_fn fn, void *ctx,
+                  loci_error *err);
+
 /* Document id of a passage, or -1 with err set on corruption. */
 int64_t reader_passage_doc(loci_index *idx, uint32_t passage, loci_error *err);
 

@@ -222,6 +222,8 @@ typedef struct loci_search_options {
     int count;         /* 1: also count every matching passage (or document),
                           for loci_results_total; costs a pass over the
                           query terms' postings (ids only), so it is asked for */
+    int plain;         /* 1: the query is words only, with no syntax (for
+                          arbitrary user text); 0: the query language below */
 } loci_search_options;
 
 #define LOCI_DEFAULT_K1 1.5
@@ -243,6 +245,13 @@ typedef struct loci_results loci_results;
 #define LOCI_QUERY_MAX 65536
 
 /* Rank passages for `query` (UTF-8, analyzed like the indexed text).
+ * Unless options.plain, the query language applies (README.md, "Query
+ * language"): "exact phrase", "a b"~N (within N positions), +required,
+ * -excluded, AND, OR, NOT (upper case; AND/NOT bind tighter than OR, OR
+ * tighter than juxtaposition), parentheses, prefix*, doc:GLOB. A query of
+ * words only ranks exactly as with options.plain. A malformed query is
+ * LOCI_EINVAL with a message naming the column ("query: column 5:
+ * unbalanced ')'"), as is one that only excludes.
  * Returns LOCI_OK with zero hits when nothing matches; LOCI_EEMPTY when the
  * query has no searchable term; LOCI_EUTF8 when it is not valid UTF-8;
  * LOCI_EINVAL when it is longer than LOCI_QUERY_MAX bytes.
@@ -252,12 +261,33 @@ int loci_search(loci_index *idx, const char *query,
                 loci_error *err);
 
 size_t loci_results_count(const loci_results *r);
+/* A warning about the query that did not stop it (a prefix that matched
+ * too many terms, ...): one line, or NULL. Valid until loci_results_free. */
+const char *loci_results_warning(const loci_results *r);
 /* With options.count: how many passages (documents, grouped) match the
  * query in all, whatever k and offset; -1 when it was not counted. */
 int64_t loci_results_total(const loci_results *r);
 /* The i-th hit; valid until loci_results_free. */
 const loci_hit *loci_results_hit(const loci_results *r, size_t i);
 void loci_results_free(loci_results *r);
+
+/* How one clause of the query contributes to a hit's score (--explain). */
+typedef struct loci_explain_clause {
+    const char *clause;  /* the term, or a phrase's terms in quotes ("a b"~N);
+                            valid until loci_results_free */
+    uint32_t tf;         /* occurrences in the passage (a phrase's: whole) */
+    double idf;          /* weight: qtf * idf of a term; a phrase: the sum
+                            of its terms' idfs */
+    double norm;         /* length normalization: 1 - b + b * len / avglen */
+    double contribution; /* idf * tf * (k1 + 1) / (tf + k1 * norm); 0 when tf is 0 */
+} loci_explain_clause;
+
+/* Each scoring clause of the query (excluded ones never score) for hit i,
+ * in the order the score sums them: adding the contributions up in this
+ * order from 0 gives the hit's score exactly. *out is malloc'ed (caller
+ * frees), *n the count. A grouped hit explains its best passage. */
+int loci_results_explain(loci_index *idx, const loci_results *r, size_t i,
+                         loci_explain_clause **out, size_t *n, loci_error *err);
 
 typedef struct loci_span {
     uint32_t start, end; /* byte offsets into the passage text, end exclusive */

@@ -191,7 +191,15 @@ int output_text(struct buf *out, const struct output_hit *h, const struct text_s
         return rc;
     if (in_hl)
         buf_append(out, HL_OFF, strlen(HL_OFF));
-    return buf_append(out, "\n\n", 2);
+    rc = buf_putc(out, '\n');
+    for (size_t x = 0; x < h->nexplain && !rc; x++) {
+        const loci_explain_clause *c = &h->explain[x];
+        rc = indent(out);
+        rc = rc ? rc : put_shown(out, c->clause, strlen(c->clause), st->escape);
+        rc = rc ? rc : putf(out, ": tf %u, idf %.6g, norm %.6g -> %.6g\n", c->tf, c->idf,
+                            c->norm, c->contribution);
+    }
+    return rc ? rc : buf_putc(out, '\n');
 }
 
 int output_name(struct buf *out, const char *qid, const loci_passage *p,
@@ -261,6 +269,18 @@ int output_json(struct buf *out, const struct output_hit *h)
     rc = rc ? rc : buf_putc(out, ']');
     if (h->snippet)
         rc = rc ? rc : putf(out, ", \"snippet\": [%zu, %zu]", h->snip_start, h->snip_end);
+    if (h->explain) {
+        rc = rc ? rc : buf_append(out, ", \"explain\": [", 14);
+        for (size_t i = 0; i < h->nexplain && !rc; i++) {
+            const loci_explain_clause *c = &h->explain[i];
+            rc = putf(out, "%s{\"clause\": ", i ? ", " : "");
+            rc = rc ? rc : json_put_string(out, c->clause, strlen(c->clause));
+            rc = rc ? rc : putf(out, ", \"tf\": %u, \"idf\": %.17g, \"norm\": %.17g, "
+                                     "\"contribution\": %.17g}", c->tf, c->idf, c->norm,
+                                c->contribution);
+        }
+        rc = rc ? rc : buf_putc(out, ']');
+    }
     return rc ? rc : buf_append(out, "}\n", 2);
 }
 

@@ -28,6 +28,8 @@ struct output_hit {
     int decimals;             /* of the score; 0: the format's usual (text 4, else 6) */
     int snippet;              /* show only text[snip_start, snip_end) (--snippet) */
     size_t snip_start, snip_end;
+    const loci_explain_clause *explain; /* --explain: the score's clauses, or NULL */
+    size_t nexplain;
 };
 
 /* The decimals to print score i of a ranked list with: at least `min`, and
@@ -48,6 +50,10 @@ struct text_style {
 /* "1. 12.3456  path:23\n" then the passage wrapped to the style's width
  * and a blank line. */
 int output_text(struct buf *out, const struct output_hit *h, const struct text_style *st);
+
+/* With h->explain, text output ends each hit with one line per clause:
+ * "    clause: tf T, idf I, norm N -> C", then the blank line; JSON gains
+ * "explain": [{"clause", "tf", "idf", "norm", "contribution"}, ...]. */
 
 /* One JSON object and a newline; keys in the order documented in README. */
 int output_json(struct buf *out, const struct output_hit *h);

@@ -1,8 +1,12 @@
 /*
- * search.c — answering a query (loci_search and the results API): the
- * query's analysis into distinct terms, their lookup and idf weights,
- * ranking (ranking.h), the hits' documents, and highlighting.
+ * search.c — answering a query (loci_search and the results API): a query
+ * of plain words is analyzed into distinct terms, looked up, weighted by
+ * idf and ranked by ranking.h, exactly as before the query language; any
+ * other query is parsed (query.h), compiled here into leaves against the
+ * index, and ranked by qrank.h. Then the hits' documents, and
+ * highlighting.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,13 +14,15 @@
 #include "bm25.h"
 #include "buf.h"
 #include "error.h"
+#include "qrank.h"
+#include "query.h"
 #include "ranking.h"
 #include "reader.h"
 #include "topk.h"
 
 /* One distinct query term (kept with the results, for highlighting). */
 struct qterm {
-    char bytes[ANALYZER_MAX_TERM];
+    char bytes[ANALYZER_MAX_TERM + 1]; /* NUL-terminated (for --explain) */
     size_t len;
     uint32_t qtf;          /* occurrences in the query */
 };
@@ -28,6 +34,9 @@ struct loci_results {
     size_t nterms;
     struct analyzer *an;   /* the index's analyzer, for highlighting */
     int64_t total;         /* matching passages or documents; -1: not counted */
+    char *warning;         /* e.g. a prefix expansion cut; NULL: none */
+    struct qplan *plan;    /* the compiled query (NULL for plain words) */
+    double k1, b;          /* for explaining */
 };
 
 void loci_search_options_init(loci_search_options *o)
@@ -39,7 +48,10 @@ void loci_search_options_init(loci_search_options *o)
     o->exhaustive = 0;
     o->offset = 0;
     o->count = 0;
+    o->plain = 0;
 }
+
+static void plan_free(struct qplan *p);
 
 size_t loci_results_count(const loci_results *r) { return r ? r->n : 0; }
 
@@ -56,8 +68,15 @@ void loci_results_free(loci_results *r)
         return;
     free(r->hits);
     free(r->terms);
+    free(r->warning);
+    if (r->plan) {
+        plan_free(r->plan);
+        free(r->plan);
+    }
     free(r);
 }
+
+const char *loci_results_warning(const loci_results *r) { return r ? r->warning : NULL; }
 
 struct qcollect {
     struct qterm *terms;
@@ -86,6 +105,328 @@ static int collect_term(void *ctx, const struct token *t)
     return 0;
 }
 
+/* ---- compiling a parsed query ------------------------------------------------ */
+
+/* Most terms a prefix expands to; past it, the most frequent are kept and
+ * the results carry a warning. */
+#define PREFIX_MAX 128
+
+struct prefix_term {
+    char bytes[ANALYZER_MAX_TERM];
+    size_t len;
+    struct term_info ti;
+};
+
+struct compiler {
+    loci_index *idx;
+    const char *q;
+    struct qplan plan;
+    size_t cap;                 /* of plan.leaf */
+    uint32_t *qtf;              /* per leaf: occurrences of a scoring term */
+    struct qcollect words;      /* analysis of one clause */
+    struct qcollect hl;         /* highlighted terms */
+    struct prefix_term *pre;    /* a prefix's expansion */
+    size_t npre, precap;
+    char *warning;
+    loci_error *err;
+};
+
+static int collect_token(void *ctx, const struct token *t)
+{
+    struct qcollect *q = ctx;
+    if (q->n == q->cap) {
+        struct qterm *p = array_grow(q->terms, &q->cap, q->n + 1, sizeof *p, 8);
+        if (!p)
+            return LOCI_ENOMEM;
+        q->terms = p;
+    }
+    struct qterm *qt = &q->terms[q->n++];
+    memcpy(qt->bytes, t->term, t->term_len);
+    qt->bytes[t->term_len] = '\0';
+    qt->len = t->term_len;
+    qt->qtf = 1;
+    return 0;
+}
+
+static char *label_of(const struct qterm *t, size_t n, unsigned near)
+{
+    struct buf b = {0};
+    int rc = 0;
+    if (n > 1)
+        rc |= buf_append(&b, "\"", 1);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            rc |= buf_append(&b, " ", 1);
+        rc |= buf_append(&b, t[i].bytes, t[i].len);
+    }
+    if (n > 1)
+        rc |= buf_append(&b, "\"", 1);
+    char num[24];
+    int k = near ? snprintf(num, sizeof num, "~%u", near) : 0;
+    rc |= buf_append(&b, num, (size_t)k);
+    rc |= buf_append(&b, "", 1);
+    if (rc) {
+        buf_free(&b);
+        return NULL;
+    }
+    return (char *)b.data;
+}
+
+static int add_node_leaf(struct compiler *c, struct qnode *n, size_t l)
+{
+    size_t *p = realloc(n->leaf, (n->nleaf + 1) * sizeof *p);
+    if (!p)
+        return err_set(c->err, LOCI_ENOMEM, "out of memory");
+    n->leaf = p;
+    p[n->nleaf++] = l;
+    return 0;
+}
+
+/* A leaf of node n for terms t[0..nt): one term, or a phrase (near: its
+ * ~N). A scoring term already a leaf counts once more there, as the same
+ * word twice in a plain query does. */
+static int add_leaf(struct compiler *c, struct qnode *n, const struct qterm *t, size_t nt,
+                    const struct term_info *known, unsigned near, int scoring)
+{
+    struct qplan *p = &c->plan;
+    if (nt == 1 && scoring)
+        for (size_t l = 0; l < p->nleaf; l++)
+            if (p->leaf[l].kind == QL_TERM && p->leaf[l].scoring &&
+                strlen(p->leaf[l].label) == t->len && !memcmp(p->leaf[l].label, t->bytes, t->len)) {
+                c->qtf[l]++;
+                return add_node_leaf(c, n, l);
+            }
+    if (p->nleaf == QRANK_MAX_LEAVES)
+        return err_set(c->err, LOCI_EINVAL,
+                       "query: column %u: more than %d terms and phrases (prefixes expanded)",
+                       n->col, QRANK_MAX_LEAVES);
+    if (p->nleaf == c->cap) {
+        size_t cap = c->cap;
+        struct qleaf *q = array_grow(p->leaf, &c->cap, p->nleaf + 1, sizeof *q, 8);
+        uint32_t *f = q ? realloc(c->qtf, c->cap * sizeof *f) : NULL;
+        if (q)
+            p->leaf = q;
+        if (!f) {
+            c->cap = q ? c->cap : cap;
+            return err_set(c->err, LOCI_ENOMEM, "out of memory");
+        }
+        c->qtf = f;
+    }
+    struct qleaf *L = &p->leaf[p->nleaf];
+    memset(L, 0, sizeof *L);
+    L->kind = nt == 1 ? QL_TERM : QL_PHRASE;
+    L->scoring = scoring;
+    L->n = nt;
+    L->near = nt == 1 ? 0 : near;
+    L->ti = calloc(nt, sizeof *L->ti);
+    L->off = calloc(nt, sizeof *L->off);
+    L->label = label_of(t, nt, L->near);
+    c->qtf[p->nleaf] = 1;
+    p->nleaf++; /* counted now, so that plan_free frees what was allocated */
+    if (!L->ti || !L->off || !L->label)
+        return err_set(c->err, LOCI_ENOMEM, "out of memory");
+    L->found = 1;
+    for (size_t k = 0; k < nt; k++) {
+        L->off[k] = (uint32_t)k; /* the phrase's tokens are consecutive */
+        int f = 1;
+        if (known)
+            L->ti[k] = *known;
+        else if ((f = reader_lookup(c->idx, t[k].bytes, t[k].len, &L->ti[k], c->err)) < 0)
+            return f;
+        if (!f)
+            L->found = 0;
+        else
+            L->weight += bm25_idf(c->idx->passages, L->ti[k].df);
+        if (scoring)
+            for (size_t j = 0; j < nt; j++) /* highlighted: the words it matches */
+                if (collect_term(&c->hl, &(struct token){t[j].bytes, t[j].len, 0, 0, 0}))
+                    return err_set(c->err, LOCI_ENOMEM, "out of memory");
+    }
+    return add_node_leaf(c, n, p->nleaf - 1);
+}
+
+static int collect_prefix(void *ctx, const char *term, size_t len, const struct term_info *ti)
+{
+    struct compiler *c = ctx;
+    if (c->npre == c->precap) {
+        struct prefix_term *p = array_grow(c->pre, &c->precap, c->npre + 1, sizeof *p, 16);
+        if (!p)
+            return LOCI_ENOMEM;
+        c->pre = p;
+    }
+    struct prefix_term *t = &c->pre[c->npre++];
+    memcpy(t->bytes, term, len < sizeof t->bytes ? len : sizeof t->bytes);
+    t->len = len < sizeof t->bytes ? len : sizeof t->bytes;
+    t->ti = *ti;
+    return 0;
+}
+
+static int by_df_desc(const void *a, const void *b)
+{
+    const struct prefix_term *x = a, *y = b;
+    if (x->ti.df != y->ti.df)
+        return x->ti.df < y->ti.df ? 1 : -1;
+    return memcmp(x->bytes, y->bytes, sizeof x->bytes) < 0 ? -1 : 1; /* zero-padded: term order */
+}
+
+static int by_term(const void *a, const void *b)
+{
+    const struct prefix_term *x = a, *y = b;
+    int r = memcmp(x->bytes, y->bytes, sizeof x->bytes);
+    return r ? r : (x->len > y->len) - (x->len < y->len);
+}
+
+static int compile_prefix(struct compiler *c, struct qnode *n, int scoring)
+{
+    c->words.n = 0;
+    int rc = analyzer_run_unstemmed(c->idx->an, c->q + n->start, n->len, collect_token, &c->words);
+    if (rc)
+        return err_set(c->err, rc, "query: %s", loci_strerror(rc));
+    if (c->words.n == 0) {
+        n->absent = 1;
+        return 0;
+    }
+    if (c->words.n > 1)
+        return err_set(c->err, LOCI_EINVAL, "query: column %u: a prefix must be one word", n->col);
+    c->npre = 0;
+    if ((rc = reader_prefix(c->idx, c->words.terms[0].bytes, c->words.terms[0].len,
+                            collect_prefix, c, c->err)))
+        return rc == LOCI_ENOMEM ? err_set(c->err, rc, "out of memory") : rc;
+    if (c->npre > PREFIX_MAX) {
+        qsort(c->pre, c->npre, sizeof *c->pre, by_df_desc);
+        if (!c->warning) {
+            char msg[200];
+            snprintf(msg, sizeof msg,
+                     "query: column %u: %.*s* matches %zu terms; searching the %d most frequent",
+                     n->col, (int)c->words.terms[0].len, c->words.terms[0].bytes, c->npre,
+                     PREFIX_MAX);
+            if (!(c->warning = strdup(msg)))
+                return err_set(c->err, LOCI_ENOMEM, "out of memory");
+        }
+        c->npre = PREFIX_MAX;
+        qsort(c->pre, c->npre, sizeof *c->pre, by_term);
+    }
+    for (size_t i = 0; i < c->npre; i++) {
+        struct qterm t;
+        memcpy(t.bytes, c->pre[i].bytes, c->pre[i].len);
+        t.len = c->pre[i].len;
+        if ((rc = add_leaf(c, n, &t, 1, &c->pre[i].ti, 0, scoring)))
+            return rc;
+    }
+    return 0;
+}
+
+static int add_glob(struct compiler *c, struct qnode *n)
+{
+    int out = n->mod == QM_EXCLUDED;
+    char ***list = out ? &c->plan.doc_out : &c->plan.doc_in;
+    size_t *cnt = out ? &c->plan.ndoc_out : &c->plan.ndoc_in;
+    char **l = realloc(*list, (*cnt + 1) * sizeof *l);
+    if (!l)
+        return err_set(c->err, LOCI_ENOMEM, "out of memory");
+    *list = l;
+    if (!(l[*cnt] = strndup(c->q + n->start, n->len)))
+        return err_set(c->err, LOCI_ENOMEM, "out of memory");
+    (*cnt)++;
+    return 0;
+}
+
+/* Leaves for the clauses of n, in query order; `scoring` is 0 inside an
+ * excluded clause. Marks clauses that analyze to nothing as absent. */
+static int compile(struct compiler *c, struct qnode *n, int scoring)
+{
+    int rc;
+    switch (n->kind) {
+    case QN_WORD:
+    case QN_PHRASE:
+        c->words.n = 0;
+        if ((rc = analyzer_run(c->idx->an, c->q + n->start, n->len, collect_token, &c->words)))
+            return err_set(c->err, rc, "query: %s", loci_strerror(rc));
+        if (c->words.n == 0) {
+            n->absent = 1;
+            return 0;
+        }
+        if (c->words.n > QRANK_MAX_PHRASE)
+            return err_set(c->err, LOCI_EINVAL, "query: column %u: a phrase of more than %d words",
+                           n->col, QRANK_MAX_PHRASE);
+        return add_leaf(c, n, c->words.terms, c->words.n, NULL, n->near, scoring);
+    case QN_PREFIX:
+        return compile_prefix(c, n, scoring);
+    case QN_DOC:
+        return add_glob(c, n);
+    default: {
+        int present = 0;
+        for (size_t i = 0; i < n->nkid; i++) {
+            struct qnode *k = n->kid[i];
+            if ((rc = compile(c, k, scoring && k->mod != QM_EXCLUDED)))
+                return rc;
+            if (n->kind == QN_OR)
+                present |= !k->absent;
+            else
+                present |= !k->absent && k->kind != QN_DOC && k->mod != QM_EXCLUDED;
+        }
+        n->absent = !present;
+        return 0;
+    }
+    }
+}
+
+static void plan_free(struct qplan *p)
+{
+    for (size_t l = 0; l < p->nleaf; l++) {
+        free(p->leaf[l].ti);
+        free(p->leaf[l].off);
+        free(p->leaf[l].label);
+    }
+    free(p->leaf);
+    for (size_t i = 0; i < p->ndoc_in; i++)
+        free(p->doc_in[i]);
+    for (size_t i = 0; i < p->ndoc_out; i++)
+        free(p->doc_out[i]);
+    free(p->doc_in);
+    free(p->doc_out);
+    query_free(p->tree);
+}
+
+/* Parse and compile a query; the highlighted terms go to *hl. */
+static int plan_query(loci_index *idx, const char *query, size_t qlen, struct qplan *plan,
+                      struct qcollect *hl, char **warning, loci_error *err)
+{
+    struct compiler c = {0};
+    c.idx = idx;
+    c.q = query;
+    c.err = err;
+    int rc = query_parse(query, qlen, &c.plan.tree, err);
+    if (!rc)
+        rc = compile(&c, c.plan.tree, 1);
+    if (!rc && c.plan.tree->absent) {
+        int excluded = 0;
+        for (size_t i = 0; i < c.plan.tree->nkid; i++)
+            excluded |= !c.plan.tree->kid[i]->absent && c.plan.tree->kid[i]->mod == QM_EXCLUDED;
+        rc = excluded ? err_set(err, LOCI_EINVAL,
+                                "query: column 1: the query only excludes; add a word to search for")
+                      : err_set(err, LOCI_EEMPTY, "query has no searchable words");
+    }
+    for (size_t l = 0; !rc && l < c.plan.nleaf; l++)
+        if (c.plan.leaf[l].kind == QL_TERM && c.plan.leaf[l].found)
+            c.plan.leaf[l].weight = c.qtf[l] * bm25_idf(idx->passages, c.plan.leaf[l].ti[0].df);
+    free(c.qtf);
+    free(c.words.terms);
+    free(c.pre);
+    if (rc) {
+        plan_free(&c.plan);
+        free(c.hl.terms);
+        free(c.warning);
+        return rc;
+    }
+    *plan = c.plan;
+    *hl = c.hl;
+    *warning = c.warning;
+    return LOCI_OK;
+}
+
+/* ---- loci_search ----------------------------------------------------------------- */
+
 int loci_search(loci_index *idx, const char *query, const loci_search_options *opt,
                 loci_results **out, loci_error *err)
 {
@@ -110,45 +451,65 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
     if (!utf8_valid(query, qlen, &bad))
         return err_set(err, LOCI_EUTF8, "query: invalid UTF-8 at byte %zu", bad);
 
-    struct qcollect q = {0};
-    int rc = analyzer_run(idx->an, query, qlen, collect_term, &q);
-    if (rc) {
-        free(q.terms);
-        return err_set(err, rc, "query: %s", loci_strerror(rc));
-    }
-    if (q.n == 0) {
-        free(q.terms);
-        return err_set(err, LOCI_EEMPTY, "query has no searchable words");
-    }
-    struct query_term *qt = calloc(q.n, sizeof *qt);
-    if (!qt)
-        rc = err_set(err, LOCI_ENOMEM, "out of memory");
-    for (size_t i = 0; i < q.n && !rc; i++) {
-        int f = reader_lookup(idx, q.terms[i].bytes, q.terms[i].len, &qt[i].ti, err);
-        if (f < 0)
-            rc = f;
-        qt[i].found = f == 1;
-        if (f == 1)
-            qt[i].weight = q.terms[i].qtf * bm25_idf(idx->passages, qt[i].ti.df);
-    }
     /* paging: rank offset + k, then drop the first offset */
     loci_search_options ranked = *opt;
     ranked.k = opt->k + opt->offset;
     struct topk top = {0};
-    if (!rc && topk_init(&top, ranked.k))
-        rc = err_set(err, LOCI_ENOMEM, "out of memory");
-    if (!rc)
-        rc = ranking_top(idx, qt, q.n, &ranked, &top, err);
+    struct qcollect q = {0};
     uint64_t total = 0;
-    if (!rc && opt->count)
-        rc = ranking_count(idx, qt, q.n, opt->group == LOCI_GROUP_DOCUMENT, &total, err);
-    free(qt);
+    char *warning = NULL;
+    int rc;
+    struct qplan *plan = NULL;
+    if (!opt->plain && !query_is_plain(query, qlen)) {
+        if (!(plan = calloc(1, sizeof *plan)))
+            return err_set(err, LOCI_ENOMEM, "out of memory");
+        rc = plan_query(idx, query, qlen, plan, &q, &warning, err);
+        if (rc) {
+            free(plan);
+            plan = NULL;
+        }
+        if (!rc && topk_init(&top, ranked.k))
+            rc = err_set(err, LOCI_ENOMEM, "out of memory");
+        if (!rc)
+            rc = qrank_top(idx, plan, &ranked, &top, err);
+        if (!rc && opt->count)
+            rc = qrank_count(idx, plan, opt->group == LOCI_GROUP_DOCUMENT, &total, err);
+    } else {
+        rc = analyzer_run(idx->an, query, qlen, collect_term, &q);
+        if (rc)
+            rc = err_set(err, rc, "query: %s", loci_strerror(rc));
+        else if (q.n == 0)
+            rc = err_set(err, LOCI_EEMPTY, "query has no searchable words");
+        struct query_term *qt = rc ? NULL : calloc(q.n, sizeof *qt);
+        if (!rc && !qt)
+            rc = err_set(err, LOCI_ENOMEM, "out of memory");
+        for (size_t i = 0; i < q.n && !rc; i++) {
+            int f = reader_lookup(idx, q.terms[i].bytes, q.terms[i].len, &qt[i].ti, err);
+            if (f < 0)
+                rc = f;
+            qt[i].found = f == 1;
+            if (f == 1)
+                qt[i].weight = q.terms[i].qtf * bm25_idf(idx->passages, qt[i].ti.df);
+        }
+        if (!rc && topk_init(&top, ranked.k))
+            rc = err_set(err, LOCI_ENOMEM, "out of memory");
+        if (!rc)
+            rc = ranking_top(idx, qt, q.n, &ranked, &top, err);
+        if (!rc && opt->count)
+            rc = ranking_count(idx, qt, q.n, opt->group == LOCI_GROUP_DOCUMENT, &total, err);
+        free(qt);
+    }
     loci_results *r = NULL;
     if (!rc && !(r = calloc(1, sizeof *r)))
         rc = err_set(err, LOCI_ENOMEM, "out of memory");
     if (rc) {
         topk_free(&top);
         free(q.terms);
+        free(warning);
+        if (plan) {
+            plan_free(plan);
+            free(plan);
+        }
         return rc;
     }
     topk_sort(&top);
@@ -173,11 +534,94 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
     r->terms = q.terms;
     r->nterms = q.n;
     r->an = idx->an;
+    r->warning = warning;
+    r->plan = plan;
+    r->k1 = opt->k1;
+    r->b = opt->b;
     if (rc) {
         loci_results_free(r);
         return rc;
     }
     *out = r;
+    return LOCI_OK;
+}
+
+/* ---- explaining a hit ------------------------------------------------------------ */
+
+/* A plan of plain words (each a scoring term leaf, in query order), for
+ * explaining results of the plain path, which ranks without one. */
+static int plain_plan(loci_index *idx, const loci_results *r, struct qplan *p, loci_error *err)
+{
+    memset(p, 0, sizeof *p);
+    if (!(p->leaf = calloc(r->nterms ? r->nterms : 1, sizeof *p->leaf)))
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    for (size_t i = 0; i < r->nterms; i++) {
+        struct qleaf *L = &p->leaf[p->nleaf++];
+        L->kind = QL_TERM;
+        L->scoring = 1;
+        L->n = 1;
+        L->ti = calloc(1, sizeof *L->ti);
+        L->off = calloc(1, sizeof *L->off);
+        L->label = strndup(r->terms[i].bytes, r->terms[i].len);
+        if (!L->ti || !L->off || !L->label)
+            return err_set(err, LOCI_ENOMEM, "out of memory");
+        int f = reader_lookup(idx, r->terms[i].bytes, r->terms[i].len, L->ti, err);
+        if (f < 0)
+            return f;
+        L->found = f;
+        if (f)
+            L->weight = r->terms[i].qtf * bm25_idf(idx->passages, L->ti->df);
+    }
+    return LOCI_OK;
+}
+
+int loci_results_explain(loci_index *idx, const loci_results *r, size_t i,
+                         loci_explain_clause **out, size_t *n, loci_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    if (!r || i >= r->n)
+        return err_set(err, LOCI_EINVAL, "explain: no hit %zu", i);
+    struct qplan local;
+    const struct qplan *p = r->plan;
+    int rc = LOCI_OK;
+    if (!p) {
+        rc = plain_plan(idx, r, &local, err);
+        p = &local;
+    }
+    uint32_t d = r->hits[i].passage, *tf = calloc(p->nleaf ? p->nleaf : 1, sizeof *tf);
+    loci_explain_clause *e = calloc(p->nleaf ? p->nleaf : 1, sizeof *e);
+    if (!rc && (!tf || !e))
+        rc = err_set(err, LOCI_ENOMEM, "out of memory");
+    int64_t len = rc ? 0 : reader_passage_length(idx, d, err);
+    if (len < 0)
+        rc = err->code;
+    if (!rc)
+        rc = qrank_leaf_tfs(idx, p, d, tf, err);
+    size_t m = 0;
+    for (size_t l = 0; l < p->nleaf && !rc; l++) {
+        const struct qleaf *L = &p->leaf[l];
+        if (!L->scoring)
+            continue;
+        loci_explain_clause *c = &e[m++];
+        /* labels must live as long as r: a plain plan is freed below */
+        c->clause = r->plan ? L->label : r->terms[l].bytes;
+        c->tf = tf[l];
+        c->idf = L->weight;
+        c->norm = 1.0 - r->b + r->b * (double)len / idx->avglen;
+        c->contribution = tf[l] ? L->weight * bm25_tfpart(tf[l], (double)len, r->k1, r->b,
+                                                          idx->avglen)
+                                : 0;
+    }
+    if (!r->plan)
+        plan_free(&local);
+    free(tf);
+    if (rc) {
+        free(e);
+        return rc;
+    }
+    *out = e;
+    *n = m;
     return LOCI_OK;
 }
 
@@ -210,12 +654,141 @@ static int hl_token(void *ctx, const struct token *t)
     return 0;
 }
 
+/* Highlighting a compiled query: its scoring words and prefix terms where
+ * they occur, and each occurrence of a scoring phrase as one span from its
+ * first word to its last (its words elsewhere are not marked); excluded
+ * clauses are never marked. */
+struct hl_tok {
+    char term[ANALYZER_MAX_TERM + 1];
+    size_t start, end;
+};
+
+struct hl_toks {
+    struct hl_tok *t;
+    size_t n, cap;
+};
+
+static int hl_collect(void *ctx, const struct token *t)
+{
+    struct hl_toks *h = ctx;
+    if (h->n == h->cap) {
+        struct hl_tok *p = array_grow(h->t, &h->cap, h->n + 1, sizeof *p, 64);
+        if (!p)
+            return LOCI_ENOMEM;
+        h->t = p;
+    }
+    struct hl_tok *k = &h->t[h->n++];
+    memcpy(k->term, t->term, t->term_len);
+    k->term[t->term_len] = '\0';
+    k->start = t->start;
+    k->end = t->end;
+    return 0;
+}
+
+static int tok_is(const struct hl_tok *t, const char *term, size_t len)
+{
+    return strlen(t->term) == len && !memcmp(t->term, term, len);
+}
+
+static int span_cmp(const void *a, const void *b)
+{
+    const loci_span *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return (x->end > y->end) - (x->end < y->end);
+}
+
+static int add_span(loci_span **s, size_t *n, size_t *cap, size_t start, size_t end)
+{
+    if (*n == *cap) {
+        loci_span *p = array_grow(*s, cap, *n + 1, sizeof *p, 16);
+        if (!p)
+            return LOCI_ENOMEM;
+        *s = p;
+    }
+    (*s)[(*n)++] = (loci_span){(uint32_t)start, (uint32_t)end};
+    return 0;
+}
+
+static int highlight_plan(const struct qplan *p, const struct hl_toks *tk, loci_span **out,
+                          size_t *nout)
+{
+    loci_span *s = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    for (size_t l = 0; l < p->nleaf && !rc; l++) {
+        const struct qleaf *L = &p->leaf[l];
+        if (!L->scoring)
+            continue;
+        for (size_t i = 0; i < tk->n && !rc; i++) {
+            if (L->kind == QL_TERM) {
+                if (tok_is(&tk->t[i], L->label, strlen(L->label)))
+                    rc = add_span(&s, &n, &cap, tk->t[i].start, tk->t[i].end);
+                continue;
+            }
+            /* the phrase's words are its label's, between the quotes */
+            const char *w = L->label + 1;
+            size_t wl = strcspn(w, " \"");
+            if (!tok_is(&tk->t[i], w, wl))
+                continue;
+            size_t lo = tk->t[i].start, hi = tk->t[i].end;
+            int ok = 1;
+            for (size_t k = 1; k < L->n && ok; k++) {
+                w += wl + 1;
+                wl = strcspn(w, " \"");
+                ok = 0;
+                if (!L->near) {
+                    ok = i + k < tk->n && tok_is(&tk->t[i + k], w, wl);
+                    if (ok)
+                        hi = tk->t[i + k].end;
+                    continue;
+                }
+                size_t from = i > L->near ? i - L->near : 0;
+                for (size_t j = from; j < tk->n && j <= i + L->near && !ok; j++)
+                    if (j != i && tok_is(&tk->t[j], w, wl)) {
+                        ok = 1;
+                        lo = tk->t[j].start < lo ? tk->t[j].start : lo;
+                        hi = tk->t[j].end > hi ? tk->t[j].end : hi;
+                    }
+            }
+            if (ok)
+                rc = add_span(&s, &n, &cap, lo, hi);
+        }
+    }
+    if (rc) {
+        free(s);
+        return rc;
+    }
+    /* in order, overlapping spans merged */
+    qsort(s, n, sizeof *s, span_cmp);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (m && s[i].start <= s[m - 1].end) {
+            if (s[i].end > s[m - 1].end)
+                s[m - 1].end = s[i].end;
+        } else {
+            s[m++] = s[i];
+        }
+    }
+    *out = s;
+    *nout = m;
+    return 0;
+}
+
 int loci_results_highlight(const loci_results *r, const char *text, size_t len,
                            loci_span **spans, size_t *n, loci_error *err)
 {
-    struct hl_ctx h = {r, NULL, 0, 0};
     *spans = NULL;
     *n = 0;
+    if (r->plan) {
+        struct hl_toks tk = {0};
+        int rc = analyzer_run(r->an, text, len, hl_collect, &tk);
+        if (!rc)
+            rc = highlight_plan(r->plan, &tk, spans, n);
+        free(tk.t);
+        return rc ? err_set(err, rc, "highlighting: %s", loci_strerror(rc)) : LOCI_OK;
+    }
+    struct hl_ctx h = {r, NULL, 0, 0};
     int rc = analyzer_run(r->an, text, len, hl_token, &h);
     if (rc) {
         free(h.spans);

@@ -43,6 +43,7 @@ struct settings {
     int files;         /* -l: print the matching documents' names */
     int end_record;    /* --end-record: a JSON record closes every query */
     unsigned snippet;  /* --snippet N: about N characters around the matches */
+    int explain;       /* --explain: each clause's share of each score */
 };
 
 static void usage(FILE *f)
@@ -58,6 +59,11 @@ static void usage(FILE *f)
             "      --b X             BM25 length normalization, 0..1 (default %.2g)\n"
             "      --group passage|doc  one result per passage (default) or per document\n"
             "      --exhaustive      score every posting (no pruning)\n"
+            "      --explain         after each hit, each clause's tf, idf, length\n"
+            "                        normalization and contribution to the score\n"
+            "                        (JSON: \"explain\": [...])\n"
+            "      --plain           the query is words only: no operators, quotes or\n"
+            "                        parentheses (for passing arbitrary text)\n"
             "      --format text|json|trec  output format (default text)\n"
             "      --json            same as --format json (JSON Lines, one hit per line)\n"
             "      --run-tag T       tag column of --format trec (default loci)\n"
@@ -84,6 +90,16 @@ static void usage(FILE *f)
             "                        anything matched (errors are still printed)\n"
             "  -h, --help            show this help\n"
             "  -V, --version         show version information\n"
+            "\n"
+            "Query syntax (README: Query language):\n"
+            "  words like these      ranked by BM25; a passage needs at least one\n"
+            "  \"an exact phrase\"     consecutive words, in order; \"a b\"~N: within N words\n"
+            "  +word  -word          required, excluded (also +\"a phrase\", -(a OR b))\n"
+            "  a AND b, a OR b, a NOT b, ( )   AND and NOT bind tighter than OR, OR\n"
+            "                        tighter than juxtaposition; lower-case and/or/not\n"
+            "                        are words\n"
+            "  sanction*             every term with that prefix (the 128 most frequent)\n"
+            "  doc:GLOB              only documents whose name matches the glob\n"
             "\n"
             "Exit status: 0 if something matched, 1 if nothing did, 2 on error.\n",
             LOCI_DEFAULT_K1, LOCI_DEFAULT_B, LOCI_QUERY_MAX);
@@ -154,6 +170,8 @@ static int run_query(loci_index *idx, const struct settings *s, const char *wher
         fprintf(stderr, PROG ": %s%s\n", where, err.message);
         return Q_ERROR;
     }
+    if (loci_results_warning(r))
+        fprintf(stderr, PROG ": warning: %s%s\n", where, loci_results_warning(r));
     size_t n = loci_results_count(r);
     if (s->quiet) {
         loci_results_free(r);
@@ -196,11 +214,17 @@ static int run_query(loci_index *idx, const struct settings *s, const char *wher
         loci_span *spans = NULL;
         struct output_hit oh = {qid, query, i + 1, h, &p, NULL, 0,
                                 output_decimals(scores, n, i, s->format == FMT_TEXT_OUT ? 4 : 6),
-                                0, 0, 0};
+                                0, 0, 0, NULL, 0};
         if (!grc && s->format != FMT_TREC_OUT && !s->files)
             grc = loci_results_highlight(r, p.text, p.text_len, &spans, &oh.nspans, &err);
+        loci_explain_clause *ex = NULL;
+        if (!grc && s->explain && s->format != FMT_TREC_OUT && !s->files) {
+            grc = loci_results_explain(idx, r, i, &ex, &oh.nexplain, &err);
+            oh.explain = ex;
+        }
         if (grc) {
             /* nothing of a failed query is printed */
+            free(spans);
             fprintf(stderr, PROG ": %s%s\n", where, err.message);
             loci_results_free(r);
             free(scores);
@@ -220,6 +244,7 @@ static int run_query(loci_index *idx, const struct settings *s, const char *wher
                                                             s->run_tag)
                                               : output_text(out, &oh, &s->style);
         free(spans);
+        free(ex);
         if (orc) {
             fprintf(stderr, PROG ": %sout of memory\n", where);
             loci_results_free(r);
@@ -427,7 +452,7 @@ int main(int argc, char **argv)
     s.run_tag = "loci";
     const char *color = "auto";
     enum { O_K1 = 256, O_B, O_GROUP, O_EXH, O_FORMAT, O_JSON, O_TAG, O_QUERIES, O_COLOR, O_CHECK,
-           O_COUNT, O_OFFSET, O_END, O_STATS, O_SNIPPET };
+           O_COUNT, O_OFFSET, O_END, O_STATS, O_SNIPPET, O_PLAIN, O_EXPLAIN };
     static const struct option longopts[] = {
         {"index", required_argument, 0, 'i'}, {"k1", required_argument, 0, O_K1},
         {"b", required_argument, 0, O_B},     {"group", required_argument, 0, O_GROUP},
@@ -440,6 +465,7 @@ int main(int argc, char **argv)
         {"files-with-matches", no_argument, 0, 'l'}, {"end-record", no_argument, 0, O_END},
         {"stats", no_argument, 0, O_STATS},   {"snippet", required_argument, 0, O_SNIPPET},
         {"version", no_argument, 0, 'V'},     {"quiet", no_argument, 0, 'q'},
+        {"plain", no_argument, 0, O_PLAIN},   {"explain", no_argument, 0, O_EXPLAIN},
         {0, 0, 0, 0}};
     int c;
     opterr = 0;
@@ -475,6 +501,8 @@ int main(int argc, char **argv)
                 return die_usage("--group is passage or doc", optarg);
             break;
         case O_EXH: s.so.exhaustive = 1; break;
+        case O_PLAIN: s.so.plain = 1; break;
+        case O_EXPLAIN: s.explain = 1; break;
         case O_FORMAT:
             if (!strcmp(optarg, "text"))
                 s.format = FMT_TEXT_OUT;

@@ -454,6 +454,59 @@ done
 cmp -s "$T/version.loci-eval" "$T/version.loci-search" && cmp -s "$T/version.loci-index" "$T/version.loci-search" &&
   ok || bad "the programs' --version lines differ: $(cat "$T"/version.*)"
 
+# --- query language (README: Query language) ------------------------------------------------
+check "phrase" 0 "$BIN/loci-search" -i "$T/idx" -k 100 --json '"Cyber Defence"'
+if grep -v -i 'cyber defence' "$T/out" | grep -q .; then bad "a phrase hit without the phrase"; else ok; fi
+check "NATO -Korea" 0 "$BIN/loci-search" -i "$T/idx" -k 100 --json 'NATO -Korea'
+# (the JSON holds the query too: look at the texts, for the word itself — "Korean" is another)
+no_word() { if "$PY" -c 'import json, re, sys
+sys.exit(any(re.search(r"\b" + sys.argv[2] + r"\b", json.loads(l)["text"], re.I) for l in open(sys.argv[1])))' "$T/out" "$2"
+  then ok; else bad "$1"; fi; }
+no_word "an excluded word in a hit" korea
+check "cyber NOT defence" 0 "$BIN/loci-search" -i "$T/idx" -k 100 --json 'cyber NOT defence'
+no_word "NOT let a hit through" defence
+check "prefix" 0 "$BIN/loci-search" -i "$T/idx" -k 100 --json 'sanction*'
+has "prefix expands" '[Ss]anctions' "$T/out"
+check "boolean" 0 "$BIN/loci-search" -i "$T/idx" -k 100 --json '(Japan OR Australia) AND partners'
+if "$PY" -c '
+import json, sys
+for l in open(sys.argv[1]):
+    t = json.loads(l)["text"].lower()
+    assert ("japan" in t or "australia" in t) and "partner" in t, t
+' "$T/out"; then ok; else bad "a boolean hit that does not match"; fi
+check "doc filter" 0 "$BIN/loci-search" -i "$T/idx" -k 100 -l 'doc:*.md NATO'
+if grep -v '\.md$' "$T/out" | grep -q .; then bad "doc: let another document through"; else ok; fi
+check "pruned equals exhaustive" 0 "$BIN/loci-search" -i "$T/idx" -k 5 --format trec '+NATO "Indo-Pacific" -China sanction*'
+cp "$T/out" "$T/pruned"
+check "exhaustive" 0 "$BIN/loci-search" -i "$T/idx" -k 5 --format trec --exhaustive '+NATO "Indo-Pacific" -China sanction*'
+cmp -s "$T/out" "$T/pruned" && ok || bad "pruned and exhaustive differ"
+check "plain query unchanged" 0 "$BIN/loci-search" -i "$T/idx" --format trec 'cyber Indo-Pacific defence'
+cp "$T/out" "$T/syn"
+check "--plain" 0 "$BIN/loci-search" -i "$T/idx" --format trec --plain 'cyber Indo-Pacific defence'
+cmp -s "$T/out" "$T/syn" && ok || bad "a words-only query differs from --plain"
+check "--plain ignores syntax" 0 "$BIN/loci-search" -i "$T/idx" --plain '(NATO'
+check "unbalanced paren" 2 "$BIN/loci-search" -i "$T/idx" 'a (b'
+one_line "unbalanced paren"
+has "column named" "column 3: unbalanced '('" "$T/err"
+check "only excludes" 2 "$BIN/loci-search" -i "$T/idx" -- '-NATO'
+one_line "only excludes"
+check "dangling operator" 2 "$BIN/loci-search" -i "$T/idx" 'NATO AND'
+has "operator column" "column 6" "$T/err"
+check "explain" 0 "$BIN/loci-search" -i "$T/idx" -k 3 --json --explain 'NATO "cyber defence" -Korea'
+if "$PY" -c '
+import json, sys
+for l in open(sys.argv[1]):
+    h = json.loads(l)
+    assert [c["clause"] for c in h["explain"]] == ["nato", "\"cyber defenc\""], h["explain"]
+    assert abs(sum(c["contribution"] for c in h["explain"]) - h["score"]) < 1e-6
+' "$T/out"; then ok; else bad "--explain does not add up to the score"; fi
+check "explain text" 0 "$BIN/loci-search" -i "$T/idx" -k 1 --explain 'cybersecurity CCDCOE'
+has "explain line" "    ccdcoe: tf 1, idf " "$T/out"
+printf 'NATO\n(bad\nJapan -Korea\n' >"$T/qlang"
+check "--queries with a bad line" 2 "$BIN/loci-search" -i "$T/idx" -k 1 --format trec --queries "$T/qlang"
+has "bad line named" "qlang:2: query: column 1" "$T/err"
+if [ "$(cut -f1 -d' ' "$T/out" | sort -u | tr '\n' ' ')" = "1 3 " ]; then ok; else bad "--queries did not go on: $(cat "$T/out")"; fi
+
 # --- loci-eval ------------------------------------------------------------------------------
 check "eval agrees with an independent computation" 0 "$PY" tests/eval_check.py "$BIN/loci-eval" tests/data/eval
 check "eval bad run" 2 "$BIN/loci-eval" tests/data/eval/qrels.txt tests/data/eval/qrels.txt

@@ -21,7 +21,7 @@ static struct output_hit sample(loci_hit *h, loci_passage *p, const char *text, 
     p->text = text;
     p->text_len = strlen(text);
     *h = (loci_hit){17, 2, 7.25};
-    return (struct output_hit){"q1", "the \"query\"", 1, h, p, spans, n, 0, 0, 0, 0};
+    return (struct output_hit){"q1", "the \"query\"", 1, h, p, spans, n, 0, 0, 0, 0, NULL, 0};
 }
 
 static const struct text_style plain = {0, 0, 0}, colored = {1, 0, 0};
@@ -86,6 +86,29 @@ static void test_json_and_trec(void **state)
     b.len = 0;
     assert_int_equal(output_trec(&b, &oh, 1, "my tag"), 0);
     assert_string_equal(str(&b), "q1 Q0 dir/my_file.txt 1 7.250000 my_tag\n");
+    buf_free(&b);
+}
+
+/* --explain: a line per clause in text, an "explain" array in JSON. */
+static void test_explain(void **state)
+{
+    (void)state;
+    loci_hit h;
+    loci_passage p;
+    struct output_hit oh = sample(&h, &p, "Alpha", NULL, 0);
+    loci_explain_clause ex[] = {{"alpha", 2, 1.5, 0.75, 2.25}, {"\"b c\"~2", 0, 3, 0.75, 0}};
+    oh.explain = ex;
+    oh.nexplain = 2;
+    struct buf b = {0};
+    assert_int_equal(output_text(&b, &oh, &plain), 0);
+    assert_non_null(strstr(str(&b), "    alpha: tf 2, idf 1.5, norm 0.75 -> 2.25\n"
+                                    "    \"b c\"~2: tf 0, idf 3, norm 0.75 -> 0\n\n"));
+    b.len = 0;
+    assert_int_equal(output_json(&b, &oh), 0);
+    assert_non_null(strstr(str(&b), ", \"explain\": [{\"clause\": \"alpha\", \"tf\": 2, "
+                                    "\"idf\": 1.5, \"norm\": 0.75, \"contribution\": 2.25}, "
+                                    "{\"clause\": \"\\\"b c\\\"~2\", \"tf\": 0, \"idf\": 3, "
+                                    "\"norm\": 0.75, \"contribution\": 0}]}\n"));
     buf_free(&b);
 }
 
@@ -179,6 +202,7 @@ int main(void)
         cmocka_unit_test(test_text_width),
         cmocka_unit_test(test_text),
         cmocka_unit_test(test_json_and_trec),
+        cmocka_unit_test(test_explain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -327,9 +327,81 @@ static void test_offset_and_total(void **state)
     free(dir);
 }
 
+/* Highlighting a query of the query language: a phrase is one span where
+ * it occurs (its words elsewhere are not marked), a prefix marks its
+ * terms, an excluded word is never marked. */
+static void test_highlight_query(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    char idxdir[600];
+    snprintf(idxdir, sizeof idxdir, "%s/idx", dir);
+    const char *docs[] = {"cyber defence and defence of cyber space, sanctions sanctioned"};
+    loci_index *idx = tu_build(idxdir, docs, 1, LOCI_PASSAGE_DOCUMENT);
+    loci_results *r;
+    loci_error err;
+    assert_int_equal(loci_search(idx, "\"cyber defence\" sanction* -space", NULL, &r, &err),
+                     LOCI_OK);
+    assert_int_equal(loci_results_count(r), 0); /* -space excludes the only passage */
+    loci_results_free(r);
+    assert_int_equal(loci_search(idx, "\"cyber defence\" sanction* -zebra", NULL, &r, &err),
+                     LOCI_OK);
+    assert_int_equal(loci_results_count(r), 1);
+    loci_span *sp;
+    size_t n;
+    const char *t = docs[0];
+    assert_int_equal(loci_results_highlight(r, t, strlen(t), &sp, &n, &err), LOCI_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(sp[0].start, 0);
+    assert_int_equal(sp[0].end, 13);                      /* "cyber defence" */
+    assert_int_equal(sp[1].start, strstr(t, "sanctions") - t);
+    assert_int_equal(sp[2].start, strstr(t, "sanctioned") - t);
+    free(sp);
+    loci_results_free(r);
+    loci_index_close(idx);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+/* A prefix matching more than 128 terms searches the 128 most frequent,
+ * and the results say so. */
+static void test_prefix_cap(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    char idxdir[600];
+    snprintf(idxdir, sizeof idxdir, "%s/idx", dir);
+    static char text[200][64];
+    const char *docs[200];
+    for (int i = 0; i < 200; i++) {
+        /* w000 in one passage, w199 in 200: the frequent ones are kept */
+        snprintf(text[i], sizeof text[i], "w%03d filler", i);
+        docs[i] = text[i];
+    }
+    for (int i = 0; i < 200; i++)
+        for (int j = 0; j < i; j++)
+            if (strlen(text[j]) < 60)
+                strcat(text[j], " "), strncat(text[j], text[i], 4);
+    loci_index *idx = tu_build(idxdir, docs, 200, LOCI_PASSAGE_DOCUMENT);
+    loci_results *r;
+    loci_error err;
+    assert_int_equal(loci_search(idx, "w*", NULL, &r, &err), LOCI_OK);
+    assert_non_null(loci_results_warning(r));
+    assert_non_null(strstr(loci_results_warning(r), "w* matches 200 terms; searching the 128 most frequent"));
+    loci_results_free(r);
+    assert_int_equal(loci_search(idx, "w19*", NULL, &r, &err), LOCI_OK);
+    assert_null(loci_results_warning(r));
+    loci_results_free(r);
+    loci_index_close(idx);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_highlight_query),
+        cmocka_unit_test(test_prefix_cap),
         cmocka_unit_test(test_hand_computed_score),
         cmocka_unit_test(test_topk_equals_brute_force),
         cmocka_unit_test(test_group_by_document),

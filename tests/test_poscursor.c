@@ -1,0 +1,90 @@
+/*
+ * test_poscursor.c — a posting's positions: every posting of a term with
+ * many blocks read in order, and after jumps (next_geq skipping blocks,
+ * and backwards to another block), equal to where the term was written.
+ */
+#include "testutil.h"
+
+#include "cursor.h"
+#include "poscursor.h"
+#include "reader.h"
+
+#define NDOCS 1500
+
+static void test_positions_match_truth(void **state)
+{
+    (void)state;
+    uint64_t seed = 5;
+    static uint32_t want[NDOCS][8];
+    static int tf[NDOCS];
+    char *root = tu_mkdtemp(), dir[600];
+    snprintf(dir, sizeof dir, "%s/idx", root);
+    loci_build_options o;
+    loci_build_options_init(&o);
+    o.stem_language = "none";
+    o.passage_mode = LOCI_PASSAGE_DOCUMENT;
+    loci_builder *b;
+    loci_error err;
+    assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
+    for (int d = 0; d < NDOCS; d++) {
+        char text[1024] = "";
+        size_t len = 0;
+        int n = 1 + (int)(tu_rand(&seed) % 40);
+        tf[d] = 0;
+        for (int i = 0; i < n; i++) {
+            int hit = tu_rand(&seed) % 4 == 0 && tf[d] < 8;
+            if (hit)
+                want[d][tf[d]++] = (uint32_t)i;
+            len += (size_t)snprintf(text + len, sizeof text - len, "%s ", hit ? "hit" : "filler");
+        }
+        assert_int_equal(loci_builder_add_document(b, "d", NULL, text, len, 1, &err), LOCI_OK);
+    }
+    assert_int_equal(loci_builder_finish(b, NULL, &err), LOCI_OK);
+    loci_builder_free(b);
+    loci_index *idx;
+    assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK);
+    struct term_info ti;
+    assert_int_equal(reader_lookup(idx, "hit", 3, &ti, &err), 1);
+    struct cursor c;
+    struct poscursor pc;
+    uint32_t got[64];
+    assert_int_equal(cursor_open(&c, idx, &ti, &err), LOCI_OK);
+    assert_true(c.nblocks > 3);
+    poscursor_open(&pc, idx, &ti);
+    for (; c.id != CURSOR_END; cursor_next(&c)) {
+        assert_int_equal(cursor_tf(&c), tf[c.id]);
+        assert_int_equal(poscursor_get(&pc, &c, got, &err), LOCI_OK);
+        assert_memory_equal(got, want[c.id], tf[c.id] * sizeof *got);
+    }
+    for (int round = 0; round < 100; round++) {
+        /* a fresh cursor, a random jump, some postings read, some skipped */
+        assert_int_equal(cursor_open(&c, idx, &ti, &err), LOCI_OK);
+        poscursor_open(&pc, idx, &ti);
+        uint32_t t = (uint32_t)(tu_rand(&seed) % NDOCS);
+        while (c.id != CURSOR_END) {
+            cursor_next_geq(&c, t);
+            if (c.id == CURSOR_END)
+                break;
+            if (tu_rand(&seed) % 2) {
+                assert_int_equal(poscursor_get(&pc, &c, got, &err), LOCI_OK);
+                assert_memory_equal(got, want[c.id], tf[c.id] * sizeof *got);
+            }
+            t = c.id + 1 + (uint32_t)(tu_rand(&seed) % 300);
+        }
+        /* and backwards to another block */
+        cursor_seek_block(&c, 0);
+        assert_int_equal(poscursor_get(&pc, &c, got, &err), LOCI_OK);
+        assert_memory_equal(got, want[c.id], tf[c.id] * sizeof *got);
+    }
+    loci_index_close(idx);
+    tu_rmtree(root);
+    free(root);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_positions_match_truth),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
