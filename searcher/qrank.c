@@ -18,6 +18,7 @@
 #include "error.h"
 #include "poscursor.h"
 #include "qrank.h"
+#include "ranking.h"
 
 /* A leaf's cursor: id is the next passage where the leaf really occurs
  * (a phrase: where its terms stand in place), tf its frequency there. */
@@ -47,8 +48,7 @@ struct qeval {
     double *contrib;
     struct topk *top;
     int grouped;
-    loci_hit best;
-    int64_t best_doc;
+    struct grouping group;  /* grouping: the current document's best passage */
     int64_t filter_doc;     /* doc: filters' verdict for this document */
     int filter_ok;
     char *name;             /* a document name, NUL-terminated for qrank_glob */
@@ -383,25 +383,9 @@ static int matches(struct qeval *e, uint32_t d)
 
 static void offer(struct qeval *e, uint32_t d, double score)
 {
-    loci_hit h = {d, 0, score};
-    if (!e->grouped) {
-        topk_push(e->top, &h);
-        return;
-    }
-    int64_t doc = reader_passage_doc(e->idx, d, e->err);
-    if (doc < 0) {
-        e->rc = e->err->code;
-        return;
-    }
-    h.doc = (uint32_t)doc;
-    if (doc != e->best_doc) {
-        if (e->best_doc >= 0)
-            topk_push(e->top, &e->best);
-        e->best = h;
-        e->best_doc = doc;
-    } else if (hit_better(&h, &e->best)) {
-        e->best = h;
-    }
+    int rc = ranking_offer(e->top, e->grouped ? &e->group : NULL, e->idx, d, score, e->err);
+    if (rc)
+        e->rc = rc;
 }
 
 static double slack(double theta) { return 1e-9 * fabs(theta) + 1e-15; }
@@ -440,7 +424,7 @@ static int eval_open(struct qeval *e, loci_index *idx, const struct qplan *plan,
     e->b = b;
     e->avglen = idx->avglen;
     e->ref_params = k1 == idx->ref_k1 && b == idx->ref_b;
-    e->best_doc = -1;
+    e->group.best_doc = -1;
     e->filter_doc = -1;
     e->solo_cut = -INFINITY;
     e->err = err;
@@ -615,8 +599,8 @@ int qrank_top(loci_index *idx, const struct qplan *plan, const loci_search_optio
     }
     if (!e.rc)
         check_cursors(&e);
-    if (!e.rc && e.grouped && e.best_doc >= 0)
-        topk_push(top, &e.best);
+    if (!e.rc && e.grouped)
+        ranking_offer_done(top, &e.group);
     int rc = e.rc;
     eval_free(&e);
     return rc;

@@ -34,8 +34,7 @@ struct eval {
     int grouped;
     int ref_params;         /* k1, b are those the block maxima were stored for */
     double theta0;          /* lower bound of the final k-th score (seed_threshold) */
-    loci_hit best;          /* grouping: best passage of the current document */
-    int64_t best_doc;
+    struct grouping group;  /* grouping: the current document's best passage */
     loci_error *err;
     int rc;
 };
@@ -64,6 +63,36 @@ static inline double len_of(struct eval *e, uint32_t d)
     return len < LENGTH_LONG ? (double)len : len_slow(e, d);
 }
 
+int ranking_offer(struct topk *top, struct grouping *g, loci_index *idx, uint32_t d, double score,
+                  loci_error *err)
+{
+    loci_hit h = {d, 0, score};
+    if (!g) {
+        topk_push(top, &h);
+        return LOCI_OK;
+    }
+    int64_t doc = reader_passage_doc(idx, d, err);
+    if (doc < 0)
+        return err->code;
+    h.doc = (uint32_t)doc;
+    if (doc != g->best_doc) {
+        if (g->best_doc >= 0)
+            topk_push(top, &g->best);
+        g->best = h;
+        g->best_doc = doc;
+    } else if (hit_better(&h, &g->best)) {
+        g->best = h;
+    }
+    return LOCI_OK;
+}
+
+void ranking_offer_done(struct topk *top, struct grouping *g)
+{
+    if (g->best_doc >= 0)
+        topk_push(top, &g->best);
+    g->best_doc = -1;
+}
+
 /* Score of passage d: every cursor positioned on d contributes, summed in
  * query-term order. MaxScore sums the same products in the same order
  * (from its per-term contributions), so a passage gets the same
@@ -82,25 +111,9 @@ static double score_of(struct eval *e, uint32_t d)
  * document are consecutive, as ids follow input order). */
 static void offer(struct eval *e, uint32_t d, double score)
 {
-    loci_hit h = {d, 0, score};
-    if (!e->grouped) {
-        topk_push(e->top, &h);
-        return;
-    }
-    int64_t doc = reader_passage_doc(e->idx, d, e->err);
-    if (doc < 0) {
-        e->rc = e->err->code;
-        return;
-    }
-    h.doc = (uint32_t)doc;
-    if (doc != e->best_doc) {
-        if (e->best_doc >= 0)
-            topk_push(e->top, &e->best);
-        e->best = h;
-        e->best_doc = doc;
-    } else if (hit_better(&h, &e->best)) {
-        e->best = h;
-    }
+    int rc = ranking_offer(e->top, e->grouped ? &e->group : NULL, e->idx, d, score, e->err);
+    if (rc)
+        e->rc = rc;
 }
 
 static void check_cursors(struct eval *e)
@@ -513,7 +526,7 @@ int ranking_top(loci_index *idx, const struct query_term *terms, size_t nterms,
     e.avglen = idx->avglen;
     e.top = top;
     e.grouped = opt->group == LOCI_GROUP_DOCUMENT;
-    e.best_doc = -1;
+    e.group.best_doc = -1;
     e.err = err;
     e.ref_params = opt->k1 == idx->ref_k1 && opt->b == idx->ref_b;
     e.cur = calloc(nterms ? nterms : 1, sizeof *e.cur);
@@ -549,8 +562,8 @@ int ranking_top(loci_index *idx, const struct query_term *terms, size_t nterms,
     }
     if (!e.rc)
         check_cursors(&e); /* a cursor that met corrupt data ended early */
-    if (!e.rc && e.grouped && e.best_doc >= 0)
-        topk_push(top, &e.best);
+    if (!e.rc && e.grouped)
+        ranking_offer_done(top, &e.group);
     free(e.cur);
     free(e.w);
     free(e.ub);

@@ -33,6 +33,22 @@ struct query_term {
 int ranking_top(loci_index *idx, const struct query_term *terms, size_t nterms,
                 const loci_search_options *opt, struct topk *top, loci_error *err);
 
+/* Grouping by document while passages are visited in id order: a
+ * document's passages are consecutive (ids follow input order), so only
+ * the current document's best passage is kept until the visit leaves it. */
+struct grouping {
+    loci_hit best;
+    int64_t best_doc;       /* -1: none yet */
+};
+
+/* Passage d scored: to `top`, or, with `g` (grouping), kept as its
+ * document's best for now. LOCI_OK, or the error of a corrupt record. Both
+ * evaluators (ranking.c, qrank.c) offer their candidates through it. */
+int ranking_offer(struct topk *top, struct grouping *g, loci_index *idx, uint32_t d, double score,
+                  loci_error *err);
+/* The end of a grouped visit: the last document's best goes to `top`. */
+void ranking_offer_done(struct topk *top, struct grouping *g);
+
 /* The number of passages holding at least one of the query's terms (of
  * documents holding one, when `grouped`), into *count: a union of the
  * terms' postings, ids only, nothing scored. */
