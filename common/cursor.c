@@ -92,7 +92,9 @@ static int decode_block(struct cursor *c, uint32_t b)
     return 0;
 }
 
-int cursor_open(struct cursor *c, loci_index *idx, const struct term_info *ti, loci_error *err)
+/* The common part of both opens: the skip table checked and verified;
+ * nothing decoded yet. */
+static int open_table(struct cursor *c, loci_index *idx, const struct term_info *ti, loci_error *err)
 {
     c->rc = 0;
     c->err = err;
@@ -115,8 +117,29 @@ int cursor_open(struct cursor *c, loci_index *idx, const struct term_info *ti, l
         c->data = start;
     }
     c->idx = idx;
+    return LOCI_OK;
+}
+
+int cursor_open(struct cursor *c, loci_index *idx, const struct term_info *ti, loci_error *err)
+{
+    int rc = open_table(c, idx, ti, err);
+    if (rc)
+        return rc;
     if (decode_block(c, 0))
         return c->rc;
+    return LOCI_OK;
+}
+
+int cursor_open_shallow(struct cursor *c, loci_index *idx, const struct term_info *ti, loci_error *err)
+{
+    int rc = open_table(c, idx, ti, err);
+    if (rc)
+        return rc;
+    if (!c->skips) /* one block: nothing to skip, and shallow moves need skips */
+        return decode_block(c, 0) ? c->rc : LOCI_OK;
+    c->block = 0;
+    c->decoded = 0;
+    c->id = 0; /* a lower bound, as after cursor_shallow_geq(c, 0) */
     return LOCI_OK;
 }
 

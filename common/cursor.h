@@ -45,6 +45,12 @@ struct cursor {
 
 /* Position a cursor on the postings of `ti` (verifying their pages). */
 int cursor_open(struct cursor *c, loci_index *idx, const struct term_info *ti, loci_error *err);
+/* Like cursor_open, but a cursor with a skip table is left shallow before
+ * block 0 (c->id 0, a lower bound; c->decoded 0): block 0 is neither
+ * decoded nor verified until a move asks for a posting. For a phrase's
+ * frequent words, which its rarest word sends far past block 0. A cursor
+ * of one block is opened as by cursor_open. */
+int cursor_open_shallow(struct cursor *c, loci_index *idx, const struct term_info *ti, loci_error *err);
 
 static inline uint32_t cursor_tf(const struct cursor *c) { return c->tfs[c->i]; }
 

@@ -456,13 +456,22 @@ static int eval_open(struct qeval *e, loci_index *idx, const struct qplan *plan,
         }
         double mt = INFINITY;
         for (size_t k = 0; k < L->n && !e->rc; k++) {
-            if ((e->rc = cursor_open(&s->cur[k], idx, &L->ti[k], err)))
+            /* A phrase occurs at most as often as each of its terms, a
+             * near group as often as its first term. The bound takes one
+             * term, the rarest (the first for a near group): scanning a
+             * frequent word's skip table would cost more than a tighter
+             * bound saves. Terms of one block are cheap, and phrase_seek
+             * reads their tmax. */
+            int bounding = bounds && (L->near ? k == 0 : k == s->drive[0]);
+            /* A phrase's words open shallow: phrase_seek sends them to
+             * its rarest word's passages, usually far past their first
+             * blocks. */
+            if ((e->rc = (L->kind == QL_PHRASE ? cursor_open_shallow : cursor_open)(
+                     &s->cur[k], idx, &L->ti[k], err)))
                 break;
             poscursor_open(&s->pc[k], idx, &L->ti[k]);
-            /* a phrase occurs at most as often as its rarest term, a
-             * near group as often as its first term */
             if (bounds) {
-                s->tmax[k] = term_max_tfpart(e, &s->cur[k]);
+                s->tmax[k] = bounding || !s->cur[k].skips ? term_max_tfpart(e, &s->cur[k]) : INFINITY;
                 if (k == 0 || !L->near)
                     mt = s->tmax[k] < mt ? s->tmax[k] : mt;
             }

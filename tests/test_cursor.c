@@ -1,7 +1,7 @@
 /*
  * test_cursor.c — postings cursors: every posting decoded in order with
- * its tf, and next_geq equal to a linear scan for random targets, over a
- * term with many blocks.
+ * its tf, and next_geq equal to a linear scan for random targets (from an
+ * ordinary open and from a shallow one), over a term with many blocks.
  */
 #include "testutil.h"
 
@@ -58,7 +58,14 @@ static void test_cursor_matches_truth(void **state)
     assert_int_equal(n, (int)ti.df);
 
     for (int round = 0; round < 200; round++) {
-        assert_int_equal(cursor_open(&c, idx, &ti, &err), LOCI_OK);
+        /* odd rounds open shallow: nothing decoded until the first move */
+        if (round % 2) {
+            assert_int_equal(cursor_open_shallow(&c, idx, &ti, &err), LOCI_OK);
+            assert_int_equal(c.decoded, 0);
+            assert_int_equal(c.id, 0);
+        } else {
+            assert_int_equal(cursor_open(&c, idx, &ti, &err), LOCI_OK);
+        }
         uint32_t target = 0;
         while (target < NDOCS) {
             target += (uint32_t)(tu_rand(&seed) % 400);
