@@ -61,20 +61,32 @@ static int decode_block(struct cursor *c, uint32_t b)
         return -1;
     }
     p += used;
-    used = bitpack_decode(p, end, n, wt, c->tfs);
-    if (wt && !used) {
-        fail(c, "truncated block");
-        return -1;
-    }
     /* ids are gaps minus one: prefix sums, checked once at the end as they
      * only grow (64-bit: 128 gaps of 32 bits cannot wrap) */
     uint64_t prev = b == 0 ? 0 : (uint64_t)le32_get(c->skips + (size_t)(b - 1) * SKIP_SIZE) + 1;
     uint64_t id = prev;
-    for (uint32_t i = 0; i < n; i++) {
-        id = prev + c->ids[i];
-        c->ids[i] = (uint32_t)id;
-        prev = id + 1;
-        c->tfs[i] += 1;
+    if (c->lazy_tfs) { /* cursor_load_tfs decodes them if asked */
+        c->tf_in = p;
+        c->tf_end = end;
+        c->tf_width = wt;
+        c->tfs_loaded = 0;
+        for (uint32_t i = 0; i < n; i++) {
+            id = prev + c->ids[i];
+            c->ids[i] = (uint32_t)id;
+            prev = id + 1;
+        }
+    } else {
+        used = bitpack_decode(p, end, n, wt, c->tfs);
+        if (wt && !used) {
+            fail(c, "truncated block");
+            return -1;
+        }
+        for (uint32_t i = 0; i < n; i++) {
+            id = prev + c->ids[i];
+            c->ids[i] = (uint32_t)id;
+            prev = id + 1;
+            c->tfs[i] += 1;
+        }
     }
     if (id >= idx->passages) {
         fail(c, "passage id out of range");
@@ -122,6 +134,7 @@ static int open_table(struct cursor *c, loci_index *idx, const struct term_info 
 
 int cursor_open(struct cursor *c, loci_index *idx, const struct term_info *ti, loci_error *err)
 {
+    c->lazy_tfs = 0;
     int rc = open_table(c, idx, ti, err);
     if (rc)
         return rc;
@@ -132,14 +145,30 @@ int cursor_open(struct cursor *c, loci_index *idx, const struct term_info *ti, l
 
 int cursor_open_shallow(struct cursor *c, loci_index *idx, const struct term_info *ti, loci_error *err)
 {
+    c->lazy_tfs = 0;
     int rc = open_table(c, idx, ti, err);
     if (rc)
         return rc;
     if (!c->skips) /* one block: nothing to skip, and shallow moves need skips */
         return decode_block(c, 0) ? c->rc : LOCI_OK;
+    c->lazy_tfs = 1;
     c->block = 0;
     c->decoded = 0;
     c->id = 0; /* a lower bound, as after cursor_shallow_geq(c, 0) */
+    return LOCI_OK;
+}
+
+int cursor_load_tfs(struct cursor *c)
+{
+    if (!c->lazy_tfs || c->tfs_loaded)
+        return LOCI_OK;
+    if (!bitpack_decode(c->tf_in, c->tf_end, c->n, c->tf_width, c->tfs) && c->tf_width) {
+        fail(c, "truncated block");
+        return c->rc;
+    }
+    for (uint32_t i = 0; i < c->n; i++)
+        c->tfs[i] += 1;
+    c->tfs_loaded = 1;
     return LOCI_OK;
 }
 

@@ -36,6 +36,10 @@ struct cursor {
     uint32_t block;              /* current block */
     uint32_t n, i;               /* postings in the block, index of current */
     int decoded;                 /* ids/tfs hold block `block`; id is exact */
+    int lazy_tfs;                /* shallow open: tfs decoded by cursor_load_tfs */
+    int tfs_loaded;              /* lazy_tfs: tfs[] holds the block's tfs */
+    const uint8_t *tf_in, *tf_end; /* lazy_tfs: the block's packed tfs */
+    unsigned tf_width;
     uint32_t ids[FMT_BLOCK];
     uint32_t tfs[FMT_BLOCK];
     int rc;                      /* LOCI_OK, or why the cursor ended early */
@@ -47,12 +51,20 @@ struct cursor {
 int cursor_open(struct cursor *c, loci_index *idx, const struct term_info *ti, loci_error *err);
 /* Like cursor_open, but a cursor with a skip table is left shallow before
  * block 0 (c->id 0, a lower bound; c->decoded 0): block 0 is neither
- * decoded nor verified until a move asks for a posting. For a phrase's
- * frequent words, which its rarest word sends far past block 0. A cursor
- * of one block is opened as by cursor_open. */
+ * decoded nor verified until a move asks for a posting. And a block's tfs
+ * are decoded only by cursor_load_tfs, which must come before cursor_tf
+ * and poscursor_get. For a phrase's words: the rarest sends the others far
+ * past block 0, and most blocks of a frequent word are decoded only to
+ * find that the rare words' passage is not in them. A cursor of one block
+ * is opened as by cursor_open. */
 int cursor_open_shallow(struct cursor *c, loci_index *idx, const struct term_info *ti, loci_error *err);
 
 static inline uint32_t cursor_tf(const struct cursor *c) { return c->tfs[c->i]; }
+
+/* Decode the current block's tfs if the cursor was opened shallow and
+ * they are not yet (c materialized, c->id not CURSOR_END); a no-op for
+ * other cursors. LOCI_OK, or the cursor ends with c->rc (returned) set. */
+int cursor_load_tfs(struct cursor *c);
 
 void cursor_next(struct cursor *c);
 void cursor_next_geq(struct cursor *c, uint32_t target);

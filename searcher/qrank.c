@@ -100,9 +100,11 @@ static int read_positions(struct qeval *e, struct lstate *s, size_t k)
  * the first term, so the frequency is at most its tf. */
 static uint32_t phrase_freq(struct qeval *e, const struct qleaf *L, struct lstate *s)
 {
-    for (size_t k = 0; k < L->n; k++)
-        if (read_positions(e, s, k))
+    for (size_t k = 0; k < L->n; k++) {
+        /* (the cursors opened shallow: tfs are decoded only here) */
+        if ((e->rc = cursor_load_tfs(&s->cur[k])) || read_positions(e, s, k))
             return 0;
+    }
     uint32_t n0 = cursor_tf(&s->cur[0]), freq = 0;
     size_t at[QRANK_MAX_PHRASE] = {0}; /* per term: first position not yet passed */
     for (uint32_t i = 0; i < n0; i++) {

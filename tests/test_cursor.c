@@ -58,7 +58,8 @@ static void test_cursor_matches_truth(void **state)
     assert_int_equal(n, (int)ti.df);
 
     for (int round = 0; round < 200; round++) {
-        /* odd rounds open shallow: nothing decoded until the first move */
+        /* odd rounds open shallow: nothing decoded until the first move,
+         * and a block's tfs only by cursor_load_tfs */
         if (round % 2) {
             assert_int_equal(cursor_open_shallow(&c, idx, &ti, &err), LOCI_OK);
             assert_int_equal(c.decoded, 0);
@@ -76,6 +77,9 @@ static void test_cursor_matches_truth(void **state)
             assert_int_equal(c.id, want < NDOCS ? want : CURSOR_END);
             if (c.id == CURSOR_END)
                 break;
+            /* a shallow-opened cursor decodes tfs only when asked */
+            assert_int_equal(c.lazy_tfs, round % 2);
+            assert_int_equal(cursor_load_tfs(&c), LOCI_OK);
             assert_int_equal(cursor_tf(&c), tf[want]);
         }
         assert_int_equal(c.rc, 0);
