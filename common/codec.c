@@ -99,13 +99,14 @@ size_t bitpack_decode(const uint8_t *in, const uint8_t *end, size_t n, unsigned 
     size_t avail = (size_t)(end - in), i = 0;
     /* Fast path: value i starts at bit i*w, so one 8-byte load at its first
      * byte holds it whole (its bit offset in that byte plus w is at most
-     * 7 + 32 bits), as long as those 8 bytes lie inside the input. */
-    for (; i < n; i++) {
-        size_t bit = i * w;
-        if ((bit >> 3) + 8 > avail)
-            break;
+     * 7 + 32 bits), as long as those 8 bytes lie inside the input: for i
+     * up to fast, counted once rather than tested per value (i*w/8 <=
+     * avail-8 while i*w < (avail-7)*8). */
+    size_t fast = avail < 8 ? 0 : ((avail - 7) * 8 + w - 1) / w;
+    if (fast > n)
+        fast = n;
+    for (size_t bit = 0; i < fast; i++, bit += w)
         v[i] = (uint32_t)((le64_get(in + (bit >> 3)) >> (bit & 7)) & mask);
-    }
     /* The last few values, a byte at a time. */
     size_t o = (i * w) >> 3;
     unsigned skip = (unsigned)((i * w) & 7);
