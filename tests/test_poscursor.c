@@ -1,7 +1,8 @@
 /*
  * test_poscursor.c — a posting's positions: every posting of a term with
  * many blocks read in order, and after jumps (next_geq skipping blocks,
- * and backwards to another block), equal to where the term was written.
+ * and backwards to another block), from ordinary and shallow opens, equal
+ * to where the term was written.
  */
 #include "testutil.h"
 
@@ -27,12 +28,15 @@ static void test_positions_match_truth(void **state)
     loci_error err;
     assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
     for (int d = 0; d < NDOCS; d++) {
-        char text[1024] = "";
+        /* one document in eight long, its hits sparse: positions and
+         * gaps of 128 and more take varints of two bytes */
+        char text[4096] = "";
         size_t len = 0;
-        int n = 1 + (int)(tu_rand(&seed) % 40);
+        int lng = tu_rand(&seed) % 8 == 0;
+        int n = 1 + (int)(tu_rand(&seed) % (lng ? 500 : 40));
         tf[d] = 0;
         for (int i = 0; i < n; i++) {
-            int hit = tu_rand(&seed) % 4 == 0 && tf[d] < 8;
+            int hit = tu_rand(&seed) % (lng ? 60 : 4) == 0 && tf[d] < 8;
             if (hit)
                 want[d][tf[d]++] = (uint32_t)i;
             len += (size_t)snprintf(text + len, sizeof text - len, "%s ", hit ? "hit" : "filler");
@@ -57,8 +61,11 @@ static void test_positions_match_truth(void **state)
         assert_memory_equal(got, want[c.id], tf[c.id] * sizeof *got);
     }
     for (int round = 0; round < 100; round++) {
-        /* a fresh cursor, a random jump, some postings read, some skipped */
-        assert_int_equal(cursor_open(&c, idx, &ti, &err), LOCI_OK);
+        /* a fresh cursor (every other one opened shallow, its tfs loaded
+         * before positions are read), a random jump, some postings read,
+         * some skipped */
+        assert_int_equal((round % 2 ? cursor_open_shallow : cursor_open)(&c, idx, &ti, &err),
+                         LOCI_OK);
         poscursor_open(&pc, idx, &ti);
         uint32_t t = (uint32_t)(tu_rand(&seed) % NDOCS);
         while (c.id != CURSOR_END) {
@@ -66,6 +73,7 @@ static void test_positions_match_truth(void **state)
             if (c.id == CURSOR_END)
                 break;
             if (tu_rand(&seed) % 2) {
+                assert_int_equal(cursor_load_tfs(&c), LOCI_OK);
                 assert_int_equal(poscursor_get(&pc, &c, got, &err), LOCI_OK);
                 assert_memory_equal(got, want[c.id], tf[c.id] * sizeof *got);
             }
@@ -73,6 +81,7 @@ static void test_positions_match_truth(void **state)
         }
         /* and backwards to another block */
         cursor_seek_block(&c, 0);
+        assert_int_equal(cursor_load_tfs(&c), LOCI_OK);
         assert_int_equal(poscursor_get(&pc, &c, got, &err), LOCI_OK);
         assert_memory_equal(got, want[c.id], tf[c.id] * sizeof *got);
     }
