@@ -12,10 +12,8 @@
  * must read back as the bytes of its document at its byte range, with the
  * document's name and the line of its first byte.
  */
-#ifndef _XOPEN_SOURCE
-#define _XOPEN_SOURCE 700 /* nftw */
-#endif
-#include <ftw.h>
+#include "fuzzutil.h" /* first: it asks for XSI (nftw) */
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,26 +25,12 @@
 
 #define MAXDOCS 16
 
-static char base[256], dir[300];
+static char dir[300];
 
 static void fail(const char *what, const loci_error *err)
 {
     fprintf(stderr, "fuzz_build: %s%s%s\n", what, err ? ": " : "", err ? err->message : "");
     abort();
-}
-
-static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
-
-static void cleanup(void)
-{
-    if (base[0])
-        nftw(base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -56,13 +40,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    const char *t = getenv("TMPDIR");
-    if (!t || !*t)
-        t = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-    snprintf(base, sizeof base, "%s/fuzz_build-XXXXXX", t);
-    if (!mkdtemp(base))
-        fail("mkdtemp", NULL);
-    atexit(cleanup);
+    const char *base = fuzz_scratch("fuzz_build");
     snprintf(dir, sizeof dir, "%s/index", base);
     return 0;
 }

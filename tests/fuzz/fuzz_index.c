@@ -27,11 +27,9 @@
  * body of each file of its index (prefixed with the selector byte) into
  * DIR and exits; tests/fuzz/index/ was made that way.
  */
-#ifndef _XOPEN_SOURCE
-#define _XOPEN_SOURCE 700 /* nftw */
-#endif
+#include "fuzzutil.h" /* first: it asks for XSI (nftw) */
+
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,7 +59,7 @@ static const char *const QUERIES[] = {
     "termaa0 termgb6 glossary", "termzz999",
 };
 
-static char base[256], good[300], scratch[300];
+static char good[300], scratch[300];
 
 /* One function per file, called by LLVMFuzzerTestOneInput (see there). */
 static volatile unsigned which;
@@ -72,20 +70,6 @@ static void fail(const char *what, const loci_error *err)
 {
     fprintf(stderr, "fuzz_index: %s%s%s\n", what, err ? ": " : "", err ? err->message : "");
     abort();
-}
-
-static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
-
-static void cleanup(void)
-{
-    if (base[0])
-        nftw(base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static void join(char *out, size_t n, const char *dir, const char *name)
@@ -193,14 +177,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    /* tmpfs when there is one: lfile_finish fsyncs every file */
-    const char *t = getenv("TMPDIR");
-    if (!t || !*t)
-        t = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-    snprintf(base, sizeof base, "%s/fuzz_index-XXXXXX", t);
-    if (!mkdtemp(base))
-        fail("mkdtemp", NULL);
-    atexit(cleanup);
+    const char *base = fuzz_scratch("fuzz_index");
     join(good, sizeof good, base, "good");
     join(scratch, sizeof scratch, base, "scratch");
     build_index();

@@ -20,10 +20,8 @@
  * (repeated paragraphs), plus non-ASCII words, numbers, hyphenated words
  * and apostrophes for the query analyzer.
  */
-#ifndef _XOPEN_SOURCE
-#define _XOPEN_SOURCE 700 /* nftw */
-#endif
-#include <ftw.h>
+#include "fuzzutil.h" /* first: it asks for XSI (nftw) */
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,7 +32,6 @@
 #include "loci.h"
 #include "ranking.h"
 
-static char base[256];
 static loci_index *idx;
 static loci_index_stats stats;
 
@@ -44,20 +41,10 @@ static void fail(const char *what, const char *query)
     abort();
 }
 
-static int rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(p);
-}
-
-static void cleanup(void)
+static void close_index(void)
 {
     loci_index_close(idx);
     idx = NULL;
-    if (base[0])
-        nftw(base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 static uint64_t rnd(uint64_t *s)
@@ -92,13 +79,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
     (void)argv;
-    const char *t = getenv("TMPDIR");
-    if (!t || !*t)
-        t = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
-    snprintf(base, sizeof base, "%s/fuzz_query-XXXXXX", t);
-    if (!mkdtemp(base))
-        fail("mkdtemp", NULL);
-    atexit(cleanup);
+    const char *base = fuzz_scratch("fuzz_query");
+    atexit(close_index); /* runs before the scratch directory goes */
     char dir[300];
     snprintf(dir, sizeof dir, "%s/index", base);
 
