@@ -171,6 +171,24 @@ static void phrase_seek(struct qeval *e, size_t l, uint32_t d)
                 d++;
                 continue;
             }
+            /* Tighter, before reading positions: this passage's own tfs
+             * (the smallest bounds the phrase's frequency; a near group's
+             * first) and length. bm25_tfpart grows with tf. */
+            uint32_t mtf = UINT32_MAX;
+            for (size_t k = 0; k < L->n && !e->rc; k++) {
+                e->rc = cursor_load_tfs(&s->cur[k]);
+                uint32_t t = cursor_tf(&s->cur[k]);
+                mtf = t < mtf ? t : mtf;
+                if (L->near)
+                    break;
+            }
+            if (e->rc)
+                break;
+            if (L->weight * bm25_tfpart(mtf, len_of(e, d), e->k1, e->b, e->avglen) * (1 + 1e-9) <
+                e->solo_cut) {
+                d++;
+                continue;
+            }
         }
         uint32_t f = phrase_freq(e, L, s);
         if (f) {
