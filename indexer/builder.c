@@ -46,6 +46,8 @@
 #include "indexdir.h"
 #include "input.h"
 #include "inverter.h"
+#include "builder_int.h"
+#include "living.h"
 #include "lfile.h"
 #include "merge.h"
 #include "loci.h"
@@ -125,6 +127,7 @@ struct loci_builder {
     char *dir, *tmpdir;             /* tmpdir: where runs go */
     char *segdir;                   /* where the segment's eight files go */
     int lockfd;                     /* a format 4 DIR's lock, held by a whole build */
+    struct living *lv;              /* a commit (ADD, UPDATE, merge), or NULL */
     uint64_t memory;                /* the budget, in bytes */
     uint64_t batch_bytes;           /* the most text per batch the budget allows */
     uint64_t next_bytes;            /* text of the batch being filled */
@@ -865,6 +868,11 @@ static int write_whole_manifest(loci_builder *b, loci_error *err)
     return rc;
 }
 
+/* A builder of a whole index at `dir` (segdir NULL), or of one segment
+ * in the existing directory `segdir` (a commit's). */
+static int builder_make(const char *dir, const char *segdir, const loci_build_options *opt,
+                        loci_builder **out, loci_error *err);
+
 int loci_builder_new(const char *dir, const loci_build_options *opt, loci_builder **out,
                      loci_error *err)
 {
@@ -876,12 +884,40 @@ int loci_builder_new(const char *dir, const loci_build_options *opt, loci_builde
     }
     if (!dir || !*dir)
         return err_set(err, LOCI_EINVAL, "no index directory given");
+    if (opt->mode == LOCI_BUILD_REPLACE)
+        return builder_make(dir, NULL, opt, out, err);
+    if (opt->mode != LOCI_BUILD_ADD && opt->mode != LOCI_BUILD_UPDATE)
+        return err_set(err, LOCI_EINVAL, "unknown build mode %d", (int)opt->mode);
+    loci_build_options o = *opt;
+    struct living *lv;
+    int rc = living_begin(dir, &o, opt, &lv, err);
+    if (rc)
+        return rc;
+    rc = builder_make(dir, living_segdir(lv), &o, out, err);
+    if (rc) {
+        living_free(lv);
+        return rc;
+    }
+    (*out)->lv = lv;
+    return LOCI_OK;
+}
+
+int builder_new_at(const char *segdir, const loci_build_options *opt, loci_builder **out,
+                   loci_error *err)
+{
+    return builder_make(segdir, segdir, opt, out, err);
+}
+
+static int builder_make(const char *dir, const char *segdir, const loci_build_options *opt,
+                        loci_builder **out, loci_error *err)
+{
+    *out = NULL;
     if (opt->passage_tokens == 0 && opt->passage_mode != LOCI_PASSAGE_DOCUMENT)
         return err_set(err, LOCI_EINVAL, "passage size must be at least 1 token");
     if (opt->passage_stride > opt->passage_tokens)
         return err_set(err, LOCI_EINVAL, "passage stride %u is larger than the window %u",
                        opt->passage_stride, opt->passage_tokens);
-    int rc = indexdir_check_replaceable(dir, err);
+    int rc = segdir ? LOCI_OK : indexdir_check_replaceable(dir, err);
     if (rc)
         return rc;
 
@@ -932,12 +968,17 @@ int loci_builder_new(const char *dir, const loci_build_options *opt, loci_builde
         b->workers[i].b = b;
         rc = splitter_init(&b->workers[i].split, &b->opt, err);
     }
-    if (!rc)
-        rc = commit_lock_for_build(dir, &b->lockfd, err);
-    if (!rc)
-        rc = indexdir_create_temp(dir, &b->tmpdir, err);
-    if (!rc)
-        rc = whole_segment_dir(b, err);
+    if (segdir) {
+        if (!rc && (!(b->tmpdir = strdup(segdir)) || !(b->segdir = strdup(segdir))))
+            rc = err_set(err, LOCI_ENOMEM, "out of memory");
+    } else {
+        if (!rc)
+            rc = commit_lock_for_build(dir, &b->lockfd, err);
+        if (!rc)
+            rc = indexdir_create_temp(dir, &b->tmpdir, err);
+        if (!rc)
+            rc = whole_segment_dir(b, err);
+    }
     if (!rc)
         rc = open_outputs(b, err);
     for (unsigned i = 0; i < b->nthreads && !rc; i++) {
@@ -1002,6 +1043,7 @@ void loci_builder_free(loci_builder *b)
     free(b->segdir);
     if (b->lockfd >= 0)
         close(b->lockfd);
+    living_free(b->lv);
     pthread_mutex_destroy(&b->lock);
     pthread_cond_destroy(&b->cond);
     free(b);
@@ -1061,6 +1103,14 @@ static int on_input_doc(void *ctx, const struct input_doc *d, loci_error *err)
 {
     loci_builder *b = ctx;
     struct doc_in in = input_doc_in(b, d);
+    if (b->lv && b->opt.mode == LOCI_BUILD_UPDATE && in.has_src) {
+        uint64_t h = FNV1A64_INIT;
+        if (in.title_len)
+            h = fnv1a64(fnv1a64(h, in.title, in.title_len), "\n", 1);
+        h = fnv1a64(h, in.text, in.len);
+        if (living_keep_doc(b->lv, in.source, in.name, in.name_len, h, 1))
+            return LOCI_OK; /* unchanged */
+    }
     int rc = add_doc(b, &in, err);
     if (!rc)
         progress(b);
@@ -1071,6 +1121,10 @@ static int on_input_begin(void *ctx, const struct input_doc *d, loci_error *err)
 {
     loci_builder *b = ctx;
     struct doc_in in = input_doc_in(b, d);
+    /* too large to hold: its hash is known only once it is in, so an
+     * update always replaces it */
+    if (b->lv && b->opt.mode == LOCI_BUILD_UPDATE && in.has_src)
+        living_keep_doc(b->lv, in.source, in.name, in.name_len, 0, 0);
     int rc = stream_begin(b, &in, err);
     if (!rc && d->title && d->title_len && !(rc = stream_chunk(b, d->title, d->title_len, err)))
         rc = stream_chunk(b, "\n", 1, err);
@@ -1093,6 +1147,55 @@ static int on_input_end(void *ctx, loci_error *err)
     return stream_end(ctx, err);
 }
 
+static int on_want(void *ctx, const char *path, const struct stat *st, loci_error *err)
+{
+    loci_builder *b = ctx;
+    return living_want_file(b->lv, path, st, err);
+}
+
+int loci_builder_delete(loci_builder *b, const char *name, loci_error *err)
+{
+    if (b->finished || b->failed)
+        return err_set(err, LOCI_EINVAL, "the build is already finished or has failed");
+    if (!b->lv)
+        return err_set(err, LOCI_EINVAL,
+                       "deleting documents needs LOCI_BUILD_ADD or LOCI_BUILD_UPDATE");
+    return living_delete(b->lv, name, err);
+}
+
+uint64_t builder_documents_in(const loci_builder *b)
+{
+    return b->in.documents;
+}
+
+int builder_add_stored(loci_builder *b, const struct doc_info *d, const char *text,
+                       loci_error *err)
+{
+    struct doc_in in = {.source = d->source ? d->source : "", .name = d->name,
+                        .name_len = d->name_len, .text = text, .len = d->text_len,
+                        .first_line = d->first_line,
+                        .fixed_line = d->fixed_line ? d->first_line : 0, .file = b->in.files,
+                        .has_src = d->source != NULL, .hash_given = 1, .size = d->size,
+                        .hash = d->hash, .mtime = d->mtime_ns};
+    char src[PATH_BUF];
+    snprintf(src, sizeof src, "%.*s", (int)d->source_len, d->source ? d->source : "");
+    in.source = src;
+    b->in.files++; /* each document its own file, for the invalid UTF-8 warnings */
+    b->in.bytes += d->text_len;
+    b->in.documents++;
+    if (d->text_len <= b->batch_bytes)
+        return add_doc(b, &in, err);
+    int rc = stream_begin(b, &in, err);
+    for (size_t off = 0; off < d->text_len && !rc; off += STREAM_CHUNK)
+        rc = stream_chunk(b, text + off,
+                          d->text_len - off < STREAM_CHUNK ? d->text_len - off : STREAM_CHUNK, err);
+    if (!rc)
+        rc = stream_end(b, err);
+    if (rc)
+        b->failed = 1;
+    return rc;
+}
+
 int loci_builder_add_path(loci_builder *b, const char *path, loci_error *err)
 {
     if (b->finished || b->failed)
@@ -1111,7 +1214,13 @@ int loci_builder_add_path(loci_builder *b, const char *path, loci_error *err)
         .end = on_input_end,
         .tmpdir = b->tmpdir,
     };
-    int rc = input_add_path(&io, path, on_input_doc, b, &b->in, err);
+    int rc = LOCI_OK;
+    if (b->lv && b->opt.mode == LOCI_BUILD_UPDATE) {
+        io.want = on_want;
+        rc = living_note_path(b->lv, path, err);
+    }
+    if (!rc)
+        rc = input_add_path(&io, path, on_input_doc, b, &b->in, err);
     if (!rc && atomic_load(&b->cancelled))
         rc = err_set(err, LOCI_ECANCELED, "the build was cancelled");
     if (rc)
@@ -1164,10 +1273,76 @@ void loci_builder_cancel(loci_builder *b)
         atomic_store(&b->cancelled, 1);
 }
 
+static int finish_files(loci_builder *b, loci_error *err);
+
+int builder_finish_segment(loci_builder *b, loci_build_stats *stats, loci_error *err)
+{
+    if (b->finished || b->failed)
+        return err_set(err, LOCI_EINVAL, "the build is already finished or has failed");
+    int rc = finish_files(b, err);
+    if (rc) {
+        b->failed = 1;
+        return rc;
+    }
+    b->finished = 1;
+    b->stats.input_bytes = b->in.bytes;
+    b->stats.skipped_files = b->in.skipped;
+    b->stats.runs = b->nruns;
+    if (stats)
+        *stats = b->stats;
+    return LOCI_OK;
+}
+
 int loci_builder_finish(loci_builder *b, loci_build_stats *stats, loci_error *err)
 {
     if (b->finished || b->failed)
         return err_set(err, LOCI_EINVAL, "the build is already finished or has failed");
+    if (b->lv) {
+        int rc = living_finish(b->lv, b, &b->opt, 0, stats, err);
+        if (rc)
+            b->failed = 1;
+        else
+            b->finished = 1;
+        return rc;
+    }
+    int rc = finish_files(b, err);
+    if (!rc)
+        rc = write_whole_manifest(b, err);
+    if (!rc && atomic_load(&b->cancelled))
+        rc = err_set(err, LOCI_ECANCELED, "the build was cancelled");
+    if (!rc) {
+        b->stats.index_bytes = indexdir_bytes(b->tmpdir);
+        int not_atomic;
+        loci_error late;
+        rc = indexdir_swap(b->tmpdir, b->dir, &not_atomic, &late, err);
+        if (!rc && not_atomic)
+            warnf(b, "%s: this file system cannot exchange two directories atomically; the "
+                     "index was replaced with two renames (a search meanwhile used the previous "
+                     "index, moved aside)",
+                  b->dir);
+        if (!rc && late.code)
+            warnf(b, "%s", late.message);
+    }
+    if (rc) {
+        b->failed = 1;
+        return rc;
+    }
+    b->finished = 1;
+    b->stats.input_bytes = b->in.bytes;
+    b->stats.skipped_files = b->in.skipped;
+    b->stats.runs = b->nruns;
+    b->stats.added = b->stats.documents;
+    b->stats.segments = 1;
+    b->stats.live_documents = b->stats.documents;
+    b->stats.committed = 1;
+    if (stats)
+        *stats = b->stats;
+    return LOCI_OK;
+}
+
+/* Drain the batches, write every file of the segment (runs merged). */
+static int finish_files(loci_builder *b, loci_error *err)
+{
     if (b->streaming) {
         b->failed = 1;
         return err_set(err, LOCI_EINVAL, "internal error: a streamed document is unfinished");
@@ -1214,32 +1389,7 @@ int loci_builder_finish(loci_builder *b, loci_build_stats *stats, loci_error *er
     }
     if (!rc)
         rc = write_meta(b, k1, bb, err);
-    if (!rc)
-        rc = write_whole_manifest(b, err);
     if (!rc && atomic_load(&b->cancelled))
         rc = err_set(err, LOCI_ECANCELED, "the build was cancelled");
-    if (!rc) {
-        b->stats.index_bytes = indexdir_bytes(b->tmpdir);
-        int not_atomic;
-        loci_error late;
-        rc = indexdir_swap(b->tmpdir, b->dir, &not_atomic, &late, err);
-        if (!rc && not_atomic)
-            warnf(b, "%s: this file system cannot exchange two directories atomically; the "
-                     "index was replaced with two renames (a search meanwhile used the previous "
-                     "index, moved aside)",
-                  b->dir);
-        if (!rc && late.code)
-            warnf(b, "%s", late.message);
-    }
-    if (rc) {
-        b->failed = 1;
-        return rc;
-    }
-    b->finished = 1;
-    b->stats.input_bytes = b->in.bytes;
-    b->stats.skipped_files = b->in.skipped;
-    b->stats.runs = b->nruns;
-    if (stats)
-        *stats = b->stats;
-    return LOCI_OK;
+    return rc;
 }
