@@ -39,14 +39,17 @@
 
 #include "buf.h"
 #include "codec.h"
+#include "commit.h"
 #include "error.h"
 #include "format.h"
+#include "hash.h"
 #include "indexdir.h"
 #include "input.h"
 #include "inverter.h"
 #include "lfile.h"
 #include "merge.h"
 #include "loci.h"
+#include "manifest.h"
 #include "passage.h"
 #include "recfile.h"
 #include "path.h"
@@ -71,6 +74,26 @@ struct doc_meta {
     uint64_t invalid;     /* invalid UTF-8 sequences replaced (set by the worker) */
     uint32_t name_len, src_len, first_line, fixed_line, first_passage;
     uint32_t bad_line;    /* line of the first of them */
+    uint32_t has_src;     /* 0: added from memory, no source file */
+    uint32_t hash_given;  /* 1: hash was given (a merge), not to be computed */
+    uint64_t size, hash;  /* the source file's size; FNV-1a of the text */
+    int64_t mtime;        /* the source file's mtime, ns */
+};
+
+/* A document as it comes in (add_doc, stream_begin). */
+struct doc_in {
+    const char *source;   /* for messages, and the docs record when has_src */
+    const char *name;
+    size_t name_len;
+    const char *title;
+    size_t title_len;
+    const char *text;
+    size_t len;
+    unsigned first_line, fixed_line;
+    uint64_t file;
+    int has_src, hash_given;
+    uint64_t size, hash;
+    int64_t mtime;
 };
 
 enum { B_QUEUED, B_RUNNING, B_DONE };
@@ -99,7 +122,9 @@ struct worker {
 struct loci_builder {
     loci_build_options opt;
     char *stem, *id_field, *title_field, *text_field; /* owned option strings */
-    char *dir, *tmpdir;
+    char *dir, *tmpdir;             /* tmpdir: where runs go */
+    char *segdir;                   /* where the segment's eight files go */
+    int lockfd;                     /* a format 4 DIR's lock, held by a whole build */
     uint64_t memory;                /* the budget, in bytes */
     uint64_t batch_bytes;           /* the most text per batch the budget allows */
     uint64_t next_bytes;            /* text of the batch being filled */
@@ -123,7 +148,9 @@ struct loci_builder {
     struct lfile_writer lengths_f;
     struct buf rec;                 /* record being encoded */
     struct buf prev_name;           /* the previous docs record's name, */
-    uint64_t prev_first_passage;    /* and first passage */
+    uint64_t prev_first_passage;    /* and first passage, */
+    struct buf prev_source;         /* and source (prev_has_src) */
+    int prev_has_src;
     uint64_t prev_doc, prev_line;   /* the previous passages record's */
     uint64_t docs_written, passages_written;
     struct buf lengths_mem;         /* u32 per passage, host order */
@@ -149,7 +176,10 @@ struct loci_builder {
     uint64_t stream_text_off, stream_text_len, stream_first_passage;
     uint64_t stream_fed;            /* text bytes since its last run */
     uint64_t stream_file;
-    unsigned stream_fixed_line;
+    unsigned stream_fixed_line, stream_first_line;
+    int stream_has_src, stream_hash_given;
+    uint64_t stream_size, stream_hash;
+    int64_t stream_mtime;
     loci_build_stats stats;
     int failed, finished;
     atomic_int cancelled;           /* loci_builder_cancel was called */
@@ -232,6 +262,8 @@ static void process_batch(loci_builder *b, struct splitter *s, struct batch *bt)
         m[i].first_passage = s->npassages;
         bt->rc = splitter_doc(s, i, source, (const char *)bt->text.data + m[i].text_off,
                               m[i].text_len, m[i].first_line, m[i].fixed_line, &bt->err);
+        if (!m[i].hash_given)
+            m[i].hash = fnv1a64(FNV1A64_INIT, bt->text.data + m[i].text_off, m[i].text_len);
         m[i].invalid = s->doc_invalid;
         m[i].bad_line = s->doc_bad_line;
     }
@@ -327,22 +359,38 @@ static int add_run(loci_builder *b, uint64_t seq, uint32_t base, loci_error *err
  * previous name (docs/FORMAT.md). */
 static int add_doc_record(loci_builder *b, uint64_t text_off, uint64_t text_len,
                           uint64_t first_passage, const char *name, size_t name_len,
-                          loci_error *err)
+                          const struct doc_meta *m, const char *src, loci_error *err)
 {
     struct buf *r = &b->rec;
     int first = b->docs_written % RECFILE_BLOCK == 0;
-    size_t shared = 0;
+    size_t shared = 0, src_len = m->has_src ? m->src_len : 0;
     if (!first)
         while (shared < name_len && shared < b->prev_name.len &&
                name[shared] == (char)b->prev_name.data[shared])
             shared++;
+    /* the source: none, the name, the previous record's, or given here */
+    unsigned kind = !m->has_src ? DOC_SRC_NONE
+                    : src_len == name_len && !memcmp(src, name, src_len) ? DOC_SRC_NAME
+                    : !first && b->prev_has_src && b->prev_source.len == src_len &&
+                            !memcmp(b->prev_source.data, src, src_len)
+                        ? DOC_SRC_PREVIOUS
+                        : DOC_SRC_GIVEN;
+    uint64_t flags = (m->fixed_line ? DOC_FIXED_LINE : 0) | (uint64_t)kind << DOC_SRC_SHIFT;
     r->len = 0;
     if ((first && buf_put_varint(r, text_off)) || buf_put_varint(r, text_len) ||
         buf_put_varint(r, first ? first_passage : first_passage - b->prev_first_passage) ||
-        buf_put_varint(r, shared) || buf_append(r, name + shared, name_len - shared))
+        buf_put_varint(r, shared) || buf_put_varint(r, m->first_line) ||
+        buf_put_varint(r, flags) ||
+        (kind == DOC_SRC_GIVEN && (buf_put_varint(r, src_len) || buf_append(r, src, src_len))) ||
+        buf_put_varint(r, m->has_src ? m->size : 0) ||
+        buf_put_varint(r, m->has_src ? (uint64_t)m->mtime : 0) || buf_put_le64(r, m->hash) ||
+        buf_append(r, name + shared, name_len - shared))
         return err_set(err, LOCI_ENOMEM, "out of memory");
     b->prev_name.len = 0;
-    if (buf_append(&b->prev_name, name, name_len))
+    b->prev_source.len = 0;
+    b->prev_has_src = m->has_src;
+    if (buf_append(&b->prev_name, name, name_len) ||
+        (m->has_src && buf_append(&b->prev_source, src, src_len)))
         return err_set(err, LOCI_ENOMEM, "out of memory");
     b->prev_first_passage = first_passage;
     b->docs_written++;
@@ -460,7 +508,8 @@ static int retire(loci_builder *b, struct batch *bt, loci_error *err)
     for (uint32_t i = 0; i < bt->ndocs && !rc; i++) {
         rc = add_doc_record(b, b->text_base + m[i].text_off, m[i].text_len,
                             pass_base + m[i].first_passage,
-                            (const char *)bt->names.data + m[i].name_off, m[i].name_len, err);
+                            (const char *)bt->names.data + m[i].name_off, m[i].name_len, &m[i],
+                            (const char *)bt->names.data + m[i].src_off, err);
         if (!rc)
             rc = note_invalid(b, &m[i], (const char *)bt->names.data + m[i].src_off, err);
     }
@@ -568,10 +617,11 @@ static void next_batch_size(loci_builder *b)
 }
 
 /* Append one document to the current batch. */
-static int add_doc(loci_builder *b, const char *source, const char *name, size_t name_len,
-                   const char *title, size_t title_len, const char *text, size_t len,
-                   unsigned first_line, unsigned fixed_line, uint64_t file, loci_error *err)
+static int add_doc(loci_builder *b, const struct doc_in *d, loci_error *err)
 {
+    const char *source = d->source, *name = d->name, *title = d->title, *text = d->text;
+    size_t name_len = d->name_len, title_len = d->title_len, len = d->len;
+    unsigned first_line = d->first_line, fixed_line = d->fixed_line;
     if (b->finished || b->failed)
         return err_set(err, LOCI_EINVAL, "the build is already finished or has failed");
     if (atomic_load(&b->cancelled)) {
@@ -598,7 +648,12 @@ static int add_doc(loci_builder *b, const char *source, const char *name, size_t
     m.src_len = (uint32_t)strlen(source);
     m.first_line = first_line ? first_line : 1;
     m.fixed_line = fixed_line;
-    m.file = file;
+    m.file = d->file;
+    m.has_src = d->has_src != 0;
+    m.size = d->size;
+    m.mtime = d->mtime < 0 ? 0 : d->mtime;
+    m.hash_given = d->hash_given != 0;
+    m.hash = d->hash;
     /* The title joins the first passage: "title\ntext" (one newline, so
      * the paragraph splitter keeps them together). */
     if ((title_len && (buf_append(&bt->text, title, title_len) || buf_putc(&bt->text, '\n'))) ||
@@ -630,9 +685,12 @@ static int add_doc(loci_builder *b, const char *source, const char *name, size_t
  * the tokens of the window still open). Passage ids, runs and files come
  * out as if the document had been in a batch. In document mode its one
  * passage stays open, so its postings stay in memory until its end. */
-static int stream_begin(loci_builder *b, const char *source, const char *name, size_t name_len,
-                        unsigned first_line, unsigned fixed_line, uint64_t file, loci_error *err)
+static int stream_begin(loci_builder *b, const struct doc_in *d, loci_error *err)
 {
+    const char *source = d->source, *name = d->name;
+    size_t name_len = d->name_len;
+    unsigned first_line = d->first_line, fixed_line = d->fixed_line;
+    uint64_t file = d->file;
     if (b->finished || b->failed || b->streaming)
         return err_set(err, LOCI_EINVAL, "the build is already finished or has failed");
     int rc = drain(b, err);
@@ -656,6 +714,12 @@ static int stream_begin(loci_builder *b, const char *source, const char *name, s
     b->stream_first_passage = b->stats.passages;
     b->stream_file = file;
     b->stream_fixed_line = fixed_line;
+    b->stream_first_line = first_line ? first_line : 1;
+    b->stream_has_src = d->has_src;
+    b->stream_size = d->size;
+    b->stream_mtime = d->mtime < 0 ? 0 : d->mtime;
+    b->stream_hash_given = d->hash_given;
+    b->stream_hash = d->hash_given ? d->hash : FNV1A64_INIT;
     b->streaming = 1;
     return LOCI_OK;
 }
@@ -693,6 +757,8 @@ static int stream_chunk(loci_builder *b, const char *p, size_t n, loci_error *er
     int rc = textstore_append(&b->text, p, n, err);
     if (!rc)
         rc = splitter_feed(&b->stream, p, n, err);
+    if (!b->stream_hash_given)
+        b->stream_hash = fnv1a64(b->stream_hash, p, n);
     b->stream_text_len += n;
     b->stream_fed += n;
     if (!rc && b->stream_fed >= b->batch_bytes && b->opt.passage_mode != LOCI_PASSAGE_DOCUMENT)
@@ -708,18 +774,24 @@ static int stream_end(loci_builder *b, loci_error *err)
         return err_set(err, LOCI_EINVAL, "the build is already finished or has failed");
     b->streaming = 0;
     struct doc_meta m = {0};
+    m.file = b->stream_file;
+    m.fixed_line = b->stream_fixed_line;
+    m.first_line = b->stream_first_line;
+    m.src_len = (uint32_t)strlen(b->stream_source);
+    m.has_src = b->stream_has_src != 0;
+    m.size = b->stream_size;
+    m.mtime = b->stream_mtime;
+    m.hash = b->stream_hash;
     int rc = splitter_end_doc(&b->stream, err);
     if (!rc)
         rc = stream_flush(b, err);
     if (!rc)
         rc = add_doc_record(b, b->stream_text_off, b->stream_text_len, b->stream_first_passage,
-                            (const char *)b->stream_name.data, b->stream_name.len, err);
+                            (const char *)b->stream_name.data, b->stream_name.len, &m,
+                            b->stream_source, err);
     if (!rc) {
-        m.file = b->stream_file;
         m.invalid = b->stream.doc_invalid;
         m.bad_line = b->stream.doc_bad_line;
-        m.fixed_line = b->stream_fixed_line;
-        m.src_len = (uint32_t)strlen(b->stream_source);
         rc = note_invalid(b, &m, b->stream_source, err);
     }
     if (rc) {
@@ -742,17 +814,55 @@ static char *dup_or(const char *s, const char *dflt)
 static int open_outputs(loci_builder *b, loci_error *err)
 {
     char path[PATH_BUF];
-    int rc = textstore_open(&b->text, b->tmpdir, err);
+    int rc = textstore_open(&b->text, b->segdir, err);
     if (rc)
         return rc;
-    if (path_join(path, sizeof path, b->tmpdir, FMT_PASSAGES) ||
+    if (path_join(path, sizeof path, b->segdir, FMT_PASSAGES) ||
         (rc = recfile_create(&b->passages_f, path, FMT_MAGIC_PASSAGES, err)))
         return rc ? rc : err_set(err, LOCI_EINVAL, "path too long");
-    path_join(path, sizeof path, b->tmpdir, FMT_LENGTHS);
+    path_join(path, sizeof path, b->segdir, FMT_LENGTHS);
     if ((rc = lfile_create(&b->lengths_f, path, FMT_MAGIC_LENGTHS, err)))
         return rc;
-    path_join(path, sizeof path, b->tmpdir, FMT_DOCS);
+    path_join(path, sizeof path, b->segdir, FMT_DOCS);
     return recfile_create(&b->docs_f, path, FMT_MAGIC_DOCS, err);
+}
+
+/* A whole build writes its one segment into TMP/seg-000001 (its runs
+ * stay in TMP). */
+static int whole_segment_dir(loci_builder *b, loci_error *err)
+{
+    char name[MANIFEST_NAME_MAX], path[PATH_BUF];
+    manifest_segment_name(1, name);
+    if (path_join(path, sizeof path, b->tmpdir, name))
+        return err_set(err, LOCI_EINVAL, "%s: path too long", b->tmpdir);
+    if (mkdir(path, 0777) != 0)
+        return err_set(err, LOCI_EIO, "%s: cannot create a directory: %s", path, strerror(errno));
+    if (!(b->segdir = strdup(path)))
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    return LOCI_OK;
+}
+
+/* The manifest of a whole build: generation 1, its one segment. */
+static int write_whole_manifest(loci_builder *b, loci_error *err)
+{
+    struct manifest m = {0};
+    char path[PATH_BUF];
+    m.generation = 1;
+    m.next_segment = 2;
+    struct manifest_segment *s = manifest_add_segment(&m);
+    int rc = s ? LOCI_OK : err_set(err, LOCI_ENOMEM, "out of memory");
+    if (!rc) {
+        s->number = 1;
+        rc = commit_segment_entry(b->segdir, s, err);
+    }
+    if (!rc)
+        rc = indexdir_sync_dir(b->segdir, err);
+    if (!rc && path_join(path, sizeof path, b->tmpdir, MANIFEST_FILE))
+        rc = err_set(err, LOCI_EINVAL, "%s: path too long", b->tmpdir);
+    if (!rc)
+        rc = commit_write_manifest(path, &m, err);
+    manifest_free(&m);
+    return rc;
 }
 
 int loci_builder_new(const char *dir, const loci_build_options *opt, loci_builder **out,
@@ -780,6 +890,7 @@ int loci_builder_new(const char *dir, const loci_build_options *opt, loci_builde
         return err_set(err, LOCI_ENOMEM, "out of memory");
     pthread_mutex_init(&b->lock, NULL);
     pthread_cond_init(&b->cond, NULL);
+    b->lockfd = -1;
     b->opt = *opt;
     b->stem = dup_or(opt->stem_language, "english");
     b->id_field = dup_or(opt->id_field, "id");
@@ -822,7 +933,11 @@ int loci_builder_new(const char *dir, const loci_build_options *opt, loci_builde
         rc = splitter_init(&b->workers[i].split, &b->opt, err);
     }
     if (!rc)
+        rc = commit_lock_for_build(dir, &b->lockfd, err);
+    if (!rc)
         rc = indexdir_create_temp(dir, &b->tmpdir, err);
+    if (!rc)
+        rc = whole_segment_dir(b, err);
     if (!rc)
         rc = open_outputs(b, err);
     for (unsigned i = 0; i < b->nthreads && !rc; i++) {
@@ -862,6 +977,7 @@ void loci_builder_free(loci_builder *b)
     recfile_abort(&b->docs_f);
     buf_free(&b->rec);
     buf_free(&b->prev_name);
+    buf_free(&b->prev_source);
     buf_free(&b->bad_source);
     if (b->stream_ready)
         splitter_free(&b->stream);
@@ -883,6 +999,9 @@ void loci_builder_free(loci_builder *b)
     free(b->text_field);
     free(b->dir);
     free(b->tmpdir);
+    free(b->segdir);
+    if (b->lockfd >= 0)
+        close(b->lockfd);
     pthread_mutex_destroy(&b->lock);
     pthread_cond_destroy(&b->cond);
     free(b);
@@ -896,10 +1015,12 @@ int loci_builder_add_document(loci_builder *b, const char *name, const char *tit
     b->in.bytes += len;
     b->in.documents++;
     size_t title_len = title ? strlen(title) : 0;
+    struct doc_in d = {.source = name, .name = name, .name_len = strlen(name), .title = title,
+                       .title_len = title_len, .text = text, .len = len,
+                       .first_line = first_line};
     if (len + title_len <= b->batch_bytes)
-        return add_doc(b, name, name, strlen(name), title, title_len, text, len, first_line, 0,
-                       0, err);
-    int rc = stream_begin(b, name, name, strlen(name), first_line, 0, 0, err);
+        return add_doc(b, &d, err);
+    int rc = stream_begin(b, &d, err);
     if (!rc && title_len && !(rc = stream_chunk(b, title, title_len, err)))
         rc = stream_chunk(b, "\n", 1, err);
     for (size_t off = 0; off < len && !rc; off += STREAM_CHUNK)
@@ -923,12 +1044,24 @@ static void progress(loci_builder *b)
     }
 }
 
+/* An input document as the builder takes it: from a file (its source),
+ * unless it is standard input. */
+static struct doc_in input_doc_in(loci_builder *b, const struct input_doc *d)
+{
+    struct doc_in in = {.source = d->source, .name = d->name, .name_len = d->name_len,
+                        .title = d->title, .title_len = d->title ? d->title_len : 0,
+                        .text = d->text, .len = d->text_len, .first_line = d->line,
+                        .fixed_line = d->line_is_record ? d->line : 0, .file = b->in.files,
+                        .has_src = strcmp(d->source, "-") != 0, .size = d->size,
+                        .mtime = d->mtime_ns};
+    return in;
+}
+
 static int on_input_doc(void *ctx, const struct input_doc *d, loci_error *err)
 {
     loci_builder *b = ctx;
-    int rc = add_doc(b, d->source, d->name, d->name_len, d->title, d->title ? d->title_len : 0,
-                     d->text, d->text_len, d->line, d->line_is_record ? d->line : 0,
-                     b->in.files, err);
+    struct doc_in in = input_doc_in(b, d);
+    int rc = add_doc(b, &in, err);
     if (!rc)
         progress(b);
     return rc;
@@ -937,8 +1070,8 @@ static int on_input_doc(void *ctx, const struct input_doc *d, loci_error *err)
 static int on_input_begin(void *ctx, const struct input_doc *d, loci_error *err)
 {
     loci_builder *b = ctx;
-    int rc = stream_begin(b, d->source, d->name, d->name_len, d->line,
-                          d->line_is_record ? d->line : 0, b->in.files, err);
+    struct doc_in in = input_doc_in(b, d);
+    int rc = stream_begin(b, &in, err);
     if (!rc && d->title && d->title_len && !(rc = stream_chunk(b, d->title, d->title_len, err)))
         rc = stream_chunk(b, "\n", 1, err);
     if (rc)
@@ -1012,8 +1145,8 @@ static int write_meta(loci_builder *b, double k1, double bb, loci_error *err)
     for (size_t i = 1; i < FMT_NFILES; i++) {
         char path[PATH_BUF];
         struct lfile f;
-        if (path_join(path, sizeof path, b->tmpdir, FMT_FILES[i].name))
-            return err_set(err, LOCI_EINVAL, "%s: path too long", b->tmpdir);
+        if (path_join(path, sizeof path, b->segdir, FMT_FILES[i].name))
+            return err_set(err, LOCI_EINVAL, "%s: path too long", b->segdir);
         int rc = lfile_open(&f, path, FMT_FILES[i].magic, err);
         if (rc)
             return rc;
@@ -1022,7 +1155,7 @@ static int write_meta(loci_builder *b, double k1, double bb, loci_error *err)
         le32_put(e + META_FILE_CRC, lfile_table_crc(&f));
         lfile_close(&f);
     }
-    return writer_put_file(b->tmpdir, FMT_META, FMT_MAGIC_META, m, sizeof m, err);
+    return writer_put_file(b->segdir, FMT_META, FMT_MAGIC_META, m, sizeof m, err);
 }
 
 void loci_builder_cancel(loci_builder *b)
@@ -1077,10 +1210,12 @@ int loci_builder_finish(loci_builder *b, loci_build_stats *stats, loci_error *er
                                  &b->cancelled};
         if (in.buffer_bytes > (uint64_t)b->nruns * MERGE_BUF)
             in.buffer_bytes = (uint64_t)b->nruns * MERGE_BUF;
-        rc = merge_runs(b->tmpdir, &in, &b->stats.terms, err);
+        rc = merge_runs(b->segdir, &in, &b->stats.terms, err);
     }
     if (!rc)
         rc = write_meta(b, k1, bb, err);
+    if (!rc)
+        rc = write_whole_manifest(b, err);
     if (!rc && atomic_load(&b->cancelled))
         rc = err_set(err, LOCI_ECANCELED, "the build was cancelled");
     if (!rc) {

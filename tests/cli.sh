@@ -169,7 +169,7 @@ check "bad snippet" 2 "$BIN/loci-search" -i "$T/idx" --snippet 3 x
 
 # --stats: what the index holds and how it was built
 check "stats" 0 "$BIN/loci-search" -i "$T/idx" --stats
-has "stats format" "^format      3\.1$" "$T/out"
+has "stats format" "^format      4\.0$" "$T/out"
 has "stats documents" "^documents   2$" "$T/out"
 has "stats stemming" "^stemming    english$" "$T/out"
 check "stats json" 0 "$BIN/loci-search" -i "$T/idx" --stats --json
@@ -254,10 +254,10 @@ check "check ok" 0 "$BIN/loci-search" -i "$T/idx" --check
 has "check message" "index OK" "$T/out"
 cp -r "$T/idx" "$T/bad"
 "$PY" -c "
-import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); b[100]^=0x40; open(p,'wb').write(b)" "$T/bad/postings"
+import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); b[100]^=0x40; open(p,'wb').write(b)" "$T/bad/seg-000001/postings"
 check "corrupt index --check" 2 "$BIN/loci-search" -i "$T/bad" --check
 one_line "corrupt index"; has "corrupt names the file" "postings: checksum mismatch" "$T/err"
-cp "$T/idx/meta" "$T/meta.good"; printf 'LOCIxxxx' | dd of="$T/bad/meta" conv=notrunc status=none
+cp "$T/idx/seg-000001/meta" "$T/meta.good"; printf 'LOCIxxxx' | dd of="$T/bad/seg-000001/meta" conv=notrunc status=none
 check "bad magic" 2 "$BIN/loci-search" -i "$T/bad" CCDCOE
 one_line "bad magic"
 
@@ -345,7 +345,7 @@ one_line "bad symlinks --strict"; has "strict names the link" "b-dangling: dangl
 check "bad --memory" 2 "$BIN/loci-index" --memory 1K -o "$T/x" corpus/
 check "bad --threads" 2 "$BIN/loci-index" --threads 65 -o "$T/x" corpus/
 check "--threads 0 is one per core" 0 "$BIN/loci-index" -q --threads 0 -o "$T/t0" corpus/
-cmp -s "$T/t0/postings" "$T/idx/postings" && ok || bad "--threads 0 index differs"
+cmp -s "$T/t0/seg-000001/postings" "$T/idx/seg-000001/postings" && ok || bad "--threads 0 index differs"
 rm -rf "$T/t0"
 check "--stem list" 0 "$BIN/loci-index" --stem list
 has "--stem list names german" "^german$" "$T/out"
@@ -359,7 +359,7 @@ check "one passage, one term" 0 "$BIN/loci-index" -o "$T/one" "$T/one.txt"
 has "singular counts" "1 document, 1 passage, 1 term from" "$T/err"
 rm -rf "$T/one"
 check "memory and threads" 0 "$BIN/loci-index" -q --memory 16M --threads 3 -o "$T/mt" corpus/
-cmp -s "$T/mt/postings" "$T/idx/postings" && cmp -s "$T/mt/text" "$T/idx/text" && ok || bad "--threads 3 index differs from the default build"
+cmp -s "$T/mt/seg-000001/postings" "$T/idx/seg-000001/postings" && cmp -s "$T/mt/seg-000001/text" "$T/idx/seg-000001/text" && ok || bad "--threads 3 index differs from the default build"
 # one document much larger than --memory is streamed: peak RSS stays near
 # the budget, and the index is the one the default budget builds
 "$PY" -c "
@@ -377,7 +377,7 @@ sys.exit(st)" "$@"
 check "24 MB line at --memory 16M" 0 rss "$T/rss" "$BIN/loci-index" -q --memory 16M -o "$T/line16" "$T/line.txt"
 if [ "$(cat "$T/rss")" -lt $((64 * 1024)) ]; then ok; else bad "24 MB line at --memory 16M peaked at $(cat "$T/rss") KiB"; fi
 check "24 MB line at the default budget" 0 "$BIN/loci-index" -q -o "$T/line512" "$T/line.txt"
-for f in meta lexicon postings positions lengths passages docs text; do
+for f in manifest seg-000001/meta seg-000001/lexicon seg-000001/postings seg-000001/positions seg-000001/lengths seg-000001/passages seg-000001/docs seg-000001/text; do
   cmp -s "$T/line16/$f" "$T/line512/$f" && ok || bad "streamed $f differs from the default build's"
 done
 # the same for one 24 MB JSON Lines record (its text spills to a temporary file)
@@ -390,7 +390,7 @@ with open(sys.argv[2], 'w') as f:
 check "24 MB JSONL record at --memory 16M" 0 rss "$T/rss" "$BIN/loci-index" -q --jsonl --memory 16M -o "$T/rec16" "$T/rec.jsonl"
 if [ "$(cat "$T/rss")" -lt $((64 * 1024)) ]; then ok; else bad "24 MB JSONL record at --memory 16M peaked at $(cat "$T/rss") KiB"; fi
 check "24 MB JSONL record at the default budget" 0 "$BIN/loci-index" -q --jsonl -o "$T/rec512" "$T/rec.jsonl"
-for f in meta lexicon postings positions lengths passages docs text; do
+for f in manifest seg-000001/meta seg-000001/lexicon seg-000001/postings seg-000001/positions seg-000001/lengths seg-000001/passages seg-000001/docs seg-000001/text; do
   cmp -s "$T/rec16/$f" "$T/rec512/$f" && ok || bad "streamed JSONL $f differs from the default build's"
 done
 if ls "$T"/.rec16.tmp-* >/dev/null 2>&1; then bad "temporary files left"; else ok; fi
@@ -403,9 +403,9 @@ one_line "refuse non-index dir"; has "names what is in the way" "holds 'keep.txt
 for damage in missing empty bad; do
   cp -r "$T/idx" "$T/dmg"
   case $damage in
-    missing) rm "$T/dmg/meta" ;;
-    empty) : >"$T/dmg/meta" ;;
-    bad) printf 'garbage' >"$T/dmg/meta" ;;
+    missing) rm "$T/dmg/seg-000001/meta" ;;
+    empty) : >"$T/dmg/seg-000001/meta" ;;
+    bad) printf 'garbage' >"$T/dmg/seg-000001/meta" ;;
   esac
   check "search a damaged index ($damage meta)" 2 "$BIN/loci-search" -i "$T/dmg" CCDCOE
   one_line "damaged index ($damage meta)"; has "damaged index names meta" "meta" "$T/err"
@@ -415,9 +415,9 @@ for damage in missing empty bad; do
 done
 # the index directory and its files get the umask's permissions
 (umask 022 && "$BIN/loci-index" -q -o "$T/u755" corpus/) && [ "$(stat -c %a "$T/u755")" = 755 ] &&
-  [ "$(stat -c %a "$T/u755/postings")" = 644 ] && ok || bad "umask 022: $(stat -c %a "$T/u755" "$T/u755/postings" 2>&1)"
+  [ "$(stat -c %a "$T/u755/seg-000001/postings")" = 644 ] && ok || bad "umask 022: $(stat -c %a "$T/u755" "$T/u755/seg-000001/postings" 2>&1)"
 (umask 077 && "$BIN/loci-index" -q -o "$T/u755" corpus/) && [ "$(stat -c %a "$T/u755")" = 700 ] &&
-  [ "$(stat -c %a "$T/u755/postings")" = 600 ] && ok || bad "umask 077: $(stat -c %a "$T/u755" "$T/u755/postings" 2>&1)"
+  [ "$(stat -c %a "$T/u755/seg-000001/postings")" = 600 ] && ok || bad "umask 077: $(stat -c %a "$T/u755" "$T/u755/seg-000001/postings" 2>&1)"
 rm -rf "$T/u755"
 check "quiet" 0 "$BIN/loci-index" -q -o "$T/q" corpus/
 [ ! -s "$T/err" ] && ok || bad "--quiet printed: $(cat "$T/err")"
