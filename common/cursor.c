@@ -33,7 +33,7 @@ static void block_range(const struct cursor *c, uint32_t b, uint32_t *start, uin
 
 static int decode_block(struct cursor *c, uint32_t b)
 {
-    loci_index *idx = c->idx;
+    struct segment *seg = c->seg;
     uint32_t s, e;
     block_range(c, b, &s, &e);
     if (s > e || e > (uint32_t)(c->end - c->data) || e - s < 2) {
@@ -41,8 +41,8 @@ static int decode_block(struct cursor *c, uint32_t b)
         return -1;
     }
     const uint8_t *p = c->data + s, *end = c->data + e;
-    uint64_t file_off = (uint64_t)(p - idx->post.body);
-    if (lfile_verify(&idx->post, file_off, e - s, c->err)) {
+    uint64_t file_off = (uint64_t)(p - seg->post.body);
+    if (lfile_verify(&seg->post, file_off, e - s, c->err)) {
         if (!c->rc)
             c->rc = c->err ? c->err->code : LOCI_ECORRUPT;
         c->id = CURSOR_END;
@@ -88,7 +88,7 @@ static int decode_block(struct cursor *c, uint32_t b)
             c->tfs[i] += 1;
         }
     }
-    if (id >= idx->passages) {
+    if (id >= seg->passages) {
         fail(c, "passage id out of range");
         return -1;
     }
@@ -106,20 +106,20 @@ static int decode_block(struct cursor *c, uint32_t b)
 
 /* The common part of both opens: the skip table checked and verified;
  * nothing decoded yet. */
-static int open_table(struct cursor *c, loci_index *idx, const struct term_info *ti, loci_error *err)
+static int open_table(struct cursor *c, struct segment *seg, const struct term_info *ti, loci_error *err)
 {
     c->rc = 0;
     c->err = err;
     c->df = ti->df;
     c->nblocks = (ti->df + FMT_BLOCK - 1) / FMT_BLOCK;
     c->id = CURSOR_END;
-    const uint8_t *start = idx->post.body + ti->post_off;
+    const uint8_t *start = seg->post.body + ti->post_off;
     c->end = start + ti->post_len;
     if (c->nblocks > 1) {
         uint64_t table = (uint64_t)c->nblocks * SKIP_SIZE;
         if (table > ti->post_len)
             return err_corrupt(err, "postings: skip table out of range");
-        int rc = lfile_verify(&idx->post, ti->post_off, table, err);
+        int rc = lfile_verify(&seg->post, ti->post_off, table, err);
         if (rc)
             return rc;
         c->skips = start;
@@ -128,14 +128,14 @@ static int open_table(struct cursor *c, loci_index *idx, const struct term_info 
         c->skips = NULL;
         c->data = start;
     }
-    c->idx = idx;
+    c->seg = seg;
     return LOCI_OK;
 }
 
-int cursor_open(struct cursor *c, loci_index *idx, const struct term_info *ti, loci_error *err)
+int cursor_open(struct cursor *c, struct segment *seg, const struct term_info *ti, loci_error *err)
 {
     c->lazy_tfs = 0;
-    int rc = open_table(c, idx, ti, err);
+    int rc = open_table(c, seg, ti, err);
     if (rc)
         return rc;
     if (decode_block(c, 0))
@@ -143,10 +143,10 @@ int cursor_open(struct cursor *c, loci_index *idx, const struct term_info *ti, l
     return LOCI_OK;
 }
 
-int cursor_open_shallow(struct cursor *c, loci_index *idx, const struct term_info *ti, loci_error *err)
+int cursor_open_shallow(struct cursor *c, struct segment *seg, const struct term_info *ti, loci_error *err)
 {
     c->lazy_tfs = 0;
-    int rc = open_table(c, idx, ti, err);
+    int rc = open_table(c, seg, ti, err);
     if (rc)
         return rc;
     if (!c->skips) /* one block: nothing to skip, and shallow moves need skips */

@@ -44,11 +44,11 @@ struct cursor {
     uint32_t tfs[FMT_BLOCK];
     int rc;                      /* LOCI_OK, or why the cursor ended early */
     loci_error *err;
-    loci_index *idx;
+    struct segment *seg;
 };
 
 /* Position a cursor on the postings of `ti` (verifying their pages). */
-int cursor_open(struct cursor *c, loci_index *idx, const struct term_info *ti, loci_error *err);
+int cursor_open(struct cursor *c, struct segment *seg, const struct term_info *ti, loci_error *err);
 /* Like cursor_open, but a cursor with a skip table is left shallow before
  * block 0 (c->id 0, a lower bound; c->decoded 0): block 0 is neither
  * decoded nor verified until a move asks for a posting. And a block's tfs
@@ -57,7 +57,7 @@ int cursor_open(struct cursor *c, loci_index *idx, const struct term_info *ti, l
  * past block 0, and most blocks of a frequent word are decoded only to
  * find that the rare words' passage is not in them. A cursor of one block
  * is opened as by cursor_open. */
-int cursor_open_shallow(struct cursor *c, loci_index *idx, const struct term_info *ti, loci_error *err);
+int cursor_open_shallow(struct cursor *c, struct segment *seg, const struct term_info *ti, loci_error *err);
 
 static inline uint32_t cursor_tf(const struct cursor *c) { return c->tfs[c->i]; }
 

@@ -6,9 +6,9 @@
 #include "codec.h"
 #include "error.h"
 
-void poscursor_open(struct poscursor *pc, loci_index *idx, const struct term_info *ti)
+void poscursor_open(struct poscursor *pc, struct segment *seg, const struct term_info *ti)
 {
-    pc->idx = idx;
+    pc->seg = seg;
     pc->off = ti->pos_off;
     pc->len = ti->pos_len;
     pc->block = UINT32_MAX;
@@ -27,8 +27,8 @@ static int enter_block(struct poscursor *pc, const struct cursor *c, uint32_t b,
     }
     if (start > end || end > pc->len)
         return err_corrupt(err, "positions: block %u out of range", b);
-    pc->p = pc->vend = pc->idx->pos.body + pc->off + start;
-    pc->end = pc->idx->pos.body + pc->off + end;
+    pc->p = pc->vend = pc->seg->pos.body + pc->off + start;
+    pc->end = pc->seg->pos.body + pc->off + end;
     pc->block = b;
     pc->at = 0;
     return LOCI_OK;
@@ -37,14 +37,14 @@ static int enter_block(struct poscursor *pc, const struct cursor *c, uint32_t b,
 /* Verify the rest of the page holding pc->vend (within the block). */
 static int verify_page(struct poscursor *pc, loci_error *err)
 {
-    uint64_t off = (uint64_t)(pc->vend - pc->idx->pos.body);
+    uint64_t off = (uint64_t)(pc->vend - pc->seg->pos.body);
     uint64_t stop = (off / LFILE_PAGE_SIZE + 1) * LFILE_PAGE_SIZE;
-    uint64_t end = (uint64_t)(pc->end - pc->idx->pos.body);
+    uint64_t end = (uint64_t)(pc->end - pc->seg->pos.body);
     if (stop > end)
         stop = end;
-    int rc = lfile_verify(&pc->idx->pos, off, stop - off, err);
+    int rc = lfile_verify(&pc->seg->pos, off, stop - off, err);
     if (!rc)
-        pc->vend = pc->idx->pos.body + stop;
+        pc->vend = pc->seg->pos.body + stop;
     return rc;
 }
 

@@ -20,7 +20,7 @@
 #include "reader.h"
 
 struct poscursor {
-    loci_index *idx;
+    struct segment *seg;
     uint64_t off, len;          /* the term's positions: body range */
     uint32_t block;             /* block being read (UINT32_MAX: none) */
     uint32_t at;                /* index in it of the posting at p */
@@ -28,7 +28,7 @@ struct poscursor {
     const uint8_t *vend;        /* bytes of the block before it are verified */
 };
 
-void poscursor_open(struct poscursor *pc, loci_index *idx, const struct term_info *ti);
+void poscursor_open(struct poscursor *pc, struct segment *seg, const struct term_info *ti);
 
 /* The positions of c's current posting (c materialized, c->id not
  * CURSOR_END) into out[0 .. cursor_tf(c)), ascending. LOCI_OK, or

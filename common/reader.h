@@ -1,27 +1,27 @@
 /*
- * reader.h — the open index: mapped files, dictionary lookup, passage and
- * document records, passage text. Internal; loci.h exposes the opaque
- * loci_index handle and the functions implemented here.
+ * reader.h — one segment of an index, open: its eight mapped files,
+ * dictionary lookup, passage and document records, passage text. A
+ * segment is what a whole index was before format 4 (docs/FORMAT.md);
+ * index.h holds an index's segments together, and nothing else needs to
+ * know that there may be several.
  *
  * Opening maps the eight files and checks their envelopes (lfile.h); data
  * pages are verified when first used. All eight are opened relative to
- * one descriptor of the directory, and meta's file table must match each
- * of them, so an open that races with a rebuild's swap sees one build
- * whole (or starts over on the new one), never a mix. Nothing is loaded into memory but the
- * meta record, so opening costs the same for any index size.
+ * one descriptor of the segment's directory, and meta's file table must
+ * match each of them, so the files of two builds are never mixed. Nothing
+ * is loaded into memory but the meta record, so opening costs the same for
+ * any segment size.
  */
 #ifndef LOCI_READER_H
 #define LOCI_READER_H
 
 #include <stdint.h>
 
-#include "analyzer.h"
 #include "buf.h"
 #include "lfile.h"
 #include "loci.h"
 
-struct loci_index {
-    char *dir;
+struct segment {
     struct lfile meta, lex, post, pos, lens, pass, docs, text;
     uint64_t documents, passages, terms, tokens;
     double avglen;             /* tokens / passages */
@@ -34,14 +34,30 @@ struct loci_index {
     uint64_t lex_table;        /* body offset of the block offset table */
     uint64_t text_blocks, text_table, text_raw;
     uint64_t long_lengths;     /* passages of LENGTH_LONG tokens or more */
-    struct analyzer *an;       /* analyzes queries and highlights */
     int64_t cached_block;      /* text block held in `block` (-1: none) */
     struct buf block;          /* a decompressed text block */
-    struct buf ptext;          /* text of the last loci_passage_get */
+    struct buf ptext;          /* text of the last reader_passage_get */
     struct buf docname;        /* name of the last document located */
     struct buf docsource;      /* and its source (reader_doc) */
     struct buf docname2, docsource2; /* scratch of reader_doc */
 };
+
+/* Open the segment whose directory is open as `dirfd` (`shown` names it
+ * in messages). On failure nothing needs closing. */
+int reader_open(struct segment *seg, int dirfd, const char *shown, loci_error *err);
+void reader_close(struct segment *seg);
+
+/* The segment's own figures and files (loci_index_stats, one segment). */
+void reader_stats(const struct segment *seg, loci_index_stats *st);
+
+/* Verify every checksum and the structure of every file. */
+int reader_check(struct segment *seg, loci_error *err);
+
+/* A passage's record (and text) by its id within the segment; ids in
+ * `out` are the segment's. Pointers stay valid until the next call on the
+ * segment. */
+int reader_locate(struct segment *seg, uint32_t passage, loci_passage *out, loci_error *err);
+int reader_passage_get(struct segment *seg, uint32_t passage, loci_passage *out, loci_error *err);
 
 /* What the lexicon says about one term. */
 struct term_info {
@@ -52,23 +68,23 @@ struct term_info {
 
 /* Look a term up. Returns 1 and fills *ti when found, 0 when absent,
  * a negative LOCI_E* code on corruption. */
-int reader_lookup(loci_index *idx, const char *term, size_t len, struct term_info *ti,
+int reader_lookup(struct segment *seg, const char *term, size_t len, struct term_info *ti,
                   loci_error *err);
 
 /* Call fn for every indexed term that starts with prefix[0..len), in
  * sorted order; a non-zero return of fn stops the walk and is returned.
  * The term bytes are valid during the call only. */
 typedef int (*reader_term_fn)(void *ctx, const char *term, size_t len, const struct term_info *ti);
-int reader_prefix(loci_index *idx, const char *prefix, size_t len, reader_term_fn fn, void *ctx,
+int reader_prefix(struct segment *seg, const char *prefix, size_t len, reader_term_fn fn, void *ctx,
                   loci_error *err);
 
 /* Document id of a passage, or -1 with err set on corruption. */
-int64_t reader_passage_doc(loci_index *idx, uint32_t passage, loci_error *err);
+int64_t reader_passage_doc(struct segment *seg, uint32_t passage, loci_error *err);
 
 /* Token count of a passage (< passages), or -1 with err set on
  * corruption. Scoring reads the common case inline (ranking.c) and calls
  * this for passages of LENGTH_LONG tokens or more. */
-int64_t reader_passage_length(loci_index *idx, uint32_t passage, loci_error *err);
+int64_t reader_passage_length(struct segment *seg, uint32_t passage, loci_error *err);
 
 /* Everything the docs record says about a document (format 4.0). */
 struct doc_info {
@@ -85,12 +101,12 @@ struct doc_info {
     uint64_t hash;                   /* FNV-1a 64 of its text as stored */
 };
 
-/* Document `doc`: pointers valid until the next call on idx. */
-int reader_doc(loci_index *idx, uint32_t doc, struct doc_info *out, loci_error *err);
+/* Document `doc`: pointers valid until the next call on seg. */
+int reader_doc(struct segment *seg, uint32_t doc, struct doc_info *out, loci_error *err);
 
 /* The document's whole stored text (d from reader_doc), valid until the
- * next call on idx. */
-int reader_doc_text(loci_index *idx, const struct doc_info *d, const char **text,
+ * next call on seg. */
+int reader_doc_text(struct segment *seg, const struct doc_info *d, const char **text,
                     loci_error *err);
 
 /* For tests only: when set, called after each file of an index is opened

@@ -241,7 +241,11 @@ typedef struct loci_index_stats {
     struct {
         char name[16];
         uint64_t bytes;
-    } files[8];                        /* each file of the index */
+    } files[8];                        /* each kind of file: all segments' together */
+    unsigned segments;                 /* segments (docs/FORMAT.md); 1 after a whole
+                                          build or a merge */
+    uint64_t deleted_documents;        /* deleted since their segments were written
+                                          (documents counts the live ones) */
 } loci_index_stats;
 
 void loci_index_stats_get(const loci_index *idx, loci_index_stats *st);

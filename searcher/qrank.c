@@ -34,11 +34,13 @@ struct lstate {
 };
 
 struct qeval {
-    loci_index *idx;
+    const struct segview *view;
+    struct segment *seg;
     const struct qplan *plan;
     const uint8_t *lens, *lens_verified;
     double k1, b, avglen;
     int ref_params;
+    double impact_scale;    /* stored maxima times this bound at avglen (index.h) */
     /* With one scoring leaf, a phrase candidate whose terms' block maxima
      * bound it below this cut cannot enter the top k (nothing else would
      * add to its score), and its positions are not read. -inf: off. */
@@ -59,7 +61,7 @@ struct qeval {
 
 static double len_slow(struct qeval *e, uint32_t d)
 {
-    int64_t len = reader_passage_length(e->idx, d, e->err);
+    int64_t len = reader_passage_length(e->seg, d, e->err);
     if (len < 0) {
         e->rc = e->err->code;
         return 0;
@@ -232,7 +234,7 @@ static double block_max_tfpart(const struct qeval *e, const struct cursor *c, ui
         uint32_t bits = le32_get(s + SKIP_MAX_IMPACT);
         float f;
         memcpy(&f, &bits, 4);
-        return f;
+        return f * e->impact_scale;
     }
     return bm25_tfpart(le32_get(s + SKIP_MAX_TF), le32_get(s + SKIP_MIN_LEN), e->k1, e->b,
                        e->avglen);
@@ -355,7 +357,7 @@ static int doc_allowed(struct qeval *e, uint32_t d)
     const struct qplan *p = e->plan;
     if (!p->ndoc_in && !p->ndoc_out)
         return 1;
-    int64_t doc = reader_passage_doc(e->idx, d, e->err);
+    int64_t doc = reader_passage_doc(e->seg, d, e->err);
     if (doc < 0) {
         e->rc = e->err->code;
         return 0;
@@ -363,7 +365,7 @@ static int doc_allowed(struct qeval *e, uint32_t d)
     if (doc == e->filter_doc)
         return e->filter_ok;
     loci_passage lp;
-    if (loci_passage_locate(e->idx, d, &lp, e->err)) {
+    if (reader_locate(e->seg, d, &lp, e->err)) {
         e->rc = e->err->code;
         return 0;
     }
@@ -403,7 +405,7 @@ static int matches(struct qeval *e, uint32_t d)
 
 static void offer(struct qeval *e, uint32_t d, double score)
 {
-    int rc = ranking_offer(e->top, e->grouped ? &e->group : NULL, e->idx, d, score, e->err);
+    int rc = ranking_offer(e->top, e->grouped ? &e->group : NULL, e->view, d, score, e->err);
     if (rc)
         e->rc = rc;
 }
@@ -432,18 +434,21 @@ static void eval_free(struct qeval *e)
 
 /* Open every leaf's cursors and stand each leaf on its first occurrence;
  * with `bounds`, compute the leaves' contribution bounds. */
-static int eval_open(struct qeval *e, loci_index *idx, const struct qplan *plan, double k1,
-                     double b, int bounds, loci_error *err)
+static int eval_open(struct qeval *e, const struct segview *v, const struct qplan *plan,
+                     double k1, double b, int bounds, loci_error *err)
 {
     memset(e, 0, sizeof *e);
-    e->idx = idx;
+    struct segment *seg = v->seg;
+    e->view = v;
+    e->seg = seg;
     e->plan = plan;
-    e->lens = idx->lens.body;
-    e->lens_verified = idx->lens.verified;
+    e->lens = seg->lens.body;
+    e->lens_verified = seg->lens.verified;
     e->k1 = k1;
     e->b = b;
-    e->avglen = idx->avglen;
-    e->ref_params = k1 == idx->ref_k1 && b == idx->ref_b;
+    e->avglen = v->avglen;
+    e->ref_params = k1 == seg->ref_k1 && b == seg->ref_b;
+    e->impact_scale = v->impact_scale;
     e->group.best_doc = -1;
     e->filter_doc = -1;
     e->solo_cut = -INFINITY;
@@ -458,7 +463,8 @@ static int eval_open(struct qeval *e, loci_index *idx, const struct qplan *plan,
         const struct qleaf *L = &plan->leaf[l];
         struct lstate *s = &e->ls[l];
         s->id = CURSOR_END;
-        if (!L->found)
+        const struct term_info *ti = qleaf_terms(L, v->number);
+        if (!qleaf_in_segment(L, v->number))
             continue;
         s->cur = calloc(L->n, sizeof *s->cur);
         s->pc = calloc(L->n, sizeof *s->pc);
@@ -470,7 +476,7 @@ static int eval_open(struct qeval *e, loci_index *idx, const struct qplan *plan,
             return e->rc = err_set(err, LOCI_ENOMEM, "out of memory");
         for (size_t k = 0; k < L->n; k++) { /* insertion sort by df */
             size_t j = k;
-            for (; j > 0 && L->ti[s->drive[j - 1]].df > L->ti[k].df; j--)
+            for (; j > 0 && ti[s->drive[j - 1]].df > ti[k].df; j--)
                 s->drive[j] = s->drive[j - 1];
             s->drive[j] = k;
         }
@@ -487,9 +493,9 @@ static int eval_open(struct qeval *e, loci_index *idx, const struct qplan *plan,
              * its rarest word's passages, usually far past their first
              * blocks. */
             if ((e->rc = (L->kind == QL_PHRASE ? cursor_open_shallow : cursor_open)(
-                     &s->cur[k], idx, &L->ti[k], err)))
+                     &s->cur[k], seg, &ti[k], err)))
                 break;
-            poscursor_open(&s->pc[k], idx, &L->ti[k]);
+            poscursor_open(&s->pc[k], seg, &ti[k]);
             if (bounds) {
                 s->tmax[k] = bounding || !s->cur[k].skips ? term_max_tfpart(e, &s->cur[k]) : INFINITY;
                 if (k == 0 || !L->near)
@@ -590,10 +596,10 @@ static void run(struct qeval *e, int prune, uint64_t *count)
                 partial += e->contrib[l];
             }
         }
-        if (i == 0 && partial >= cut && matches(e, d)) {
+        if (i == 0 && partial >= cut && !segview_deleted(e->view, d) && matches(e, d)) {
             if (count) {
                 if (e->grouped) {
-                    int64_t doc = reader_passage_doc(e->idx, d, e->err);
+                    int64_t doc = reader_passage_doc(e->seg, d, e->err);
                     if (doc < 0)
                         e->rc = e->err->code;
                     *count += doc != last_doc;
@@ -617,11 +623,11 @@ static void run(struct qeval *e, int prune, uint64_t *count)
     free(prefix);
 }
 
-int qrank_top(loci_index *idx, const struct qplan *plan, const loci_search_options *opt,
+int qrank_top(const struct segview *v, const struct qplan *plan, const loci_search_options *opt,
               struct topk *top, loci_error *err)
 {
     struct qeval e;
-    if (!eval_open(&e, idx, plan, opt->k1, opt->b, !opt->exhaustive, err)) {
+    if (!eval_open(&e, v, plan, opt->k1, opt->b, !opt->exhaustive, err)) {
         e.top = top;
         e.grouped = opt->group == LOCI_GROUP_DOCUMENT;
         run(&e, !opt->exhaustive, NULL);
@@ -635,12 +641,12 @@ int qrank_top(loci_index *idx, const struct qplan *plan, const loci_search_optio
     return rc;
 }
 
-int qrank_count(loci_index *idx, const struct qplan *plan, int grouped, uint64_t *count,
+int qrank_count(const struct segview *v, const struct qplan *plan, int grouped, uint64_t *count,
                 loci_error *err)
 {
     struct qeval e;
     *count = 0;
-    if (!eval_open(&e, idx, plan, LOCI_DEFAULT_K1, LOCI_DEFAULT_B, 0, err)) {
+    if (!eval_open(&e, v, plan, LOCI_DEFAULT_K1, LOCI_DEFAULT_B, 0, err)) {
         e.grouped = grouped;
         run(&e, 0, count);
     }
@@ -651,11 +657,11 @@ int qrank_count(loci_index *idx, const struct qplan *plan, int grouped, uint64_t
     return rc;
 }
 
-int qrank_leaf_tfs(loci_index *idx, const struct qplan *plan, uint32_t d, uint32_t *tf,
+int qrank_leaf_tfs(const struct segview *v, const struct qplan *plan, uint32_t d, uint32_t *tf,
                    loci_error *err)
 {
     struct qeval e;
-    if (!eval_open(&e, idx, plan, LOCI_DEFAULT_K1, LOCI_DEFAULT_B, 0, err))
+    if (!eval_open(&e, v, plan, LOCI_DEFAULT_K1, LOCI_DEFAULT_B, 0, err))
         for (size_t l = 0; l < plan->nleaf; l++) {
             leaf_seek(&e, l, d);
             tf[l] = e.ls[l].id == d ? e.ls[l].tf : 0;

@@ -23,7 +23,7 @@
 
 #include "loci.h"
 #include "query.h"
-#include "reader.h"
+#include "index.h"
 #include "topk.h"
 
 /* Most terms in one phrase (a longer one is refused). */
@@ -47,10 +47,12 @@ struct qleaf {
 
 enum qleaf_kind kind;
     int scoring;            /* 0: inside an excluded clause */
-    int found;              /* every term is in the index (else it never matches) */
+    int found;              /* every term is live in the index (else it never matches) */
     double weight;          /* term: qtf * idf; phrase: sum of its terms' idfs */
+    uint64_t df;            /* term: its live df in the index */
     size_t n;               /* terms: 1, or the phrase's */
-    struct term_info *ti;   /* per term */
+    struct term_info *ti;   /* per segment, per term: [segment * n + term] (df 0
+                               where the segment lacks it) */
     uint32_t *off;          /* phrase: each term's position after the first's */
     unsigned near;          /* phrase: 0 exact, else "..."~near */
     char *label;            /* for --explain: the term or the phrase's terms */
@@ -69,18 +71,36 @@ struct qplan {
  * included), '?' any one byte, anything else itself; linear-time. */
 int qrank_glob(const char *pattern, const char *name);
 
-/* Like ranking_top, for a compiled query. opt->exhaustive turns pruning
- * off; the hits are the same bit for bit either way. */
-int qrank_top(loci_index *idx, const struct qplan *plan, const loci_search_options *opt,
+/* Term k of leaf L in segment s: qleaf_terms(L, s)[k]. */
+static inline const struct term_info *qleaf_terms(const struct qleaf *L, size_t s)
+{
+    return L->ti + s * L->n;
+}
+
+/* Does leaf L occur anywhere in segment s (all its terms there)? */
+static inline int qleaf_in_segment(const struct qleaf *L, size_t s)
+{
+    if (!L->found)
+        return 0;
+    for (size_t k = 0; k < L->n; k++)
+        if (!qleaf_terms(L, s)[k].df)
+            return 0;
+    return 1;
+}
+
+/* Like ranking_top (one segment into a shared top k), for a compiled
+ * query. opt->exhaustive turns pruning off; the hits are the same bit for
+ * bit either way. */
+int qrank_top(const struct segview *v, const struct qplan *plan, const loci_search_options *opt,
               struct topk *top, loci_error *err);
 
 /* Matching passages (documents, when grouped), into *count. */
-int qrank_count(loci_index *idx, const struct qplan *plan, int grouped, uint64_t *count,
+int qrank_count(const struct segview *v, const struct qplan *plan, int grouped, uint64_t *count,
                 loci_error *err);
 
-/* The tf of every leaf in passage d (0 where it does not occur), into
- * tf[0 .. plan->nleaf): for explaining a hit. */
-int qrank_leaf_tfs(loci_index *idx, const struct qplan *plan, uint32_t d, uint32_t *tf,
+/* The tf of every leaf in passage d of segment v (0 where it does not
+ * occur), into tf[0 .. plan->nleaf): for explaining a hit. */
+int qrank_leaf_tfs(const struct segview *v, const struct qplan *plan, uint32_t d, uint32_t *tf,
                    loci_error *err);
 
 #endif

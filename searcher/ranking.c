@@ -24,7 +24,8 @@
 /* State of one evaluation: cursors in query-term order, their weights
  * (qtf * idf) and score upper bounds, and the top-k being filled. */
 struct eval {
-    loci_index *idx;
+    const struct segview *view;
+    struct segment *seg;
     const uint8_t *lens, *lens_verified; /* the lengths file's body and page flags */
     double k1, b, avglen;
     struct cursor *cur;
@@ -33,6 +34,7 @@ struct eval {
     struct topk *top;
     int grouped;
     int ref_params;         /* k1, b are those the block maxima were stored for */
+    double impact_scale;    /* stored maxima times this bound at avglen (index.h) */
     double theta0;          /* lower bound of the final k-th score (seed_threshold) */
     struct grouping group;  /* grouping: the current document's best passage */
     loci_error *err;
@@ -47,7 +49,7 @@ struct eval {
  * which every loop checks. */
 static double len_slow(struct eval *e, uint32_t d)
 {
-    int64_t len = reader_passage_length(e->idx, d, e->err);
+    int64_t len = reader_passage_length(e->seg, d, e->err);
     if (len < 0) {
         e->rc = e->err->code;
         return 0;
@@ -63,18 +65,20 @@ static inline double len_of(struct eval *e, uint32_t d)
     return len < LENGTH_LONG ? (double)len : len_slow(e, d);
 }
 
-int ranking_offer(struct topk *top, struct grouping *g, loci_index *idx, uint32_t d, double score,
-                  loci_error *err)
+int ranking_offer(struct topk *top, struct grouping *g, const struct segview *v, uint32_t d,
+                  double score, loci_error *err)
 {
-    loci_hit h = {d, 0, score};
+    if (segview_deleted(v, d))
+        return LOCI_OK;
+    loci_hit h = {v->passage_base + d, 0, score};
     if (!g) {
         topk_push(top, &h);
         return LOCI_OK;
     }
-    int64_t doc = reader_passage_doc(idx, d, err);
+    int64_t doc = reader_passage_doc(v->seg, d, err);
     if (doc < 0)
         return err->code;
-    h.doc = (uint32_t)doc;
+    h.doc = v->doc_base + (uint32_t)doc;
     if (doc != g->best_doc) {
         if (g->best_doc >= 0)
             topk_push(top, &g->best);
@@ -111,7 +115,7 @@ static double score_of(struct eval *e, uint32_t d)
  * document are consecutive, as ids follow input order). */
 static void offer(struct eval *e, uint32_t d, double score)
 {
-    int rc = ranking_offer(e->top, e->grouped ? &e->group : NULL, e->idx, d, score, e->err);
+    int rc = ranking_offer(e->top, e->grouped ? &e->group : NULL, e->view, d, score, e->err);
     if (rc)
         e->rc = rc;
 }
@@ -164,7 +168,7 @@ static double block_max_tfpart(const struct eval *e, const struct cursor *c, uin
         uint32_t bits = le32_get(s + SKIP_MAX_IMPACT);
         float f;
         memcpy(&f, &bits, 4);
-        return f;
+        return f * e->impact_scale;
     }
     return bm25_tfpart(le32_get(s + SKIP_MAX_TF), le32_get(s + SKIP_MIN_LEN), e->k1, e->b,
                        e->avglen);
@@ -493,7 +497,8 @@ static void seed_threshold(struct eval *e)
             }
         }
         loci_hit h = {d, 0, sum};
-        topk_push(&seed, &h);
+        if (!segview_deleted(e->view, d)) /* it could never enter the top k */
+            topk_push(&seed, &h);
     }
     if (!e->rc)
         e->theta0 = topk_threshold(&seed);
@@ -514,21 +519,24 @@ static void seed_threshold(struct eval *e)
  * the same). */
 unsigned ranking_plain_per_k = 16;
 
-int ranking_top(loci_index *idx, const struct query_term *terms, size_t nterms,
+int ranking_top(const struct segview *v, const struct query_term *terms, size_t nterms,
                 const loci_search_options *opt, struct topk *top, loci_error *err)
 {
     struct eval e = {0};
-    e.idx = idx;
-    e.lens = idx->lens.body;
-    e.lens_verified = idx->lens.verified;
+    struct segment *seg = v->seg;
+    e.view = v;
+    e.seg = seg;
+    e.lens = seg->lens.body;
+    e.lens_verified = seg->lens.verified;
     e.k1 = opt->k1;
     e.b = opt->b;
-    e.avglen = idx->avglen;
+    e.avglen = v->avglen;
+    e.impact_scale = v->impact_scale;
     e.top = top;
     e.grouped = opt->group == LOCI_GROUP_DOCUMENT;
     e.group.best_doc = -1;
     e.err = err;
-    e.ref_params = opt->k1 == idx->ref_k1 && opt->b == idx->ref_b;
+    e.ref_params = opt->k1 == seg->ref_k1 && opt->b == seg->ref_b;
     e.cur = calloc(nterms ? nterms : 1, sizeof *e.cur);
     e.w = calloc(nterms ? nterms : 1, sizeof *e.w);
     e.ub = calloc(nterms ? nterms : 1, sizeof *e.ub);
@@ -542,7 +550,7 @@ int ranking_top(loci_index *idx, const struct query_term *terms, size_t nterms,
     for (size_t i = 0; i < nterms && !e.rc; i++) {
         if (!terms[i].found)
             continue;
-        e.rc = cursor_open(&e.cur[e.nc], idx, &terms[i].ti, err);
+        e.rc = cursor_open(&e.cur[e.nc], seg, &terms[i].ti, err);
         e.w[e.nc] = terms[i].weight;
         /* bounds are for pruning; the plain evaluation does not read them */
         e.ub[e.nc] = plain ? 0 : term_bound(&e, &e.cur[e.nc], e.w[e.nc]);
@@ -570,9 +578,10 @@ int ranking_top(loci_index *idx, const struct query_term *terms, size_t nterms,
     return e.rc;
 }
 
-int ranking_count(loci_index *idx, const struct query_term *terms, size_t nterms, int grouped,
-                  uint64_t *count, loci_error *err)
+int ranking_count(const struct segview *v, const struct query_term *terms, size_t nterms,
+                  int grouped, uint64_t *count, loci_error *err)
 {
+    struct segment *seg = v->seg;
     *count = 0;
     size_t found = 0, only = 0;
     for (size_t i = 0; i < nterms; i++)
@@ -580,7 +589,7 @@ int ranking_count(loci_index *idx, const struct query_term *terms, size_t nterms
             found++;
             only = i;
         }
-    if (found == 1 && !grouped) {
+    if (found == 1 && !grouped && !v->deleted) {
         *count = terms[only].ti.df; /* one term: its df, nothing to decode */
         return LOCI_OK;
     }
@@ -591,7 +600,7 @@ int ranking_count(loci_index *idx, const struct query_term *terms, size_t nterms
     int rc = LOCI_OK;
     for (size_t i = 0; i < nterms && !rc; i++)
         if (terms[i].found)
-            rc = cursor_open(&cur[nc++], idx, &terms[i].ti, err);
+            rc = cursor_open(&cur[nc++], seg, &terms[i].ti, err);
     int64_t last_doc = -1;
     while (!rc) {
         uint32_t d = CURSOR_END;
@@ -600,9 +609,10 @@ int ranking_count(loci_index *idx, const struct query_term *terms, size_t nterms
                 d = cur[i].id;
         if (d == CURSOR_END)
             break;
-        if (grouped) {
+        if (segview_deleted(v, d)) {
+        } else if (grouped) {
             /* a document's passages are consecutive: count it once */
-            int64_t doc = reader_passage_doc(idx, d, err);
+            int64_t doc = reader_passage_doc(seg, d, err);
             if (doc < 0) {
                 rc = err->code;
                 break;

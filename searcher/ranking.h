@@ -16,7 +16,7 @@
 #include <stddef.h>
 
 #include "loci.h"
-#include "reader.h"
+#include "index.h"
 #include "topk.h"
 
 /* What ranking needs of a query term. */
@@ -26,11 +26,14 @@ struct query_term {
     double weight;          /* qtf * idf */
 };
 
-/* Fill `top` (initialized for opt->k) with the best passages of the
- * query, or their documents' best passages when opt->group is
- * LOCI_GROUP_DOCUMENT (then each hit's doc is set). terms[] is in query
- * order. */
-int ranking_top(loci_index *idx, const struct query_term *terms, size_t nterms,
+/* Offer the best passages of segment v for the query to `top`
+ * (initialized for opt->k, and shared by the segments of an index, so
+ * that each segment's pruning starts from the threshold the ones before
+ * it reached), or their documents' best passages when opt->group is
+ * LOCI_GROUP_DOCUMENT (then each hit's doc is set). Hits carry global ids;
+ * deleted passages are never offered. terms[] is in query order, with
+ * their term_info in this segment and their weights over the index. */
+int ranking_top(const struct segview *v, const struct query_term *terms, size_t nterms,
                 const loci_search_options *opt, struct topk *top, loci_error *err);
 
 /* Grouping by document while passages are visited in id order: a
@@ -44,16 +47,16 @@ struct grouping {
 /* Passage d scored: to `top`, or, with `g` (grouping), kept as its
  * document's best for now. LOCI_OK, or the error of a corrupt record. Both
  * evaluators (ranking.c, qrank.c) offer their candidates through it. */
-int ranking_offer(struct topk *top, struct grouping *g, loci_index *idx, uint32_t d, double score,
-                  loci_error *err);
+int ranking_offer(struct topk *top, struct grouping *g, const struct segview *v, uint32_t d,
+                  double score, loci_error *err);
 /* The end of a grouped visit: the last document's best goes to `top`. */
 void ranking_offer_done(struct topk *top, struct grouping *g);
 
-/* The number of passages holding at least one of the query's terms (of
- * documents holding one, when `grouped`), into *count: a union of the
- * terms' postings, ids only, nothing scored. */
-int ranking_count(loci_index *idx, const struct query_term *terms, size_t nterms, int grouped,
-                  uint64_t *count, loci_error *err);
+/* The number of live passages of segment v holding at least one of the
+ * query's terms (of documents holding one, when `grouped`), into *count:
+ * a union of the terms' postings, ids only, nothing scored. */
+int ranking_count(const struct segview *v, const struct query_term *terms, size_t nterms,
+                  int grouped, uint64_t *count, loci_error *err);
 
 /* A query with at most this many postings per result kept is evaluated
  * exhaustively even when pruning is allowed (it would score most of them

@@ -17,7 +17,7 @@
 #include "qrank.h"
 #include "query.h"
 #include "ranking.h"
-#include "reader.h"
+#include "index.h"
 #include "topk.h"
 
 /* One distinct query term (kept with the results, for highlighting). */
@@ -114,7 +114,8 @@ static int collect_term(void *ctx, const struct token *t)
 struct prefix_term {
     char bytes[ANALYZER_MAX_TERM];
     size_t len;
-    struct term_info ti;
+    struct term_info *ti;       /* per segment */
+    uint64_t df;                /* live, in the index */
 };
 
 struct compiler {
@@ -126,10 +127,18 @@ struct compiler {
     struct qcollect words;      /* analysis of one clause */
     struct qcollect hl;         /* highlighted terms */
     struct prefix_term *pre;    /* a prefix's expansion */
+    struct term_info *segti;    /* a lookup's term_info in each segment */
     size_t npre, precap;
     char *warning;
     loci_error *err;
 };
+
+static void free_prefix(struct compiler *c)
+{
+    for (size_t i = 0; i < c->npre; i++)
+        free(c->pre[i].ti);
+    c->npre = 0;
+}
 
 static int collect_token(void *ctx, const struct token *t)
 {
@@ -186,7 +195,7 @@ static int add_node_leaf(struct compiler *c, struct qnode *n, size_t l)
  * ~N). A scoring term already a leaf counts once more there, as the same
  * word twice in a plain query does. */
 static int add_leaf(struct compiler *c, struct qnode *n, const struct qterm *t, size_t nt,
-                    const struct term_info *known, unsigned near, int scoring)
+                    const struct prefix_term *known, unsigned near, int scoring)
 {
     struct qplan *p = &c->plan;
     if (nt == 1 && scoring)
@@ -218,7 +227,8 @@ static int add_leaf(struct compiler *c, struct qnode *n, const struct qterm *t, 
     L->scoring = scoring;
     L->n = nt;
     L->near = nt == 1 ? 0 : near;
-    L->ti = calloc(nt, sizeof *L->ti);
+    size_t nseg = c->idx->nseg;
+    L->ti = calloc(nseg ? nseg * nt : 1, sizeof *L->ti);
     L->off = calloc(nt, sizeof *L->off);
     L->label = label_of(t, nt, L->near);
     c->qtf[p->nleaf] = 1;
@@ -228,15 +238,21 @@ static int add_leaf(struct compiler *c, struct qnode *n, const struct qterm *t, 
     L->found = 1;
     for (size_t k = 0; k < nt; k++) {
         L->off[k] = (uint32_t)k; /* the phrase's tokens are consecutive */
-        int f = 1;
-        if (known)
-            L->ti[k] = *known;
-        else if ((f = reader_lookup(c->idx, t[k].bytes, t[k].len, &L->ti[k], c->err)) < 0)
-            return f;
-        if (!f)
+        int64_t df;
+        if (known) {
+            memcpy(c->segti, known->ti, nseg * sizeof *c->segti);
+            df = (int64_t)known->df;
+        } else if ((df = index_lookup(c->idx, t[k].bytes, t[k].len, c->segti, c->err)) < 0) {
+            return (int)df;
+        }
+        for (size_t s = 0; s < nseg; s++)
+            L->ti[s * nt + k] = c->segti[s];
+        if (nt == 1)
+            L->df = (uint64_t)df;
+        if (!df)
             L->found = 0;
         else
-            L->weight += bm25_idf(c->idx->passages, L->ti[k].df);
+            L->weight += bm25_idf(c->idx->passages, (uint64_t)df);
         if (scoring)
             for (size_t j = 0; j < nt; j++) /* highlighted: the words it matches */
                 if (collect_term(&c->hl, &(struct token){t[j].bytes, t[j].len, 0, 0, 0}))
@@ -245,7 +261,8 @@ static int add_leaf(struct compiler *c, struct qnode *n, const struct qterm *t, 
     return add_node_leaf(c, n, p->nleaf - 1);
 }
 
-static int collect_prefix(void *ctx, const char *term, size_t len, const struct term_info *ti)
+static int collect_prefix(void *ctx, const char *term, size_t len, const struct term_info *ti,
+                          uint64_t df)
 {
     struct compiler *c = ctx;
     if (c->npre == c->precap) {
@@ -254,18 +271,24 @@ static int collect_prefix(void *ctx, const char *term, size_t len, const struct 
             return LOCI_ENOMEM;
         c->pre = p;
     }
-    struct prefix_term *t = &c->pre[c->npre++];
+    struct prefix_term *t = &c->pre[c->npre];
+    size_t nseg = c->idx->nseg;
+    if (!(t->ti = malloc((nseg ? nseg : 1) * sizeof *t->ti)))
+        return LOCI_ENOMEM;
+    c->npre++;
+    memcpy(t->ti, ti, nseg * sizeof *ti);
+    memset(t->bytes, 0, sizeof t->bytes);
     memcpy(t->bytes, term, len < sizeof t->bytes ? len : sizeof t->bytes);
     t->len = len < sizeof t->bytes ? len : sizeof t->bytes;
-    t->ti = *ti;
+    t->df = df;
     return 0;
 }
 
 static int by_df_desc(const void *a, const void *b)
 {
     const struct prefix_term *x = a, *y = b;
-    if (x->ti.df != y->ti.df)
-        return x->ti.df < y->ti.df ? 1 : -1;
+    if (x->df != y->df)
+        return x->df < y->df ? 1 : -1;
     return memcmp(x->bytes, y->bytes, sizeof x->bytes) < 0 ? -1 : 1; /* zero-padded: term order */
 }
 
@@ -288,8 +311,8 @@ static int compile_prefix(struct compiler *c, struct qnode *n, int scoring)
     }
     if (c->words.n > 1)
         return err_set(c->err, LOCI_EINVAL, "query: column %u: a prefix must be one word", n->col);
-    c->npre = 0;
-    if ((rc = reader_prefix(c->idx, c->words.terms[0].bytes, c->words.terms[0].len,
+    free_prefix(c);
+    if ((rc = index_prefix(c->idx, c->words.terms[0].bytes, c->words.terms[0].len,
                             collect_prefix, c, c->err)))
         return rc == LOCI_ENOMEM ? err_set(c->err, rc, "out of memory") : rc;
     if (c->npre > PREFIX_MAX) {
@@ -303,6 +326,8 @@ static int compile_prefix(struct compiler *c, struct qnode *n, int scoring)
             if (!(c->warning = strdup(msg)))
                 return err_set(c->err, LOCI_ENOMEM, "out of memory");
         }
+        for (size_t i = PREFIX_MAX; i < c->npre; i++)
+            free(c->pre[i].ti);
         c->npre = PREFIX_MAX;
         qsort(c->pre, c->npre, sizeof *c->pre, by_term);
     }
@@ -310,7 +335,7 @@ static int compile_prefix(struct compiler *c, struct qnode *n, int scoring)
         struct qterm t;
         memcpy(t.bytes, c->pre[i].bytes, c->pre[i].len);
         t.len = c->pre[i].len;
-        if ((rc = add_leaf(c, n, &t, 1, &c->pre[i].ti, 0, scoring)))
+        if ((rc = add_leaf(c, n, &t, 1, &c->pre[i], 0, scoring)))
             return rc;
     }
     return 0;
@@ -396,6 +421,8 @@ static int plan_query(loci_index *idx, const char *query, size_t qlen, struct qp
     c.idx = idx;
     c.q = query;
     c.err = err;
+    if (!(c.segti = calloc(idx->nseg ? idx->nseg : 1, sizeof *c.segti)))
+        return err_set(err, LOCI_ENOMEM, "out of memory");
     int rc = query_parse(query, qlen, &c.plan.tree, err);
     if (!rc)
         rc = compile(&c, c.plan.tree, 1);
@@ -409,10 +436,12 @@ static int plan_query(loci_index *idx, const char *query, size_t qlen, struct qp
     }
     for (size_t l = 0; !rc && l < c.plan.nleaf; l++)
         if (c.plan.leaf[l].kind == QL_TERM && c.plan.leaf[l].found)
-            c.plan.leaf[l].weight = c.qtf[l] * bm25_idf(idx->passages, c.plan.leaf[l].ti[0].df);
+            c.plan.leaf[l].weight = c.qtf[l] * bm25_idf(idx->passages, c.plan.leaf[l].df);
     free(c.qtf);
     free(c.words.terms);
+    free_prefix(&c);
     free(c.pre);
+    free(c.segti);
     if (rc) {
         plan_free(&c.plan);
         free(c.hl.terms);
@@ -426,6 +455,85 @@ static int plan_query(loci_index *idx, const char *query, size_t qlen, struct qp
 }
 
 /* ---- loci_search ----------------------------------------------------------------- */
+
+/* The segments in the order they are ranked into the shared top k: the
+ * largest first, so that the threshold it reaches prunes the others from
+ * their start. (Any order gives the same hits: ties are broken by id.) */
+static size_t *ranking_order(const loci_index *idx)
+{
+    size_t *o = malloc((idx->nseg ? idx->nseg : 1) * sizeof *o);
+    if (!o)
+        return NULL;
+    for (size_t i = 0; i < idx->nseg; i++) {
+        size_t j = i;
+        for (; j > 0 && idx->segs[o[j - 1]].passages < idx->segs[i].passages; j--)
+            o[j] = o[j - 1];
+        o[j] = i;
+    }
+    return o;
+}
+
+/* A compiled query over every segment; with `total`, its matches
+ * counted too. */
+static int rank_plan(loci_index *idx, const struct qplan *plan, const loci_search_options *opt,
+                     struct topk *top, uint64_t *total, loci_error *err)
+{
+    size_t *order = ranking_order(idx);
+    if (!order)
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    int rc = LOCI_OK, grouped = opt->group == LOCI_GROUP_DOCUMENT;
+    for (size_t i = 0; i < idx->nseg && !rc; i++) {
+        const struct segview *v = &idx->views[order[i]];
+        uint64_t n = 0;
+        rc = qrank_top(v, plan, opt, top, err);
+        if (!rc && total && !(rc = qrank_count(v, plan, grouped, &n, err)))
+            *total += n;
+    }
+    free(order);
+    return rc;
+}
+
+/* Plain words (q: distinct terms with their counts) over every segment:
+ * each term's weight from its live df in the index, its postings from
+ * each segment in turn. */
+static int rank_words(loci_index *idx, const struct qcollect *q, const loci_search_options *opt,
+                      struct topk *top, uint64_t *total, loci_error *err)
+{
+    size_t nseg = idx->nseg, *order = ranking_order(idx);
+    struct term_info *ti = calloc(nseg && q->n ? nseg * q->n : 1, sizeof *ti);
+    struct query_term *qt = calloc(q->n, sizeof *qt);
+    double *weight = calloc(q->n, sizeof *weight);
+    uint8_t *live = calloc(q->n, 1);
+    int rc = order && ti && qt && weight && live ? LOCI_OK
+                                                 : err_set(err, LOCI_ENOMEM, "out of memory");
+    for (size_t i = 0; i < q->n && !rc; i++) {
+        int64_t df = index_lookup(idx, q->terms[i].bytes, q->terms[i].len, ti + i * nseg, err);
+        if (df < 0)
+            rc = (int)df;
+        else if (df > 0)
+            weight[i] = q->terms[i].qtf * bm25_idf(idx->passages, (uint64_t)df);
+        live[i] = df > 0;
+    }
+    int grouped = opt->group == LOCI_GROUP_DOCUMENT;
+    for (size_t j = 0; j < nseg && !rc; j++) {
+        size_t s = order[j];
+        for (size_t i = 0; i < q->n; i++) {
+            qt[i].ti = ti[i * nseg + s];
+            qt[i].found = live[i] && qt[i].ti.df > 0;
+            qt[i].weight = weight[i];
+        }
+        uint64_t n = 0;
+        rc = ranking_top(&idx->views[s], qt, q->n, opt, top, err);
+        if (!rc && total && !(rc = ranking_count(&idx->views[s], qt, q->n, grouped, &n, err)))
+            *total += n;
+    }
+    free(order);
+    free(ti);
+    free(qt);
+    free(weight);
+    free(live);
+    return rc;
+}
 
 int loci_search(loci_index *idx, const char *query, const loci_search_options *opt,
                 loci_results **out, loci_error *err)
@@ -471,33 +579,17 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
         if (!rc && topk_init(&top, ranked.k))
             rc = err_set(err, LOCI_ENOMEM, "out of memory");
         if (!rc)
-            rc = qrank_top(idx, plan, &ranked, &top, err);
-        if (!rc && opt->count)
-            rc = qrank_count(idx, plan, opt->group == LOCI_GROUP_DOCUMENT, &total, err);
+            rc = rank_plan(idx, plan, &ranked, &top, opt->count ? &total : NULL, err);
     } else {
         rc = analyzer_run(idx->an, query, qlen, collect_term, &q);
         if (rc)
             rc = err_set(err, rc, "query: %s", loci_strerror(rc));
         else if (q.n == 0)
             rc = err_set(err, LOCI_EEMPTY, "query has no searchable words");
-        struct query_term *qt = rc ? NULL : calloc(q.n, sizeof *qt);
-        if (!rc && !qt)
-            rc = err_set(err, LOCI_ENOMEM, "out of memory");
-        for (size_t i = 0; i < q.n && !rc; i++) {
-            int f = reader_lookup(idx, q.terms[i].bytes, q.terms[i].len, &qt[i].ti, err);
-            if (f < 0)
-                rc = f;
-            qt[i].found = f == 1;
-            if (f == 1)
-                qt[i].weight = q.terms[i].qtf * bm25_idf(idx->passages, qt[i].ti.df);
-        }
         if (!rc && topk_init(&top, ranked.k))
             rc = err_set(err, LOCI_ENOMEM, "out of memory");
         if (!rc)
-            rc = ranking_top(idx, qt, q.n, &ranked, &top, err);
-        if (!rc && opt->count)
-            rc = ranking_count(idx, qt, q.n, opt->group == LOCI_GROUP_DOCUMENT, &total, err);
-        free(qt);
+            rc = rank_words(idx, &q, &ranked, &top, opt->count ? &total : NULL, err);
     }
     loci_results *r = NULL;
     if (!rc && !(r = calloc(1, sizeof *r)))
@@ -522,11 +614,13 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
     r->total = opt->count ? (int64_t)total : -1;
     if (opt->group != LOCI_GROUP_DOCUMENT) {
         for (size_t i = 0; i < top.n && !rc; i++) {
-            int64_t doc = reader_passage_doc(idx, top.heap[i].passage, err);
+            uint32_t in_seg;
+            const struct segview *v = index_view_of_passage(idx, top.heap[i].passage, &in_seg);
+            int64_t doc = reader_passage_doc(v->seg, in_seg, err);
             if (doc < 0)
                 rc = err->code;
             else
-                top.heap[i].doc = (uint32_t)doc;
+                top.heap[i].doc = v->doc_base + (uint32_t)doc;
         }
     }
     r->hits = top.heap;
@@ -560,17 +654,18 @@ static int plain_plan(loci_index *idx, const loci_results *r, struct qplan *p, l
         L->kind = QL_TERM;
         L->scoring = 1;
         L->n = 1;
-        L->ti = calloc(1, sizeof *L->ti);
+        L->ti = calloc(idx->nseg ? idx->nseg : 1, sizeof *L->ti);
         L->off = calloc(1, sizeof *L->off);
         L->label = strndup(r->terms[i].bytes, r->terms[i].len);
         if (!L->ti || !L->off || !L->label)
             return err_set(err, LOCI_ENOMEM, "out of memory");
-        int f = reader_lookup(idx, r->terms[i].bytes, r->terms[i].len, L->ti, err);
-        if (f < 0)
-            return f;
-        L->found = f;
-        if (f)
-            L->weight = r->terms[i].qtf * bm25_idf(idx->passages, L->ti->df);
+        int64_t df = index_lookup(idx, r->terms[i].bytes, r->terms[i].len, L->ti, err);
+        if (df < 0)
+            return (int)df;
+        L->found = df > 0;
+        L->df = (uint64_t)df;
+        if (df)
+            L->weight = r->terms[i].qtf * bm25_idf(idx->passages, (uint64_t)df);
     }
     return LOCI_OK;
 }
@@ -593,11 +688,13 @@ int loci_results_explain(loci_index *idx, const loci_results *r, size_t i,
     loci_explain_clause *e = calloc(p->nleaf ? p->nleaf : 1, sizeof *e);
     if (!rc && (!tf || !e))
         rc = err_set(err, LOCI_ENOMEM, "out of memory");
-    int64_t len = rc ? 0 : reader_passage_length(idx, d, err);
+    uint32_t in_seg;
+    const struct segview *v = index_view_of_passage(idx, d, &in_seg);
+    int64_t len = rc ? 0 : reader_passage_length(v->seg, in_seg, err);
     if (len < 0)
         rc = err->code;
     if (!rc)
-        rc = qrank_leaf_tfs(idx, p, d, tf, err);
+        rc = qrank_leaf_tfs(v, p, in_seg, tf, err);
     size_t m = 0;
     for (size_t l = 0; l < p->nleaf && !rc; l++) {
         const struct qleaf *L = &p->leaf[l];

@@ -291,10 +291,12 @@ static int print_stats(loci_index *idx, const char *dir, int json, struct buf *o
         rc = rc ? rc : json_put_string(out, dir, strlen(dir));
         rc = rc ? rc
                 : putf(out,
-                       ", \"format\": \"%u.%u\", \"built\": \"%s\", \"documents\": %llu, "
+                       ", \"format\": \"%u.%u\", \"built\": \"%s\", \"segments\": %u, "
+                       "\"documents\": %llu, \"deleted_documents\": %llu, "
                        "\"passages\": %llu, \"terms\": %llu, \"tokens\": %llu, "
                        "\"avg_passage_tokens\": %.2f, \"stem\": ",
-                       st.format_major, st.format_minor, built, (unsigned long long)st.documents,
+                       st.format_major, st.format_minor, built, st.segments,
+                       (unsigned long long)st.documents, (unsigned long long)st.deleted_documents,
                        (unsigned long long)st.passages, (unsigned long long)st.terms,
                        (unsigned long long)st.tokens, st.avg_passage_tokens);
         rc = rc ? rc : json_put_string(out, st.stem_language, strlen(st.stem_language));
@@ -310,9 +312,11 @@ static int print_stats(loci_index *idx, const char *dir, int json, struct buf *o
         rc = rc ? rc : buf_append(out, "}}\n", 3);
     } else {
         rc = putf(out,
-                  "index       %s\nformat      %u.%u\nbuilt       %s\ndocuments   %llu\n"
+                  "index       %s\nformat      %u.%u\nbuilt       %s\nsegments    %u\n"
+                  "documents   %llu (%llu deleted since their segments were written)\n"
                   "passages    %llu (%s",
-                  dir, st.format_major, st.format_minor, built, (unsigned long long)st.documents,
+                  dir, st.format_major, st.format_minor, built, st.segments,
+                  (unsigned long long)st.documents, (unsigned long long)st.deleted_documents,
                   (unsigned long long)st.passages, mode_name(st.passage_mode));
         if (!rc && st.passage_mode != LOCI_PASSAGE_DOCUMENT)
             rc = putf(out, st.passage_mode == LOCI_PASSAGE_WINDOW

@@ -6,7 +6,7 @@
 #include "testutil.h"
 
 #include "cursor.h"
-#include "reader.h"
+#include "index.h"
 
 #define NDOCS 3000
 
@@ -38,12 +38,12 @@ static void test_cursor_matches_truth(void **state)
     loci_index *idx;
     assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK);
     struct term_info ti;
-    assert_int_equal(reader_lookup(idx, "hit", 3, &ti, &err), 1);
-    assert_int_equal(reader_lookup(idx, "hix", 3, &ti, &err) , 0);
-    assert_int_equal(reader_lookup(idx, "hit", 3, &ti, &err), 1);
+    assert_int_equal(reader_lookup(&idx->segs[0], "hit", 3, &ti, &err), 1);
+    assert_int_equal(reader_lookup(&idx->segs[0], "hix", 3, &ti, &err) , 0);
+    assert_int_equal(reader_lookup(&idx->segs[0], "hit", 3, &ti, &err), 1);
 
     struct cursor c;
-    assert_int_equal(cursor_open(&c, idx, &ti, &err), LOCI_OK);
+    assert_int_equal(cursor_open(&c, &idx->segs[0], &ti, &err), LOCI_OK);
     assert_true(c.nblocks > 3);
     int n = 0;
     for (int d = 0; d < NDOCS; d++) {
@@ -61,11 +61,11 @@ static void test_cursor_matches_truth(void **state)
         /* odd rounds open shallow: nothing decoded until the first move,
          * and a block's tfs only by cursor_load_tfs */
         if (round % 2) {
-            assert_int_equal(cursor_open_shallow(&c, idx, &ti, &err), LOCI_OK);
+            assert_int_equal(cursor_open_shallow(&c, &idx->segs[0], &ti, &err), LOCI_OK);
             assert_int_equal(c.decoded, 0);
             assert_int_equal(c.id, 0);
         } else {
-            assert_int_equal(cursor_open(&c, idx, &ti, &err), LOCI_OK);
+            assert_int_equal(cursor_open(&c, &idx->segs[0], &ti, &err), LOCI_OK);
         }
         uint32_t target = 0;
         while (target < NDOCS) {

@@ -8,7 +8,7 @@
 
 #include "cursor.h"
 #include "poscursor.h"
-#include "reader.h"
+#include "index.h"
 
 #define NDOCS 1500
 
@@ -48,13 +48,13 @@ static void test_positions_match_truth(void **state)
     loci_index *idx;
     assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK);
     struct term_info ti;
-    assert_int_equal(reader_lookup(idx, "hit", 3, &ti, &err), 1);
+    assert_int_equal(reader_lookup(&idx->segs[0], "hit", 3, &ti, &err), 1);
     struct cursor c;
     struct poscursor pc;
     uint32_t got[64];
-    assert_int_equal(cursor_open(&c, idx, &ti, &err), LOCI_OK);
+    assert_int_equal(cursor_open(&c, &idx->segs[0], &ti, &err), LOCI_OK);
     assert_true(c.nblocks > 3);
-    poscursor_open(&pc, idx, &ti);
+    poscursor_open(&pc, &idx->segs[0], &ti);
     for (; c.id != CURSOR_END; cursor_next(&c)) {
         assert_int_equal(cursor_tf(&c), tf[c.id]);
         assert_int_equal(poscursor_get(&pc, &c, got, &err), LOCI_OK);
@@ -64,9 +64,9 @@ static void test_positions_match_truth(void **state)
         /* a fresh cursor (every other one opened shallow, its tfs loaded
          * before positions are read), a random jump, some postings read,
          * some skipped */
-        assert_int_equal((round % 2 ? cursor_open_shallow : cursor_open)(&c, idx, &ti, &err),
+        assert_int_equal((round % 2 ? cursor_open_shallow : cursor_open)(&c, &idx->segs[0], &ti, &err),
                          LOCI_OK);
-        poscursor_open(&pc, idx, &ti);
+        poscursor_open(&pc, &idx->segs[0], &ti);
         uint32_t t = (uint32_t)(tu_rand(&seed) % NDOCS);
         while (c.id != CURSOR_END) {
             cursor_next_geq(&c, t);

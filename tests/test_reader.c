@@ -17,7 +17,7 @@
 #include "format.h"
 #include "loci.h"
 #include "indexdir.h"
-#include "reader.h"
+#include "index.h"
 
 /* A builder (stemming off) for dir = a new temporary *root + "/idx". */
 static loci_builder *start_build(char **root, char *dir, size_t n)
@@ -284,11 +284,11 @@ static void test_long_passage_length(void **state)
     snprintf(dir, sizeof dir, "%s/idx", root);
     loci_index *idx = tu_build(dir, docs, 4, LOCI_PASSAGE_DOCUMENT);
     loci_error err;
-    assert_int_equal(idx->long_lengths, 1);
-    assert_int_equal(reader_passage_length(idx, 0, &err), 4);
-    assert_int_equal(reader_passage_length(idx, 1, &err), LONG);
-    assert_int_equal(reader_passage_length(idx, 2, &err), 2);
-    assert_int_equal(reader_passage_length(idx, 3, &err), 1);
+    assert_int_equal(idx->segs[0].long_lengths, 1);
+    assert_int_equal(reader_passage_length(&idx->segs[0], 0, &err), 4);
+    assert_int_equal(reader_passage_length(&idx->segs[0], 1, &err), LONG);
+    assert_int_equal(reader_passage_length(&idx->segs[0], 2, &err), 2);
+    assert_int_equal(reader_passage_length(&idx->segs[0], 3, &err), 1);
     assert_int_equal(loci_index_check(idx, &err), LOCI_OK);
     loci_search_options so;
     loci_search_options_init(&so);

@@ -12,7 +12,7 @@
 
 #include "bm25.h"
 #include "cursor.h"
-#include "reader.h"
+#include "index.h"
 #include "writer.h"
 
 #define NDOCS 2000
@@ -47,9 +47,9 @@ static void test_block_maxima_bound_every_posting_tightly(void **state)
     loci_index *idx = tu_build(dir, docs, NDOCS, LOCI_PASSAGE_DOCUMENT);
     loci_error err;
     struct term_info ti;
-    assert_int_equal(reader_lookup(idx, "hit", 3, &ti, &err), 1);
+    assert_int_equal(reader_lookup(&idx->segs[0], "hit", 3, &ti, &err), 1);
     struct cursor c;
-    assert_int_equal(cursor_open(&c, idx, &ti, &err), LOCI_OK);
+    assert_int_equal(cursor_open(&c, &idx->segs[0], &ti, &err), LOCI_OK);
     assert_true(c.nblocks > 4);
     for (uint32_t bl = 0; bl < c.nblocks; bl++) {
         cursor_seek_block(&c, bl);
@@ -57,14 +57,14 @@ static void test_block_maxima_bound_every_posting_tightly(void **state)
         uint32_t max_tf = 0, min_len = UINT32_MAX;
         double max_imp = 0;
         for (uint32_t i = 0; i < c.n; i++) {
-            int64_t got = reader_passage_length(idx, c.ids[i], &err);
+            int64_t got = reader_passage_length(&idx->segs[0], c.ids[i], &err);
             assert_true(got > 0);
             uint32_t len = (uint32_t)got;
             if (c.tfs[i] > max_tf)
                 max_tf = c.tfs[i];
             if (len < min_len)
                 min_len = len;
-            double imp = bm25_tfpart(c.tfs[i], len, idx->ref_k1, idx->ref_b, idx->avglen);
+            double imp = bm25_tfpart(c.tfs[i], len, idx->segs[0].ref_k1, idx->segs[0].ref_b, idx->avglen);
             if (imp > max_imp)
                 max_imp = imp;
         }

@@ -1,0 +1,434 @@
+/*
+ * index.c — opening an index (its manifest, then each segment it names)
+ * and what the searcher asks of the whole: statistics, lookups summed over
+ * segments, passages by global id (see index.h and docs/FORMAT.md,
+ * "Readers" and "Statistics over segments").
+ */
+#include "index.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "format.h"
+#include "lfile.h"
+#include "path.h"
+
+static void close_segments(loci_index *idx)
+{
+    for (size_t i = 0; i < idx->nseg; i++) {
+        reader_close(&idx->segs[i]);
+        free(idx->deleted[i]);
+    }
+    free(idx->segs);
+    free(idx->views);
+    free(idx->deleted);
+    idx->segs = NULL;
+    idx->views = NULL;
+    idx->deleted = NULL;
+    idx->nseg = 0;
+    manifest_free(&idx->manifest);
+}
+
+void loci_index_close(loci_index *idx)
+{
+    if (!idx)
+        return;
+    close_segments(idx);
+    analyzer_free(idx->an);
+    free(idx->dir);
+    free(idx);
+}
+
+/* 1 if `path` no longer names the directory open as `dirfd`: a rebuild
+ * swapped it out (or removed it) while we were opening it. */
+static int dir_replaced(int dirfd, const char *path)
+{
+    struct stat a, b;
+    if (fstat(dirfd, &a) != 0 || stat(path, &b) != 0)
+        return 1;
+    return a.st_nlink == 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino;
+}
+
+/* Open the directory of the index at `dir`: the directory itself, or,
+ * while a rebuild on a file system without atomic exchange has moved the
+ * old index aside (indexdir.c), that old index (`used` gets its path). */
+static int open_dir(const char *dir, char *used, loci_error *err)
+{
+    for (int tries = 0; tries < 2; tries++) {
+        int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd >= 0) {
+            snprintf(used, PATH_BUF, "%s", dir);
+            return fd;
+        }
+        if (errno == EACCES)
+            return err_set(err, LOCI_EIO, "%s: permission denied", dir);
+        if (errno == ENOTDIR)
+            return err_set(err, LOCI_EINVAL, "%s: not an index directory", dir);
+        if (errno != ENOENT)
+            return err_set(err, LOCI_EIO, "%s: %s", dir, strerror(errno));
+        if (path_sibling(used, PATH_BUF, dir, PATH_OLD_PREFIX, PATH_OLD_SUFFIX) == 0 &&
+            (fd = open(used, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
+            return fd;
+        /* neither: the swap may have finished in between; look once more */
+    }
+    return err_set(err, LOCI_ENOTFOUND, "%s: no index here (build one with loci-index)", dir);
+}
+
+/* The passage settings and language every segment must share. */
+static int same_settings(const struct segment *a, const struct segment *b)
+{
+    return a->passage_mode == b->passage_mode && a->passage_tokens == b->passage_tokens &&
+           a->passage_stride == b->passage_stride && !strcmp(a->stem, b->stem);
+}
+
+/* Open every segment the manifest names, relative to the index's
+ * directory. LOCI_ENOTFOUND (err set) when one is missing: a commit
+ * removed it after we read the manifest, and the open starts over. */
+static int open_segments(loci_index *idx, int dirfd, const char *shown, loci_error *err)
+{
+    const struct manifest *m = &idx->manifest;
+    size_t n = m->nseg;
+    idx->segs = calloc(n ? n : 1, sizeof *idx->segs);
+    idx->views = calloc(n ? n : 1, sizeof *idx->views);
+    idx->deleted = calloc(n ? n : 1, sizeof *idx->deleted);
+    if (!idx->segs || !idx->views || !idx->deleted)
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        const struct manifest_segment *ms = &m->seg[i];
+        char name[MANIFEST_NAME_MAX], path[PATH_BUF];
+        manifest_segment_name(ms->number, name);
+        if (path_join(path, sizeof path, shown, name))
+            return err_set(err, LOCI_EINVAL, "%s: path too long", shown);
+        int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+            return err_set(err, errno == ENOENT ? LOCI_ENOTFOUND : LOCI_EIO,
+                           "%s: %s (named by the manifest)", path,
+                           errno == ENOENT ? "missing" : strerror(errno));
+        int rc = reader_open(&idx->segs[i], fd, path, err);
+        close(fd);
+        if (rc)
+            return rc;
+        idx->nseg = i + 1; /* opened: closed by close_segments */
+        struct segment *s = &idx->segs[i];
+        if (lfile_table_crc(&s->meta) != ms->meta_crc || s->documents != ms->documents ||
+            s->passages != ms->passages || s->tokens != ms->tokens)
+            return err_corrupt(err, "%s: not the segment the manifest names (files of two "
+                                    "commits mixed); rebuild the index with loci-index",
+                               path);
+        if (i && !same_settings(s, &idx->segs[0]))
+            return err_corrupt(err, "%s: passage settings or language differ from %s's", path,
+                               name);
+    }
+    return LOCI_OK;
+}
+
+/* The live statistics, deleted-passage bitmaps and segment views. */
+static int assemble(loci_index *idx, loci_error *err)
+{
+    const struct manifest *m = &idx->manifest;
+    uint64_t passage_base = 0, doc_base = 0;
+    for (size_t i = 0; i < idx->nseg; i++) {
+        const struct manifest_segment *ms = &m->seg[i];
+        idx->all_passages += ms->passages;
+        idx->all_documents += ms->documents;
+        idx->passages += ms->passages - ms->deleted_passages;
+        idx->tokens += ms->tokens - ms->deleted_tokens;
+        idx->deleted_documents += ms->ndeleted;
+    }
+    idx->documents = idx->all_documents - idx->deleted_documents;
+    idx->avglen = idx->passages ? (double)idx->tokens / (double)idx->passages : 0;
+    for (size_t i = 0; i < idx->nseg; i++) {
+        const struct manifest_segment *ms = &m->seg[i];
+        struct segment *s = &idx->segs[i];
+        if (ms->ndeleted) {
+            uint8_t *bits = calloc((size_t)(s->passages + 7) / 8, 1);
+            if (!bits)
+                return err_set(err, LOCI_ENOMEM, "out of memory");
+            idx->deleted[i] = bits;
+            for (size_t j = 0; j < ms->ndeleted; j++)
+                for (uint32_t k = 0; k < ms->deleted[j].passages; k++) {
+                    uint32_t d = ms->deleted[j].first_passage + k;
+                    bits[d >> 3] |= (uint8_t)(1u << (d & 7));
+                }
+        }
+        struct segview *v = &idx->views[i];
+        v->seg = s;
+        v->number = i;
+        v->passage_base = (uint32_t)passage_base;
+        v->doc_base = (uint32_t)doc_base;
+        v->deleted = idx->deleted[i];
+        v->avglen = idx->avglen;
+        /* tf*(k1+1)/(tf + k1*(1-b+b*len/A)) grows with A by at most the
+         * factor A/a over its value at a <= A (the denominator shrinks by
+         * at most that), and does not grow when A <= a */
+        v->impact_scale = idx->avglen > s->avglen ? idx->avglen / s->avglen : 1.0;
+        passage_base += ms->passages;
+        doc_base += ms->documents;
+    }
+    if (idx->nseg) {
+        memcpy(idx->stem, idx->segs[0].stem, sizeof idx->stem);
+        idx->passage_mode = idx->segs[0].passage_mode;
+        idx->passage_tokens = idx->segs[0].passage_tokens;
+        idx->passage_stride = idx->segs[0].passage_stride;
+    } else {
+        snprintf(idx->stem, sizeof idx->stem, "english");
+    }
+    return LOCI_OK;
+}
+
+/* One attempt at opening the index in the directory open as `dirfd`. */
+static int open_once(loci_index *idx, int dirfd, const char *shown, loci_error *err)
+{
+    int rc = manifest_read(dirfd, shown, &idx->manifest, err);
+    if (rc == LOCI_ENOTFOUND) {
+        if (faccessat(dirfd, FMT_META, F_OK, 0) == 0)
+            return err_set(err, LOCI_EVERSION,
+                           "%s: an index of format 3 or older; this loci reads format %d: "
+                           "rebuild it with loci-index",
+                           shown, LFILE_MAJOR);
+        return err_set(err, LOCI_ENOTFOUND, "%s: no index here (build one with loci-index)",
+                       shown);
+    }
+    if (!rc) {
+        struct stat st;
+        if (fstatat(dirfd, MANIFEST_FILE, &st, 0) == 0)
+            idx->built = (int64_t)st.st_mtime;
+        rc = open_segments(idx, dirfd, shown, err);
+    }
+    return rc;
+}
+
+/* How many times an open that raced with a commit or a rebuild's swap
+ * starts over. */
+#define OPEN_ATTEMPTS 16
+
+int loci_index_open(const char *dir, loci_index **out, loci_error *err)
+{
+    *out = NULL;
+    if (!dir || !*dir)
+        return err_set(err, LOCI_EINVAL, "no index directory given");
+    if (strlen(dir) >= PATH_BUF - 64)
+        return err_set(err, LOCI_EINVAL, "%s: path too long", dir);
+    loci_index *idx = calloc(1, sizeof *idx);
+    if (!idx || !(idx->dir = strdup(dir))) {
+        free(idx);
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    }
+    /* The manifest and every segment are opened relative to one
+     * descriptor of the directory, so a whole rebuild that swaps the
+     * directory meanwhile cannot mix its files into ours; a commit that
+     * removed a segment after we read the manifest, or a swap, makes us
+     * start over on the new state. */
+    int rc = LOCI_OK;
+    for (int attempt = 0;; attempt++) {
+        char used[PATH_BUF];
+        int dirfd = open_dir(dir, used, err);
+        if (dirfd < 0) {
+            rc = dirfd;
+            break;
+        }
+        rc = open_once(idx, dirfd, used, err);
+        int retry = rc && attempt + 1 < OPEN_ATTEMPTS &&
+                    (rc == LOCI_ENOTFOUND || dir_replaced(dirfd, used));
+        close(dirfd);
+        if (!retry)
+            break;
+        close_segments(idx);
+        idx->built = 0;
+    }
+    if (!rc)
+        rc = assemble(idx, err);
+    if (!rc)
+        rc = analyzer_new(idx->stem, &idx->an, err);
+    if (rc) {
+        loci_index_close(idx);
+        return rc;
+    }
+    *out = idx;
+    return LOCI_OK;
+}
+
+int loci_index_check(loci_index *idx, loci_error *err)
+{
+    for (size_t i = 0; i < idx->nseg; i++) {
+        int rc = reader_check(&idx->segs[i], err);
+        if (rc)
+            return rc;
+    }
+    return LOCI_OK;
+}
+
+void loci_index_stats_get(const loci_index *idx, loci_index_stats *st)
+{
+    memset(st, 0, sizeof *st);
+    for (size_t i = 0; i < idx->nseg; i++) {
+        loci_index_stats s;
+        reader_stats(&idx->segs[i], &s);
+        if (i == 0)
+            *st = s;
+        else {
+            st->terms += s.terms; /* per segment: exact once merged */
+            st->index_bytes += s.index_bytes;
+            for (size_t f = 0; f < s.nfiles; f++)
+                st->files[f].bytes += s.files[f].bytes;
+        }
+    }
+    if (!idx->nseg) {
+        snprintf(st->stem_language, sizeof st->stem_language, "%s", idx->stem);
+        st->format_major = LFILE_MAJOR;
+        st->format_minor = LFILE_MINOR;
+    }
+    st->documents = idx->documents;
+    st->passages = idx->passages;
+    st->tokens = idx->tokens;
+    st->avg_passage_tokens = idx->avglen;
+    st->built = idx->built;
+    st->segments = idx->nseg;
+    st->deleted_documents = idx->deleted_documents;
+}
+
+const struct segview *index_view_of_passage(const loci_index *idx, uint32_t p, uint32_t *local)
+{
+    size_t lo = 0, hi = idx->nseg;
+    while (hi - lo > 1) { /* the last segment whose base is <= p */
+        size_t mid = lo + (hi - lo) / 2;
+        if (idx->views[mid].passage_base <= p)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *local = p - idx->views[lo].passage_base;
+    return &idx->views[lo];
+}
+
+/* A passage by global id: its segment's record, ids made global. */
+static int passage_at(loci_index *idx, uint32_t passage, loci_passage *out, int text,
+                      loci_error *err)
+{
+    if (passage >= idx->all_passages)
+        return err_set(err, LOCI_EINVAL, "no passage %u (the index has %llu)", passage,
+                       (unsigned long long)idx->all_passages);
+    uint32_t local;
+    const struct segview *v = index_view_of_passage(idx, passage, &local);
+    int rc = text ? reader_passage_get(v->seg, local, out, err)
+                  : reader_locate(v->seg, local, out, err);
+    if (rc)
+        return rc;
+    out->id = passage;
+    out->doc += v->doc_base;
+    return LOCI_OK;
+}
+
+int loci_passage_locate(loci_index *idx, uint32_t passage, loci_passage *out, loci_error *err)
+{
+    return passage_at(idx, passage, out, 0, err);
+}
+
+int loci_passage_get(loci_index *idx, uint32_t passage, loci_passage *out, loci_error *err)
+{
+    return passage_at(idx, passage, out, 1, err);
+}
+
+int64_t index_lookup(loci_index *idx, const char *term, size_t len, struct term_info *ti,
+                     loci_error *err)
+{
+    uint64_t df = 0;
+    for (size_t i = 0; i < idx->nseg; i++) {
+        int f = reader_lookup(&idx->segs[i], term, len, &ti[i], err);
+        if (f < 0)
+            return f;
+        if (!f) {
+            memset(&ti[i], 0, sizeof ti[i]);
+            continue;
+        }
+        uint32_t gone = manifest_deleted_df(&idx->manifest.seg[i], term, len);
+        if (gone > ti[i].df)
+            return err_corrupt(err, "%s: the manifest deletes more of a term than its df",
+                               idx->dir);
+        df += ti[i].df - gone;
+    }
+    return (int64_t)df;
+}
+
+/* index_prefix: the segments' matches gathered, sorted, and summed per
+ * term. */
+struct prefix_hit {
+    char term[256];
+    size_t len;
+    size_t seg;
+    struct term_info ti;
+};
+
+struct prefix_gather {
+    struct prefix_hit *hits;
+    size_t n, cap;
+    size_t seg;
+};
+
+static int gather(void *ctx, const char *term, size_t len, const struct term_info *ti)
+{
+    struct prefix_gather *g = ctx;
+    struct prefix_hit *p = array_grow(g->hits, &g->cap, g->n + 1, sizeof *p, 16);
+    if (!p)
+        return LOCI_ENOMEM;
+    g->hits = p;
+    struct prefix_hit *h = &g->hits[g->n++];
+    h->len = len < sizeof h->term ? len : sizeof h->term;
+    memcpy(h->term, term, h->len);
+    h->seg = g->seg;
+    h->ti = *ti;
+    return 0;
+}
+
+static int by_term_then_segment(const void *a, const void *b)
+{
+    const struct prefix_hit *x = a, *y = b;
+    size_t n = x->len < y->len ? x->len : y->len;
+    int c = memcmp(x->term, y->term, n);
+    if (c)
+        return c;
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    return (x->seg > y->seg) - (x->seg < y->seg);
+}
+
+int index_prefix(loci_index *idx, const char *prefix, size_t len, index_term_fn fn, void *ctx,
+                 loci_error *err)
+{
+    struct prefix_gather g = {0};
+    struct term_info *ti = calloc(idx->nseg ? idx->nseg : 1, sizeof *ti);
+    int rc = ti ? LOCI_OK : LOCI_ENOMEM;
+    for (size_t i = 0; i < idx->nseg && !rc; i++) {
+        g.seg = i;
+        rc = reader_prefix(&idx->segs[i], prefix, len, gather, &g, err);
+    }
+    if (!rc && idx->nseg > 1)
+        qsort(g.hits, g.n, sizeof *g.hits, by_term_then_segment);
+    for (size_t i = 0; i < g.n && !rc;) {
+        size_t j = i;
+        uint64_t df = 0;
+        memset(ti, 0, idx->nseg * sizeof *ti);
+        for (; j < g.n && g.hits[j].len == g.hits[i].len &&
+               !memcmp(g.hits[j].term, g.hits[i].term, g.hits[i].len);
+             j++) {
+            const struct prefix_hit *h = &g.hits[j];
+            ti[h->seg] = h->ti;
+            uint32_t gone = manifest_deleted_df(&idx->manifest.seg[h->seg], h->term, h->len);
+            df += h->ti.df > gone ? h->ti.df - gone : 0;
+        }
+        if (df)
+            rc = fn(ctx, g.hits[i].term, g.hits[i].len, ti, df);
+        i = j;
+    }
+    free(g.hits);
+    free(ti);
+    if (rc == LOCI_ENOMEM)
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    return rc;
+}
