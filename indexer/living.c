@@ -6,10 +6,12 @@
 #include "living.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "builder_int.h"
@@ -67,14 +69,33 @@ static void lwarn(struct living *lv, const char *fmt, ...)
     lv->warn(lv->warn_ctx, msg);
 }
 
-/* Open segment `number` of the index. */
-static int seg_open(struct living *lv, uint64_t number, loci_index **out, loci_error *err)
+/* Open segment `number` of the index, relative to the locked DIR. */
+static int seg_open(struct living *lv, uint64_t number, struct segment **out, loci_error *err)
 {
     char name[MANIFEST_NAME_MAX], path[PATH_BUF];
+    *out = NULL;
     manifest_segment_name(number, name);
     if (path_join(path, sizeof path, lv->c.dir, name))
         return err_set(err, LOCI_EINVAL, "%s: path too long", lv->c.dir);
-    return loci_index_open(path, out, err);
+    int fd = openat(lv->c.dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return err_corrupt(err, "%s: %s (the manifest names it)", path, strerror(errno));
+    struct segment *seg = calloc(1, sizeof *seg);
+    int rc = seg ? reader_open(seg, fd, path, err) : err_set(err, LOCI_ENOMEM, "out of memory");
+    close(fd);
+    if (rc) {
+        free(seg);
+        return rc;
+    }
+    *out = seg;
+    return LOCI_OK;
+}
+
+static void seg_close(struct segment *seg)
+{
+    if (seg)
+        reader_close(seg);
+    free(seg);
 }
 
 static int is_deleted(const struct manifest_segment *s, uint32_t doc)
@@ -110,7 +131,7 @@ static int take_settings(struct living *lv, loci_build_options *opt, const loci_
         lv->opt.stem_language = lv->stem;
         return LOCI_OK;
     }
-    loci_index *idx;
+    struct segment *idx;
     int rc = seg_open(lv, lv->c.cur.seg[0].number, &idx, err);
     if (rc)
         return rc;
@@ -118,7 +139,7 @@ static int take_settings(struct living *lv, loci_build_options *opt, const loci_
     loci_build_options_init(&d);
     snprintf(lv->stem, sizeof lv->stem, "%s", idx->stem);
     unsigned mode = idx->passage_mode, tokens = idx->passage_tokens, stride = idx->passage_stride;
-    loci_index_close(idx);
+    seg_close(idx);
     if (given) {
         const char *gs = given->stem_language && *given->stem_language ? given->stem_language : "english";
         if (strcmp(gs, "english") && strcasecmp(gs, lv->stem))
@@ -247,7 +268,7 @@ static int load_docs(struct living *lv, loci_error *err)
         return LOCI_OK;
     for (size_t i = 0; i < lv->c.cur.nseg; i++) {
         const struct manifest_segment *s = &lv->c.cur.seg[i];
-        loci_index *idx;
+        struct segment *idx;
         int rc = seg_open(lv, s->number, &idx, err);
         if (rc)
             return rc;
@@ -280,7 +301,7 @@ static int load_docs(struct living *lv, loci_error *err)
             e->seg = (uint32_t)i;
             e->doc = d;
         }
-        loci_index_close(idx);
+        seg_close(idx);
         if (rc)
             return rc;
     }
@@ -370,7 +391,7 @@ static int cmp_u32(const void *x, const void *y)
 static int delete_from_segment(struct living *lv, struct manifest_segment *s, const uint32_t *docs,
                                size_t n, loci_error *err)
 {
-    loci_index *idx;
+    struct segment *idx;
     int rc = seg_open(lv, s->number, &idx, err);
     if (rc)
         return rc;
@@ -470,7 +491,7 @@ static int delete_from_segment(struct living *lv, struct manifest_segment *s, co
         splitter_free(&sp);
     buf_free(&pb);
     buf_free(&lb);
-    loci_index_close(idx);
+    seg_close(idx);
     return rc;
 }
 
@@ -573,7 +594,7 @@ static int merge_tail(struct living *lv, struct manifest *next, size_t from,
     uint64_t docs = 0;
     for (size_t i = from; i < next->nseg && !rc; i++) {
         const struct manifest_segment *s = &next->seg[i];
-        loci_index *idx;
+        struct segment *idx;
         if ((rc = seg_open(lv, s->number, &idx, err)))
             break;
         for (uint32_t d = 0; d < s->documents && !rc; d++) {
@@ -588,7 +609,7 @@ static int merge_tail(struct living *lv, struct manifest *next, size_t from,
                 rc = builder_add_stored(b, &di, text, err);
             docs++;
         }
-        loci_index_close(idx);
+        seg_close(idx);
     }
     loci_build_stats st;
     if (!rc && docs)

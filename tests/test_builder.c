@@ -671,8 +671,11 @@ static void test_docs_records_and_manifest(void **state)
     lfile_close(&f);
     manifest_free(&m);
 
-    loci_index *idx;
-    assert_int_equal(loci_index_open(seg, &idx, &err), LOCI_OK);
+    struct segment sg, *idx = &sg;
+    int sfd = open(seg, O_RDONLY | O_DIRECTORY);
+    assert_true(sfd >= 0);
+    assert_int_equal(reader_open(idx, sfd, seg, &err), LOCI_OK);
+    close(sfd);
     struct doc_info d;
     const char *text;
     assert_int_equal(reader_doc(idx, 0, &d, &err), LOCI_OK);
@@ -711,7 +714,7 @@ static void test_docs_records_and_manifest(void **state)
         assert_true(d.hash == fnv(want, strlen(want)));
     }
     assert_int_not_equal(reader_doc(idx, 71, &d, &err), LOCI_OK);
-    loci_index_close(idx);
+    reader_close(idx);
     buf_free(&jl);
     free(jpath);
     tu_rmtree(root);
