@@ -128,6 +128,7 @@ struct loci_builder {
     char *segdir;                   /* where the segment's eight files go */
     int lockfd;                     /* a format 4 DIR's lock, held by a whole build */
     struct living *lv;              /* a commit (ADD, UPDATE, merge), or NULL */
+    uint64_t docs_in;               /* documents given to batches or streamed */
     uint64_t memory;                /* the budget, in bytes */
     uint64_t batch_bytes;           /* the most text per batch the budget allows */
     uint64_t next_bytes;            /* text of the batch being filled */
@@ -639,6 +640,7 @@ static int add_doc(loci_builder *b, const struct doc_in *d, loci_error *err)
         b->cur->seq = b->next_seq++;
     }
     struct batch *bt = b->cur;
+    b->docs_in++;
     /* a batch of empty documents still has a text buffer, so offsets into
      * it are never arithmetic on NULL */
     if (buf_reserve(&bt->text, 1))
@@ -712,6 +714,7 @@ static int stream_begin(loci_builder *b, const struct doc_in *d, loci_error *err
     splitter_begin_batch(&b->stream, &b->stream_passages, &b->stream_lengths);
     splitter_begin_doc(&b->stream, 0, b->stream_source, first_line ? first_line : 1, fixed_line);
     b->stream_seq = b->next_seq++;
+    b->docs_in++;
     b->stream_text_off = b->text_base;
     b->stream_text_len = b->stream_fed = 0;
     b->stream_first_passage = b->stats.passages;
@@ -1165,7 +1168,7 @@ int loci_builder_delete(loci_builder *b, const char *name, loci_error *err)
 
 uint64_t builder_documents_in(const loci_builder *b)
 {
-    return b->in.documents;
+    return b->docs_in;
 }
 
 int builder_add_stored(loci_builder *b, const struct doc_info *d, const char *text,
