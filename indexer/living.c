@@ -701,7 +701,11 @@ int living_finish(struct living *lv, loci_builder *b, const loci_build_options *
         else
             i++;
     if (!rc) {
-        size_t from = merge_all ? 0 : opt->no_merge ? next.nseg : policy_from(&next);
+        /* the policy runs on commits only: a writer with nothing to commit
+         * (an unchanged update) writes nothing */
+        size_t from = merge_all                  ? 0
+                      : opt->no_merge || !changed ? next.nseg
+                                                  : policy_from(&next);
         if (merge_all && next.nseg == 1 && next.seg[0].ndeleted == 0)
             from = 1; /* one segment already */
         if (from < next.nseg) {

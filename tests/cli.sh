@@ -507,6 +507,79 @@ check "--queries with a bad line" 2 "$BIN/loci-search" -i "$T/idx" -k 1 --format
 has "bad line named" "qlang:2: query: column 1" "$T/err"
 if [ "$(cut -f1 -d' ' "$T/out" | sort -u | tr '\n' ' ')" = "1 3 " ]; then ok; else bad "--queries did not go on: $(cat "$T/out")"; fi
 
+# --- living indexes: --add, --delete, --update, --merge -------------------------------------
+L=$T/live; mkdir -p "$L/src"
+"$PY" -c "
+import random, sys
+random.seed(11)
+w = [''.join(random.choice('abcdefgh') for _ in range(random.randint(2, 6))) for _ in range(200)]
+for i in range(12):
+    with open('%s/f%02d.txt' % (sys.argv[1], i), 'w') as f:
+        for p in range(random.randint(1, 4)):
+            f.write(' '.join(random.choice(w) for _ in range(random.randint(3, 40))) + '\n\n')
+" "$L/src"
+# same_answers NAME A B: every query gives the same hits, scores and text in A and B
+same_answers() {
+  local q diff=0
+  for q in abc "ab cd" "bad OR cab" "$(head -c 12 "$L/src/f05.txt")" "$(head -c 12 "$L/src/f10.txt")"; do
+    "$BIN/loci-search" -i "$2" -k 100 "$q" >"$T/a.hits" 2>&1 || true
+    "$BIN/loci-search" -i "$3" -k 100 "$q" >"$T/b.hits" 2>&1 || true
+    cmp -s "$T/a.hits" "$T/b.hits" || diff=1
+  done
+  if [ $diff = 0 ]; then ok; else bad "$1: answers differ from a fresh build's"; fi
+}
+check "add to a missing index" 0 "$BIN/loci-index" -o "$L/idx" --add "$L/src/f00.txt" "$L/src/f01.txt" "$L/src/f02.txt"
+has "add summary" "3 added, 0 replaced, 0 deleted, 0 unchanged; 1 segment, 3 live documents, 0 deleted" "$T/err"
+check "add more" 0 "$BIN/loci-index" -o "$L/idx" --add --no-merge "$L/src/f03.txt" "$L/src/f04.txt" "$L/src/f05.txt" "$L/src/f06.txt"
+check "add the rest" 0 "$BIN/loci-index" -o "$L/idx" --add --no-merge "$L/src/f07.txt" "$L/src/f08.txt" "$L/src/f09.txt" "$L/src/f10.txt" "$L/src/f11.txt"
+has "segments after adds" "3 segments, 12 live documents" "$T/err"
+check "fresh build of all" 0 "$BIN/loci-index" -q -o "$L/fresh" $(ls "$L"/src/*.txt)
+same_answers "after adds" "$L/idx" "$L/fresh"
+check "delete two" 0 "$BIN/loci-index" -o "$L/idx" --no-merge --delete "$L/src/f05.txt" "$L/src/f10.txt"
+has "delete summary" "0 added, 0 replaced, 2 deleted, 0 unchanged; 3 segments, 10 live documents, 2 deleted" "$T/err"
+check "delete a missing name" 0 "$BIN/loci-index" -o "$L/idx" --delete nosuch.txt
+has "missing name warned" "warning: .*no document named 'nosuch.txt'" "$T/err"
+has "nothing written" "nothing changed, nothing written" "$T/err"
+check "fresh build of the live ones" 0 "$BIN/loci-index" -q -o "$L/fresh" $(ls "$L"/src/*.txt | grep -v -e f05 -e f10)
+same_answers "after deletions" "$L/idx" "$L/fresh"
+for q in "$(head -c 12 "$L/src/f05.txt")" "$(head -c 12 "$L/src/f10.txt")"; do
+  "$BIN/loci-search" -i "$L/idx" -k 1000 "$q" >"$T/out" 2>&1 || true
+  if grep -q -e 'f05.txt' -e 'f10.txt' "$T/out"; then bad "a deleted document is found"; else ok; fi
+done
+check "merge" 0 "$BIN/loci-index" -o "$L/idx" --merge
+has "merge summary" "1 segment, 10 live documents, 0 deleted" "$T/err"
+same_answers "after the merge" "$L/idx" "$L/fresh"
+for f in meta lexicon postings positions lengths passages docs text; do
+  cmp -s "$L/idx/$(ls "$L/idx" | grep '^seg-')/$f" "$L/fresh/seg-000001/$f" || bad "merged $f differs from a fresh build's"
+done
+ok
+# --update: unchanged writes nothing; changed, new and removed files
+rm -rf "$L/idx" "$L/fresh"
+check "build for update" 0 "$BIN/loci-index" -q -o "$L/idx" "$L/src"
+cp "$L/idx/manifest" "$T/manifest.before"
+check "update unchanged" 0 "$BIN/loci-index" -o "$L/idx" --update "$L/src"
+has "update unchanged summary" "0 added, 0 replaced, 0 deleted, 12 unchanged" "$T/err"
+cmp -s "$L/idx/manifest" "$T/manifest.before" && ok || bad "an unchanged update rewrote the manifest"
+echo "entirely new words" >"$L/src/f03.txt"
+echo "another new file" >"$L/src/zz.txt"
+rm "$L/src/f07.txt"
+touch "$L/src/f01.txt"
+check "update changed" 0 "$BIN/loci-index" -o "$L/idx" --update "$L/src/"
+has "update changed summary" "1 added, 1 replaced, 1 deleted, 10 unchanged" "$T/err"
+check "update again" 0 "$BIN/loci-index" -o "$L/idx" --update "$L/src"
+has "update again writes nothing" "nothing changed, nothing written" "$T/err"
+"$BIN/loci-search" -i "$L/idx" -k 1000 "entirely new words" >"$T/out" 2>&1 || true
+if [ "$(grep -c 'f03.txt' "$T/out")" = 1 ]; then ok; else bad "the updated file is not found once: $(cat "$T/out")"; fi
+# errors: one line, non-zero
+check "delete without names" 2 "$BIN/loci-index" -o "$L/idx" --delete
+check "merge a missing index" 2 "$BIN/loci-index" -o "$L/nothere" --merge
+one_line "merge a missing index"
+check "add with other settings" 2 "$BIN/loci-index" -o "$L/idx" --add --stem german "$L/src/zz.txt"
+one_line "add with other settings"; has "settings named" "stems with" "$T/err"
+check "add over a 3.x-like directory" 2 "$BIN/loci-index" -o "$T/docs" --add "$L/src/zz.txt"
+one_line "add over a folder of documents"
+rm -rf "$L"
+
 # --- loci-eval ------------------------------------------------------------------------------
 check "eval agrees with an independent computation" 0 "$PY" tests/eval_check.py "$BIN/loci-eval" tests/data/eval
 check "eval bad run" 2 "$BIN/loci-eval" tests/data/eval/qrels.txt tests/data/eval/qrels.txt
