@@ -1221,6 +1221,9 @@ int loci_builder_add_path(loci_builder *b, const char *path, loci_error *err)
     if (b->lv && b->opt.mode == LOCI_BUILD_UPDATE) {
         io.want = on_want;
         rc = living_note_path(b->lv, path, err);
+        struct stat st;
+        if (!rc && strcmp(path, "-") && lstat(path, &st) != 0 && errno == ENOENT)
+            return LOCI_OK; /* gone: its documents are deleted at finish */
     }
     if (!rc)
         rc = input_add_path(&io, path, on_input_doc, b, &b->in, err);

@@ -269,12 +269,89 @@ static void test_merge_policy(void **state)
     free(root);
 }
 
+/* --update of a JSON Lines file: an unchanged record is kept, a changed
+ * one replaced, a new one added, one gone from the file deleted; a given
+ * file that no longer exists loses its documents. */
+static void test_update_jsonl(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp(), a[600];
+    snprintf(a, sizeof a, "%s/idx", root);
+    const char *v1 = "{\"id\":\"a\",\"text\":\"apple one\"}\n{\"id\":\"b\",\"text\":\"banana two\"}\n"
+                     "{\"id\":\"c\",\"text\":\"cherry three\"}\n";
+    const char *v2 = "{\"id\":\"a\",\"text\":\"apple one\"}\n{\"id\":\"b\",\"text\":\"banana 2\"}\n"
+                     "{\"id\":\"d\",\"text\":\"date four\"}\n";
+    char *jl = tu_write_file(root, "r.jsonl", v1, strlen(v1));
+    char *tx = tu_write_file(root, "t.txt", "plain text", 10);
+    loci_build_options o;
+    loci_build_options_init(&o);
+    o.input_format = LOCI_INPUT_JSONL;
+    o.mode = LOCI_BUILD_UPDATE;
+    loci_builder *b;
+    loci_error err;
+    loci_build_stats st;
+    assert_int_equal(loci_builder_new(a, &o, &b, &err), LOCI_OK);
+    assert_int_equal(loci_builder_add_path(b, jl, &err), LOCI_OK);
+    assert_int_equal(loci_builder_finish(b, &st, &err), LOCI_OK);
+    loci_builder_free(b);
+    assert_int_equal(st.added, 3);
+    o.input_format = LOCI_INPUT_TEXT;
+    assert_int_equal(loci_builder_new(a, &o, &b, &err), LOCI_OK);
+    assert_int_equal(loci_builder_add_path(b, tx, &err), LOCI_OK);
+    assert_int_equal(loci_builder_finish(b, &st, &err), LOCI_OK);
+    loci_builder_free(b);
+    assert_int_equal(st.live_documents, 4);
+    free(tu_write_file(root, "r.jsonl", v2, strlen(v2)));
+    assert_int_equal(unlink(tx), 0);
+    o.input_format = LOCI_INPUT_JSONL;
+    o.no_merge = 1;
+    assert_int_equal(loci_builder_new(a, &o, &b, &err), LOCI_OK);
+    assert_int_equal(loci_builder_add_path(b, jl, &err), LOCI_OK);
+    assert_int_equal(loci_builder_add_path(b, tx, &err), LOCI_OK); /* gone */
+    assert_int_equal(loci_builder_finish(b, &st, &err), LOCI_OK);
+    loci_builder_free(b);
+    assert_int_equal(st.unchanged, 1);
+    assert_int_equal(st.replaced, 1);
+    assert_int_equal(st.added, 1);
+    assert_int_equal(st.deleted, 2);
+    assert_int_equal(st.live_documents, 3);
+    /* the live documents: a (first segment), b and d (the new one) */
+    struct manifest m;
+    read_manifest(a, &m);
+    struct buf names = {0};
+    for (size_t i = 0; i < m.nseg; i++) {
+        struct segment sg;
+        open_seg(a, m.seg[i].number, &sg);
+        for (uint32_t d = 0; d < sg.documents; d++) {
+            int dead = 0;
+            for (size_t k = 0; k < m.seg[i].ndeleted; k++)
+                dead |= m.seg[i].deleted[k].doc == d;
+            struct doc_info di;
+            assert_int_equal(reader_doc(&sg, d, &di, &err), LOCI_OK);
+            if (!dead) {
+                assert_int_equal(buf_append(&names, di.name, di.name_len), 0);
+                assert_int_equal(buf_append(&names, " ", 1), 0);
+            }
+        }
+        reader_close(&sg);
+    }
+    assert_int_equal(names.len, 6);
+    assert_memory_equal(names.data, "a b d ", 6);
+    buf_free(&names);
+    manifest_free(&m);
+    free(jl);
+    free(tx);
+    tu_rmtree(root);
+    free(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_deletions_keep_statistics_exact),
         cmocka_unit_test(test_merge_is_a_fresh_build),
         cmocka_unit_test(test_merge_policy),
+        cmocka_unit_test(test_update_jsonl),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
