@@ -19,7 +19,7 @@
  * A writer killed before 4 leaves the previous commit whole.
  *
  * What goes into a commit (which documents are deleted, which segments
- * merged) is decided elsewhere (update.c, mergepolicy.c); this module
+ * merged, by the merge policy) is decided in living.c; this module
  * only makes it happen atomically. Test hooks fail or stop it at each
  * step.
  */

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "commit.h"
 #include "manifest.h"
@@ -239,6 +240,70 @@ static void test_unchanged_update_writes_nothing(void **state)
     teardown(&f);
 }
 
+static const char *kill_at;
+static int kill_hook(const char *step)
+{
+    if (kill_at && !strcmp(step, kill_at))
+        _exit(9);
+    return 0;
+}
+
+/* A writer killed at each step: before the manifest's rename the previous
+ * commit is whole, after it the new one; the next writer removes what
+ * the killed one left. */
+static void test_killed_at_each_step(void **state)
+{
+    (void)state;
+    static const char *const steps[] = {"segment-renamed", "manifest-written", "manifest-renamed",
+                                        "removed"};
+    for (size_t i = 0; i < 4; i++) {
+        struct fixture f;
+        setup(&f);
+        write_doc(f.src, "c.txt", "epsilon zeta\n");
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            kill_at = steps[i];
+            commit_hook = kill_hook;
+            const char *paths[] = {f.c};
+            loci_build_stats st;
+            loci_error err;
+            add_paths(f.idx, LOCI_BUILD_ADD, paths, 1, &st, &err);
+            _exit(0);
+        }
+        int status;
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 9);
+        struct manifest m;
+        read_manifest(f.idx, &m);
+        assert_int_equal(m.generation, i < 2 ? 1 : 2);
+        assert_int_equal(m.nseg, i < 2 ? 1 : 2);
+        manifest_free(&m);
+        /* leftovers (a renamed but unnamed seg-000002, a manifest
+         * temporary) go with the next commit */
+        const char *paths[] = {f.a};
+        loci_build_stats st;
+        loci_error err;
+        assert_int_equal(add_paths(f.idx, LOCI_BUILD_ADD, paths, 1, &st, &err), LOCI_OK);
+        read_manifest(f.idx, &m);
+        assert_int_equal(m.generation, i < 2 ? 2 : 3);
+        char name[MANIFEST_NAME_MAX];
+        for (uint64_t n = 1; n < m.next_segment; n++) {
+            int named = 0;
+            for (size_t k = 0; k < m.nseg; k++)
+                named |= m.seg[k].number == n;
+            manifest_segment_name(n, name);
+            assert_int_equal(exists(f.idx, name), named);
+        }
+        char tmp[64];
+        snprintf(tmp, sizeof tmp, ".manifest.tmp-%ld", (long)pid);
+        assert_false(exists(f.idx, tmp));
+        manifest_free(&m);
+        teardown(&f);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -246,6 +311,7 @@ int main(void)
         cmocka_unit_test(test_leftovers_removed),
         cmocka_unit_test(test_failure_at_each_step),
         cmocka_unit_test(test_unchanged_update_writes_nothing),
+        cmocka_unit_test(test_killed_at_each_step),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
