@@ -680,6 +680,15 @@ int living_finish(struct living *lv, loci_builder *b, const loci_build_options *
     if (!rc && builder_documents_in(b) > 0) {
         rc = builder_finish_segment(b, &bst, err);
         changed = !rc;
+        if (rc == LOCI_EEMPTY) {
+            /* a segment needs a passage: documents without a word are
+             * left out (no search finds them anyway) */
+            lwarn(lv, "%s: %llu document%s without a word not added", lv->c.dir,
+                  (unsigned long long)builder_documents_in(b),
+                  builder_documents_in(b) == 1 ? "" : "s");
+            memset(&bst, 0, sizeof bst);
+            rc = LOCI_OK;
+        }
     }
     if (!rc && manifest_copy(&next, &lv->c.cur))
         rc = err_set(err, LOCI_ENOMEM, "out of memory");
