@@ -241,7 +241,8 @@ typedef struct loci_index_stats {
     struct {
         char name[16];
         uint64_t bytes;
-    } files[8];                        /* each kind of file: all segments' together */
+    } files[9];                        /* each kind of file, all segments' together,
+                                          and the manifest */
     unsigned segments;                 /* segments (docs/FORMAT.md); 1 after a whole
                                           build or a merge */
     uint64_t deleted_documents;        /* deleted since their segments were written

@@ -170,7 +170,8 @@ check "bad snippet" 2 "$BIN/loci-search" -i "$T/idx" --snippet 3 x
 # --stats: what the index holds and how it was built
 check "stats" 0 "$BIN/loci-search" -i "$T/idx" --stats
 has "stats format" "^format      4\.0$" "$T/out"
-has "stats documents" "^documents   2$" "$T/out"
+has "stats documents" "^documents   2 (0 deleted" "$T/out"
+has "stats segments" "^segments    1$" "$T/out"
 has "stats stemming" "^stemming    english$" "$T/out"
 check "stats json" 0 "$BIN/loci-search" -i "$T/idx" --stats --json
 if "$PY" - "$T/out" "$T/idx" <<'EOF'; then ok; else bad "stats json: $(cat "$T/out")"; fi
@@ -178,9 +179,13 @@ import json, os, sys
 st = json.load(open(sys.argv[1]))
 d = sys.argv[2]
 assert st["documents"] == 2 and st["passage_mode"] == "paragraph" and st["stem"] == "english", st
-assert st["files"] == {f: os.path.getsize(os.path.join(d, f)) for f in os.listdir(d)}, st["files"]
+s = os.path.join(d, "seg-000001")
+want = {f: os.path.getsize(os.path.join(s, f)) for f in os.listdir(s)}
+want["manifest"] = os.path.getsize(os.path.join(d, "manifest"))
+assert st["files"] == want, st["files"]
 assert st["bytes"] == sum(st["files"].values())
-assert st["built"].endswith("Z") and st["format"] == "3.1"
+assert st["built"].endswith("Z") and st["format"] == "4.0"
+assert st["segments"] == 1 and st["deleted_documents"] == 0
 EOF
 
 # a passage is its paragraph as written, brackets and footnote marks included

@@ -14,7 +14,7 @@
 #include "format.h"
 #include "lfile.h"
 #include "manifest.h"
-#include "reader.h"
+#include "index.h"
 #include "loci.h"
 
 static loci_builder *start(const char *dir, loci_passage_mode mode, unsigned n, unsigned stride)
@@ -671,14 +671,11 @@ static void test_docs_records_and_manifest(void **state)
     lfile_close(&f);
     manifest_free(&m);
 
-    struct segment sg, *idx = &sg;
-    int sfd = open(seg, O_RDONLY | O_DIRECTORY);
-    assert_true(sfd >= 0);
-    assert_int_equal(reader_open(idx, sfd, seg, &err), LOCI_OK);
-    close(sfd);
+    loci_index *idx;
+    assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK);
     struct doc_info d;
     const char *text;
-    assert_int_equal(reader_doc(idx, 0, &d, &err), LOCI_OK);
+    assert_int_equal(reader_doc(&idx->segs[0], 0, &d, &err), LOCI_OK);
     assert_int_equal(d.name_len, 3);
     assert_memory_equal(d.name, "mem", 3);
     assert_null(d.source);
@@ -688,12 +685,12 @@ static void test_docs_records_and_manifest(void **state)
     assert_int_equal(d.mtime_ns, 0);
     assert_int_equal(d.first_passage, 0);
     assert_int_equal(d.passages, 1);
-    assert_int_equal(reader_doc_text(idx, &d, &text, &err), LOCI_OK);
+    assert_int_equal(reader_doc_text(&idx->segs[0], &d, &text, &err), LOCI_OK);
     assert_int_equal(d.text_len, 17);
     assert_memory_equal(text, "Title\nfrom memory", 17);
     assert_true(d.hash == fnv("Title\nfrom memory", 17));
     for (uint32_t i = 1; i <= 70; i++) { /* 63 and 64 straddle a block */
-        assert_int_equal(reader_doc(idx, i, &d, &err), LOCI_OK);
+        assert_int_equal(reader_doc(&idx->segs[0], i, &d, &err), LOCI_OK);
         char want[32];
         snprintf(want, sizeof want, "r%02u", i - 1);
         assert_int_equal(d.name_len, strlen(want));
@@ -708,13 +705,13 @@ static void test_docs_records_and_manifest(void **state)
         assert_int_equal(d.first_passage, i);
         assert_int_equal(d.passages, 1);
         snprintf(want, sizeof want, "word%u more", i - 1);
-        assert_int_equal(reader_doc_text(idx, &d, &text, &err), LOCI_OK);
+        assert_int_equal(reader_doc_text(&idx->segs[0], &d, &text, &err), LOCI_OK);
         assert_int_equal(d.text_len, strlen(want));
         assert_memory_equal(text, want, d.text_len);
         assert_true(d.hash == fnv(want, strlen(want)));
     }
-    assert_int_not_equal(reader_doc(idx, 71, &d, &err), LOCI_OK);
-    reader_close(idx);
+    assert_int_not_equal(reader_doc(&idx->segs[0], 71, &d, &err), LOCI_OK);
+    loci_index_close(idx);
     buf_free(&jl);
     free(jpath);
     tu_rmtree(root);
