@@ -110,12 +110,22 @@ static void init(void)
 #ifdef HAVE_X86
     __builtin_cpu_init();
     have_sse42 = __builtin_cpu_supports("sse4.2");
-    /* The raw CRC is linear in its state: tabulate the state after
-     * SHIFT_LEN zero bytes for each byte of a state. */
+    /* The raw CRC is linear in its state: the state after SHIFT_LEN zero
+     * bytes, for each of the 32 one-bit states, then for each byte value
+     * of each byte of a state as the xor of its bits' (32 short runs, not
+     * 1024: this runs at start-up). */
     static const uint8_t zeros[SHIFT_LEN];
+    uint32_t bit[32];
+    for (int i = 0; i < 32; i++)
+        bit[i] = raw_portable(1u << i, zeros, SHIFT_LEN);
     for (int k = 0; k < 4; k++)
-        for (uint32_t i = 0; i < 256; i++)
-            shift[k][i] = raw_portable(i << (8 * k), zeros, SHIFT_LEN);
+        for (uint32_t v = 0; v < 256; v++) {
+            uint32_t s = 0;
+            for (int i = 0; i < 8; i++)
+                if (v >> i & 1)
+                    s ^= bit[8 * k + i];
+            shift[k][v] = s;
+        }
 #endif
 }
 
