@@ -162,6 +162,8 @@ static int lock_dir(const char *dir, int create, int *dirfd, int *lockfd, loci_e
                                dir);
             return err_set(err, LOCI_EIO, "%s/%s: cannot lock: %s", dir, COMMIT_LOCK, strerror(e));
         }
+        if (commit_hook)
+            commit_hook("locked"); /* tests: swap DIR here */
         if (!replaced(dir, dfd, lfd)) {
             *dirfd = dfd;
             *lockfd = lfd;
