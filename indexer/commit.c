@@ -298,7 +298,9 @@ int commit_add_segment(struct commit *c, struct manifest *next, loci_error *err)
     free(c->segtmp);
     c->segtmp = NULL;
     s->number = next->next_segment++;
-    return hook("segment-renamed", err);
+    /* the segment's name is on disk before a manifest can name it */
+    rc = indexdir_sync_dir(c->dir, err);
+    return rc ? rc : hook("segment-renamed", err);
 }
 
 int commit_publish(struct commit *c, struct manifest *next, loci_error *err)

@@ -341,6 +341,39 @@ if [ "$left" = idx ]; then ok; else bad "after the kill loop, left: $left"; fi
 
 echo "faults: c. $rounds builds killed, $old before their swap and $new after (a build takes $dur ms; $((SECONDS - t)) s)"
 
+# --- f. commits (--add, --delete) with every call failing in turn -------------------
+# Before the new manifest is renamed into place a failed commit leaves the
+# previous commit whole; after it, the new one. The index answers as one
+# of the two and passes --check; the next commit goes through and leaves
+# no temporaries.
+t=$SECONDS
+rm -rf "$W/idx" && cp -a "$T/pristine" "$W/idx"
+for kind in add delete; do
+  if [ $kind = add ]; then ARGS=(--add --no-merge "${NEW[@]}"); else ARGS=(--delete --no-merge -q corpus/README.md); fi
+  counted "$W" "c$kind"
+  cp -a "$T/pristine" "$W/idx"
+  counts=$T/counts-c$kind
+  want_json=c${kind}_json
+  [ "$(count "$counts" rename)" -ge 1 ] && ok || bad "the counted $kind renamed nothing"
+  cases_f=0
+  for op in write fsync close open mkdir rename; do
+    n=$(count "$counts" "$op")
+    for ((i = 1; i <= n; i++)); do
+      name="$kind, $op #$i of $n fails with EIO"
+      attempt "$W" "Input/output error" FAULT_OP="$op" FAULT_AT="$i" FAULT_ERRNO=EIO
+      whole "$W" "$old_json" "${!want_json}"
+      if [ -n "$which" ]; then ok; else bad "$name: the index is not whole: $(flat "$now")"; fi
+      # the next commit goes through and leaves no temporary behind
+      check "$name, then again" 0 "$BIN/loci-index" -o "$W/idx" "${ARGS[@]}"
+      left=$(ls -a "$W/idx" | grep -e '^\.seg-tmp-' -e '^\.manifest\.tmp-' || true)
+      [ -z "$left" ] && ok || bad "$name: left $left"
+      rm -rf "$W/idx" && cp -a "$T/pristine" "$W/idx"
+      cases_f=$((cases_f + 1))
+    done
+  done
+  echo "faults: f. $cases_f ${kind}s with a failing call ($((SECONDS - t)) s)"
+done
+
 # --- e. permission denied is said as such ------------------------------------------
 # (root reads everything, so the shim denies instead of chmod)
 t=$SECONDS
