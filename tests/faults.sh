@@ -374,6 +374,23 @@ for kind in add delete; do
   echo "faults: f. $cases_f ${kind}s with a failing call ($((SECONDS - t)) s)"
 done
 
+# --update of an unchanged tree opens no input file (stat only); a touched
+# file is opened once, found unchanged by its hash, and nothing is written
+rm -rf "$W/up"
+check "build for update" 0 "$BIN/loci-index" -q --threads 2 -o "$W/up" "$T/mid"
+: >"$T/c-up"
+check "unchanged update" 0 env LD_PRELOAD="$SHIM" FAULT_PATH="$T/mid" FAULT_COUNT_FILE="$T/c-up" \
+  "$BIN/loci-index" -o "$W/up" --update "$T/mid"
+[ "$(count "$T/c-up" openread)" = 0 ] && ok || bad "an unchanged update opened inputs: $(cat "$T/c-up")"
+grep -q "20 unchanged" "$T/err" && ok || bad "unchanged update: $(snip "$T/err")"
+touch "$T/mid/03.txt"
+: >"$T/c-up"
+check "touched update" 0 env LD_PRELOAD="$SHIM" FAULT_PATH="$T/mid" FAULT_COUNT_FILE="$T/c-up" \
+  "$BIN/loci-index" -o "$W/up" --update "$T/mid"
+[ "$(count "$T/c-up" openread)" = 1 ] && ok || bad "a touched file was not read once: $(cat "$T/c-up")"
+grep -q "nothing changed, nothing written" "$T/err" && ok || bad "touched update: $(snip "$T/err")"
+rm -rf "$W/up"
+
 # --- e. permission denied is said as such ------------------------------------------
 # (root reads everything, so the shim denies instead of chmod)
 t=$SECONDS
