@@ -12,6 +12,8 @@
 #include "testutil.h"
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "index.h"
@@ -303,12 +305,123 @@ static void test_open_refuses(void **state)
     free(root);
 }
 
+/* A reader keeps its snapshot while commits replace and remove the
+ * segments it opened: the same answers before and after, and a reopen
+ * sees the new state. */
+static void test_snapshot_survives_commits(void **state)
+{
+    (void)state;
+    uint64_t seed = 99;
+    char *root = tu_mkdtemp(), dir[600];
+    snprintf(dir, sizeof dir, "%s/idx", root);
+    nlive = 0;
+    unsigned next_name = 0;
+    add_docs(dir, &seed, 40, &next_name);
+    add_docs(dir, &seed, 40, &next_name);
+    loci_error err;
+    loci_index *old;
+    assert_int_equal(loci_index_open(dir, &old, &err), LOCI_OK);
+    loci_results *before, *after;
+    assert_int_equal(loci_search(old, "alpha beta", NULL, &before, &err), LOCI_OK);
+    /* delete, add, then merge: every segment the reader opened is removed */
+    delete_name(dir, live[0].name);
+    add_docs(dir, &seed, 10, &next_name);
+    loci_build_options o;
+    options(&o, LOCI_BUILD_ADD);
+    assert_int_equal(loci_index_merge(dir, &o, NULL, &err), LOCI_OK);
+    assert_int_equal(loci_search(old, "alpha beta", NULL, &after, &err), LOCI_OK);
+    assert_int_equal(loci_results_count(before), loci_results_count(after));
+    for (size_t i = 0; i < loci_results_count(before); i++) {
+        const loci_hit *a = loci_results_hit(before, i), *b = loci_results_hit(after, i);
+        assert_int_equal(a->passage, b->passage);
+        assert_true(a->score == b->score);
+        loci_passage p;
+        assert_int_equal(loci_passage_get(old, a->passage, &p, &err), LOCI_OK);
+    }
+    loci_index_stats st;
+    loci_index_stats_get(old, &st);
+    assert_int_equal(st.documents, 80);
+    loci_results_free(before);
+    loci_results_free(after);
+    loci_index_close(old);
+    loci_index *now;
+    assert_int_equal(loci_index_open(dir, &now, &err), LOCI_OK);
+    loci_index_stats_get(now, &st);
+    assert_int_equal(st.documents, nlive);
+    assert_int_equal(st.segments, 1);
+    loci_index_close(now);
+    tu_rmtree(root);
+    free(root);
+}
+
+/* Readers opening and searching while a writer commits adds, deletes and
+ * merges in a loop: every open succeeds and sees one commit whole (its
+ * live document count is one the writer committed, and its searches
+ * work). */
+static void test_readers_during_commits(void **state)
+{
+    (void)state;
+    uint64_t seed = 5;
+    char *root = tu_mkdtemp(), dir[600];
+    snprintf(dir, sizeof dir, "%s/idx", root);
+    nlive = 0;
+    unsigned next_name = 0;
+    add_docs(dir, &seed, 20, &next_name);
+    /* the writer: each commit changes the live count by a known step, so
+     * that a reader can tell a mixed state (every count is 20 + 3k or
+     * 19 + 3k after an add or a delete of one name) */
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        for (int i = 0; i < 60; i++) {
+            if (i % 10 == 9) {
+                loci_build_options o;
+                options(&o, LOCI_BUILD_ADD);
+                loci_error err;
+                if (loci_index_merge(dir, &o, NULL, &err))
+                    _exit(1);
+            } else {
+                add_docs(dir, &seed, 3, &next_name);
+            }
+        }
+        _exit(0);
+    }
+    int opens = 0, status = 0;
+    for (;;) {
+        loci_index *idx;
+        loci_error err;
+        int rc = loci_index_open(dir, &idx, &err);
+        if (rc)
+            fail_msg("open during commits: %s", err.message);
+        loci_index_stats st;
+        loci_index_stats_get(idx, &st);
+        if ((st.documents - 20) % 3)
+            fail_msg("a reader saw %llu documents: not a committed state",
+                     (unsigned long long)st.documents);
+        loci_results *r;
+        assert_int_equal(loci_search(idx, "alpha", NULL, &r, &err), LOCI_OK);
+        loci_results_free(r);
+        loci_index_close(idx);
+        opens++;
+        pid_t w = waitpid(pid, &status, WNOHANG);
+        if (w == pid)
+            break;
+    }
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_true(opens > 0);
+    tu_rmtree(root);
+    free(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_random_histories),
         cmocka_unit_test(test_merge_is_a_fresh_build),
         cmocka_unit_test(test_open_refuses),
+        cmocka_unit_test(test_snapshot_survives_commits),
+        cmocka_unit_test(test_readers_during_commits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
