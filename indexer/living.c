@@ -33,7 +33,7 @@ struct live_doc {
     uint64_t size, hash;
     int64_t mtime;
     uint32_t seg, doc;       /* manifest position, id in the segment */
-    uint8_t has_src, state;
+    uint8_t has_src, state, fixed_line;
 };
 
 enum { LD_UNTOUCHED, LD_PENDING, LD_KEPT, LD_DELETE };
@@ -41,6 +41,7 @@ enum { LD_UNTOUCHED, LD_PENDING, LD_KEPT, LD_DELETE };
 struct living {
     struct commit c;
     int update;
+    int jsonl;               /* the input is JSON Lines */
     loci_build_options opt;  /* the index's settings */
     char stem[32];
     void (*warn)(void *ctx, const char *message);
@@ -171,6 +172,7 @@ int living_begin(const char *dir, loci_build_options *opt, const loci_build_opti
         return err_set(err, LOCI_ENOMEM, "out of memory");
     lv->c.dirfd = lv->c.lockfd = -1;
     lv->update = opt->mode == LOCI_BUILD_UPDATE;
+    lv->jsonl = opt->input_format == LOCI_INPUT_JSONL;
     lv->warn = opt->warn;
     lv->warn_ctx = opt->warn_ctx;
     int rc = commit_begin(&lv->c, dir, given != NULL, err);
@@ -298,6 +300,7 @@ static int load_docs(struct living *lv, loci_error *err)
             e->size = di.size;
             e->mtime = di.mtime_ns;
             e->hash = di.hash;
+            e->fixed_line = di.fixed_line != 0;
             e->seg = (uint32_t)i;
             e->doc = d;
         }
@@ -341,6 +344,10 @@ int living_want_file(struct living *lv, const char *path, const struct stat *st,
     source_range(lv, path, strlen(path), &lo, &hi);
     if (lo == hi)
         return 1; /* a new file */
+    if (lv->docs[lo].fixed_line != lv->jsonl)
+        return err_set(err, LOCI_EINVAL,
+                       "%s: was indexed as %s; update it with%s --jsonl (and the same fields)", path,
+                       lv->jsonl ? "a text file" : "JSON Lines", lv->jsonl ? "out" : "");
     int same = 1;
     int64_t mt = input_mtime_ns(st);
     for (size_t i = lo; i < hi; i++)

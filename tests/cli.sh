@@ -583,30 +583,13 @@ check "add with other settings" 2 "$BIN/loci-index" -o "$L/idx" --add --stem ger
 one_line "add with other settings"; has "settings named" "stems with" "$T/err"
 check "add over a 3.x-like directory" 2 "$BIN/loci-index" -o "$T/docs" --add "$L/src/zz.txt"
 one_line "add over a folder of documents"
-
-# a writer killed (kill -9) at random moments, in a loop: the index always
-# opens as one commit (the live count before the add, or after it), and the
-# next writer leaves nothing but the manifest, the lock and named segments
-rm -rf "$L/idx" "$L/big"; mkdir -p "$L/big"
-for i in 1 2 3 4 5 6; do cat corpus/*.txt >"$L/big/c$i.txt"; done
-"$BIN/loci-index" -q -o "$L/idx" "$L/src/f00.txt"
-live=1 killed=0
-for round in $(seq 1 16); do
-  "$BIN/loci-index" -q -o "$L/idx" --add "$L/big" 2>/dev/null &
-  w=$!
-  sleep "0.0$(( (round * 37) % 90 + 5 ))"
-  kill -9 $w 2>/dev/null && killed=$((killed + 1))
-  wait $w 2>/dev/null || true
-  n=$("$BIN/loci-search" -i "$L/idx" --stats --json | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["documents"])') ||
-    { bad "round $round: the index does not open after kill -9"; break; }
-  if [ "$n" = "$live" ] || [ "$n" = $((live + 6)) ]; then ok; else bad "round $round: $n live documents (expected $live or $((live + 6)))"; fi
-  live=$n
-done
-[ "$killed" -gt 0 ] && ok || bad "no writer was killed: the crash loop tested nothing"
-check "a commit after the crashes" 0 "$BIN/loci-index" -q -o "$L/idx" --add "$L/src/f01.txt"
-left=$(ls -A "$L/idx" | grep -v -e '^manifest$' -e '^lock$' -e '^seg-' || true)
-[ -z "$left" ] && ok || bad "leftovers after the crash loop: $left"
-"$BIN/loci-search" -i "$L/idx" --check >/dev/null 2>&1 && ok || bad "--check fails after the crash loop"
+printf '{"id":"r1","text":"json words"}\n' >"$L/r.jsonl"
+check "add JSON Lines" 0 "$BIN/loci-index" -q -o "$L/idx" --add --jsonl "$L/r.jsonl"
+printf '{"id":"r1","text":"json words changed"}\n' >"$L/r.jsonl"
+check "update JSON Lines as text" 2 "$BIN/loci-index" -o "$L/idx" --update "$L/r.jsonl"
+one_line "update JSON Lines as text"; has "says to use --jsonl" "update it with --jsonl" "$T/err"
+check "update JSON Lines" 0 "$BIN/loci-index" -o "$L/idx" --update --jsonl "$L/r.jsonl"
+has "record replaced" "0 added, 1 replaced, 0 deleted" "$T/err"
 rm -rf "$L"
 
 # --- loci-eval ------------------------------------------------------------------------------

@@ -345,6 +345,35 @@ static void test_update_jsonl(void **state)
     free(root);
 }
 
+/* A segment whose documents are all deleted leaves the manifest (and its
+ * directory goes); the others keep their numbers. */
+static void test_emptied_segment_dropped(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp(), a[600];
+    snprintf(a, sizeof a, "%s/living", root);
+    const int first[] = {0, 1}, second[] = {2, 3}, third[] = {5, 6};
+    build(a, first, 2, LOCI_BUILD_REPLACE, 1);
+    build(a, second, 2, LOCI_BUILD_ADD, 1);
+    build(a, third, 2, LOCI_BUILD_ADD, 1);
+    const char *del[] = {"doc2", "doc3"};
+    delete_names(a, del, 2);
+    struct manifest m;
+    read_manifest(a, &m);
+    assert_int_equal(m.generation, 4);
+    assert_int_equal(m.nseg, 2);
+    assert_int_equal(m.seg[0].number, 1);
+    assert_int_equal(m.seg[1].number, 3);
+    assert_int_equal(m.seg[0].ndeleted + m.seg[1].ndeleted, 0);
+    manifest_free(&m);
+    char p[700];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/seg-000002", a);
+    assert_int_not_equal(stat(p, &st), 0);
+    tu_rmtree(root);
+    free(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -352,6 +381,7 @@ int main(void)
         cmocka_unit_test(test_merge_is_a_fresh_build),
         cmocka_unit_test(test_merge_policy),
         cmocka_unit_test(test_update_jsonl),
+        cmocka_unit_test(test_emptied_segment_dropped),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
