@@ -15,11 +15,12 @@
  *   otherwise
  *   input[0] & 7  selects the segment file (meta, lexicon, postings,
  *                 positions, lengths, passages, docs, text)
- *   input[0] & 8  "repair the trailer" (lexicon and text): the table offset
- *                 in the trailer is set to where the body's length puts the
- *                 table. Without it, any mutation that inserts or deletes
- *                 bytes in these files fails the layout check at open, so
- *                 the block decoders would see only same-length changes.
+ *   input[0] & 8  "repair the trailer" (lexicon, passages, docs, text):
+ *                 the table offset in the trailer is set to where the
+ *                 body's length puts the table. Without it, any mutation
+ *                 that inserts or deletes bytes in these files fails the
+ *                 layout check at open, so the block and record decoders
+ *                 would see only same-length changes.
  *   input[1..]    its body
  *
  * The checksums are not the only chain of trust: meta's file table holds
@@ -47,8 +48,8 @@
  *
  * Seeds: with FUZZ_INDEX_WRITE_SEEDS=DIR set, the target writes the real
  * body of each file of its index (prefixed with the selector byte) into
- * DIR and exits: the eight segment files, lexicon and text again with
- * "repair" set, the manifest, and a manifest that deletes a document
+ * DIR and exits: the eight segment files, lexicon, passages, docs and
+ * text again with "repair" set, the manifest, and a manifest that deletes a document
  * (manifest-deleted: the deleted-document and df lists); tests/fuzz/index/
  * was made that way.
  */
@@ -68,6 +69,7 @@
 #include "lfile.h"
 #include "loci.h"
 #include "manifest.h"
+#include "recfile.h"
 
 /* The segment the good index's manifest names. */
 #define SEGMENT 1
@@ -277,8 +279,8 @@ static void write_deleted_seed(const char *dir)
     buf_free(&s.terms);
 }
 
-/* One seed per file, the lexicon and text again with "repair" set, the
- * manifest, and a manifest with a deleted document. */
+/* One seed per file, lexicon, passages, docs and text again with
+ * "repair" set, the manifest, and a manifest with a deleted document. */
 static void write_seeds(const char *dir)
 {
     for (unsigned i = 0; i < 9; i++) {
@@ -290,7 +292,7 @@ static void write_seeds(const char *dir)
             fail("lfile_open", &err);
         write_seed(dir, i < 8 ? FILES[i].name : MANIFEST_FILE, i < 8 ? i : 16, f.body,
                    (size_t)f.body_len);
-        if (i == 1 || i == 7) {
+        if (i == 1 || i == 5 || i == 6 || i == 7) {
             char name[64];
             snprintf(name, sizeof name, "%s-repair", FILES[i].name);
             write_seed(dir, name, i | 8, f.body, (size_t)f.body_len);
@@ -301,13 +303,17 @@ static void write_seeds(const char *dir)
 }
 
 /* Make the trailer's table offset agree with the body's length (see the
- * header comment); the block count stays whatever the input says. */
+ * header comment); the block (or record) count stays whatever the input
+ * says. */
 static void repair_trailer(unsigned sel, uint8_t *body, size_t len)
 {
-    size_t trailer = sel == 1 ? LEX_TRAILER : TEXT_TRAILER, entry = sel == 1 ? 8 : TEXT_ENTRY_SIZE;
+    size_t trailer = sel == 1 ? LEX_TRAILER : sel == 7 ? TEXT_TRAILER : RECFILE_TRAILER;
+    size_t entry = sel == 7 ? TEXT_ENTRY_SIZE : 8;
     if (len < trailer)
         return;
     uint64_t blocks = le64_get(body + len - trailer);
+    if (sel == 5 || sel == 6) /* passages, docs: a record count */
+        blocks = blocks / RECFILE_BLOCK + (blocks % RECFILE_BLOCK != 0);
     if (blocks > (len - trailer) / entry)
         return;
     le64_put(body + len - trailer + 8, len - trailer - entry * blocks);
@@ -455,7 +461,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const uint8_t *body = data + 1;
     size_t body_len = size - 1;
     uint8_t *copy = NULL;
-    if (!manifest && (data[0] & 8) && (sel == 1 || sel == 7)) {
+    if (!manifest && (data[0] & 8) && (sel == 1 || sel == 5 || sel == 6 || sel == 7)) {
         if (!(copy = malloc(body_len ? body_len : 1)))
             return 0;
         memcpy(copy, body, body_len);
