@@ -144,12 +144,15 @@ int lfile_verify(struct lfile *f, uint64_t off, uint64_t len, loci_error *err)
                            (unsigned long long)(off + len));
     if (len == 0)
         return LOCI_OK;
-    uint64_t first = off / f->page_size, last = (off + len - 1) / f->page_size;
+    /* (the page size is checked at open to be LFILE_PAGE_SIZE: a constant
+     * divisor is a shift, where f->page_size would be a division on every
+     * call, and every read of index data makes one) */
+    uint64_t first = off / LFILE_PAGE_SIZE, last = (off + len - 1) / LFILE_PAGE_SIZE;
     for (uint64_t p = first; p <= last; p++) {
         if (f->verified[p])
             continue;
-        uint64_t start = p * f->page_size;
-        uint64_t n = f->body_len - start < f->page_size ? f->body_len - start : f->page_size;
+        uint64_t start = p * LFILE_PAGE_SIZE;
+        uint64_t n = f->body_len - start < LFILE_PAGE_SIZE ? f->body_len - start : LFILE_PAGE_SIZE;
         if (crc(0, f->body + start, n) != le32_get(f->page_crcs + 4 * p))
             return err_corrupt(err, "%s: checksum mismatch in page %llu", f->path,
                                (unsigned long long)p);

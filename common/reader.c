@@ -318,21 +318,48 @@ static int lex_iter_next(struct lex_iter *it)
 
 /* The last lexicon block whose first term is <= term (0 when none is):
  * a binary search over the blocks' first terms. */
+/* Skip one varint; -1 when it runs past end. */
+static inline int varint_skip(const uint8_t **p, const uint8_t *end)
+{
+    const uint8_t *q = *p;
+    for (int i = 0; i < VARINT_MAX; i++)
+        if (q + i < end && q[i] < 0x80) {
+            *p = q + i + 1;
+            return 0;
+        }
+    return -1;
+}
+
+/* Compare block b's first term with term[0..len), read in place: a
+ * probe of the binary search needs only that, not the entry decoded
+ * (every lookup makes a dozen probes, in every segment). */
+static int block_first_cmp(struct segment *seg, uint64_t b, const char *term, size_t len, int *c,
+                           loci_error *err)
+{
+    const uint8_t *p, *end;
+    uint64_t prefix, suffix;
+    int rc = lex_block(seg, b, &p, &end, err);
+    if (rc)
+        return rc;
+    /* post_base, pos_base, count; then the first entry: prefix 0, suffix */
+    if (varint_skip(&p, end) || varint_skip(&p, end) || varint_skip(&p, end) ||
+        varint_get(&p, end, &prefix) || prefix != 0 || varint_get(&p, end, &suffix) ||
+        suffix == 0 || suffix > ANALYZER_MAX_TERM * 4 || suffix > (uint64_t)(end - p))
+        return err_corrupt(err, "%s: malformed block %llu", seg->lex.path, (unsigned long long)b);
+    *c = cmp_term(p, (size_t)suffix, term, len);
+    return LOCI_OK;
+}
+
 static int lex_find_block(struct segment *seg, const char *term, size_t len, uint64_t *block,
                           loci_error *err)
 {
     uint64_t lo = 0, hi = seg->lex_blocks;
-    struct lex_iter it;
-    const uint8_t *p, *end;
-    int rc;
+    int rc, c = 0;
     while (hi - lo > 1) {
         uint64_t mid = lo + (hi - lo) / 2;
-        if ((rc = lex_block(seg, mid, &p, &end, err)))
+        if ((rc = block_first_cmp(seg, mid, term, len, &c, err)))
             return rc;
-        if (lex_iter_init(&it, p, end) || lex_iter_next(&it))
-            return err_corrupt(err, "%s: malformed block %llu", seg->lex.path,
-                               (unsigned long long)mid);
-        if (cmp_term(it.term, it.len, term, len) <= 0)
+        if (c <= 0)
             lo = mid;
         else
             hi = mid;

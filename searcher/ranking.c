@@ -537,7 +537,9 @@ int ranking_top(const struct segview *v, const struct query_term *terms, size_t 
     e.group.best_doc = -1;
     e.err = err;
     e.ref_params = opt->k1 == seg->ref_k1 && opt->b == seg->ref_b;
-    e.cur = calloc(nterms ? nterms : 1, sizeof *e.cur);
+    /* not cleared: cursor_open sets what is read (a cursor is over 1 KiB,
+     * and every segment of an index opens its own) */
+    e.cur = malloc((nterms ? nterms : 1) * sizeof *e.cur);
     e.w = calloc(nterms ? nterms : 1, sizeof *e.w);
     e.ub = calloc(nterms ? nterms : 1, sizeof *e.ub);
     e.theta0 = -INFINITY;
