@@ -329,9 +329,16 @@ static void source_range(struct living *lv, const char *src, size_t len, size_t 
             b = m;
     }
     *lo = a;
-    while (a < lv->ndocs &&
-           !cmp_bytes(s + lv->docs[a].src_off, lv->docs[a].src_len, (const uint8_t *)src, len))
-        a++;
+    b = lv->ndocs;
+    while (a < b) { /* first past them: a bisection too, as a JSON Lines
+                       source has as many documents as records */
+        size_t m = a + (b - a) / 2;
+        const struct live_doc *e = &lv->docs[m];
+        if (cmp_bytes(s + e->src_off, e->src_len, (const uint8_t *)src, len) <= 0)
+            a = m + 1;
+        else
+            b = m;
+    }
     *hi = a;
 }
 
@@ -366,10 +373,21 @@ int living_keep_doc(struct living *lv, const char *source, const char *name, siz
     size_t lo, hi;
     source_range(lv, source, strlen(source), &lo, &hi);
     const uint8_t *s = lv->strs.data;
-    for (size_t i = lo; i < hi; i++) {
+    while (lo < hi) { /* a source's documents are sorted by name: the first with this one */
+        size_t m = lo + (hi - lo) / 2;
+        const struct live_doc *e = &lv->docs[m];
+        if (cmp_bytes(s + e->name_off, e->name_len, (const uint8_t *)name, name_len) < 0)
+            lo = m + 1;
+        else
+            hi = m;
+    }
+    for (size_t i = lo; i < lv->ndocs; i++) {
         struct live_doc *e = &lv->docs[i];
-        if (e->state != LD_PENDING ||
+        if (!e->has_src || strlen(source) != e->src_len ||
+            memcmp(s + e->src_off, source, e->src_len) ||
             cmp_bytes(s + e->name_off, e->name_len, (const uint8_t *)name, name_len))
+            break;
+        if (e->state != LD_PENDING)
             continue;
         if (have_hash && e->hash == hash) {
             e->state = LD_KEPT;
