@@ -3,8 +3,9 @@
  * (indexer/writer.c) and the reader (common/reader.c).
  *
  * docs/FORMAT.md is the byte-by-byte description; this header only names
- * its numbers. An index is a directory of eight files, each wrapped in the
- * checksummed envelope of lfile.h:
+ * its numbers. An index is a directory holding a manifest (manifest.h)
+ * and segments; a segment is a directory of eight files, each wrapped in
+ * the checksummed envelope of lfile.h:
  *
  *   meta       counts and settings (analyzer, passages, BM25 reference)
  *   lexicon    sorted terms in front-coded blocks + block offset table
@@ -12,7 +13,8 @@
  *   positions  per term: token positions of each posting, varint deltas
  *   lengths    u16 token count per passage (+ a table of long ones)
  *   passages   varint records: doc, ordinal, line, byte range per passage
- *   docs       varint records: text range, first passage, name
+ *   docs       varint records: text range, first passage, name, and
+ *              where it came from (first line, source, size, mtime, hash)
  *   text       documents' text, zlib-compressed in 64 KiB blocks
  */
 #ifndef LOCI_FORMAT_H
