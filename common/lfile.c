@@ -137,7 +137,7 @@ int lfile_check_table(struct lfile *f, loci_error *err)
     return LOCI_OK;
 }
 
-int lfile_verify(struct lfile *f, uint64_t off, uint64_t len, loci_error *err)
+int lfile_verify_range(struct lfile *f, uint64_t off, uint64_t len, loci_error *err)
 {
     if (off > f->body_len || len > f->body_len - off)
         return err_corrupt(err, "%s: offset %llu beyond end", f->path,
