@@ -64,9 +64,17 @@ size_t varint_len(uint64_t v);
 int varint_get_slow(const uint8_t **p, const uint8_t *end, uint64_t *v);
 static inline int varint_get(const uint8_t **p, const uint8_t *end, uint64_t *v)
 {
-    /* inline for the one-byte values that dominate (gaps, tfs, positions) */
-    if (*p < end && **p < 0x80) {
-        *v = *(*p)++;
+    /* inline for the one-byte values that dominate (gaps, tfs, positions),
+     * and the two-byte ones of the lexicon's lengths and counts */
+    const uint8_t *q = *p;
+    if (q < end && q[0] < 0x80) {
+        *v = q[0];
+        *p = q + 1;
+        return 0;
+    }
+    if (end - q >= 2 && q[1] < 0x80) {
+        *v = (uint64_t)(q[0] & 0x7f) | (uint64_t)q[1] << 7;
+        *p = q + 2;
         return 0;
     }
     return varint_get_slow(p, end, v);

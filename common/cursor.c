@@ -143,7 +143,10 @@ int cursor_open(struct cursor *c, struct segment *seg, const struct term_info *t
     return LOCI_OK;
 }
 
-int cursor_open_shallow(struct cursor *c, struct segment *seg, const struct term_info *ti, loci_error *err)
+/* A cursor left before block 0 (see cursor_open_shallow), its tfs decoded
+ * with each block or (lazy_tfs) only when asked. */
+static int open_undecoded(struct cursor *c, struct segment *seg, const struct term_info *ti,
+                          int lazy_tfs, loci_error *err)
 {
     c->lazy_tfs = 0;
     int rc = open_table(c, seg, ti, err);
@@ -151,11 +154,23 @@ int cursor_open_shallow(struct cursor *c, struct segment *seg, const struct term
         return rc;
     if (!c->skips) /* one block: nothing to skip, and shallow moves need skips */
         return decode_block(c, 0) ? c->rc : LOCI_OK;
-    c->lazy_tfs = 1;
+    c->lazy_tfs = lazy_tfs;
     c->block = 0;
     c->decoded = 0;
     c->id = 0; /* a lower bound, as after cursor_shallow_geq(c, 0) */
     return LOCI_OK;
+}
+
+int cursor_open_shallow(struct cursor *c, struct segment *seg, const struct term_info *ti,
+                        loci_error *err)
+{
+    return open_undecoded(c, seg, ti, 1, err);
+}
+
+int cursor_open_deferred(struct cursor *c, struct segment *seg, const struct term_info *ti,
+                         loci_error *err)
+{
+    return open_undecoded(c, seg, ti, 0, err);
 }
 
 int cursor_load_tfs(struct cursor *c)

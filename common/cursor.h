@@ -58,6 +58,12 @@ int cursor_open(struct cursor *c, struct segment *seg, const struct term_info *t
  * find that the rare words' passage is not in them. A cursor of one block
  * is opened as by cursor_open. */
 int cursor_open_shallow(struct cursor *c, struct segment *seg, const struct term_info *ti, loci_error *err);
+/* Like cursor_open_shallow, with each block's tfs decoded with it: for
+ * MaxScore, whose moves handle a shallow cursor, and where a term that
+ * the threshold makes non-essential from the start (a later segment of
+ * an index) may never need its first block. */
+int cursor_open_deferred(struct cursor *c, struct segment *seg, const struct term_info *ti,
+                         loci_error *err);
 
 static inline uint32_t cursor_tf(const struct cursor *c) { return c->tfs[c->i]; }
 

@@ -556,7 +556,9 @@ int ranking_top(const struct segview *v, const struct query_term *terms, size_t 
     for (size_t i = 0; i < nterms && !e.rc; i++) {
         if (!terms[i].found)
             continue;
-        e.rc = cursor_open(&e.cur[e.nc], seg, &terms[i].ti, err);
+        /* the exhaustive evaluation reads every cursor's first posting;
+         * the others handle cursors still before their first block */
+        e.rc = (plain ? cursor_open : cursor_open_deferred)(&e.cur[e.nc], seg, &terms[i].ti, err);
         e.w[e.nc] = terms[i].weight;
         /* bounds are for pruning; the plain evaluation does not read them */
         e.ub[e.nc] = plain ? 0 : term_bound(&e, &e.cur[e.nc], e.w[e.nc]);
