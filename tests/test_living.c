@@ -374,6 +374,30 @@ static void test_emptied_segment_dropped(void **state)
     free(root);
 }
 
+/* Levels by size: a large old segment is left alone while the ten small
+ * ones after it are merged together. */
+static void test_merge_policy_levels(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp(), a[600];
+    snprintf(a, sizeof a, "%s/living", root);
+    int big[80];
+    for (int i = 0; i < 80; i++)
+        big[i] = 100 + i;
+    build(a, big, 80, LOCI_BUILD_REPLACE, 0);
+    for (int d = 200; d < 210; d++)
+        build(a, &d, 1, LOCI_BUILD_ADD, 0);
+    struct manifest m;
+    read_manifest(a, &m);
+    assert_int_equal(m.nseg, 2);
+    assert_int_equal(m.seg[0].number, 1); /* untouched */
+    assert_int_equal(m.seg[0].documents, 80);
+    assert_int_equal(m.seg[1].documents, 10);
+    manifest_free(&m);
+    tu_rmtree(root);
+    free(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -382,6 +406,7 @@ int main(void)
         cmocka_unit_test(test_merge_policy),
         cmocka_unit_test(test_update_jsonl),
         cmocka_unit_test(test_emptied_segment_dropped),
+        cmocka_unit_test(test_merge_policy_levels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
