@@ -60,10 +60,19 @@ static void build(const char *dir, const int *docs, size_t n, loci_build_mode mo
     loci_builder_free(b);
 }
 
+static int warnings;
+static void count_warning(void *ctx, const char *message)
+{
+    (void)ctx;
+    assert_non_null(strstr(message, "no document named"));
+    warnings++;
+}
+
 static void delete_names(const char *dir, const char *const *names, size_t n)
 {
     loci_build_options o;
     loci_build_options_init(&o);
+    o.warn = count_warning;
     o.mode = LOCI_BUILD_ADD;
     o.no_merge = 1;
     loci_builder *b;
@@ -127,9 +136,12 @@ static void test_deletions_keep_statistics_exact(void **state)
     const int all[NDOCS] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
     build(a, all, NDOCS, LOCI_BUILD_REPLACE, 1);
     /* two commits of deletions: the df tables add up */
-    const char *del1[] = {"doc1", "doc4"}, *del2[] = {"doc6", "nosuch"};
+    const char *del1[] = {"doc1", "doc4"}, *del2[] = {"doc6", "nosuch", "doc6", "nosuch"};
+    warnings = 0;
     delete_names(a, del1, 2);
-    delete_names(a, del2, 2);
+    assert_int_equal(warnings, 0);
+    delete_names(a, del2, 4); /* a name given twice counts once, and is warned about once */
+    assert_int_equal(warnings, 1);
     const int live[] = {0, 2, 3, 5, 7, 8};
     build(f, live, 6, LOCI_BUILD_REPLACE, 1);
 
