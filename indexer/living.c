@@ -392,12 +392,6 @@ static int cmp_cstr(const void *x, const void *y)
     return cmp_bytes((const uint8_t *)a, strlen(a), (const uint8_t *)b, strlen(b));
 }
 
-static int cmp_u32(const void *x, const void *y)
-{
-    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    return (a > b) - (a < b);
-}
-
 /* Delete docs[0..n) (sorted) from segment s of `next`: their passages,
  * tokens, and the df they take from each term (the stored text split and
  * analyzed again as the build did). */
@@ -508,29 +502,40 @@ static int delete_from_segment(struct living *lv, struct manifest_segment *s, co
     return rc;
 }
 
-/* Apply every LD_DELETE document to `next`. */
+/* Apply every LD_DELETE document to `next`: their (segment, id) pairs
+ * sorted, one pass per segment that has some. */
+static int cmp_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return (a > b) - (a < b);
+}
+
 static int apply_deletions(struct living *lv, struct manifest *next, loci_error *err)
 {
-    int rc = LOCI_OK;
-    uint32_t *docs = NULL;
-    for (size_t i = 0; i < next->nseg && !rc; i++) {
-        size_t n = 0;
-        for (size_t k = 0; k < lv->ndocs; k++)
-            n += lv->docs[k].seg == i && lv->docs[k].state == LD_DELETE;
-        if (!n)
-            continue;
+    size_t n = 0;
+    for (size_t k = 0; k < lv->ndocs; k++)
+        n += lv->docs[k].state == LD_DELETE;
+    uint64_t *pairs = malloc((n ? n : 1) * sizeof *pairs);
+    uint32_t *docs = malloc((n ? n : 1) * sizeof *docs);
+    if (!pairs || !docs) {
+        free(pairs);
         free(docs);
-        if (!(docs = malloc(n * sizeof *docs))) {
-            rc = err_set(err, LOCI_ENOMEM, "out of memory");
-            break;
-        }
-        n = 0;
-        for (size_t k = 0; k < lv->ndocs; k++)
-            if (lv->docs[k].seg == i && lv->docs[k].state == LD_DELETE)
-                docs[n++] = lv->docs[k].doc;
-        qsort(docs, n, sizeof *docs, cmp_u32);
-        rc = delete_from_segment(lv, &next->seg[i], docs, n, err);
+        return err_set(err, LOCI_ENOMEM, "out of memory");
     }
+    n = 0;
+    for (size_t k = 0; k < lv->ndocs; k++)
+        if (lv->docs[k].state == LD_DELETE)
+            pairs[n++] = (uint64_t)lv->docs[k].seg << 32 | lv->docs[k].doc;
+    qsort(pairs, n, sizeof *pairs, cmp_u64);
+    int rc = LOCI_OK;
+    for (size_t i = 0; i < n && !rc;) {
+        uint32_t seg = (uint32_t)(pairs[i] >> 32);
+        size_t m = 0;
+        while (i < n && (uint32_t)(pairs[i] >> 32) == seg)
+            docs[m++] = (uint32_t)pairs[i++];
+        rc = delete_from_segment(lv, &next->seg[seg], docs, m, err);
+    }
+    free(pairs);
     free(docs);
     return rc;
 }
