@@ -494,6 +494,7 @@ static int doc_fields_full(struct segment *seg, uint64_t doc, struct doc_rec *ou
         return rc;
     struct buf *name = &seg->docname, *src = &seg->docsource;
     int has_src = 0;
+    uint64_t line = 0, size = 0, mtime = 0;
     for (;; k++) {
         if (recfile_next(&p, end, &rec, &n))
             break;
@@ -516,8 +517,15 @@ static int doc_fields_full(struct segment *seg, uint64_t doc, struct doc_rec *ou
             break;
         const uint8_t *sbytes = rec;
         rec += kind == DOC_SRC_GIVEN ? slen : 0;
-        if (decode_fields(&rec, rend, v, 2) || rend - rec < 8)
+        /* size and mtime: a source's own, or the previous record's */
+        v[0] = kind == DOC_SRC_PREVIOUS ? size : 0;
+        v[1] = kind == DOC_SRC_PREVIOUS ? mtime : 0;
+        if (((kind == DOC_SRC_NAME || kind == DOC_SRC_GIVEN) && decode_fields(&rec, rend, v, 2)) ||
+            rend - rec < 8)
             break;
+        size = v[0];
+        mtime = v[1];
+        line = first ? f[3] : line + (uint64_t)zigzag_decode(f[3]);
         uint64_t hash = le64_get(rec);
         rec += 8;
         len = f[0];
@@ -536,12 +544,12 @@ static int doc_fields_full(struct segment *seg, uint64_t doc, struct doc_rec *ou
                 return err_set(err, LOCI_ENOMEM, "out of memory");
         }
         if (k == doc) {
-            if (v[1] > INT64_MAX || f[3] > UINT32_MAX || fp > seg->passages)
+            if (v[1] > INT64_MAX || line > UINT32_MAX || fp > seg->passages)
                 break;
             out->text_off = off;
             out->text_len = len;
             out->first_passage = fp;
-            out->first_line = f[3];
+            out->first_line = line;
             out->flags = f[4];
             out->size = v[0];
             out->mtime = v[1];

@@ -153,6 +153,9 @@ struct loci_builder {
     struct buf rec;                 /* record being encoded */
     struct buf prev_name;           /* the previous docs record's name, */
     uint64_t prev_first_passage;    /* and first passage, */
+    uint64_t prev_first_line;       /* first line, */
+    uint64_t prev_size;             /* the source's size and mtime, */
+    int64_t prev_mtime;
     struct buf prev_source;         /* and source (prev_has_src) */
     int prev_has_src;
     uint64_t prev_doc, prev_line;   /* the previous passages record's */
@@ -376,6 +379,7 @@ static int add_doc_record(loci_builder *b, uint64_t text_off, uint64_t text_len,
     unsigned kind = !m->has_src ? DOC_SRC_NONE
                     : src_len == name_len && !memcmp(src, name, src_len) ? DOC_SRC_NAME
                     : !first && b->prev_has_src && b->prev_source.len == src_len &&
+                            b->prev_size == m->size && b->prev_mtime == m->mtime &&
                             !memcmp(b->prev_source.data, src, src_len)
                         ? DOC_SRC_PREVIOUS
                         : DOC_SRC_GIVEN;
@@ -383,13 +387,19 @@ static int add_doc_record(loci_builder *b, uint64_t text_off, uint64_t text_len,
     r->len = 0;
     if ((first && buf_put_varint(r, text_off)) || buf_put_varint(r, text_len) ||
         buf_put_varint(r, first ? first_passage : first_passage - b->prev_first_passage) ||
-        buf_put_varint(r, shared) || buf_put_varint(r, m->first_line) ||
+        buf_put_varint(r, shared) ||
+        buf_put_varint(r, first ? m->first_line
+                                : zigzag_encode((int64_t)m->first_line - (int64_t)b->prev_first_line)) ||
         buf_put_varint(r, flags) ||
         (kind == DOC_SRC_GIVEN && (buf_put_varint(r, src_len) || buf_append(r, src, src_len))) ||
-        buf_put_varint(r, m->has_src ? m->size : 0) ||
-        buf_put_varint(r, m->has_src ? (uint64_t)m->mtime : 0) || buf_put_le64(r, m->hash) ||
-        buf_append(r, name + shared, name_len - shared))
+        /* a source's size and mtime once, not with each of its records */
+        ((kind == DOC_SRC_NAME || kind == DOC_SRC_GIVEN) &&
+         (buf_put_varint(r, m->size) || buf_put_varint(r, (uint64_t)m->mtime))) ||
+        buf_put_le64(r, m->hash) || buf_append(r, name + shared, name_len - shared))
         return err_set(err, LOCI_ENOMEM, "out of memory");
+    b->prev_first_line = m->first_line;
+    b->prev_size = m->size;
+    b->prev_mtime = m->mtime;
     b->prev_name.len = 0;
     b->prev_source.len = 0;
     b->prev_has_src = m->has_src;

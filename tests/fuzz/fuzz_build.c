@@ -1,7 +1,8 @@
 /*
  * fuzz_build.c — libFuzzer target for the indexing pipeline on outside
  * text: passage splitting (indexer/passage.c), inversion, run files,
- * merging, writing, and reading the result back.
+ * merging, writing (format 4: a manifest and one segment), and reading
+ * the result back.
  *
  * Input: byte 0 picks the options (passage mode and size, stemming,
  * invalid UTF-8 replaced or refused); the rest is split at 0x1E (ASCII
@@ -62,6 +63,9 @@ static void check_index(const struct doc *docs, size_t ndocs)
     loci_index_stats_get(idx, &st);
     if (st.documents != ndocs)
         fail("document count differs from the documents added", NULL);
+    /* format 4: a whole build is a manifest and one segment, nothing deleted */
+    if (st.segments != 1 || st.deleted_documents != 0)
+        fail("a fresh index is not one segment without deletions", NULL);
     for (uint64_t i = 0; i < st.passages; i++) {
         loci_passage p;
         if (loci_passage_get(idx, (uint32_t)i, &p, &err))
