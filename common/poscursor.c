@@ -66,7 +66,10 @@ int poscursor_get(struct poscursor *pc, const struct cursor *c, uint32_t *out, l
         /* eight verified bytes at a time while they end fewer varints
          * than are left to skip (a varint ends at a byte without 0x80) */
         while (pc->vend - pc->p >= 8) {
-            unsigned ends = (unsigned)__builtin_popcountll(~le64_get(pc->p) & 0x8080808080808080ULL);
+            /* count the bytes below 0x80: their top bits, summed by a
+             * multiply (no popcount instruction in the baseline x86-64) */
+            uint64_t m = (~le64_get(pc->p) & 0x8080808080808080ULL) >> 7;
+            unsigned ends = (unsigned)((m * 0x0101010101010101ULL) >> 56);
             if (ends >= skip)
                 break;
             skip -= ends;
