@@ -20,6 +20,7 @@
 #ifndef LOCI_FORMAT_H
 #define LOCI_FORMAT_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* File names inside an index directory, and their magics (8 bytes). */
@@ -95,6 +96,18 @@ static const struct fmt_file FMT_FILES[] = {
 /* Lexicon: terms per front-coded block; the trailer ends the body. */
 #define LEX_BLOCK 32
 #define LEX_TRAILER 16        /* u64 block count, u64 offset of the block table */
+#define LEX_ENTRY 16          /* per block: u64 offset (table), u64 key (keys) */
+
+/* A term's key: its first 8 bytes, big-endian, zero-padded, so that keys
+ * compare as the terms do, ties aside (lexicon block keys). */
+static inline uint64_t lex_key(const void *term, size_t len)
+{
+    const uint8_t *t = term;
+    uint64_t k = 0;
+    for (size_t i = 0; i < 8; i++)
+        k = k << 8 | (i < len ? t[i] : 0);
+    return k;
+}
 
 /* Passage records (recfile.h) are five varints in this order: doc,
  * ordinal, line, len (bytes of text), start (first byte in the document's

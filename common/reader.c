@@ -120,8 +120,8 @@ static int check_layout(struct segment *seg, loci_error *err)
         return rc;
     seg->lex_blocks = t[0];
     seg->lex_table = t[1];
-    if (seg->lex_blocks > seg->lex.body_len / 8 ||
-        seg->lex_table + 8 * seg->lex_blocks + LEX_TRAILER != seg->lex.body_len)
+    if (seg->lex_blocks > seg->lex.body_len / LEX_ENTRY ||
+        seg->lex_table + LEX_ENTRY * seg->lex_blocks + LEX_TRAILER != seg->lex.body_len)
         return err_corrupt(err, "%s: bad block table", seg->lex.path);
 
     if ((rc = read_trailer(&seg->text, 3, t, err)))
@@ -350,21 +350,61 @@ static int block_first_cmp(struct segment *seg, uint64_t b, const char *term, si
     return LOCI_OK;
 }
 
+/* Block b's key (the lex_key of its first term). */
+static int block_key(struct segment *seg, uint64_t b, uint64_t *key, loci_error *err)
+{
+    uint64_t off = seg->lex_table + 8 * seg->lex_blocks + 8 * b;
+    int rc = lfile_verify(&seg->lex, off, 8, err);
+    if (!rc)
+        *key = le64_get(seg->lex.body + off);
+    return rc;
+}
+
+/* The block that holds term[0..len) if any block does: the last whose
+ * first term is <= it (block 0 when none is). The binary search runs over
+ * the blocks' keys, a dense array (a few pages of a segment's lexicon),
+ * and compares whole first terms only among blocks whose keys tie with
+ * the term's (terms sharing their first 8 bytes). */
 static int lex_find_block(struct segment *seg, const char *term, size_t len, uint64_t *block,
                           loci_error *err)
 {
+    uint64_t kt = lex_key(term, len), k;
     uint64_t lo = 0, hi = seg->lex_blocks;
     int rc, c = 0;
-    while (hi - lo > 1) {
+    while (lo < hi) { /* lo: the first block whose key is >= kt */
+        uint64_t mid = lo + (hi - lo) / 2;
+        if ((rc = block_key(seg, mid, &k, err)))
+            return rc;
+        if (k < kt)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    uint64_t tie = lo;
+    hi = seg->lex_blocks;
+    while (lo < hi) { /* lo: the first block whose key is > kt */
+        uint64_t mid = lo + (hi - lo) / 2;
+        if ((rc = block_key(seg, mid, &k, err)))
+            return rc;
+        if (k <= kt)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    /* blocks before `tie` start below the term; among the ties, the first
+     * that starts above it */
+    hi = lo;
+    lo = tie;
+    while (lo < hi) {
         uint64_t mid = lo + (hi - lo) / 2;
         if ((rc = block_first_cmp(seg, mid, term, len, &c, err)))
             return rc;
         if (c <= 0)
-            lo = mid;
+            lo = mid + 1;
         else
             hi = mid;
     }
-    *block = lo;
+    *block = lo ? lo - 1 : 0;
     return LOCI_OK;
 }
 
@@ -817,11 +857,16 @@ int reader_check(struct segment *seg, loci_error *err)
         if (lex_iter_init(&it, p, end))
             return err_corrupt(err, "%s: malformed block %llu", seg->lex.path,
                                (unsigned long long)b);
-        while (it.remaining > 0) {
+        uint64_t key;
+        for (int first = 1; it.remaining > 0; first = 0) {
             if (lex_iter_next(&it) || it.ti.post_off + it.ti.post_len > seg->post.body_len ||
                 it.ti.pos_off + it.ti.pos_len > seg->pos.body_len || it.ti.df > seg->passages)
                 return err_corrupt(err, "%s: malformed entry in block %llu", seg->lex.path,
                                    (unsigned long long)b);
+            if (first && ((rc = block_key(seg, b, &key, err)) ||
+                          key != lex_key(it.term, it.len)))
+                return rc ? rc : err_corrupt(err, "%s: block %llu has a wrong key", seg->lex.path,
+                                             (unsigned long long)b);
             nterms++;
         }
     }

@@ -60,7 +60,8 @@ static int flush_lex_block(struct term_writer *tw, loci_error *err)
     size_t n = varint_put(head, tw->lex_post_base);
     n += varint_put(head + n, tw->lex_pos_base);
     n += varint_put(head + n, tw->lexcount);
-    if (buf_put_le64(&tw->lextable, lfile_tell(&tw->lex)))
+    if (buf_put_le64(&tw->lextable, lfile_tell(&tw->lex)) ||
+        buf_put_le64(&tw->lexkeys, tw->block_key))
         return err_set(err, LOCI_ENOMEM, "out of memory writing the lexicon");
     int rc = lfile_write(&tw->lex, head, n, err);
     if (!rc)
@@ -82,6 +83,7 @@ static int add_lex_entry(struct term_writer *tw, uint64_t post_off, uint64_t pos
     if (tw->lexcount == 0) {
         tw->lex_post_base = post_off;
         tw->lex_pos_base = pos_off;
+        tw->block_key = lex_key(tw->term, tw->term_len);
     } else {
         uint32_t m = tw->term_len < tw->prev_len ? tw->term_len : tw->prev_len;
         while (prefix < m && tw->term[prefix] == tw->prev[prefix])
@@ -255,6 +257,8 @@ int tw_finish(struct term_writer *tw, loci_error *err)
         le64_put(trailer + 8, table_off);
         rc = lfile_write(&tw->lex, tw->lextable.data, tw->lextable.len, err);
         if (!rc)
+            rc = lfile_write(&tw->lex, tw->lexkeys.data, tw->lexkeys.len, err);
+        if (!rc)
             rc = lfile_write(&tw->lex, trailer, sizeof trailer, err);
     }
     /* lfile_finish frees its writer whatever happens; abort the others */
@@ -273,4 +277,5 @@ void tw_abort(struct term_writer *tw)
     buf_free(&tw->skips);
     buf_free(&tw->lexblock);
     buf_free(&tw->lextable);
+    buf_free(&tw->lexkeys);
 }

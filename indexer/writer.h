@@ -40,6 +40,8 @@ struct term_writer {
     uint32_t term_len;
     /* the lexicon block being built */
     struct buf lexblock, lextable;
+    struct buf lexkeys;       /* each block's first term's lex_key */
+    uint64_t block_key;       /* of the block being built */
     uint32_t lexcount;
     uint64_t lex_post_base, lex_pos_base;
     char prev[256];

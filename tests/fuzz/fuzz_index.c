@@ -308,7 +308,7 @@ static void write_seeds(const char *dir)
 static void repair_trailer(unsigned sel, uint8_t *body, size_t len)
 {
     size_t trailer = sel == 1 ? LEX_TRAILER : sel == 7 ? TEXT_TRAILER : RECFILE_TRAILER;
-    size_t entry = sel == 7 ? TEXT_ENTRY_SIZE : 8;
+    size_t entry = sel == 7 ? TEXT_ENTRY_SIZE : sel == 1 ? LEX_ENTRY : 8;
     if (len < trailer)
         return;
     uint64_t blocks = le64_get(body + len - trailer);
