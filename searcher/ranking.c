@@ -559,6 +559,8 @@ int ranking_top(const struct segview *v, const struct query_term *terms, size_t 
         /* the exhaustive evaluation reads every cursor's first posting;
          * the others handle cursors still before their first block */
         e.rc = (plain ? cursor_open : cursor_open_deferred)(&e.cur[e.nc], seg, &terms[i].ti, err);
+        if (e.rc)
+            break; /* (the cursor is half set: not cleared beforehand) */
         e.w[e.nc] = terms[i].weight;
         /* bounds are for pruning; the plain evaluation does not read them */
         e.ub[e.nc] = plain ? 0 : term_bound(&e, &e.cur[e.nc], e.w[e.nc]);
