@@ -79,3 +79,15 @@ void err_clear(loci_error *err)
         err->message[0] = '\0';
     }
 }
+
+void warn_to(void (*warn)(void *ctx, const char *message), void *ctx, const char *fmt, ...)
+{
+    if (!warn)
+        return;
+    char msg[LOCI_ERRMSG_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    warn(ctx, msg);
+}

@@ -27,4 +27,9 @@ int err_corrupt(loci_error *err, const char *fmt, ...) LOCI_PRINTF(2, 3);
 /* Clear `err` to LOCI_OK with an empty message (if not NULL). */
 void err_clear(loci_error *err);
 
+/* Format a warning and pass it to a caller's warn callback (the build
+ * options' warn), if there is one. */
+void warn_to(void (*warn)(void *ctx, const char *message), void *ctx, const char *fmt, ...)
+    LOCI_PRINTF(3, 4);
+
 #endif

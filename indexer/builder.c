@@ -206,18 +206,7 @@ void loci_build_options_init(loci_build_options *o)
 }
 
 /* A non-fatal event, through the caller's warn callback. */
-static void warnf(loci_builder *b, const char *fmt, ...) LOCI_PRINTF(2, 3);
-static void warnf(loci_builder *b, const char *fmt, ...)
-{
-    if (!b->opt.warn)
-        return;
-    char msg[LOCI_ERRMSG_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    b->opt.warn(b->opt.warn_ctx, msg);
-}
+#define warnf(b, ...) warn_to((b)->opt.warn, (b)->opt.warn_ctx, __VA_ARGS__)
 
 /* ---- batches and workers ------------------------------------------------------ */
 
@@ -1291,6 +1280,15 @@ void loci_builder_cancel(loci_builder *b)
 
 static int finish_files(loci_builder *b, loci_error *err);
 
+/* A build done: its input counts into its stats. */
+static void mark_finished(loci_builder *b)
+{
+    b->finished = 1;
+    b->stats.input_bytes = b->in.bytes;
+    b->stats.skipped_files = b->in.skipped;
+    b->stats.runs = b->nruns;
+}
+
 int builder_finish_segment(loci_builder *b, loci_build_stats *stats, loci_error *err)
 {
     if (b->finished || b->failed)
@@ -1300,10 +1298,7 @@ int builder_finish_segment(loci_builder *b, loci_build_stats *stats, loci_error 
         b->failed = 1;
         return rc;
     }
-    b->finished = 1;
-    b->stats.input_bytes = b->in.bytes;
-    b->stats.skipped_files = b->in.skipped;
-    b->stats.runs = b->nruns;
+    mark_finished(b);
     if (stats)
         *stats = b->stats;
     return LOCI_OK;
@@ -1343,10 +1338,7 @@ int loci_builder_finish(loci_builder *b, loci_build_stats *stats, loci_error *er
         b->failed = 1;
         return rc;
     }
-    b->finished = 1;
-    b->stats.input_bytes = b->in.bytes;
-    b->stats.skipped_files = b->in.skipped;
-    b->stats.runs = b->nruns;
+    mark_finished(b);
     b->stats.added = b->stats.documents;
     b->stats.segments = 1;
     b->stats.live_documents = b->stats.documents;

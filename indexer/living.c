@@ -57,18 +57,7 @@ struct living {
     uint64_t added, replaced, unchanged, deleted;
 };
 
-static void lwarn(struct living *lv, const char *fmt, ...) LOCI_PRINTF(2, 3);
-static void lwarn(struct living *lv, const char *fmt, ...)
-{
-    if (!lv->warn)
-        return;
-    char msg[LOCI_ERRMSG_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    lv->warn(lv->warn_ctx, msg);
-}
+#define lwarn(lv, ...) warn_to((lv)->warn, (lv)->warn_ctx, __VA_ARGS__)
 
 /* Open segment `number` of the index, relative to the locked DIR. */
 static int seg_open(struct living *lv, uint64_t number, struct segment **out, loci_error *err)

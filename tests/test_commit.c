@@ -39,15 +39,6 @@ static int add_paths(const char *dir, loci_build_mode mode, const char *const *p
     return rc;
 }
 
-static void read_manifest(const char *dir, struct manifest *m)
-{
-    loci_error err;
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
-    assert_true(fd >= 0);
-    if (manifest_read(fd, dir, m, &err))
-        fail_msg("manifest: %s", err.message);
-    close(fd);
-}
 
 static int exists(const char *dir, const char *name)
 {
@@ -106,7 +97,7 @@ static void test_lock_held(void **state)
     commit_end(&c);
     assert_int_equal(add_paths(f.idx, LOCI_BUILD_ADD, paths, 1, &st, &err), LOCI_OK);
     struct manifest m;
-    read_manifest(f.idx, &m);
+    tu_read_manifest(f.idx, &m);
     assert_int_equal(m.generation, 2);
     assert_int_equal(m.nseg, 2);
     manifest_free(&m);
@@ -164,7 +155,7 @@ static void test_failure_at_each_step(void **state)
         fail_at = before[i];
         assert_int_not_equal(add_paths(f.idx, LOCI_BUILD_ADD, paths, 1, &st, &err), LOCI_OK);
         struct manifest m;
-        read_manifest(f.idx, &m);
+        tu_read_manifest(f.idx, &m);
         assert_int_equal(m.generation, 1);
         assert_int_equal(m.nseg, 1);
         assert_int_equal(m.seg[0].documents, 2);
@@ -175,7 +166,7 @@ static void test_failure_at_each_step(void **state)
     fail_at = "manifest-renamed";
     assert_int_equal(add_paths(f.idx, LOCI_BUILD_ADD, paths, 1, &st, &err), LOCI_OK);
     struct manifest m;
-    read_manifest(f.idx, &m);
+    tu_read_manifest(f.idx, &m);
     assert_int_equal(m.generation, 2);
     assert_int_equal(m.nseg, 2);
     char name[MANIFEST_NAME_MAX];
@@ -186,7 +177,7 @@ static void test_failure_at_each_step(void **state)
     commit_hook = NULL;
     /* the segments the failed commits left are gone after the next one */
     assert_int_equal(add_paths(f.idx, LOCI_BUILD_ADD, paths, 1, &st, &err), LOCI_OK);
-    read_manifest(f.idx, &m);
+    tu_read_manifest(f.idx, &m);
     assert_int_equal(m.generation, 3);
     assert_int_equal(m.nseg, 3);
     for (uint64_t n = 1; n < m.next_segment; n++) {
@@ -221,7 +212,7 @@ static void test_unchanged_update_writes_nothing(void **state)
     assert_int_equal(stat(mpath, &after), 0);
     assert_int_equal(before.st_ino, after.st_ino);
     struct manifest m;
-    read_manifest(f.idx, &m);
+    tu_read_manifest(f.idx, &m);
     assert_int_equal(m.generation, 1);
     manifest_free(&m);
     /* b changes, c is new, a is gone */
@@ -234,7 +225,7 @@ static void test_unchanged_update_writes_nothing(void **state)
     assert_int_equal(st.replaced, 1);
     assert_int_equal(st.deleted, 1);
     assert_int_equal(st.live_documents, 2);
-    read_manifest(f.idx, &m);
+    tu_read_manifest(f.idx, &m);
     assert_int_equal(m.generation, 2);
     manifest_free(&m);
     teardown(&f);
@@ -276,7 +267,7 @@ static void test_killed_at_each_step(void **state)
         assert_true(WIFEXITED(status));
         assert_int_equal(WEXITSTATUS(status), 9);
         struct manifest m;
-        read_manifest(f.idx, &m);
+        tu_read_manifest(f.idx, &m);
         assert_int_equal(m.generation, i < 2 ? 1 : 2);
         assert_int_equal(m.nseg, i < 2 ? 1 : 2);
         manifest_free(&m);
@@ -286,7 +277,7 @@ static void test_killed_at_each_step(void **state)
         loci_build_stats st;
         loci_error err;
         assert_int_equal(add_paths(f.idx, LOCI_BUILD_ADD, paths, 1, &st, &err), LOCI_OK);
-        read_manifest(f.idx, &m);
+        tu_read_manifest(f.idx, &m);
         assert_int_equal(m.generation, i < 2 ? 2 : 3);
         char name[MANIFEST_NAME_MAX];
         for (uint64_t n = 1; n < m.next_segment; n++) {
@@ -337,11 +328,11 @@ static void test_swapped_while_locking(void **state)
     commit_hook = NULL;
     assert_int_equal(swaps, 2); /* locked twice: the old DIR, then the new one */
     struct manifest m;
-    read_manifest(f.idx, &m); /* the index swapped in, with the commit */
+    tu_read_manifest(f.idx, &m); /* the index swapped in, with the commit */
     assert_int_equal(m.generation, 3);
     assert_int_equal(m.nseg, 3);
     manifest_free(&m);
-    read_manifest(swap_old, &m); /* the one swapped out, untouched */
+    tu_read_manifest(swap_old, &m); /* the one swapped out, untouched */
     assert_int_equal(m.generation, 1);
     manifest_free(&m);
     teardown(&f);

@@ -86,15 +86,6 @@ static void delete_names(const char *dir, const char *const *names, size_t n)
     loci_builder_free(b);
 }
 
-static void read_manifest(const char *dir, struct manifest *m)
-{
-    loci_error err;
-    int fd = open(dir, O_RDONLY | O_DIRECTORY);
-    assert_true(fd >= 0);
-    if (manifest_read(fd, dir, m, &err))
-        fail_msg("manifest: %s", err.message);
-    close(fd);
-}
 
 static void open_seg(const char *dir, uint64_t number, struct segment *seg)
 {
@@ -146,7 +137,7 @@ static void test_deletions_keep_statistics_exact(void **state)
     build(f, live, 6, LOCI_BUILD_REPLACE, 1);
 
     struct manifest m;
-    read_manifest(a, &m);
+    tu_read_manifest(a, &m);
     assert_int_equal(m.generation, 3);
     assert_int_equal(m.nseg, 1);
     const struct manifest_segment *s = &m.seg[0];
@@ -192,7 +183,7 @@ static void test_merge_is_a_fresh_build(void **state)
     const char *del[] = {"doc2", "doc7"};
     delete_names(a, del, 2);
     struct manifest m;
-    read_manifest(a, &m);
+    tu_read_manifest(a, &m);
     assert_int_equal(m.nseg, 3);
     manifest_free(&m);
     loci_build_stats st;
@@ -203,7 +194,7 @@ static void test_merge_is_a_fresh_build(void **state)
     assert_int_equal(st.deleted_documents, 0);
     const int live[] = {0, 1, 3, 4, 5, 6, 8};
     build(f, live, 7, LOCI_BUILD_REPLACE, 1);
-    read_manifest(a, &m);
+    tu_read_manifest(a, &m);
     assert_int_equal(m.nseg, 1);
     char seg[MANIFEST_NAME_MAX];
     manifest_segment_name(m.seg[0].number, seg);
@@ -244,19 +235,19 @@ static void test_merge_policy(void **state)
     for (d = 11; d < 19; d++)
         build(a, &d, 1, LOCI_BUILD_ADD, 0);
     struct manifest m;
-    read_manifest(a, &m);
+    tu_read_manifest(a, &m);
     assert_int_equal(m.nseg, 9);
     manifest_free(&m);
     d = 19;
     build(a, &d, 1, LOCI_BUILD_ADD, 0); /* the tenth */
-    read_manifest(a, &m);
+    tu_read_manifest(a, &m);
     assert_int_equal(m.nseg, 1);
     assert_int_equal(m.seg[0].documents, 10);
     manifest_free(&m);
     /* no_merge keeps them apart */
     for (d = 20; d < 29; d++)
         build(a, &d, 1, LOCI_BUILD_ADD, 1);
-    read_manifest(a, &m);
+    tu_read_manifest(a, &m);
     assert_int_equal(m.nseg, 10);
     manifest_free(&m);
     /* deleting most of the first segment rewrites it (and the tail after it) */
@@ -272,7 +263,7 @@ static void test_merge_policy(void **state)
     loci_build_stats st;
     assert_int_equal(loci_builder_finish(b, &st, &err), LOCI_OK);
     loci_builder_free(b);
-    read_manifest(a, &m);
+    tu_read_manifest(a, &m);
     assert_int_equal(m.nseg, 1);
     assert_int_equal(m.seg[0].ndeleted, 0);
     assert_int_equal(st.live_documents, m.seg[0].documents);
@@ -329,7 +320,7 @@ static void test_update_jsonl(void **state)
     assert_int_equal(st.live_documents, 3);
     /* the live documents: a (first segment), b and d (the new one) */
     struct manifest m;
-    read_manifest(a, &m);
+    tu_read_manifest(a, &m);
     struct buf names = {0};
     for (size_t i = 0; i < m.nseg; i++) {
         struct segment sg;
@@ -371,7 +362,7 @@ static void test_emptied_segment_dropped(void **state)
     const char *del[] = {"doc2", "doc3"};
     delete_names(a, del, 2);
     struct manifest m;
-    read_manifest(a, &m);
+    tu_read_manifest(a, &m);
     assert_int_equal(m.generation, 4);
     assert_int_equal(m.nseg, 2);
     assert_int_equal(m.seg[0].number, 1);
@@ -400,7 +391,7 @@ static void test_merge_policy_levels(void **state)
     for (int d = 200; d < 210; d++)
         build(a, &d, 1, LOCI_BUILD_ADD, 0);
     struct manifest m;
-    read_manifest(a, &m);
+    tu_read_manifest(a, &m);
     assert_int_equal(m.nseg, 2);
     assert_int_equal(m.seg[0].number, 1); /* untouched */
     assert_int_equal(m.seg[0].documents, 80);

@@ -19,10 +19,12 @@
 #include <string.h>
 #include <ftw.h>
 #include <sys/stat.h>
+#include <fcntl.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "loci.h"
+#include "manifest.h"
 
 static int tu_rm_one(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
 {
@@ -119,6 +121,17 @@ static inline loci_index *tu_build(const char *dir, const char *const *docs, siz
     loci_index *idx;
     assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK);
     return idx;
+}
+
+/* The manifest of the index at `dir` (test_commit, test_living). */
+static inline void tu_read_manifest(const char *dir, struct manifest *m)
+{
+    loci_error err;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    assert_true(fd >= 0);
+    if (manifest_read(fd, dir, m, &err))
+        fail_msg("manifest: %s", err.message);
+    close(fd);
 }
 
 /* Deterministic PRNG for randomized tests (xorshift64*). */
