@@ -103,10 +103,10 @@ bin/loci-eval: build/obj/searcher/eval_main.o build/libloci.a
 	$(CC) $(CFLAGS) -o $@ $^ $(LIBS)
 
 # ---- the main job -------------------------------------------------------------
-$(INDEX)/meta: $(CORPUS) bin/loci-index
+$(INDEX)/manifest: $(CORPUS) bin/loci-index
 	bin/loci-index -o $(INDEX) $(CORPUS)
 
-search: $(INDEX)/meta bin/loci-search
+search: $(INDEX)/manifest bin/loci-search
 	@bin/loci-search -i '$(INDEX)' -k '$(K)' -- "$$Q"; st=$$?; [ $$st -le 1 ] || exit $$st
 
 # ---- tests ----------------------------------------------------------------------

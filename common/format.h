@@ -96,8 +96,9 @@ static const struct fmt_file FMT_FILES[] = {
 
 /* Passage records (recfile.h) are five varints in this order: doc,
  * ordinal, line, len (bytes of text), start (first byte in the document's
- * text). Document records are three varints — text offset in the text
- * stream, text length, first passage — followed by the name's bytes.
+ * text). Document records are varints — text offset in the text
+ * stream, text length, first passage, shared name bytes, first line,
+ * flags (DOC_*), [source], size, mtime, u64 hash — then the name's bytes.
  * The indexer's workers hand passages over as fixed records of PASS_SIZE
  * bytes with these fields at these offsets (an internal layout). */
 #define PASS_DOC 0            /* u32 */
@@ -106,6 +107,19 @@ static const struct fmt_file FMT_FILES[] = {
 #define PASS_LEN 12           /* u32 */
 #define PASS_START 16         /* u64 */
 #define PASS_SIZE 24
+
+/* Docs records (4.0): the flags varint after first_line. Bit 0: every
+ * passage is on first_line (a JSON Lines record); bits 1-2: the source. */
+#define DOC_FIXED_LINE 1u
+#define DOC_SRC_SHIFT 1
+#define DOC_SRC_MASK 3u
+#define DOC_SRC_NONE 0u     /* added from memory */
+#define DOC_SRC_NAME 1u     /* the file named by the name */
+#define DOC_SRC_PREVIOUS 2u /* the previous record's (never first in a block) */
+#define DOC_SRC_GIVEN 3u    /* varint length + bytes follow */
+
+/* An index directory (format 4): the segment directories' prefix. */
+#define SEG_PREFIX "seg-"
 
 /* Text: raw bytes per compressed block, and the table entry of a block. */
 #define TEXT_BLOCK 65536

@@ -18,6 +18,18 @@
 #define PREFETCH(p) __builtin_prefetch(p)
 #else
 #define PREFETCH(p) ((void)(p))
+/* 64-bit FNV-1a, incrementally: h = fnv1a64(FNV1A64_INIT, p, n), then
+ * h = fnv1a64(h, more, m)... Unlike hash_bytes this one is stored: the
+ * docs records hold it for every document's text (docs/FORMAT.md). */
+#define FNV1A64_INIT 0xcbf29ce484222325ULL
+static inline uint64_t fnv1a64(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ s[i]) * 0x100000001b3ULL;
+    return h;
+}
+
 #endif
 
 static inline uint64_t hash_bytes(const void *p, size_t n)
@@ -37,6 +49,18 @@ static inline uint64_t hash_bytes(const void *p, size_t n)
         v |= (uint64_t)s[i] << (8 * i);
     h = (h ^ v) * 0xc4ceb9fe1a85ec53ULL;
     return h ^ (h >> 29);
+}
+
+/* 64-bit FNV-1a, incrementally: h = fnv1a64(FNV1A64_INIT, p, n), then
+ * h = fnv1a64(h, more, m)... Unlike hash_bytes this one is stored: the
+ * docs records hold it for every document's text (docs/FORMAT.md). */
+#define FNV1A64_INIT 0xcbf29ce484222325ULL
+static inline uint64_t fnv1a64(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ s[i]) * 0x100000001b3ULL;
+    return h;
 }
 
 #endif

@@ -197,8 +197,10 @@ static int open_once(loci_index *idx, int dirfd, const char *shown, loci_error *
     }
     if (!rc) {
         struct stat st;
-        if (fstatat(dirfd, MANIFEST_FILE, &st, 0) == 0)
+        if (fstatat(dirfd, MANIFEST_FILE, &st, 0) == 0) {
             idx->built = (int64_t)st.st_mtime;
+            idx->manifest_bytes = (uint64_t)st.st_size;
+        }
         rc = open_segments(idx, dirfd, shown, err);
     }
     return rc;
@@ -283,7 +285,13 @@ void loci_index_stats_get(const loci_index *idx, loci_index_stats *st)
         snprintf(st->stem_language, sizeof st->stem_language, "%s", idx->stem);
         st->format_major = LFILE_MAJOR;
         st->format_minor = LFILE_MINOR;
+        st->nfiles = FMT_NFILES;
+        for (size_t f = 0; f < FMT_NFILES; f++)
+            snprintf(st->files[f].name, sizeof st->files[f].name, "%s", FMT_FILES[f].name);
     }
+    snprintf(st->files[st->nfiles].name, sizeof st->files[st->nfiles].name, "%s", MANIFEST_FILE);
+    st->files[st->nfiles++].bytes = idx->manifest_bytes;
+    st->index_bytes += idx->manifest_bytes;
     st->documents = idx->documents;
     st->passages = idx->passages;
     st->tokens = idx->tokens;

@@ -48,6 +48,7 @@ struct loci_index {
     uint64_t deleted_documents;
     double avglen;              /* tokens / passages (live) */
     int64_t built;              /* the manifest's modification time */
+    uint64_t manifest_bytes;
     char stem[32];
     uint32_t passage_mode, passage_tokens, passage_stride;
     struct analyzer *an;        /* analyzes queries and highlights */

@@ -39,8 +39,8 @@
 #include "loci.h"
 
 #define LFILE_HEADER_SIZE 64
-#define LFILE_MAJOR 3
-#define LFILE_MINOR 1
+#define LFILE_MAJOR 4
+#define LFILE_MINOR 0
 #define LFILE_PAGE_SIZE 4096
 #define LFILE_MAGIC_LEN 8
 

@@ -55,6 +55,9 @@ void reader_close(struct segment *seg)
     buf_free(&seg->block);
     buf_free(&seg->ptext);
     buf_free(&seg->docname);
+    buf_free(&seg->docsource);
+    buf_free(&seg->docname2);
+    buf_free(&seg->docsource2);
     memset(seg, 0, sizeof *seg);
 }
 
@@ -471,44 +474,151 @@ static int passage_fields(struct segment *seg, uint32_t passage, int want, uint6
     }
 }
 
-/* Text range and name of document `doc`, decoded from the start of its
- * record block: offsets follow from the previous document, first passages
- * are deltas, names are front-coded (docs/FORMAT.md). The name is built
- * in seg->docname. */
-static int doc_fields(struct segment *seg, uint64_t doc, uint64_t *text_off, uint64_t *text_len,
-                      loci_error *err)
+/* Everything a docs record holds (4.0), decoded from the start of its
+ * record block: offsets follow from the previous document, first
+ * passages are deltas, names are front-coded, a source may be the
+ * previous record's (docs/FORMAT.md). The name is built in seg->docname,
+ * the source in seg->docsource. */
+struct doc_rec {
+    uint64_t text_off, text_len, first_passage, first_line, flags, size, mtime, hash;
+    int has_source;
+};
+
+static int doc_fields_full(struct segment *seg, uint64_t doc, struct doc_rec *out, loci_error *err)
 {
     const uint8_t *p, *end, *rec;
-    uint64_t k, off = 0, len = 0;
+    uint64_t k, off = 0, len = 0, fp = 0;
     size_t n;
     int rc = recfile_block(&seg->docs, seg->documents, doc, &k, &p, &end, err);
     if (rc)
         return rc;
-    struct buf *name = &seg->docname;
+    struct buf *name = &seg->docname, *src = &seg->docsource;
+    int has_src = 0;
     for (;; k++) {
         if (recfile_next(&p, end, &rec, &n))
             break;
         const uint8_t *rend = rec + n;
         int first = k % RECFILE_BLOCK == 0;
-        uint64_t f[3]; /* text_len, first_passage (change), shared name bytes */
+        /* text_len, first_passage (change), shared name bytes, first_line, flags */
+        uint64_t f[5], v[2], slen = 0;
         if (!first)
             off += len; /* documents are contiguous in the text stream */
         else if (decode_fields(&rec, rend, &off, 1))
             break;
-        if (decode_fields(&rec, rend, f, 3) || f[2] > name->len || (first && f[2]))
+        if (decode_fields(&rec, rend, f, 5) || f[2] > name->len || (first && f[2]) ||
+            f[4] >> (DOC_SRC_SHIFT + 2))
             break;
+        unsigned kind = (unsigned)(f[4] >> DOC_SRC_SHIFT) & DOC_SRC_MASK;
+        if (kind == DOC_SRC_GIVEN &&
+            (varint_get(&rec, rend, &slen) || slen > (uint64_t)(rend - rec)))
+            break;
+        if (kind == DOC_SRC_PREVIOUS && (first || !has_src))
+            break;
+        const uint8_t *sbytes = rec;
+        rec += kind == DOC_SRC_GIVEN ? slen : 0;
+        if (decode_fields(&rec, rend, v, 2) || rend - rec < 8)
+            break;
+        uint64_t hash = le64_get(rec);
+        rec += 8;
         len = f[0];
+        fp = first ? f[1] : fp + f[1];
         name->len = (size_t)f[2];
         if (buf_append(name, rec, (size_t)(rend - rec)))
             return err_set(err, LOCI_ENOMEM, "out of memory");
+        if (kind == DOC_SRC_NONE) {
+            src->len = 0;
+            has_src = 0;
+        } else if (kind != DOC_SRC_PREVIOUS) {
+            src->len = 0;
+            has_src = 1;
+            if (kind == DOC_SRC_NAME ? buf_append(src, name->data, name->len)
+                                     : buf_append(src, sbytes, (size_t)slen))
+                return err_set(err, LOCI_ENOMEM, "out of memory");
+        }
         if (k == doc) {
-            *text_off = off;
-            *text_len = len;
+            if (v[1] > INT64_MAX || f[3] > UINT32_MAX || fp > seg->passages)
+                break;
+            out->text_off = off;
+            out->text_len = len;
+            out->first_passage = fp;
+            out->first_line = f[3];
+            out->flags = f[4];
+            out->size = v[0];
+            out->mtime = v[1];
+            out->hash = hash;
+            out->has_source = has_src;
             return LOCI_OK;
         }
     }
     return err_corrupt(err, "%s: malformed document %llu", seg->docs.path,
                        (unsigned long long)k);
+}
+
+static int read_text(struct segment *seg, uint64_t off, uint64_t len, loci_error *err);
+
+/* Text range and name of document `doc` (the name in seg->docname). */
+static int doc_fields(struct segment *seg, uint64_t doc, uint64_t *text_off, uint64_t *text_len,
+                      loci_error *err)
+{
+    struct doc_rec r;
+    int rc = doc_fields_full(seg, doc, &r, err);
+    if (rc)
+        return rc;
+    *text_off = r.text_off;
+    *text_len = r.text_len;
+    return LOCI_OK;
+}
+
+int reader_doc(struct segment *seg, uint32_t doc, struct doc_info *out, loci_error *err)
+{
+    if (doc >= seg->documents)
+        return err_set(err, LOCI_EINVAL, "document %u out of range", doc);
+    struct doc_rec r, next;
+    int rc = doc_fields_full(seg, doc, &r, err);
+    uint64_t end = seg->passages;
+    if (!rc && doc + 1 < seg->documents) {
+        /* the next record, without disturbing this one's name and source */
+        struct buf name = seg->docname, src = seg->docsource;
+        seg->docname = seg->docname2;
+        seg->docsource = seg->docsource2;
+        rc = doc_fields_full(seg, doc + 1, &next, err);
+        seg->docname2 = seg->docname;
+        seg->docsource2 = seg->docsource;
+        seg->docname = name;
+        seg->docsource = src;
+        end = next.first_passage;
+    }
+    if (rc)
+        return rc;
+    if (end < r.first_passage || r.text_off > seg->text_raw ||
+        r.text_len > seg->text_raw - r.text_off)
+        return err_corrupt(err, "%s: malformed document %u", seg->docs.path, doc);
+    memset(out, 0, sizeof *out);
+    out->name = (const char *)seg->docname.data;
+    out->name_len = seg->docname.len;
+    out->text_off = r.text_off;
+    out->text_len = r.text_len;
+    out->first_passage = (uint32_t)r.first_passage;
+    out->passages = (uint32_t)(end - r.first_passage);
+    out->first_line = (uint32_t)r.first_line;
+    out->fixed_line = (r.flags & DOC_FIXED_LINE) != 0;
+    if (r.has_source) {
+        out->source = seg->docsource.len ? (const char *)seg->docsource.data : "";
+        out->source_len = seg->docsource.len;
+    }
+    out->size = r.size;
+    out->mtime_ns = (int64_t)r.mtime;
+    out->hash = r.hash;
+    return LOCI_OK;
+}
+
+int reader_doc_text(struct segment *seg, const struct doc_info *d, const char **text, loci_error *err)
+{
+    int rc = read_text(seg, d->text_off, d->text_len, err);
+    if (rc)
+        return rc;
+    *text = (const char *)seg->ptext.data;
+    return LOCI_OK;
 }
 
 int64_t reader_passage_doc(struct segment *seg, uint32_t passage, loci_error *err)

@@ -38,6 +38,8 @@ struct segment {
     struct buf block;          /* a decompressed text block */
     struct buf ptext;          /* text of the last reader_passage_get */
     struct buf docname;        /* name of the last document located */
+    struct buf docsource;      /* and its source (reader_doc) */
+    struct buf docname2, docsource2; /* scratch of reader_doc */
 };
 
 /* Open the segment whose directory is open as `dirfd` (`shown` names it
@@ -83,6 +85,29 @@ int64_t reader_passage_doc(struct segment *seg, uint32_t passage, loci_error *er
  * corruption. Scoring reads the common case inline (ranking.c) and calls
  * this for passages of LENGTH_LONG tokens or more. */
 int64_t reader_passage_length(struct segment *seg, uint32_t passage, loci_error *err);
+
+/* Everything the docs record says about a document (format 4.0). */
+struct doc_info {
+    const char *name;
+    size_t name_len;
+    uint64_t text_off, text_len;     /* its range of the text stream */
+    uint32_t first_passage, passages;
+    uint32_t first_line;             /* line of the text's first byte */
+    int fixed_line;                  /* every passage is on first_line (JSON Lines) */
+    const char *source;              /* its source file; NULL/0: none */
+    size_t source_len;
+    uint64_t size;                   /* the source's size and mtime when it was read */
+    int64_t mtime_ns;
+    uint64_t hash;                   /* FNV-1a 64 of its text as stored */
+};
+
+/* Document `doc`: pointers valid until the next call on seg. */
+int reader_doc(struct segment *seg, uint32_t doc, struct doc_info *out, loci_error *err);
+
+/* The document's whole stored text (d from reader_doc), valid until the
+ * next call on seg. */
+int reader_doc_text(struct segment *seg, const struct doc_info *d, const char **text,
+                    loci_error *err);
 
 /* For tests only: when set, called after each file of an index is opened
  * (index in FMT_FILES order), so a test can swap the directory mid-open. */

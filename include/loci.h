@@ -74,12 +74,30 @@ typedef enum {
     LOCI_INPUT_JSONL = 1 /* each line of each file is one JSON document */
 } loci_input_format;
 
+/* What loci_builder_finish does with the index at `dir` (format 4: an
+ * index is a manifest and segments, changed in place by commits). */
+typedef enum {
+    LOCI_BUILD_REPLACE = 0, /* a whole build: a new index replaces any old one */
+    LOCI_BUILD_ADD = 1,     /* add the documents to the index (created if missing) */
+    LOCI_BUILD_UPDATE = 2   /* bring the index up to date with the paths added:
+                               new and changed files (records) are indexed, changed
+                               ones replace their old documents, unchanged ones are
+                               kept, ones gone from a given directory or JSON Lines
+                               file are deleted */
+} loci_build_mode;
+
 typedef struct loci_build_stats {
-    uint64_t documents, passages, terms, tokens;
+    uint64_t documents, passages, terms, tokens; /* of the new segment, if any */
     uint64_t input_bytes, index_bytes;
     uint64_t skipped_files;      /* binary or unreadable inputs skipped */
     uint64_t runs;               /* sorted runs merged (one per batch of input) */
     uint64_t invalid_utf8;       /* sequences replaced by U+FFFD */
+    /* commits (LOCI_BUILD_ADD, LOCI_BUILD_UPDATE, deletions, merges) */
+    uint64_t added, replaced, deleted, unchanged; /* documents */
+    uint64_t segments;           /* segments of the index after it */
+    uint64_t live_documents;     /* documents of the index after it */
+    uint64_t deleted_documents;  /* deleted documents still in its segments */
+    int committed;               /* 1 if a new manifest was written */
 } loci_build_stats;
 
 typedef struct loci_build_options {
@@ -110,6 +128,13 @@ typedef struct loci_build_options {
     /* Called now and then while input is read (stats so far); may be NULL. */
     void (*progress)(void *ctx, const struct loci_build_stats *so_far);
     void *progress_ctx;
+    /* LOCI_BUILD_REPLACE (the default), ADD or UPDATE. Adding and updating
+     * take the passage and stemming settings of the existing index; asking
+     * for different ones (other than the defaults) is LOCI_EINVAL. */
+    loci_build_mode mode;
+    /* 1: a commit never merges segments by the merge policy (README.md,
+     * "Living indexes"); loci_index_merge still merges. */
+    int no_merge;
 } loci_build_options;
 
 /* Fill `o` with the defaults described above. */
@@ -157,9 +182,23 @@ int loci_builder_add_document(loci_builder *b, const char *name,
                               const char *title, const char *text, size_t len,
                               unsigned first_line, loci_error *err);
 
-/* Write the index into a temporary directory beside `dir`, then rename it
- * into place, replacing any previous index whole. `stats` may be NULL. */
+/* LOCI_BUILD_REPLACE: write the index into a temporary directory beside
+ * `dir`, then rename it into place, replacing any previous index whole.
+ * ADD and UPDATE: one commit holding the new segment (if any document was
+ * added) and the deletions, atomically; nothing is written when nothing
+ * changed. `stats` may be NULL. */
 int loci_builder_finish(loci_builder *b, loci_build_stats *stats, loci_error *err);
+
+/* Delete every live document named `name` from the index, in the same
+ * commit as the documents added (LOCI_BUILD_ADD or UPDATE only). A name
+ * that matches nothing is a warning, not an error. */
+int loci_builder_delete(loci_builder *b, const char *name, loci_error *err);
+
+/* Merge every segment of the index at `dir` into one (its live
+ * documents, as a fresh build of them would be), in one commit. `opt`
+ * gives memory, threads and callbacks (may be NULL); `stats` may be NULL. */
+int loci_index_merge(const char *dir, const loci_build_options *opt, loci_build_stats *stats,
+                     loci_error *err);
 
 /* Ask a build in progress to stop: its next check point (each document,
  * each file, each batch, each term of the merge) fails with
@@ -202,7 +241,8 @@ typedef struct loci_index_stats {
     struct {
         char name[16];
         uint64_t bytes;
-    } files[8];                        /* each kind of file: all segments' together */
+    } files[9];                        /* each kind of file, all segments' together,
+                                          and the manifest */
     unsigned segments;                 /* segments (docs/FORMAT.md); 1 after a whole
                                           build or a merge */
     uint64_t deleted_documents;        /* deleted since their segments were written

@@ -39,14 +39,19 @@
 
 #include "buf.h"
 #include "codec.h"
+#include "commit.h"
 #include "error.h"
 #include "format.h"
+#include "hash.h"
 #include "indexdir.h"
 #include "input.h"
 #include "inverter.h"
+#include "builder_int.h"
+#include "living.h"
 #include "lfile.h"
 #include "merge.h"
 #include "loci.h"
+#include "manifest.h"
 #include "passage.h"
 #include "recfile.h"
 #include "path.h"
@@ -71,6 +76,26 @@ struct doc_meta {
     uint64_t invalid;     /* invalid UTF-8 sequences replaced (set by the worker) */
     uint32_t name_len, src_len, first_line, fixed_line, first_passage;
     uint32_t bad_line;    /* line of the first of them */
+    uint32_t has_src;     /* 0: added from memory, no source file */
+    uint32_t hash_given;  /* 1: hash was given (a merge), not to be computed */
+    uint64_t size, hash;  /* the source file's size; FNV-1a of the text */
+    int64_t mtime;        /* the source file's mtime, ns */
+};
+
+/* A document as it comes in (add_doc, stream_begin). */
+struct doc_in {
+    const char *source;   /* for messages, and the docs record when has_src */
+    const char *name;
+    size_t name_len;
+    const char *title;
+    size_t title_len;
+    const char *text;
+    size_t len;
+    unsigned first_line, fixed_line;
+    uint64_t file;
+    int has_src, hash_given;
+    uint64_t size, hash;
+    int64_t mtime;
 };
 
 enum { B_QUEUED, B_RUNNING, B_DONE };
@@ -99,7 +124,11 @@ struct worker {
 struct loci_builder {
     loci_build_options opt;
     char *stem, *id_field, *title_field, *text_field; /* owned option strings */
-    char *dir, *tmpdir;
+    char *dir, *tmpdir;             /* tmpdir: where runs go */
+    char *segdir;                   /* where the segment's eight files go */
+    int lockfd;                     /* a format 4 DIR's lock, held by a whole build */
+    struct living *lv;              /* a commit (ADD, UPDATE, merge), or NULL */
+    uint64_t docs_in;               /* documents given to batches or streamed */
     uint64_t memory;                /* the budget, in bytes */
     uint64_t batch_bytes;           /* the most text per batch the budget allows */
     uint64_t next_bytes;            /* text of the batch being filled */
@@ -123,7 +152,9 @@ struct loci_builder {
     struct lfile_writer lengths_f;
     struct buf rec;                 /* record being encoded */
     struct buf prev_name;           /* the previous docs record's name, */
-    uint64_t prev_first_passage;    /* and first passage */
+    uint64_t prev_first_passage;    /* and first passage, */
+    struct buf prev_source;         /* and source (prev_has_src) */
+    int prev_has_src;
     uint64_t prev_doc, prev_line;   /* the previous passages record's */
     uint64_t docs_written, passages_written;
     struct buf lengths_mem;         /* u32 per passage, host order */
@@ -149,7 +180,10 @@ struct loci_builder {
     uint64_t stream_text_off, stream_text_len, stream_first_passage;
     uint64_t stream_fed;            /* text bytes since its last run */
     uint64_t stream_file;
-    unsigned stream_fixed_line;
+    unsigned stream_fixed_line, stream_first_line;
+    int stream_has_src, stream_hash_given;
+    uint64_t stream_size, stream_hash;
+    int64_t stream_mtime;
     loci_build_stats stats;
     int failed, finished;
     atomic_int cancelled;           /* loci_builder_cancel was called */
@@ -232,6 +266,8 @@ static void process_batch(loci_builder *b, struct splitter *s, struct batch *bt)
         m[i].first_passage = s->npassages;
         bt->rc = splitter_doc(s, i, source, (const char *)bt->text.data + m[i].text_off,
                               m[i].text_len, m[i].first_line, m[i].fixed_line, &bt->err);
+        if (!m[i].hash_given)
+            m[i].hash = fnv1a64(FNV1A64_INIT, bt->text.data + m[i].text_off, m[i].text_len);
         m[i].invalid = s->doc_invalid;
         m[i].bad_line = s->doc_bad_line;
     }
@@ -327,22 +363,38 @@ static int add_run(loci_builder *b, uint64_t seq, uint32_t base, loci_error *err
  * previous name (docs/FORMAT.md). */
 static int add_doc_record(loci_builder *b, uint64_t text_off, uint64_t text_len,
                           uint64_t first_passage, const char *name, size_t name_len,
-                          loci_error *err)
+                          const struct doc_meta *m, const char *src, loci_error *err)
 {
     struct buf *r = &b->rec;
     int first = b->docs_written % RECFILE_BLOCK == 0;
-    size_t shared = 0;
+    size_t shared = 0, src_len = m->has_src ? m->src_len : 0;
     if (!first)
         while (shared < name_len && shared < b->prev_name.len &&
                name[shared] == (char)b->prev_name.data[shared])
             shared++;
+    /* the source: none, the name, the previous record's, or given here */
+    unsigned kind = !m->has_src ? DOC_SRC_NONE
+                    : src_len == name_len && !memcmp(src, name, src_len) ? DOC_SRC_NAME
+                    : !first && b->prev_has_src && b->prev_source.len == src_len &&
+                            !memcmp(b->prev_source.data, src, src_len)
+                        ? DOC_SRC_PREVIOUS
+                        : DOC_SRC_GIVEN;
+    uint64_t flags = (m->fixed_line ? DOC_FIXED_LINE : 0) | (uint64_t)kind << DOC_SRC_SHIFT;
     r->len = 0;
     if ((first && buf_put_varint(r, text_off)) || buf_put_varint(r, text_len) ||
         buf_put_varint(r, first ? first_passage : first_passage - b->prev_first_passage) ||
-        buf_put_varint(r, shared) || buf_append(r, name + shared, name_len - shared))
+        buf_put_varint(r, shared) || buf_put_varint(r, m->first_line) ||
+        buf_put_varint(r, flags) ||
+        (kind == DOC_SRC_GIVEN && (buf_put_varint(r, src_len) || buf_append(r, src, src_len))) ||
+        buf_put_varint(r, m->has_src ? m->size : 0) ||
+        buf_put_varint(r, m->has_src ? (uint64_t)m->mtime : 0) || buf_put_le64(r, m->hash) ||
+        buf_append(r, name + shared, name_len - shared))
         return err_set(err, LOCI_ENOMEM, "out of memory");
     b->prev_name.len = 0;
-    if (buf_append(&b->prev_name, name, name_len))
+    b->prev_source.len = 0;
+    b->prev_has_src = m->has_src;
+    if (buf_append(&b->prev_name, name, name_len) ||
+        (m->has_src && buf_append(&b->prev_source, src, src_len)))
         return err_set(err, LOCI_ENOMEM, "out of memory");
     b->prev_first_passage = first_passage;
     b->docs_written++;
@@ -460,7 +512,8 @@ static int retire(loci_builder *b, struct batch *bt, loci_error *err)
     for (uint32_t i = 0; i < bt->ndocs && !rc; i++) {
         rc = add_doc_record(b, b->text_base + m[i].text_off, m[i].text_len,
                             pass_base + m[i].first_passage,
-                            (const char *)bt->names.data + m[i].name_off, m[i].name_len, err);
+                            (const char *)bt->names.data + m[i].name_off, m[i].name_len, &m[i],
+                            (const char *)bt->names.data + m[i].src_off, err);
         if (!rc)
             rc = note_invalid(b, &m[i], (const char *)bt->names.data + m[i].src_off, err);
     }
@@ -568,10 +621,11 @@ static void next_batch_size(loci_builder *b)
 }
 
 /* Append one document to the current batch. */
-static int add_doc(loci_builder *b, const char *source, const char *name, size_t name_len,
-                   const char *title, size_t title_len, const char *text, size_t len,
-                   unsigned first_line, unsigned fixed_line, uint64_t file, loci_error *err)
+static int add_doc(loci_builder *b, const struct doc_in *d, loci_error *err)
 {
+    const char *source = d->source, *name = d->name, *title = d->title, *text = d->text;
+    size_t name_len = d->name_len, title_len = d->title_len, len = d->len;
+    unsigned first_line = d->first_line, fixed_line = d->fixed_line;
     if (b->finished || b->failed)
         return err_set(err, LOCI_EINVAL, "the build is already finished or has failed");
     if (atomic_load(&b->cancelled)) {
@@ -586,6 +640,7 @@ static int add_doc(loci_builder *b, const char *source, const char *name, size_t
         b->cur->seq = b->next_seq++;
     }
     struct batch *bt = b->cur;
+    b->docs_in++;
     /* a batch of empty documents still has a text buffer, so offsets into
      * it are never arithmetic on NULL */
     if (buf_reserve(&bt->text, 1))
@@ -598,7 +653,12 @@ static int add_doc(loci_builder *b, const char *source, const char *name, size_t
     m.src_len = (uint32_t)strlen(source);
     m.first_line = first_line ? first_line : 1;
     m.fixed_line = fixed_line;
-    m.file = file;
+    m.file = d->file;
+    m.has_src = d->has_src != 0;
+    m.size = d->size;
+    m.mtime = d->mtime < 0 ? 0 : d->mtime;
+    m.hash_given = d->hash_given != 0;
+    m.hash = d->hash;
     /* The title joins the first passage: "title\ntext" (one newline, so
      * the paragraph splitter keeps them together). */
     if ((title_len && (buf_append(&bt->text, title, title_len) || buf_putc(&bt->text, '\n'))) ||
@@ -630,9 +690,12 @@ static int add_doc(loci_builder *b, const char *source, const char *name, size_t
  * the tokens of the window still open). Passage ids, runs and files come
  * out as if the document had been in a batch. In document mode its one
  * passage stays open, so its postings stay in memory until its end. */
-static int stream_begin(loci_builder *b, const char *source, const char *name, size_t name_len,
-                        unsigned first_line, unsigned fixed_line, uint64_t file, loci_error *err)
+static int stream_begin(loci_builder *b, const struct doc_in *d, loci_error *err)
 {
+    const char *source = d->source, *name = d->name;
+    size_t name_len = d->name_len;
+    unsigned first_line = d->first_line, fixed_line = d->fixed_line;
+    uint64_t file = d->file;
     if (b->finished || b->failed || b->streaming)
         return err_set(err, LOCI_EINVAL, "the build is already finished or has failed");
     int rc = drain(b, err);
@@ -651,11 +714,18 @@ static int stream_begin(loci_builder *b, const char *source, const char *name, s
     splitter_begin_batch(&b->stream, &b->stream_passages, &b->stream_lengths);
     splitter_begin_doc(&b->stream, 0, b->stream_source, first_line ? first_line : 1, fixed_line);
     b->stream_seq = b->next_seq++;
+    b->docs_in++;
     b->stream_text_off = b->text_base;
     b->stream_text_len = b->stream_fed = 0;
     b->stream_first_passage = b->stats.passages;
     b->stream_file = file;
     b->stream_fixed_line = fixed_line;
+    b->stream_first_line = first_line ? first_line : 1;
+    b->stream_has_src = d->has_src;
+    b->stream_size = d->size;
+    b->stream_mtime = d->mtime < 0 ? 0 : d->mtime;
+    b->stream_hash_given = d->hash_given;
+    b->stream_hash = d->hash_given ? d->hash : FNV1A64_INIT;
     b->streaming = 1;
     return LOCI_OK;
 }
@@ -693,6 +763,8 @@ static int stream_chunk(loci_builder *b, const char *p, size_t n, loci_error *er
     int rc = textstore_append(&b->text, p, n, err);
     if (!rc)
         rc = splitter_feed(&b->stream, p, n, err);
+    if (!b->stream_hash_given)
+        b->stream_hash = fnv1a64(b->stream_hash, p, n);
     b->stream_text_len += n;
     b->stream_fed += n;
     if (!rc && b->stream_fed >= b->batch_bytes && b->opt.passage_mode != LOCI_PASSAGE_DOCUMENT)
@@ -708,18 +780,24 @@ static int stream_end(loci_builder *b, loci_error *err)
         return err_set(err, LOCI_EINVAL, "the build is already finished or has failed");
     b->streaming = 0;
     struct doc_meta m = {0};
+    m.file = b->stream_file;
+    m.fixed_line = b->stream_fixed_line;
+    m.first_line = b->stream_first_line;
+    m.src_len = (uint32_t)strlen(b->stream_source);
+    m.has_src = b->stream_has_src != 0;
+    m.size = b->stream_size;
+    m.mtime = b->stream_mtime;
+    m.hash = b->stream_hash;
     int rc = splitter_end_doc(&b->stream, err);
     if (!rc)
         rc = stream_flush(b, err);
     if (!rc)
         rc = add_doc_record(b, b->stream_text_off, b->stream_text_len, b->stream_first_passage,
-                            (const char *)b->stream_name.data, b->stream_name.len, err);
+                            (const char *)b->stream_name.data, b->stream_name.len, &m,
+                            b->stream_source, err);
     if (!rc) {
-        m.file = b->stream_file;
         m.invalid = b->stream.doc_invalid;
         m.bad_line = b->stream.doc_bad_line;
-        m.fixed_line = b->stream_fixed_line;
-        m.src_len = (uint32_t)strlen(b->stream_source);
         rc = note_invalid(b, &m, b->stream_source, err);
     }
     if (rc) {
@@ -742,18 +820,61 @@ static char *dup_or(const char *s, const char *dflt)
 static int open_outputs(loci_builder *b, loci_error *err)
 {
     char path[PATH_BUF];
-    int rc = textstore_open(&b->text, b->tmpdir, err);
+    int rc = textstore_open(&b->text, b->segdir, err);
     if (rc)
         return rc;
-    if (path_join(path, sizeof path, b->tmpdir, FMT_PASSAGES) ||
+    if (path_join(path, sizeof path, b->segdir, FMT_PASSAGES) ||
         (rc = recfile_create(&b->passages_f, path, FMT_MAGIC_PASSAGES, err)))
         return rc ? rc : err_set(err, LOCI_EINVAL, "path too long");
-    path_join(path, sizeof path, b->tmpdir, FMT_LENGTHS);
+    path_join(path, sizeof path, b->segdir, FMT_LENGTHS);
     if ((rc = lfile_create(&b->lengths_f, path, FMT_MAGIC_LENGTHS, err)))
         return rc;
-    path_join(path, sizeof path, b->tmpdir, FMT_DOCS);
+    path_join(path, sizeof path, b->segdir, FMT_DOCS);
     return recfile_create(&b->docs_f, path, FMT_MAGIC_DOCS, err);
 }
+
+/* A whole build writes its one segment into TMP/seg-000001 (its runs
+ * stay in TMP). */
+static int whole_segment_dir(loci_builder *b, loci_error *err)
+{
+    char name[MANIFEST_NAME_MAX], path[PATH_BUF];
+    manifest_segment_name(1, name);
+    if (path_join(path, sizeof path, b->tmpdir, name))
+        return err_set(err, LOCI_EINVAL, "%s: path too long", b->tmpdir);
+    if (mkdir(path, 0777) != 0)
+        return err_set(err, LOCI_EIO, "%s: cannot create a directory: %s", path, strerror(errno));
+    if (!(b->segdir = strdup(path)))
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    return LOCI_OK;
+}
+
+/* The manifest of a whole build: generation 1, its one segment. */
+static int write_whole_manifest(loci_builder *b, loci_error *err)
+{
+    struct manifest m = {0};
+    char path[PATH_BUF];
+    m.generation = 1;
+    m.next_segment = 2;
+    struct manifest_segment *s = manifest_add_segment(&m);
+    int rc = s ? LOCI_OK : err_set(err, LOCI_ENOMEM, "out of memory");
+    if (!rc) {
+        s->number = 1;
+        rc = commit_segment_entry(b->segdir, s, err);
+    }
+    if (!rc)
+        rc = indexdir_sync_dir(b->segdir, err);
+    if (!rc && path_join(path, sizeof path, b->tmpdir, MANIFEST_FILE))
+        rc = err_set(err, LOCI_EINVAL, "%s: path too long", b->tmpdir);
+    if (!rc)
+        rc = commit_write_manifest(path, &m, err);
+    manifest_free(&m);
+    return rc;
+}
+
+/* A builder of a whole index at `dir` (segdir NULL), or of one segment
+ * in the existing directory `segdir` (a commit's). */
+static int builder_make(const char *dir, const char *segdir, const loci_build_options *opt,
+                        loci_builder **out, loci_error *err);
 
 int loci_builder_new(const char *dir, const loci_build_options *opt, loci_builder **out,
                      loci_error *err)
@@ -766,12 +887,40 @@ int loci_builder_new(const char *dir, const loci_build_options *opt, loci_builde
     }
     if (!dir || !*dir)
         return err_set(err, LOCI_EINVAL, "no index directory given");
+    if (opt->mode == LOCI_BUILD_REPLACE)
+        return builder_make(dir, NULL, opt, out, err);
+    if (opt->mode != LOCI_BUILD_ADD && opt->mode != LOCI_BUILD_UPDATE)
+        return err_set(err, LOCI_EINVAL, "unknown build mode %d", (int)opt->mode);
+    loci_build_options o = *opt;
+    struct living *lv;
+    int rc = living_begin(dir, &o, opt, &lv, err);
+    if (rc)
+        return rc;
+    rc = builder_make(dir, living_segdir(lv), &o, out, err);
+    if (rc) {
+        living_free(lv);
+        return rc;
+    }
+    (*out)->lv = lv;
+    return LOCI_OK;
+}
+
+int builder_new_at(const char *segdir, const loci_build_options *opt, loci_builder **out,
+                   loci_error *err)
+{
+    return builder_make(segdir, segdir, opt, out, err);
+}
+
+static int builder_make(const char *dir, const char *segdir, const loci_build_options *opt,
+                        loci_builder **out, loci_error *err)
+{
+    *out = NULL;
     if (opt->passage_tokens == 0 && opt->passage_mode != LOCI_PASSAGE_DOCUMENT)
         return err_set(err, LOCI_EINVAL, "passage size must be at least 1 token");
     if (opt->passage_stride > opt->passage_tokens)
         return err_set(err, LOCI_EINVAL, "passage stride %u is larger than the window %u",
                        opt->passage_stride, opt->passage_tokens);
-    int rc = indexdir_check_replaceable(dir, err);
+    int rc = segdir ? LOCI_OK : indexdir_check_replaceable(dir, err);
     if (rc)
         return rc;
 
@@ -780,6 +929,7 @@ int loci_builder_new(const char *dir, const loci_build_options *opt, loci_builde
         return err_set(err, LOCI_ENOMEM, "out of memory");
     pthread_mutex_init(&b->lock, NULL);
     pthread_cond_init(&b->cond, NULL);
+    b->lockfd = -1;
     b->opt = *opt;
     b->stem = dup_or(opt->stem_language, "english");
     b->id_field = dup_or(opt->id_field, "id");
@@ -821,8 +971,17 @@ int loci_builder_new(const char *dir, const loci_build_options *opt, loci_builde
         b->workers[i].b = b;
         rc = splitter_init(&b->workers[i].split, &b->opt, err);
     }
-    if (!rc)
-        rc = indexdir_create_temp(dir, &b->tmpdir, err);
+    if (segdir) {
+        if (!rc && (!(b->tmpdir = strdup(segdir)) || !(b->segdir = strdup(segdir))))
+            rc = err_set(err, LOCI_ENOMEM, "out of memory");
+    } else {
+        if (!rc)
+            rc = commit_lock_for_build(dir, &b->lockfd, err);
+        if (!rc)
+            rc = indexdir_create_temp(dir, &b->tmpdir, err);
+        if (!rc)
+            rc = whole_segment_dir(b, err);
+    }
     if (!rc)
         rc = open_outputs(b, err);
     for (unsigned i = 0; i < b->nthreads && !rc; i++) {
@@ -862,6 +1021,7 @@ void loci_builder_free(loci_builder *b)
     recfile_abort(&b->docs_f);
     buf_free(&b->rec);
     buf_free(&b->prev_name);
+    buf_free(&b->prev_source);
     buf_free(&b->bad_source);
     if (b->stream_ready)
         splitter_free(&b->stream);
@@ -883,6 +1043,10 @@ void loci_builder_free(loci_builder *b)
     free(b->text_field);
     free(b->dir);
     free(b->tmpdir);
+    free(b->segdir);
+    if (b->lockfd >= 0)
+        close(b->lockfd);
+    living_free(b->lv);
     pthread_mutex_destroy(&b->lock);
     pthread_cond_destroy(&b->cond);
     free(b);
@@ -896,10 +1060,12 @@ int loci_builder_add_document(loci_builder *b, const char *name, const char *tit
     b->in.bytes += len;
     b->in.documents++;
     size_t title_len = title ? strlen(title) : 0;
+    struct doc_in d = {.source = name, .name = name, .name_len = strlen(name), .title = title,
+                       .title_len = title_len, .text = text, .len = len,
+                       .first_line = first_line};
     if (len + title_len <= b->batch_bytes)
-        return add_doc(b, name, name, strlen(name), title, title_len, text, len, first_line, 0,
-                       0, err);
-    int rc = stream_begin(b, name, name, strlen(name), first_line, 0, 0, err);
+        return add_doc(b, &d, err);
+    int rc = stream_begin(b, &d, err);
     if (!rc && title_len && !(rc = stream_chunk(b, title, title_len, err)))
         rc = stream_chunk(b, "\n", 1, err);
     for (size_t off = 0; off < len && !rc; off += STREAM_CHUNK)
@@ -923,12 +1089,32 @@ static void progress(loci_builder *b)
     }
 }
 
+/* An input document as the builder takes it: from a file (its source),
+ * unless it is standard input. */
+static struct doc_in input_doc_in(loci_builder *b, const struct input_doc *d)
+{
+    struct doc_in in = {.source = d->source, .name = d->name, .name_len = d->name_len,
+                        .title = d->title, .title_len = d->title ? d->title_len : 0,
+                        .text = d->text, .len = d->text_len, .first_line = d->line,
+                        .fixed_line = d->line_is_record ? d->line : 0, .file = b->in.files,
+                        .has_src = strcmp(d->source, "-") != 0, .size = d->size,
+                        .mtime = d->mtime_ns};
+    return in;
+}
+
 static int on_input_doc(void *ctx, const struct input_doc *d, loci_error *err)
 {
     loci_builder *b = ctx;
-    int rc = add_doc(b, d->source, d->name, d->name_len, d->title, d->title ? d->title_len : 0,
-                     d->text, d->text_len, d->line, d->line_is_record ? d->line : 0,
-                     b->in.files, err);
+    struct doc_in in = input_doc_in(b, d);
+    if (b->lv && b->opt.mode == LOCI_BUILD_UPDATE && in.has_src) {
+        uint64_t h = FNV1A64_INIT;
+        if (in.title_len)
+            h = fnv1a64(fnv1a64(h, in.title, in.title_len), "\n", 1);
+        h = fnv1a64(h, in.text, in.len);
+        if (living_keep_doc(b->lv, in.source, in.name, in.name_len, h, 1))
+            return LOCI_OK; /* unchanged */
+    }
+    int rc = add_doc(b, &in, err);
     if (!rc)
         progress(b);
     return rc;
@@ -937,8 +1123,12 @@ static int on_input_doc(void *ctx, const struct input_doc *d, loci_error *err)
 static int on_input_begin(void *ctx, const struct input_doc *d, loci_error *err)
 {
     loci_builder *b = ctx;
-    int rc = stream_begin(b, d->source, d->name, d->name_len, d->line,
-                          d->line_is_record ? d->line : 0, b->in.files, err);
+    struct doc_in in = input_doc_in(b, d);
+    /* too large to hold: its hash is known only once it is in, so an
+     * update always replaces it */
+    if (b->lv && b->opt.mode == LOCI_BUILD_UPDATE && in.has_src)
+        living_keep_doc(b->lv, in.source, in.name, in.name_len, 0, 0);
+    int rc = stream_begin(b, &in, err);
     if (!rc && d->title && d->title_len && !(rc = stream_chunk(b, d->title, d->title_len, err)))
         rc = stream_chunk(b, "\n", 1, err);
     if (rc)
@@ -960,6 +1150,55 @@ static int on_input_end(void *ctx, loci_error *err)
     return stream_end(ctx, err);
 }
 
+static int on_want(void *ctx, const char *path, const struct stat *st, loci_error *err)
+{
+    loci_builder *b = ctx;
+    return living_want_file(b->lv, path, st, err);
+}
+
+int loci_builder_delete(loci_builder *b, const char *name, loci_error *err)
+{
+    if (b->finished || b->failed)
+        return err_set(err, LOCI_EINVAL, "the build is already finished or has failed");
+    if (!b->lv)
+        return err_set(err, LOCI_EINVAL,
+                       "deleting documents needs LOCI_BUILD_ADD or LOCI_BUILD_UPDATE");
+    return living_delete(b->lv, name, err);
+}
+
+uint64_t builder_documents_in(const loci_builder *b)
+{
+    return b->docs_in;
+}
+
+int builder_add_stored(loci_builder *b, const struct doc_info *d, const char *text,
+                       loci_error *err)
+{
+    struct doc_in in = {.source = d->source ? d->source : "", .name = d->name,
+                        .name_len = d->name_len, .text = text, .len = d->text_len,
+                        .first_line = d->first_line,
+                        .fixed_line = d->fixed_line ? d->first_line : 0, .file = b->in.files,
+                        .has_src = d->source != NULL, .hash_given = 1, .size = d->size,
+                        .hash = d->hash, .mtime = d->mtime_ns};
+    char src[PATH_BUF];
+    snprintf(src, sizeof src, "%.*s", (int)d->source_len, d->source ? d->source : "");
+    in.source = src;
+    b->in.files++; /* each document its own file, for the invalid UTF-8 warnings */
+    b->in.bytes += d->text_len;
+    b->in.documents++;
+    if (d->text_len <= b->batch_bytes)
+        return add_doc(b, &in, err);
+    int rc = stream_begin(b, &in, err);
+    for (size_t off = 0; off < d->text_len && !rc; off += STREAM_CHUNK)
+        rc = stream_chunk(b, text + off,
+                          d->text_len - off < STREAM_CHUNK ? d->text_len - off : STREAM_CHUNK, err);
+    if (!rc)
+        rc = stream_end(b, err);
+    if (rc)
+        b->failed = 1;
+    return rc;
+}
+
 int loci_builder_add_path(loci_builder *b, const char *path, loci_error *err)
 {
     if (b->finished || b->failed)
@@ -978,7 +1217,16 @@ int loci_builder_add_path(loci_builder *b, const char *path, loci_error *err)
         .end = on_input_end,
         .tmpdir = b->tmpdir,
     };
-    int rc = input_add_path(&io, path, on_input_doc, b, &b->in, err);
+    int rc = LOCI_OK;
+    if (b->lv && b->opt.mode == LOCI_BUILD_UPDATE) {
+        io.want = on_want;
+        rc = living_note_path(b->lv, path, err);
+        struct stat st;
+        if (!rc && strcmp(path, "-") && lstat(path, &st) != 0 && errno == ENOENT)
+            return LOCI_OK; /* gone: its documents are deleted at finish */
+    }
+    if (!rc)
+        rc = input_add_path(&io, path, on_input_doc, b, &b->in, err);
     if (!rc && atomic_load(&b->cancelled))
         rc = err_set(err, LOCI_ECANCELED, "the build was cancelled");
     if (rc)
@@ -1012,8 +1260,8 @@ static int write_meta(loci_builder *b, double k1, double bb, loci_error *err)
     for (size_t i = 1; i < FMT_NFILES; i++) {
         char path[PATH_BUF];
         struct lfile f;
-        if (path_join(path, sizeof path, b->tmpdir, FMT_FILES[i].name))
-            return err_set(err, LOCI_EINVAL, "%s: path too long", b->tmpdir);
+        if (path_join(path, sizeof path, b->segdir, FMT_FILES[i].name))
+            return err_set(err, LOCI_EINVAL, "%s: path too long", b->segdir);
         int rc = lfile_open(&f, path, FMT_FILES[i].magic, err);
         if (rc)
             return rc;
@@ -1022,7 +1270,7 @@ static int write_meta(loci_builder *b, double k1, double bb, loci_error *err)
         le32_put(e + META_FILE_CRC, lfile_table_crc(&f));
         lfile_close(&f);
     }
-    return writer_put_file(b->tmpdir, FMT_META, FMT_MAGIC_META, m, sizeof m, err);
+    return writer_put_file(b->segdir, FMT_META, FMT_MAGIC_META, m, sizeof m, err);
 }
 
 void loci_builder_cancel(loci_builder *b)
@@ -1031,10 +1279,76 @@ void loci_builder_cancel(loci_builder *b)
         atomic_store(&b->cancelled, 1);
 }
 
+static int finish_files(loci_builder *b, loci_error *err);
+
+int builder_finish_segment(loci_builder *b, loci_build_stats *stats, loci_error *err)
+{
+    if (b->finished || b->failed)
+        return err_set(err, LOCI_EINVAL, "the build is already finished or has failed");
+    int rc = finish_files(b, err);
+    if (rc) {
+        b->failed = 1;
+        return rc;
+    }
+    b->finished = 1;
+    b->stats.input_bytes = b->in.bytes;
+    b->stats.skipped_files = b->in.skipped;
+    b->stats.runs = b->nruns;
+    if (stats)
+        *stats = b->stats;
+    return LOCI_OK;
+}
+
 int loci_builder_finish(loci_builder *b, loci_build_stats *stats, loci_error *err)
 {
     if (b->finished || b->failed)
         return err_set(err, LOCI_EINVAL, "the build is already finished or has failed");
+    if (b->lv) {
+        int rc = living_finish(b->lv, b, &b->opt, 0, stats, err);
+        if (rc)
+            b->failed = 1;
+        else
+            b->finished = 1;
+        return rc;
+    }
+    int rc = finish_files(b, err);
+    if (!rc)
+        rc = write_whole_manifest(b, err);
+    if (!rc && atomic_load(&b->cancelled))
+        rc = err_set(err, LOCI_ECANCELED, "the build was cancelled");
+    if (!rc) {
+        b->stats.index_bytes = indexdir_bytes(b->tmpdir);
+        int not_atomic;
+        loci_error late;
+        rc = indexdir_swap(b->tmpdir, b->dir, &not_atomic, &late, err);
+        if (!rc && not_atomic)
+            warnf(b, "%s: this file system cannot exchange two directories atomically; the "
+                     "index was replaced with two renames (a search meanwhile used the previous "
+                     "index, moved aside)",
+                  b->dir);
+        if (!rc && late.code)
+            warnf(b, "%s", late.message);
+    }
+    if (rc) {
+        b->failed = 1;
+        return rc;
+    }
+    b->finished = 1;
+    b->stats.input_bytes = b->in.bytes;
+    b->stats.skipped_files = b->in.skipped;
+    b->stats.runs = b->nruns;
+    b->stats.added = b->stats.documents;
+    b->stats.segments = 1;
+    b->stats.live_documents = b->stats.documents;
+    b->stats.committed = 1;
+    if (stats)
+        *stats = b->stats;
+    return LOCI_OK;
+}
+
+/* Drain the batches, write every file of the segment (runs merged). */
+static int finish_files(loci_builder *b, loci_error *err)
+{
     if (b->streaming) {
         b->failed = 1;
         return err_set(err, LOCI_EINVAL, "internal error: a streamed document is unfinished");
@@ -1077,34 +1391,11 @@ int loci_builder_finish(loci_builder *b, loci_build_stats *stats, loci_error *er
                                  &b->cancelled};
         if (in.buffer_bytes > (uint64_t)b->nruns * MERGE_BUF)
             in.buffer_bytes = (uint64_t)b->nruns * MERGE_BUF;
-        rc = merge_runs(b->tmpdir, &in, &b->stats.terms, err);
+        rc = merge_runs(b->segdir, &in, &b->stats.terms, err);
     }
     if (!rc)
         rc = write_meta(b, k1, bb, err);
     if (!rc && atomic_load(&b->cancelled))
         rc = err_set(err, LOCI_ECANCELED, "the build was cancelled");
-    if (!rc) {
-        b->stats.index_bytes = indexdir_bytes(b->tmpdir);
-        int not_atomic;
-        loci_error late;
-        rc = indexdir_swap(b->tmpdir, b->dir, &not_atomic, &late, err);
-        if (!rc && not_atomic)
-            warnf(b, "%s: this file system cannot exchange two directories atomically; the "
-                     "index was replaced with two renames (a search meanwhile used the previous "
-                     "index, moved aside)",
-                  b->dir);
-        if (!rc && late.code)
-            warnf(b, "%s", late.message);
-    }
-    if (rc) {
-        b->failed = 1;
-        return rc;
-    }
-    b->finished = 1;
-    b->stats.input_bytes = b->in.bytes;
-    b->stats.skipped_files = b->in.skipped;
-    b->stats.runs = b->nruns;
-    if (stats)
-        *stats = b->stats;
-    return LOCI_OK;
+    return rc;
 }

@@ -27,8 +27,21 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: " PROG " [-o DIR] [options] PATH...\n"
+            "       " PROG " [-o DIR] [options] --add PATH... | --update PATH...\n"
+            "       " PROG " [-o DIR] --delete NAME... | --delete-from FILE | --merge\n"
             "Index text files, directories (recursively), JSON Lines or - (standard input)\n"
             "into a loci index. .gz files are decompressed; binary files are skipped.\n"
+            "\n"
+            "      --add               add the PATHs' documents to the index (created if\n"
+            "                          missing) instead of replacing it, in one commit\n"
+            "      --update            bring the index up to date with the PATHs: new and\n"
+            "                          changed files are indexed (a changed one replaces its\n"
+            "                          documents), unchanged ones are not read again, files\n"
+            "                          and JSON Lines records gone from them are deleted\n"
+            "      --delete            the arguments are document NAMEs to delete\n"
+            "      --delete-from FILE  delete the documents named in FILE, one per line\n"
+            "      --merge             merge all segments of the index into one\n"
+            "      --no-merge          never merge segments by the merge policy in a commit\n"
             "\n"
             "  -o, --output DIR        index directory (default: $LOCI_INDEX or .loci);\n"
             "                          an existing index there is replaced atomically\n"
@@ -242,6 +255,62 @@ static void raise_file_limit(void)
     }
 }
 
+/* The summary of a commit: what changed, and the index after it. */
+static void summary_commit(const char *dir, const loci_build_stats *st, double secs)
+{
+    char a[32], r[32], d[32], u[32], l[32], x[32];
+    fprintf(stderr,
+            PROG ": %s: %s added, %s replaced, %s deleted, %s unchanged; %llu segment%s, %s live "
+                 "document%s, %s deleted%s in %.2f s\n",
+            dir, commas(st->added, a), commas(st->replaced, r), commas(st->deleted, d),
+            commas(st->unchanged, u), (unsigned long long)st->segments,
+            st->segments == 1 ? "" : "s", commas(st->live_documents, l),
+            st->live_documents == 1 ? "" : "s", commas(st->deleted_documents, x),
+            st->committed ? "" : " (nothing changed, nothing written)", secs);
+}
+
+/* --delete-from FILE: one name per line (a trailing CR is dropped, blank
+ * lines are skipped). */
+static int delete_names_from(loci_builder *b, const char *path, loci_error *err)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+    if (!f) {
+        snprintf(err->message, sizeof err->message, "%s: %s", path, strerror(errno));
+        err->code = LOCI_EIO;
+        return LOCI_EIO;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    int rc = LOCI_OK;
+    while (!rc && (n = getline(&line, &cap, f)) >= 0) {
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        if (n)
+            rc = loci_builder_delete(b, line, err);
+    }
+    free(line);
+    if (f != stdin)
+        fclose(f);
+    return rc;
+}
+
+static int run_merge(const char *dir, const loci_build_options *o, int quiet)
+{
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    loci_build_stats st;
+    loci_error err;
+    int rc = loci_index_merge(dir, o, &st, &err);
+    if (rc) {
+        fprintf(stderr, PROG ": %s\n", err.message);
+        return 2;
+    }
+    if (!quiet)
+        summary_commit(dir, &st, elapsed(&t0));
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     raise_file_limit();
@@ -251,9 +320,10 @@ int main(int argc, char **argv)
     const char *dir = getenv("LOCI_INDEX");
     if (!dir || !*dir)
         dir = ".loci";
-    int quiet = 0;
+    int quiet = 0, del = 0, merge = 0;
+    const char *delete_from = NULL;
     enum { O_JSONL = 256, O_ID, O_TITLE, O_TEXT, O_STEM, O_PASSAGE, O_LIMIT, O_REPLACE, O_MEMORY,
-           O_THREADS, O_STRICT };
+           O_THREADS, O_STRICT, O_ADD, O_UPDATE, O_DELETE, O_DELETE_FROM, O_MERGE, O_NO_MERGE };
     static const struct option longopts[] = {
         {"output", required_argument, 0, 'o'},  {"jsonl", no_argument, 0, O_JSONL},
         {"id-field", required_argument, 0, O_ID}, {"title-field", required_argument, 0, O_TITLE},
@@ -263,6 +333,10 @@ int main(int argc, char **argv)
         {"replace-invalid-utf8", no_argument, 0, O_REPLACE}, {"quiet", no_argument, 0, 'q'},
         {"memory", required_argument, 0, O_MEMORY}, {"threads", required_argument, 0, O_THREADS},
         {"strict", no_argument, 0, O_STRICT},
+        {"add", no_argument, 0, O_ADD},          {"update", no_argument, 0, O_UPDATE},
+        {"delete", no_argument, 0, O_DELETE},
+        {"delete-from", required_argument, 0, O_DELETE_FROM},
+        {"merge", no_argument, 0, O_MERGE},      {"no-merge", no_argument, 0, O_NO_MERGE},
         {"help", no_argument, 0, 'h'},           {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0}};
     int c;
@@ -312,14 +386,28 @@ int main(int argc, char **argv)
             o.threads = (unsigned)v;
             break;
         case O_STRICT: o.strict = 1; break;
+        case O_ADD: o.mode = LOCI_BUILD_ADD; break;
+        case O_UPDATE: o.mode = LOCI_BUILD_UPDATE; break;
+        case O_DELETE: del = 1; break;
+        case O_DELETE_FROM: delete_from = optarg; break;
+        case O_MERGE: merge = 1; break;
+        case O_NO_MERGE: o.no_merge = 1; break;
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("%s\n", loci_version_string()); return 0;
         default: return cli_bad_option(PROG, argv, c);
         }
     }
-    if (optind >= argc)
+    if ((del || delete_from) && o.mode == LOCI_BUILD_REPLACE)
+        o.mode = LOCI_BUILD_ADD; /* deleting is a commit */
+    if (merge && (del || delete_from || o.mode != LOCI_BUILD_REPLACE || optind < argc))
+        return die_usage("--merge takes no other action or PATH", NULL);
+    if (del && optind >= argc)
+        return die_usage("--delete needs the NAMEs of the documents to delete", NULL);
+    if (optind >= argc && !merge && !delete_from)
         return die_usage("no input given (a file, a directory or -)", NULL);
+    if (merge)
+        return run_merge(dir, &o, quiet);
 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -337,7 +425,9 @@ int main(int argc, char **argv)
     if (!rc && got_signal)
         loci_builder_cancel(b); /* the signal came before there was a build to cancel */
     for (int i = optind; !rc && i < argc; i++)
-        rc = loci_builder_add_path(b, argv[i], &err);
+        rc = del ? loci_builder_delete(b, argv[i], &err) : loci_builder_add_path(b, argv[i], &err);
+    if (!rc && delete_from)
+        rc = delete_names_from(b, delete_from, &err);
     loci_build_stats st;
     if (!rc)
         rc = loci_builder_finish(b, &st, &err);
@@ -357,7 +447,9 @@ int main(int argc, char **argv)
         return 2;
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (!quiet) {
+    if (!quiet && o.mode != LOCI_BUILD_REPLACE) {
+        summary_commit(dir, &st, elapsed(&t0));
+    } else if (!quiet) {
         double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
         char a[32], p[32], t[32], in[32], ib[32];
         fprintf(stderr,

@@ -19,6 +19,7 @@
 #include "error.h"
 #include "format.h"
 #include "lfile.h"
+#include "manifest.h"
 #include "path.h"
 
 static int exchange_dirs(const char *a, const char *b)
@@ -29,7 +30,9 @@ static int exchange_dirs(const char *a, const char *b)
 int (*indexdir_exchange)(const char *a, const char *b) = exchange_dirs;
 void (*indexdir_between_renames)(void);
 
-void indexdir_remove(const char *dir)
+/* Remove `dir`'s files and, `depth` levels down, its directories (an
+ * index holds segment directories of files), then `dir`. */
+static void remove_tree(const char *dir, int depth)
 {
     DIR *d = opendir(dir);
     if (d) {
@@ -38,12 +41,42 @@ void indexdir_remove(const char *dir)
         while ((e = readdir(d))) {
             if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
                 continue;
-            if (path_join(path, sizeof path, dir, e->d_name) == 0)
+            if (path_join(path, sizeof path, dir, e->d_name) != 0)
+                continue;
+            struct stat st;
+            if (depth > 0 && lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+                remove_tree(path, depth - 1);
+            else
                 unlink(path);
         }
         closedir(d);
     }
     rmdir(dir);
+}
+
+void indexdir_remove(const char *dir)
+{
+    remove_tree(dir, 1);
+}
+
+/* A segment directory's name: "seg-" and digits. */
+static int is_segment_name(const char *n)
+{
+    if (strncmp(n, SEG_PREFIX, strlen(SEG_PREFIX)))
+        return 0;
+    n += strlen(SEG_PREFIX);
+    if (!*n)
+        return 0;
+    for (; *n; n++)
+        if (*n < '0' || *n > '9')
+            return 0;
+    return 1;
+}
+
+/* What a killed commit leaves in an index directory. */
+static int is_leftover_name(const char *n)
+{
+    return !strncmp(n, ".seg-tmp-", 9) || !strncmp(n, ".manifest.tmp-", 14);
 }
 
 /* Index of `name` in FMT_FILES, or -1. */
@@ -56,8 +89,10 @@ static int index_file(const char *name)
 }
 
 /* 1 if `dir` holds nothing but regular files named like index files or
- * run files: what a build's temporary directory can hold. */
-static int only_build_files(const char *dir)
+ * run files (a segment, or one being written); with `top`, also a
+ * manifest, a lock, segment directories and a commit's leftovers: what
+ * an index or a build's temporary directory can hold. */
+static int only_files(const char *dir, int top)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -65,14 +100,29 @@ static int only_build_files(const char *dir)
     int ok = 1;
     struct dirent *e;
     while (ok && (e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+        const char *n = e->d_name;
+        if (!strcmp(n, ".") || !strcmp(n, ".."))
             continue;
         struct stat st;
-        ok = (index_file(e->d_name) >= 0 || !strncmp(e->d_name, "run-", 4)) &&
-             fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+        char sub[PATH_BUF];
+        if (fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) != 0)
+            ok = 0;
+        else if (S_ISDIR(st.st_mode))
+            ok = top && (is_segment_name(n) || is_leftover_name(n)) &&
+                 path_join(sub, sizeof sub, dir, n) == 0 && only_files(sub, 0);
+        else
+            ok = S_ISREG(st.st_mode) &&
+                 (index_file(n) >= 0 || !strncmp(n, "run-", 4) ||
+                  (top && (!strcmp(n, MANIFEST_FILE) || !strcmp(n, "lock") ||
+                           is_leftover_name(n))));
     }
     closedir(d);
     return ok;
+}
+
+static int only_build_files(const char *dir)
+{
+    return only_files(dir, 1);
 }
 
 /* This machine's name as it goes into a temporary's name: letters and
@@ -162,6 +212,57 @@ static int recover_old(const char *dir, loci_error *err)
     return LOCI_OK;
 }
 
+/* Count the index files of the directory open as `d` (`dir`), and those
+ * with their loci header; at the top, a format 4 index's manifest and
+ * segment directories count too, and its lock and a commit's leftovers
+ * are ignored. Anything else is foreign (the first one named). */
+static int count_index_files(DIR *d, const char *dir, int top, int *files, int *headers,
+                             int *foreign, char *first_foreign, size_t ff_len, loci_error *err)
+{
+    struct dirent *e;
+    int rc = LOCI_OK;
+    while (!rc && (e = readdir(d))) {
+        const char *n = e->d_name;
+        struct stat st;
+        if (!strcmp(n, ".") || !strcmp(n, ".."))
+            continue;
+        int have = fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) == 0;
+        if (top && have && is_leftover_name(n))
+            continue;
+        if (top && have && S_ISREG(st.st_mode) && !strcmp(n, "lock"))
+            continue;
+        if (top && have && S_ISDIR(st.st_mode) && is_segment_name(n)) {
+            char sub[PATH_BUF];
+            DIR *sd = path_join(sub, sizeof sub, dir, n) == 0 ? opendir(sub) : NULL;
+            if (!sd)
+                return err_set(err, LOCI_EIO, "%s/%s: %s", dir, n,
+                               errno == EACCES ? "permission denied" : strerror(errno));
+            rc = count_index_files(sd, sub, 0, files, headers, foreign, first_foreign, ff_len,
+                                   err);
+            closedir(sd);
+            continue;
+        }
+        int i = index_file(n);
+        int manifest = top && !strcmp(n, MANIFEST_FILE);
+        if ((i < 0 && !manifest) || !have || !S_ISREG(st.st_mode)) {
+            if (!(*foreign)++)
+                snprintf(first_foreign, ff_len, "%s", n);
+            continue;
+        }
+        (*files)++;
+        int fd = openat(dirfd(d), n, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return err_set(err, LOCI_EIO, "%s/%s: %s", dir, n,
+                           errno == EACCES ? "permission denied" : strerror(errno));
+        char magic[LFILE_MAGIC_LEN];
+        *headers += read(fd, magic, sizeof magic) == (ssize_t)sizeof magic &&
+                    memcmp(magic, manifest ? MANIFEST_MAGIC : FMT_FILES[i].magic,
+                           sizeof magic) == 0;
+        close(fd);
+    }
+    return rc;
+}
+
 int indexdir_check_replaceable(const char *dir, loci_error *err)
 {
     struct stat st;
@@ -183,29 +284,8 @@ int indexdir_check_replaceable(const char *dir, loci_error *err)
     }
     int files = 0, headers = 0, foreign = 0, rc = LOCI_OK;
     char first_foreign[256] = "";
-    struct dirent *e;
-    while (!rc && (e = readdir(d))) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-            continue;
-        int i = index_file(e->d_name);
-        if (i < 0 || fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-            !S_ISREG(st.st_mode)) {
-            if (!foreign++)
-                snprintf(first_foreign, sizeof first_foreign, "%s", e->d_name);
-            continue;
-        }
-        files++;
-        int fd = openat(dirfd(d), e->d_name, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-            rc = err_set(err, LOCI_EIO, "%s/%s: %s", dir, e->d_name,
-                         errno == EACCES ? "permission denied" : strerror(errno));
-            break;
-        }
-        char magic[LFILE_MAGIC_LEN];
-        headers += read(fd, magic, sizeof magic) == (ssize_t)sizeof magic &&
-                   memcmp(magic, FMT_FILES[i].magic, sizeof magic) == 0;
-        close(fd);
-    }
+    rc = count_index_files(d, dir, 1, &files, &headers, &foreign, first_foreign,
+                           sizeof first_foreign, err);
     closedir(d);
     if (rc)
         return rc;
@@ -228,7 +308,7 @@ int indexdir_check_replaceable(const char *dir, loci_error *err)
 
 /* Six characters for a unique name (mkdtemp would do, but it creates the
  * directory 0700 whatever the umask). */
-static void random_suffix(char out[7])
+void indexdir_random_suffix(char out[7])
 {
     static const char abc[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     unsigned char r[6];
@@ -258,7 +338,7 @@ int indexdir_create_temp(const char *dir, char **tmp, loci_error *err)
     host_tag(host);
     for (int tries = 0;; tries++) {
         char suffix[7];
-        random_suffix(suffix);
+        indexdir_random_suffix(suffix);
         int w = snprintf(path, sizeof path, "%s/.%s.tmp-%s%s%ld-%s", parent, base, host,
                          host[0] ? "-" : "", (long)getpid(), suffix);
         if (w < 0 || (size_t)w >= sizeof path)
@@ -278,7 +358,7 @@ int indexdir_create_temp(const char *dir, char **tmp, loci_error *err)
 
 /* fsync a directory, so the names in it (or a rename into it) are on
  * disk. File systems that cannot sync a directory say EINVAL: fine. */
-static int sync_dir(const char *dir, loci_error *err)
+int indexdir_sync_dir(const char *dir, loci_error *err)
 {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
@@ -295,7 +375,7 @@ static int sync_parent(const char *dir, loci_error *err)
     char parent[PATH_BUF], base[PATH_BUF];
     if (path_split(dir, parent, base))
         return err_set(err, LOCI_EINVAL, "index path too long");
-    return sync_dir(parent, err);
+    return indexdir_sync_dir(parent, err);
 }
 
 /* The fallback of indexdir_swap: move the old index aside, the new one in,
@@ -334,7 +414,7 @@ int indexdir_swap(const char *tmp, const char *dir, int *not_atomic, loci_error 
     err_clear(late);
     int rc = indexdir_check_replaceable(dir, err);
     if (!rc)
-        rc = sync_dir(tmp, err);
+        rc = indexdir_sync_dir(tmp, err);
     if (rc)
         return rc;
     if (rename(tmp, dir) == 0) {
@@ -356,14 +436,30 @@ int indexdir_swap(const char *tmp, const char *dir, int *not_atomic, loci_error 
     return swap_by_renames(tmp, dir, late, err);
 }
 
-uint64_t indexdir_bytes(const char *dir)
+static uint64_t bytes_in(const char *dir, int depth)
 {
     uint64_t total = 0;
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    struct dirent *e;
     char path[PATH_BUF];
-    for (size_t i = 0; i < FMT_NFILES; i++) {
+    while ((e = readdir(d))) {
         struct stat st;
-        if (path_join(path, sizeof path, dir, FMT_FILES[i].name) == 0 && stat(path, &st) == 0)
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+            path_join(path, sizeof path, dir, e->d_name) || lstat(path, &st) != 0)
+            continue;
+        if (S_ISDIR(st.st_mode) && depth > 0 && is_segment_name(e->d_name))
+            total += bytes_in(path, depth - 1);
+        else if (S_ISREG(st.st_mode) &&
+                 (index_file(e->d_name) >= 0 || !strcmp(e->d_name, MANIFEST_FILE)))
             total += (uint64_t)st.st_size;
     }
+    closedir(d);
     return total;
+}
+
+uint64_t indexdir_bytes(const char *dir)
+{
+    return bytes_in(dir, 1);
 }

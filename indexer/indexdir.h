@@ -52,6 +52,12 @@ void indexdir_remove(const char *dir);
 int indexdir_swap(const char *tmp, const char *dir, int *not_atomic, loci_error *late,
                   loci_error *err);
 
+/* Six letters and digits for a unique name. */
+void indexdir_random_suffix(char out[7]);
+
+/* fsync a directory (file systems that cannot: fine). */
+int indexdir_sync_dir(const char *dir, loci_error *err);
+
 /* Total bytes of the index files in `dir`. */
 uint64_t indexdir_bytes(const char *dir);
 

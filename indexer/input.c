@@ -28,6 +28,8 @@ struct reader {
     struct buf data;      /* file contents (text) or pending bytes (JSONL) */
     struct json_field fields[3];
     int spill_fd;         /* a streamed record's text beyond stream_over; -1: none yet */
+    uint64_t size;        /* the file being read: its size and mtime */
+    int64_t mtime_ns;
 };
 
 static void warnf(const struct input_options *o, const char *fmt, const char *path)
@@ -66,6 +68,12 @@ static int is_binary(const uint8_t *p, size_t n)
     return memchr(p, '\0', n < BINARY_PROBE ? n : BINARY_PROBE) != NULL;
 }
 
+int64_t input_mtime_ns(const struct stat *st)
+{
+    int64_t ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + (int64_t)st->st_mtim.tv_nsec;
+    return ns < 0 ? 0 : ns;
+}
+
 static int streaming(const struct reader *r)
 {
     return r->o->stream_over && r->o->begin && r->o->chunk && r->o->end;
@@ -90,7 +98,7 @@ static int read_text(struct reader *r, gzFile gz, const char *path, loci_error *
         return LOCI_OK;
     }
     struct input_doc d = {path, path, strlen(path), NULL, 0, (const char *)r->data.data,
-                          r->data.len, 1, 0};
+                          r->data.len, 1, 0, r->size, r->mtime_ns};
     r->stats->documents++;
     if (!stream)
         return r->fn(r->ctx, &d, err);
@@ -171,7 +179,7 @@ static int jsonl_deliver(struct reader *r, const char *path, unsigned line, loci
                        r->fields[2].name);
     char fallback[4200];
     struct input_doc d = {path, NULL, 0, NULL, 0, (const char *)r->fields[2].value.data,
-                          r->fields[2].value.len, line, 1};
+                          r->fields[2].value.len, line, 1, r->size, r->mtime_ns};
     if (r->fields[0].found) {
         d.name = (const char *)r->fields[0].value.data;
         d.name_len = r->fields[0].value.len;
@@ -387,13 +395,21 @@ static int read_jsonl(struct reader *r, gzFile gz, const char *path, loci_error 
 static int read_file(struct reader *r, const char *path, loci_error *err)
 {
     gzFile gz;
-    if (strcmp(path, "-") == 0) {
-        int fd = dup(STDIN_FILENO);
-        gz = fd >= 0 ? gzdopen(fd, "rb") : NULL;
-        if (!gz && fd >= 0)
-            close(fd);
-    } else {
-        gz = gzopen(path, "rb");
+    r->size = 0;
+    r->mtime_ns = 0;
+    int fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0 && strcmp(path, "-") != 0) {
+        struct stat st;
+        if (fstat(fd, &st) == 0) {
+            r->size = (uint64_t)st.st_size;
+            r->mtime_ns = input_mtime_ns(&st);
+        }
+    }
+    gz = fd >= 0 ? gzdopen(fd, "rb") : NULL;
+    if (!gz && fd >= 0) {
+        int e = errno;
+        close(fd);
+        errno = e;
     }
     if (!gz) {
         if (errno == ENOENT)
@@ -540,6 +556,11 @@ static int walk(struct reader *r, const char *path, int top, loci_error *err)
         warnf(r->o, "%s: not a regular file, skipped", path);
         r->stats->skipped++;
         return LOCI_OK;
+    }
+    if (r->o->want) {
+        int w = r->o->want(r->ctx, path, &st, err);
+        if (w <= 0)
+            return w;
     }
     return read_or_skip(r, path, err);
 }

@@ -22,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <sys/stat.h>
+
 #include "loci.h"
 
 struct input_doc {
@@ -34,6 +36,9 @@ struct input_doc {
     size_t text_len;
     unsigned line;        /* 1-based line of text[0] (JSONL: the record's line) */
     int line_is_record;   /* 1 for JSONL */
+    /* the source file when it was opened (0 for standard input) */
+    uint64_t size;        /* bytes (st_size) */
+    int64_t mtime_ns;     /* modification time, ns since the epoch, at least 0 */
 };
 
 /* Called once per document; pointers are valid during the call only.
@@ -65,6 +70,11 @@ struct input_options {
     int (*chunk)(void *ctx, const char *text, size_t len, loci_error *err);
     int (*end)(void *ctx, loci_error *err);
     const char *tmpdir;
+    /* Optional: called with every regular file found (given or walked,
+     * not "-") and its stat before it is opened, with fn's ctx; 0 skips
+     * the file (loci-index --update: one whose size and mtime did not
+     * change), 1 reads it, a negative LOCI_E* status stops. */
+    int (*want)(void *ctx, const char *path, const struct stat *st, loci_error *err);
 };
 
 #define INPUT_FIELD_CAP (1u << 20) /* id and title of a streamed JSONL record */
@@ -82,5 +92,9 @@ struct input_stats {
  * "PATH: reason; skipped", counted in skipped, and the walk goes on). */
 int input_add_path(const struct input_options *o, const char *path, input_doc_fn fn, void *ctx,
                    struct input_stats *stats, loci_error *err);
+
+/* A file's modification time as the docs records keep it: nanoseconds
+ * since the epoch, clamped at 0. */
+int64_t input_mtime_ns(const struct stat *st);
 
 #endif

@@ -169,8 +169,9 @@ check "bad snippet" 2 "$BIN/loci-search" -i "$T/idx" --snippet 3 x
 
 # --stats: what the index holds and how it was built
 check "stats" 0 "$BIN/loci-search" -i "$T/idx" --stats
-has "stats format" "^format      3\.1$" "$T/out"
-has "stats documents" "^documents   2$" "$T/out"
+has "stats format" "^format      4\.0$" "$T/out"
+has "stats documents" "^documents   2 (0 deleted" "$T/out"
+has "stats segments" "^segments    1$" "$T/out"
 has "stats stemming" "^stemming    english$" "$T/out"
 check "stats json" 0 "$BIN/loci-search" -i "$T/idx" --stats --json
 if "$PY" - "$T/out" "$T/idx" <<'EOF'; then ok; else bad "stats json: $(cat "$T/out")"; fi
@@ -178,9 +179,13 @@ import json, os, sys
 st = json.load(open(sys.argv[1]))
 d = sys.argv[2]
 assert st["documents"] == 2 and st["passage_mode"] == "paragraph" and st["stem"] == "english", st
-assert st["files"] == {f: os.path.getsize(os.path.join(d, f)) for f in os.listdir(d)}, st["files"]
+s = os.path.join(d, "seg-000001")
+want = {f: os.path.getsize(os.path.join(s, f)) for f in os.listdir(s)}
+want["manifest"] = os.path.getsize(os.path.join(d, "manifest"))
+assert st["files"] == want, st["files"]
 assert st["bytes"] == sum(st["files"].values())
-assert st["built"].endswith("Z") and st["format"] == "3.1"
+assert st["built"].endswith("Z") and st["format"] == "4.0"
+assert st["segments"] == 1 and st["deleted_documents"] == 0
 EOF
 
 # a passage is its paragraph as written, brackets and footnote marks included
@@ -254,10 +259,10 @@ check "check ok" 0 "$BIN/loci-search" -i "$T/idx" --check
 has "check message" "index OK" "$T/out"
 cp -r "$T/idx" "$T/bad"
 "$PY" -c "
-import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); b[100]^=0x40; open(p,'wb').write(b)" "$T/bad/postings"
+import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); b[100]^=0x40; open(p,'wb').write(b)" "$T/bad/seg-000001/postings"
 check "corrupt index --check" 2 "$BIN/loci-search" -i "$T/bad" --check
 one_line "corrupt index"; has "corrupt names the file" "postings: checksum mismatch" "$T/err"
-cp "$T/idx/meta" "$T/meta.good"; printf 'LOCIxxxx' | dd of="$T/bad/meta" conv=notrunc status=none
+cp "$T/idx/seg-000001/meta" "$T/meta.good"; printf 'LOCIxxxx' | dd of="$T/bad/seg-000001/meta" conv=notrunc status=none
 check "bad magic" 2 "$BIN/loci-search" -i "$T/bad" CCDCOE
 one_line "bad magic"
 
@@ -345,7 +350,7 @@ one_line "bad symlinks --strict"; has "strict names the link" "b-dangling: dangl
 check "bad --memory" 2 "$BIN/loci-index" --memory 1K -o "$T/x" corpus/
 check "bad --threads" 2 "$BIN/loci-index" --threads 65 -o "$T/x" corpus/
 check "--threads 0 is one per core" 0 "$BIN/loci-index" -q --threads 0 -o "$T/t0" corpus/
-cmp -s "$T/t0/postings" "$T/idx/postings" && ok || bad "--threads 0 index differs"
+cmp -s "$T/t0/seg-000001/postings" "$T/idx/seg-000001/postings" && ok || bad "--threads 0 index differs"
 rm -rf "$T/t0"
 check "--stem list" 0 "$BIN/loci-index" --stem list
 has "--stem list names german" "^german$" "$T/out"
@@ -359,7 +364,7 @@ check "one passage, one term" 0 "$BIN/loci-index" -o "$T/one" "$T/one.txt"
 has "singular counts" "1 document, 1 passage, 1 term from" "$T/err"
 rm -rf "$T/one"
 check "memory and threads" 0 "$BIN/loci-index" -q --memory 16M --threads 3 -o "$T/mt" corpus/
-cmp -s "$T/mt/postings" "$T/idx/postings" && cmp -s "$T/mt/text" "$T/idx/text" && ok || bad "--threads 3 index differs from the default build"
+cmp -s "$T/mt/seg-000001/postings" "$T/idx/seg-000001/postings" && cmp -s "$T/mt/seg-000001/text" "$T/idx/seg-000001/text" && ok || bad "--threads 3 index differs from the default build"
 # one document much larger than --memory is streamed: peak RSS stays near
 # the budget, and the index is the one the default budget builds
 "$PY" -c "
@@ -377,7 +382,7 @@ sys.exit(st)" "$@"
 check "24 MB line at --memory 16M" 0 rss "$T/rss" "$BIN/loci-index" -q --memory 16M -o "$T/line16" "$T/line.txt"
 if [ "$(cat "$T/rss")" -lt $((64 * 1024)) ]; then ok; else bad "24 MB line at --memory 16M peaked at $(cat "$T/rss") KiB"; fi
 check "24 MB line at the default budget" 0 "$BIN/loci-index" -q -o "$T/line512" "$T/line.txt"
-for f in meta lexicon postings positions lengths passages docs text; do
+for f in manifest seg-000001/meta seg-000001/lexicon seg-000001/postings seg-000001/positions seg-000001/lengths seg-000001/passages seg-000001/docs seg-000001/text; do
   cmp -s "$T/line16/$f" "$T/line512/$f" && ok || bad "streamed $f differs from the default build's"
 done
 # the same for one 24 MB JSON Lines record (its text spills to a temporary file)
@@ -390,7 +395,7 @@ with open(sys.argv[2], 'w') as f:
 check "24 MB JSONL record at --memory 16M" 0 rss "$T/rss" "$BIN/loci-index" -q --jsonl --memory 16M -o "$T/rec16" "$T/rec.jsonl"
 if [ "$(cat "$T/rss")" -lt $((64 * 1024)) ]; then ok; else bad "24 MB JSONL record at --memory 16M peaked at $(cat "$T/rss") KiB"; fi
 check "24 MB JSONL record at the default budget" 0 "$BIN/loci-index" -q --jsonl -o "$T/rec512" "$T/rec.jsonl"
-for f in meta lexicon postings positions lengths passages docs text; do
+for f in manifest seg-000001/meta seg-000001/lexicon seg-000001/postings seg-000001/positions seg-000001/lengths seg-000001/passages seg-000001/docs seg-000001/text; do
   cmp -s "$T/rec16/$f" "$T/rec512/$f" && ok || bad "streamed JSONL $f differs from the default build's"
 done
 if ls "$T"/.rec16.tmp-* >/dev/null 2>&1; then bad "temporary files left"; else ok; fi
@@ -403,9 +408,9 @@ one_line "refuse non-index dir"; has "names what is in the way" "holds 'keep.txt
 for damage in missing empty bad; do
   cp -r "$T/idx" "$T/dmg"
   case $damage in
-    missing) rm "$T/dmg/meta" ;;
-    empty) : >"$T/dmg/meta" ;;
-    bad) printf 'garbage' >"$T/dmg/meta" ;;
+    missing) rm "$T/dmg/seg-000001/meta" ;;
+    empty) : >"$T/dmg/seg-000001/meta" ;;
+    bad) printf 'garbage' >"$T/dmg/seg-000001/meta" ;;
   esac
   check "search a damaged index ($damage meta)" 2 "$BIN/loci-search" -i "$T/dmg" CCDCOE
   one_line "damaged index ($damage meta)"; has "damaged index names meta" "meta" "$T/err"
@@ -415,9 +420,9 @@ for damage in missing empty bad; do
 done
 # the index directory and its files get the umask's permissions
 (umask 022 && "$BIN/loci-index" -q -o "$T/u755" corpus/) && [ "$(stat -c %a "$T/u755")" = 755 ] &&
-  [ "$(stat -c %a "$T/u755/postings")" = 644 ] && ok || bad "umask 022: $(stat -c %a "$T/u755" "$T/u755/postings" 2>&1)"
+  [ "$(stat -c %a "$T/u755/seg-000001/postings")" = 644 ] && ok || bad "umask 022: $(stat -c %a "$T/u755" "$T/u755/seg-000001/postings" 2>&1)"
 (umask 077 && "$BIN/loci-index" -q -o "$T/u755" corpus/) && [ "$(stat -c %a "$T/u755")" = 700 ] &&
-  [ "$(stat -c %a "$T/u755/postings")" = 600 ] && ok || bad "umask 077: $(stat -c %a "$T/u755" "$T/u755/postings" 2>&1)"
+  [ "$(stat -c %a "$T/u755/seg-000001/postings")" = 600 ] && ok || bad "umask 077: $(stat -c %a "$T/u755" "$T/u755/seg-000001/postings" 2>&1)"
 rm -rf "$T/u755"
 check "quiet" 0 "$BIN/loci-index" -q -o "$T/q" corpus/
 [ ! -s "$T/err" ] && ok || bad "--quiet printed: $(cat "$T/err")"
@@ -506,6 +511,79 @@ printf 'NATO\n(bad\nJapan -Korea\n' >"$T/qlang"
 check "--queries with a bad line" 2 "$BIN/loci-search" -i "$T/idx" -k 1 --format trec --queries "$T/qlang"
 has "bad line named" "qlang:2: query: column 1" "$T/err"
 if [ "$(cut -f1 -d' ' "$T/out" | sort -u | tr '\n' ' ')" = "1 3 " ]; then ok; else bad "--queries did not go on: $(cat "$T/out")"; fi
+
+# --- living indexes: --add, --delete, --update, --merge -------------------------------------
+L=$T/live; mkdir -p "$L/src"
+"$PY" -c "
+import random, sys
+random.seed(11)
+w = [''.join(random.choice('abcdefgh') for _ in range(random.randint(2, 6))) for _ in range(200)]
+for i in range(12):
+    with open('%s/f%02d.txt' % (sys.argv[1], i), 'w') as f:
+        for p in range(random.randint(1, 4)):
+            f.write(' '.join(random.choice(w) for _ in range(random.randint(3, 40))) + '\n\n')
+" "$L/src"
+# same_answers NAME A B: every query gives the same hits, scores and text in A and B
+same_answers() {
+  local q diff=0
+  for q in abc "ab cd" "bad OR cab" "$(head -c 12 "$L/src/f05.txt")" "$(head -c 12 "$L/src/f10.txt")"; do
+    "$BIN/loci-search" -i "$2" -k 100 "$q" >"$T/a.hits" 2>&1 || true
+    "$BIN/loci-search" -i "$3" -k 100 "$q" >"$T/b.hits" 2>&1 || true
+    cmp -s "$T/a.hits" "$T/b.hits" || diff=1
+  done
+  if [ $diff = 0 ]; then ok; else bad "$1: answers differ from a fresh build's"; fi
+}
+check "add to a missing index" 0 "$BIN/loci-index" -o "$L/idx" --add "$L/src/f00.txt" "$L/src/f01.txt" "$L/src/f02.txt"
+has "add summary" "3 added, 0 replaced, 0 deleted, 0 unchanged; 1 segment, 3 live documents, 0 deleted" "$T/err"
+check "add more" 0 "$BIN/loci-index" -o "$L/idx" --add --no-merge "$L/src/f03.txt" "$L/src/f04.txt" "$L/src/f05.txt" "$L/src/f06.txt"
+check "add the rest" 0 "$BIN/loci-index" -o "$L/idx" --add --no-merge "$L/src/f07.txt" "$L/src/f08.txt" "$L/src/f09.txt" "$L/src/f10.txt" "$L/src/f11.txt"
+has "segments after adds" "3 segments, 12 live documents" "$T/err"
+check "fresh build of all" 0 "$BIN/loci-index" -q -o "$L/fresh" $(ls "$L"/src/*.txt)
+same_answers "after adds" "$L/idx" "$L/fresh"
+check "delete two" 0 "$BIN/loci-index" -o "$L/idx" --no-merge --delete "$L/src/f05.txt" "$L/src/f10.txt"
+has "delete summary" "0 added, 0 replaced, 2 deleted, 0 unchanged; 3 segments, 10 live documents, 2 deleted" "$T/err"
+check "delete a missing name" 0 "$BIN/loci-index" -o "$L/idx" --delete nosuch.txt
+has "missing name warned" "warning: .*no document named 'nosuch.txt'" "$T/err"
+has "nothing written" "nothing changed, nothing written" "$T/err"
+check "fresh build of the live ones" 0 "$BIN/loci-index" -q -o "$L/fresh" $(ls "$L"/src/*.txt | grep -v -e f05 -e f10)
+same_answers "after deletions" "$L/idx" "$L/fresh"
+for q in "$(head -c 12 "$L/src/f05.txt")" "$(head -c 12 "$L/src/f10.txt")"; do
+  "$BIN/loci-search" -i "$L/idx" -k 1000 "$q" >"$T/out" 2>&1 || true
+  if grep -q -e 'f05.txt' -e 'f10.txt' "$T/out"; then bad "a deleted document is found"; else ok; fi
+done
+check "merge" 0 "$BIN/loci-index" -o "$L/idx" --merge
+has "merge summary" "1 segment, 10 live documents, 0 deleted" "$T/err"
+same_answers "after the merge" "$L/idx" "$L/fresh"
+for f in meta lexicon postings positions lengths passages docs text; do
+  cmp -s "$L/idx/$(ls "$L/idx" | grep '^seg-')/$f" "$L/fresh/seg-000001/$f" || bad "merged $f differs from a fresh build's"
+done
+ok
+# --update: unchanged writes nothing; changed, new and removed files
+rm -rf "$L/idx" "$L/fresh"
+check "build for update" 0 "$BIN/loci-index" -q -o "$L/idx" "$L/src"
+cp "$L/idx/manifest" "$T/manifest.before"
+check "update unchanged" 0 "$BIN/loci-index" -o "$L/idx" --update "$L/src"
+has "update unchanged summary" "0 added, 0 replaced, 0 deleted, 12 unchanged" "$T/err"
+cmp -s "$L/idx/manifest" "$T/manifest.before" && ok || bad "an unchanged update rewrote the manifest"
+echo "entirely new words" >"$L/src/f03.txt"
+echo "another new file" >"$L/src/zz.txt"
+rm "$L/src/f07.txt"
+touch "$L/src/f01.txt"
+check "update changed" 0 "$BIN/loci-index" -o "$L/idx" --update "$L/src/"
+has "update changed summary" "1 added, 1 replaced, 1 deleted, 10 unchanged" "$T/err"
+check "update again" 0 "$BIN/loci-index" -o "$L/idx" --update "$L/src"
+has "update again writes nothing" "nothing changed, nothing written" "$T/err"
+"$BIN/loci-search" -i "$L/idx" -k 1000 "entirely new words" >"$T/out" 2>&1 || true
+if [ "$(grep -c 'f03.txt' "$T/out")" = 1 ]; then ok; else bad "the updated file is not found once: $(cat "$T/out")"; fi
+# errors: one line, non-zero
+check "delete without names" 2 "$BIN/loci-index" -o "$L/idx" --delete
+check "merge a missing index" 2 "$BIN/loci-index" -o "$L/nothere" --merge
+one_line "merge a missing index"
+check "add with other settings" 2 "$BIN/loci-index" -o "$L/idx" --add --stem german "$L/src/zz.txt"
+one_line "add with other settings"; has "settings named" "stems with" "$T/err"
+check "add over a 3.x-like directory" 2 "$BIN/loci-index" -o "$T/docs" --add "$L/src/zz.txt"
+one_line "add over a folder of documents"
+rm -rf "$L"
 
 # --- loci-eval ------------------------------------------------------------------------------
 check "eval agrees with an independent computation" 0 "$PY" tests/eval_check.py "$BIN/loci-eval" tests/data/eval

@@ -6,10 +6,15 @@
  */
 #include "testutil.h"
 
+#include <fcntl.h>
 #include <dirent.h>
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "format.h"
+#include "lfile.h"
+#include "manifest.h"
+#include "index.h"
 #include "loci.h"
 
 static loci_builder *start(const char *dir, loci_passage_mode mode, unsigned n, unsigned stride)
@@ -343,8 +348,11 @@ static void build_random(const char *dir, uint64_t memory, unsigned threads, uin
 static void test_identical_whatever_memory_and_threads(void **state)
 {
     (void)state;
-    static const char *const files[] = {"meta", "lexicon", "postings", "positions",
-                                        "lengths", "passages", "docs", "text"};
+    static const char *const files[] = {"seg-000001/meta",      "seg-000001/lexicon",
+                                        "seg-000001/postings",  "seg-000001/positions",
+                                        "seg-000001/lengths",   "seg-000001/passages",
+                                        "seg-000001/docs",      "seg-000001/text",
+                                        "manifest"};
     char *root = tu_mkdtemp(), a[600], c[600], d[600];
     snprintf(a, sizeof a, "%s/big-memory", root);
     snprintf(c, sizeof c, "%s/tiny-memory", root);
@@ -356,7 +364,7 @@ static void test_identical_whatever_memory_and_threads(void **state)
     assert_int_equal(runs_a, 1);
     assert_true(runs_c >= 6);
     assert_int_equal(runs_c, runs_d);
-    for (size_t i = 0; i < 8; i++) {
+    for (size_t i = 0; i < 9; i++) {
         char pa[700], pc[700], pd[700];
         snprintf(pa, sizeof pa, "%s/%s", a, files[i]);
         snprintf(pc, sizeof pc, "%s/%s", c, files[i]);
@@ -422,7 +430,8 @@ static void test_huge_postings_across_runs(void **state)
     build_heavy(c, 1, &runs_c);
     assert_true(runs_a < runs_c); /* documents share runs */
     assert_int_equal(runs_c, 4);  /* one run per document */
-    static const char *const files[] = {"lexicon", "postings", "positions", "text"};
+    static const char *const files[] = {"seg-000001/lexicon", "seg-000001/postings",
+                                        "seg-000001/positions", "seg-000001/text"};
     for (size_t i = 0; i < 4; i++)
         tu_assert_same_file(a, c, files[i]);
     loci_index *idx;
@@ -485,6 +494,9 @@ static uint64_t build_large(const char *dir, const char *files_dir, uint64_t mem
             fail_msg("add: %s", err.message);
         if (d == 2) {
             char *p = tu_write_file(files_dir, "big.txt", text, len);
+            /* the docs record keeps the file's mtime: the same in both builds */
+            const struct timespec when[2] = {{1700000000, 5}, {1700000000, 5}};
+            assert_int_equal(utimensat(AT_FDCWD, p, when, 0), 0);
             assert_int_equal(loci_builder_add_path(b, p, &err), LOCI_OK);
             free(p);
         }
@@ -501,8 +513,11 @@ static uint64_t build_large(const char *dir, const char *files_dir, uint64_t mem
 static void test_streamed_documents_identical(void **state)
 {
     (void)state;
-    static const char *const files[] = {"meta", "lexicon", "postings", "positions",
-                                        "lengths", "passages", "docs", "text"};
+    static const char *const files[] = {"seg-000001/meta",      "seg-000001/lexicon",
+                                        "seg-000001/postings",  "seg-000001/positions",
+                                        "seg-000001/lengths",   "seg-000001/passages",
+                                        "seg-000001/docs",      "seg-000001/text",
+                                        "manifest"};
     static const loci_passage_mode modes[] = {LOCI_PASSAGE_PARAGRAPH, LOCI_PASSAGE_WINDOW,
                                               LOCI_PASSAGE_DOCUMENT};
     char *root = tu_mkdtemp(), a[600], c[600];
@@ -516,7 +531,7 @@ static void test_streamed_documents_identical(void **state)
             assert_true(runs_c >= 4); /* a streamed document is one run */
         else
             assert_true(runs_c >= 4 * 2); /* 300 KB documents in parts of 256 KiB */
-        for (size_t i = 0; i < 8; i++)
+        for (size_t i = 0; i < 9; i++)
             tu_assert_same_file(a, c, files[i]);
     }
     tu_rmtree(root);
@@ -552,8 +567,11 @@ static uint64_t build_jsonl(const char *dir, const char *path, uint64_t memory,
 static void test_streamed_jsonl_identical(void **state)
 {
     (void)state;
-    static const char *const files[] = {"meta", "lexicon", "postings", "positions",
-                                        "lengths", "passages", "docs", "text"};
+    static const char *const files[] = {"seg-000001/meta",      "seg-000001/lexicon",
+                                        "seg-000001/postings",  "seg-000001/positions",
+                                        "seg-000001/lengths",   "seg-000001/passages",
+                                        "seg-000001/docs",      "seg-000001/text",
+                                        "manifest"};
     char *root = tu_mkdtemp(), a[600], c[600];
     snprintf(a, sizeof a, "%s/whole", root);
     snprintf(c, sizeof c, "%s/streamed", root);
@@ -582,11 +600,120 @@ static void test_streamed_jsonl_identical(void **state)
         uint64_t runs_a = build_jsonl(a, path, 512u << 20, modes[m]);
         uint64_t runs_c = build_jsonl(c, path, 1, modes[m]);
         assert_true(runs_a < runs_c);
-        for (size_t i = 0; i < 8; i++)
+        for (size_t i = 0; i < 9; i++)
             tu_assert_same_file(a, c, files[i]);
     }
     free(path);
     buf_free(&jl);
+    tu_rmtree(root);
+    free(root);
+}
+
+static uint64_t fnv(const char *p, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+/* A whole build is a manifest (generation 1) naming seg-000001, whose
+ * docs records (4.0) give every document's first line, line mode,
+ * source (none, the name, the previous record's, given), the source's
+ * size and mtime, and the hash of its text. */
+static void test_docs_records_and_manifest(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp(), dir[600], seg[700];
+    snprintf(dir, sizeof dir, "%s/idx", root);
+    snprintf(seg, sizeof seg, "%s/seg-000001", dir);
+    struct buf jl = {0};
+    for (int i = 0; i < 70; i++) { /* records 0..69: two record blocks */
+        char line[100];
+        int n = snprintf(line, sizeof line, "{\"id\":\"r%02d\",\"text\":\"word%d more\"}\n", i, i);
+        assert_int_equal(buf_append(&jl, line, (size_t)n), 0);
+    }
+    char *jpath = tu_write_file(root, "recs.jsonl", jl.data, jl.len);
+    const struct timespec when[2] = {{1700000000, 123}, {1700000000, 123}};
+    assert_int_equal(utimensat(AT_FDCWD, jpath, when, 0), 0);
+    loci_build_options o;
+    loci_build_options_init(&o);
+    o.input_format = LOCI_INPUT_JSONL;
+    loci_builder *b;
+    loci_error err;
+    assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
+    assert_int_equal(loci_builder_add_document(b, "mem", "Title", "from memory", 11, 5, &err), 0);
+    assert_int_equal(loci_builder_add_path(b, jpath, &err), LOCI_OK);
+    assert_int_equal(loci_builder_finish(b, NULL, &err), LOCI_OK);
+    loci_builder_free(b);
+
+    struct manifest m;
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+    assert_true(dfd >= 0);
+    assert_int_equal(manifest_read(dfd, dir, &m, &err), LOCI_OK);
+    close(dfd);
+    assert_int_equal(m.generation, 1);
+    assert_int_equal(m.next_segment, 2);
+    assert_int_equal(m.nseg, 1);
+    assert_int_equal(m.seg[0].number, 1);
+    assert_int_equal(m.seg[0].documents, 71);
+    assert_int_equal(m.seg[0].passages, 71);
+    assert_int_equal(m.seg[0].ndeleted, 0);
+    char mpath[800];
+    snprintf(mpath, sizeof mpath, "%s/meta", seg);
+    struct lfile f;
+    assert_int_equal(lfile_open(&f, mpath, FMT_MAGIC_META, &err), LOCI_OK);
+    assert_int_equal(m.seg[0].meta_crc, lfile_table_crc(&f));
+    unsigned major, minor;
+    lfile_version(&f, &major, &minor);
+    assert_int_equal(major, 4);
+    assert_int_equal(minor, 0);
+    lfile_close(&f);
+    manifest_free(&m);
+
+    loci_index *idx;
+    assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK);
+    struct doc_info d;
+    const char *text;
+    assert_int_equal(reader_doc(&idx->segs[0], 0, &d, &err), LOCI_OK);
+    assert_int_equal(d.name_len, 3);
+    assert_memory_equal(d.name, "mem", 3);
+    assert_null(d.source);
+    assert_int_equal(d.first_line, 5);
+    assert_int_equal(d.fixed_line, 0);
+    assert_int_equal(d.size, 0);
+    assert_int_equal(d.mtime_ns, 0);
+    assert_int_equal(d.first_passage, 0);
+    assert_int_equal(d.passages, 1);
+    assert_int_equal(reader_doc_text(&idx->segs[0], &d, &text, &err), LOCI_OK);
+    assert_int_equal(d.text_len, 17);
+    assert_memory_equal(text, "Title\nfrom memory", 17);
+    assert_true(d.hash == fnv("Title\nfrom memory", 17));
+    for (uint32_t i = 1; i <= 70; i++) { /* 63 and 64 straddle a block */
+        assert_int_equal(reader_doc(&idx->segs[0], i, &d, &err), LOCI_OK);
+        char want[32];
+        snprintf(want, sizeof want, "r%02u", i - 1);
+        assert_int_equal(d.name_len, strlen(want));
+        assert_memory_equal(d.name, want, d.name_len);
+        assert_non_null(d.source);
+        assert_int_equal(d.source_len, strlen(jpath));
+        assert_memory_equal(d.source, jpath, d.source_len);
+        assert_int_equal(d.first_line, i);
+        assert_int_equal(d.fixed_line, 1);
+        assert_int_equal(d.size, jl.len);
+        assert_true(d.mtime_ns == 1700000000000000123LL);
+        assert_int_equal(d.first_passage, i);
+        assert_int_equal(d.passages, 1);
+        snprintf(want, sizeof want, "word%u more", i - 1);
+        assert_int_equal(reader_doc_text(&idx->segs[0], &d, &text, &err), LOCI_OK);
+        assert_int_equal(d.text_len, strlen(want));
+        assert_memory_equal(text, want, d.text_len);
+        assert_true(d.hash == fnv(want, strlen(want)));
+    }
+    assert_int_not_equal(reader_doc(&idx->segs[0], 71, &d, &err), LOCI_OK);
+    loci_index_close(idx);
+    buf_free(&jl);
+    free(jpath);
     tu_rmtree(root);
     free(root);
 }
@@ -603,6 +730,7 @@ int main(void)
         cmocka_unit_test(test_streamed_jsonl_identical),
         cmocka_unit_test(test_identical_whatever_memory_and_threads),
         cmocka_unit_test(test_huge_postings_across_runs),
+        cmocka_unit_test(test_docs_records_and_manifest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

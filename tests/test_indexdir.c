@@ -13,6 +13,7 @@
 #include "format.h"
 #include "indexdir.h"
 #include "lfile.h"
+#include "manifest.h"
 
 /* A directory that looks like an index: meta and lexicon with their
  * magics; `marker` goes into meta after the magic, to tell builds apart. */
@@ -338,6 +339,45 @@ static void test_permission_denied(void **state)
     free(root);
 }
 
+/* A format 4 index: manifest, lock, segment directories of index files,
+ * and a killed commit's leftovers are all replaceable; a foreign file in
+ * a segment is not. Its bytes count the segments' files; removing it
+ * removes them. */
+static void test_format4_index(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp(), p[600], seg[700], sub[800];
+    snprintf(p, sizeof p, "%s/idx", root);
+    snprintf(seg, sizeof seg, "%s/seg-000001", p);
+    assert_int_equal(mkdir(p, 0755), 0);
+    char man[40] = {0};
+    memcpy(man, MANIFEST_MAGIC, LFILE_MAGIC_LEN);
+    free(tu_write_file(p, MANIFEST_FILE, man, sizeof man));
+    free(tu_write_file(p, "lock", "", 0));
+    make_fake_index(seg, "one");
+    snprintf(sub, sizeof sub, "%s/.seg-tmp-1-abcdef", p);
+    make_fake_index(sub, "left");
+    free(tu_write_file(p, ".manifest.tmp-1", man, sizeof man));
+    assert_true(replaceable(p, NULL));
+    assert_int_equal(indexdir_bytes(p), 40 + 64 + 16);
+    /* a segment directory holding something else is not an index's */
+    char *keep = tu_write_file(seg, "notes.txt", "mine", 4);
+    assert_false(replaceable(p, "notes.txt"));
+    unlink(keep);
+    free(keep);
+    /* nor a directory that is not named like a segment */
+    snprintf(sub, sizeof sub, "%s/photos", p);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    assert_false(replaceable(p, "photos"));
+    assert_int_equal(rmdir(sub), 0);
+    assert_true(replaceable(p, NULL));
+    indexdir_remove(p);
+    struct stat st;
+    assert_int_not_equal(lstat(p, &st), 0);
+    tu_rmtree(root);
+    free(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -350,6 +390,7 @@ int main(void)
         cmocka_unit_test(test_swap_without_atomic_exchange),
         cmocka_unit_test(test_kill_between_renames_keeps_the_old_index),
         cmocka_unit_test(test_permission_denied),
+        cmocka_unit_test(test_format4_index),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

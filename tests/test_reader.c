@@ -69,15 +69,18 @@ static void test_read_back(void **state)
     assert_int_equal(st.passage_mode, LOCI_PASSAGE_PARAGRAPH);
     assert_int_equal(st.passage_tokens, 200);
     assert_int_equal(st.passage_stride, 150);
-    assert_int_equal(st.format_major, 3);
-    assert_int_equal(st.format_minor, 1);
+    assert_int_equal(st.format_major, 4);
+    assert_int_equal(st.format_minor, 0);
     assert_true(st.built > 1700000000);
-    assert_int_equal(st.nfiles, FMT_NFILES);
+    assert_int_equal(st.nfiles, FMT_NFILES + 1); /* and the manifest */
+    assert_int_equal(st.segments, 1);
+    assert_int_equal(st.deleted_documents, 0);
     uint64_t sum = 0;
     for (size_t i = 0; i < st.nfiles; i++) {
         char p[700];
         struct stat fs;
-        snprintf(p, sizeof p, "%s/%s", dir, st.files[i].name);
+        snprintf(p, sizeof p, "%s/%s%s", dir, i < FMT_NFILES ? "seg-000001/" : "",
+                 st.files[i].name);
         assert_int_equal(stat(p, &fs), 0);
         assert_int_equal(st.files[i].bytes, (uint64_t)fs.st_size);
         sum += st.files[i].bytes;
@@ -101,7 +104,8 @@ static void test_read_back(void **state)
     assert_int_equal(p.text_len, strlen("Title\nAnother document."));
     assert_memory_equal(p.text, "Title\nAnother document.", p.text_len);
     assert_memory_equal(p.doc_name, "two.txt", 7);
-    assert_int_equal(loci_passage_get(idx, 3, &p, &err), LOCI_ECORRUPT); /* out of range */
+    assert_int_equal(loci_passage_get(idx, 3, &p, &err), LOCI_EINVAL); /* out of range */
+    assert_non_null(strstr(err.message, "no passage 3"));
     loci_index_close(idx);
     tu_rmtree(root);
     free(root);
@@ -176,7 +180,7 @@ static void test_every_byte_flip_is_caught(void **state)
     size_t flips = 0;
     for (size_t f = 0; f < sizeof FILES / sizeof *FILES; f++) {
         char path[700];
-        snprintf(path, sizeof path, "%s/%s", dir, FILES[f]);
+        snprintf(path, sizeof path, "%s/seg-000001/%s", dir, FILES[f]);
         size_t len;
         char *orig = tu_read_file(path, &len);
         for (size_t i = 0; i < len; i++) {
@@ -219,7 +223,7 @@ static void test_every_byte_flip_is_caught(void **state)
 static void assert_search_fails_on_flip(const char *dir, const char *file)
 {
     char path[700];
-    snprintf(path, sizeof path, "%s/%s", dir, file);
+    snprintf(path, sizeof path, "%s/seg-000001/%s", dir, file);
     size_t len;
     char *data = tu_read_file(path, &len);
     data[64] ^= 1;
@@ -315,7 +319,7 @@ static void test_truncated_and_missing(void **state)
     (void)state;
     char *root, *dir = build_tiny(&root);
     char path[700];
-    snprintf(path, sizeof path, "%s/%s", dir, FMT_TEXT);
+    snprintf(path, sizeof path, "%s/seg-000001/%s", dir, FMT_TEXT);
     assert_int_equal(truncate(path, 100), 0);
     loci_index *idx;
     loci_error err;
@@ -466,7 +470,7 @@ static void test_open_during_swap_sees_one_build(void **state)
 }
 
 /* Each file passes its own checksum; meta's file table catches a file
- * from another build. */
+ * from another build, and the manifest a meta from another build. */
 static void test_files_of_two_builds_refused(void **state)
 {
     (void)state;
@@ -475,21 +479,31 @@ static void test_files_of_two_builds_refused(void **state)
     snprintf(b, sizeof b, "%s/other", root);
     build_variant(a, 0);
     build_variant(b, 1);
-    for (size_t i = 1; i < FMT_NFILES; i++) {
+    for (size_t i = 1; i <= FMT_NFILES; i++) { /* FMT_NFILES: the whole segment */
         char mixed[700];
         snprintf(mixed, sizeof mixed, "%s/mixed", root);
         tu_rmtree(mixed);
         assert_int_equal(mkdir(mixed, 0755), 0);
+        snprintf(from, sizeof from, "%s/manifest", a);
+        snprintf(to, sizeof to, "%s/manifest", mixed);
+        assert_int_equal(link(from, to), 0);
+        snprintf(to, sizeof to, "%s/seg-000001", mixed);
+        assert_int_equal(mkdir(to, 0755), 0);
         for (size_t j = 0; j < FMT_NFILES; j++) {
-            snprintf(from, sizeof from, "%s/%s", j == i ? b : a, FMT_FILES[j].name);
-            snprintf(to, sizeof to, "%s/%s", mixed, FMT_FILES[j].name);
+            snprintf(from, sizeof from, "%s/seg-000001/%s",
+                     j == i || i == FMT_NFILES ? b : a, FMT_FILES[j].name);
+            snprintf(to, sizeof to, "%s/seg-000001/%s", mixed, FMT_FILES[j].name);
             assert_int_equal(link(from, to), 0);
         }
         loci_index *idx;
         loci_error err;
         assert_int_equal(loci_index_open(mixed, &idx, &err), LOCI_ECORRUPT);
-        assert_non_null(strstr(err.message, "not from the same build"));
-        assert_non_null(strstr(err.message, FMT_FILES[i].name));
+        if (i == FMT_NFILES) {
+            assert_non_null(strstr(err.message, "not the segment the manifest names"));
+        } else {
+            assert_non_null(strstr(err.message, "not from the same build"));
+            assert_non_null(strstr(err.message, FMT_FILES[i].name));
+        }
     }
     tu_rmtree(root);
     free(root);
