@@ -206,6 +206,19 @@ static int open_once(loci_index *idx, int dirfd, const char *shown, loci_error *
     return rc;
 }
 
+/* 1 if the manifest in `dirfd` is no longer the one idx read (a commit
+ * replaced it, and may have removed segments we were opening). */
+static int manifest_changed(const loci_index *idx, int dirfd, const char *shown)
+{
+    struct manifest now;
+    loci_error ignored;
+    if (manifest_read(dirfd, shown, &now, &ignored))
+        return 1;
+    int changed = now.generation != idx->manifest.generation;
+    manifest_free(&now);
+    return changed;
+}
+
 /* How many times an open that raced with a commit or a rebuild's swap
  * starts over. */
 #define OPEN_ATTEMPTS 16
@@ -236,8 +249,11 @@ int loci_index_open(const char *dir, loci_index **out, loci_error *err)
             break;
         }
         rc = open_once(idx, dirfd, used, err);
-        int retry = rc && attempt + 1 < OPEN_ATTEMPTS &&
-                    (rc == LOCI_ENOTFOUND || dir_replaced(dirfd, used));
+        /* a segment missing or incomplete because a commit removed it
+         * after we read the manifest: the manifest has changed since */
+        int retry = rc && rc != LOCI_ENOMEM && attempt + 1 < OPEN_ATTEMPTS &&
+                    (rc == LOCI_ENOTFOUND || dir_replaced(dirfd, used) ||
+                     (idx->manifest.generation && manifest_changed(idx, dirfd, used)));
         close(dirfd);
         if (!retry)
             break;

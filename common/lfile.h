@@ -10,11 +10,11 @@
  *               12  u32 page_size   LFILE_PAGE_SIZE
  *               16  u64 body_len    bytes of body
  *               24  u64 page_count  ceil(body_len / page_size)
- *               32  u32 table_crc   CRC-32 of the page CRC table
+ *               32  u32 table_crc   CRC-32C of the page CRC table
  *               36  u8  reserved[24] zero
- *               60  u32 header_crc  CRC-32 of bytes 0..59
+ *               60  u32 header_crc  CRC-32C of bytes 0..59
  *   offset 64  body (body_len bytes): the file kind's own content
- *   then       page CRC table: page_count x u32, CRC-32 (zlib) of each
+ *   then       page CRC table: page_count x u32, CRC-32C (crc32c.h) of each
  *              page_size slice of the body (the last one may be short)
  *
  * The file size must be exactly 64 + body_len + 4 * page_count.

@@ -162,6 +162,8 @@ static int lock_dir(const char *dir, int create, int *dirfd, int *lockfd, loci_e
                                dir);
             return err_set(err, LOCI_EIO, "%s/%s: cannot lock: %s", dir, COMMIT_LOCK, strerror(e));
         }
+        if (commit_hook)
+            commit_hook("locked"); /* tests: swap DIR here */
         if (!replaced(dir, dfd, lfd)) {
             *dirfd = dfd;
             *lockfd = lfd;
@@ -296,7 +298,9 @@ int commit_add_segment(struct commit *c, struct manifest *next, loci_error *err)
     free(c->segtmp);
     c->segtmp = NULL;
     s->number = next->next_segment++;
-    return hook("segment-renamed", err);
+    /* the segment's name is on disk before a manifest can name it */
+    rc = indexdir_sync_dir(c->dir, err);
+    return rc ? rc : hook("segment-renamed", err);
 }
 
 int commit_publish(struct commit *c, struct manifest *next, loci_error *err)

@@ -81,7 +81,9 @@ int commit_lock_for_build(const char *dir, int *fd, loci_error *err);
 
 /* For tests: called at each step with its name ("segment-renamed",
  * "manifest-written", "manifest-renamed", "removed"); a non-zero return
- * fails the commit there with LOCI_EIO (a test may also _exit). */
+ * fails the commit there with LOCI_EIO (a test may also _exit). Also
+ * called with "locked" right after the flock, before the check that
+ * DIR/lock is still the file locked (its return is ignored). */
 extern int (*commit_hook)(const char *step);
 
 #endif

@@ -2,7 +2,9 @@
  * index_main.c — loci-index: the command-line front end of loci_builder.
  *
  * Parses options, feeds every PATH to the builder, finishes (which swaps
- * the new index into place atomically) and prints a one-line summary.
+ * the new index into place atomically, or with --add, --update, --delete
+ * and --merge makes one commit: indexer/living.c) and prints a one-line
+ * summary.
  * Any error: one line on stderr, exit 2, and the previous index untouched.
  * SIGINT, SIGTERM and SIGHUP cancel the build: its temporary files are
  * removed, the previous index stays, and the process ends by the signal.
@@ -40,6 +42,7 @@ static void usage(FILE *f)
             "                          and JSON Lines records gone from them are deleted\n"
             "      --delete            the arguments are document NAMEs to delete\n"
             "      --delete-from FILE  delete the documents named in FILE, one per line\n"
+            "                          (with --add or --update: in the same commit)\n"
             "      --merge             merge all segments of the index into one\n"
             "      --no-merge          never merge segments by the merge policy in a commit\n"
             "\n"

@@ -33,7 +33,7 @@ struct live_doc {
     uint64_t size, hash;
     int64_t mtime;
     uint32_t seg, doc;       /* manifest position, id in the segment */
-    uint8_t has_src, state;
+    uint8_t has_src, state, fixed_line;
 };
 
 enum { LD_UNTOUCHED, LD_PENDING, LD_KEPT, LD_DELETE };
@@ -41,6 +41,7 @@ enum { LD_UNTOUCHED, LD_PENDING, LD_KEPT, LD_DELETE };
 struct living {
     struct commit c;
     int update;
+    int jsonl;               /* the input is JSON Lines */
     loci_build_options opt;  /* the index's settings */
     char stem[32];
     void (*warn)(void *ctx, const char *message);
@@ -171,6 +172,7 @@ int living_begin(const char *dir, loci_build_options *opt, const loci_build_opti
         return err_set(err, LOCI_ENOMEM, "out of memory");
     lv->c.dirfd = lv->c.lockfd = -1;
     lv->update = opt->mode == LOCI_BUILD_UPDATE;
+    lv->jsonl = opt->input_format == LOCI_INPUT_JSONL;
     lv->warn = opt->warn;
     lv->warn_ctx = opt->warn_ctx;
     int rc = commit_begin(&lv->c, dir, given != NULL, err);
@@ -298,6 +300,7 @@ static int load_docs(struct living *lv, loci_error *err)
             e->size = di.size;
             e->mtime = di.mtime_ns;
             e->hash = di.hash;
+            e->fixed_line = di.fixed_line != 0;
             e->seg = (uint32_t)i;
             e->doc = d;
         }
@@ -341,6 +344,10 @@ int living_want_file(struct living *lv, const char *path, const struct stat *st,
     source_range(lv, path, strlen(path), &lo, &hi);
     if (lo == hi)
         return 1; /* a new file */
+    if (lv->docs[lo].fixed_line != lv->jsonl)
+        return err_set(err, LOCI_EINVAL,
+                       "%s: was indexed as %s; update it with%s --jsonl (and the same fields)", path,
+                       lv->jsonl ? "a text file" : "JSON Lines", lv->jsonl ? "out" : "");
     int same = 1;
     int64_t mt = input_mtime_ns(st);
     for (size_t i = lo; i < hi; i++)
@@ -379,10 +386,10 @@ int living_keep_doc(struct living *lv, const char *source, const char *name, siz
 
 /* ---- deletions ------------------------------------------------------------------ */
 
-static int cmp_u32(const void *x, const void *y)
+static int cmp_cstr(const void *x, const void *y)
 {
-    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    return (a > b) - (a < b);
+    const char *a = *(char *const *)x, *b = *(char *const *)y;
+    return cmp_bytes((const uint8_t *)a, strlen(a), (const uint8_t *)b, strlen(b));
 }
 
 /* Delete docs[0..n) (sorted) from segment s of `next`: their passages,
@@ -495,29 +502,40 @@ static int delete_from_segment(struct living *lv, struct manifest_segment *s, co
     return rc;
 }
 
-/* Apply every LD_DELETE document to `next`. */
+/* Apply every LD_DELETE document to `next`: their (segment, id) pairs
+ * sorted, one pass per segment that has some. */
+static int cmp_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return (a > b) - (a < b);
+}
+
 static int apply_deletions(struct living *lv, struct manifest *next, loci_error *err)
 {
-    int rc = LOCI_OK;
-    uint32_t *docs = NULL;
-    for (size_t i = 0; i < next->nseg && !rc; i++) {
-        size_t n = 0;
-        for (size_t k = 0; k < lv->ndocs; k++)
-            n += lv->docs[k].seg == i && lv->docs[k].state == LD_DELETE;
-        if (!n)
-            continue;
+    size_t n = 0;
+    for (size_t k = 0; k < lv->ndocs; k++)
+        n += lv->docs[k].state == LD_DELETE;
+    uint64_t *pairs = malloc((n ? n : 1) * sizeof *pairs);
+    uint32_t *docs = malloc((n ? n : 1) * sizeof *docs);
+    if (!pairs || !docs) {
+        free(pairs);
         free(docs);
-        if (!(docs = malloc(n * sizeof *docs))) {
-            rc = err_set(err, LOCI_ENOMEM, "out of memory");
-            break;
-        }
-        n = 0;
-        for (size_t k = 0; k < lv->ndocs; k++)
-            if (lv->docs[k].seg == i && lv->docs[k].state == LD_DELETE)
-                docs[n++] = lv->docs[k].doc;
-        qsort(docs, n, sizeof *docs, cmp_u32);
-        rc = delete_from_segment(lv, &next->seg[i], docs, n, err);
+        return err_set(err, LOCI_ENOMEM, "out of memory");
     }
+    n = 0;
+    for (size_t k = 0; k < lv->ndocs; k++)
+        if (lv->docs[k].state == LD_DELETE)
+            pairs[n++] = (uint64_t)lv->docs[k].seg << 32 | lv->docs[k].doc;
+    qsort(pairs, n, sizeof *pairs, cmp_u64);
+    int rc = LOCI_OK;
+    for (size_t i = 0; i < n && !rc;) {
+        uint32_t seg = (uint32_t)(pairs[i] >> 32);
+        size_t m = 0;
+        while (i < n && (uint32_t)(pairs[i] >> 32) == seg)
+            docs[m++] = (uint32_t)pairs[i++];
+        rc = delete_from_segment(lv, &next->seg[seg], docs, m, err);
+    }
+    free(pairs);
     free(docs);
     return rc;
 }
@@ -659,21 +677,48 @@ int living_finish(struct living *lv, loci_builder *b, const loci_build_options *
                 }
         }
     }
-    for (size_t k = 0; k < lv->ndeletes && !rc; k++) {
-        size_t nl = strlen(lv->deletes[k]), hits = 0;
-        for (size_t i = 0; i < lv->ndocs; i++) {
-            struct live_doc *e = &lv->docs[i];
-            if (e->name_len == nl && !memcmp(lv->strs.data + e->name_off, lv->deletes[k], nl)) {
-                hits++;
+    /* deletions by name: the names sorted, each live document's name
+     * looked up among them */
+    size_t *hits = NULL;
+    if (!rc && lv->ndeletes) {
+        qsort(lv->deletes, lv->ndeletes, sizeof *lv->deletes, cmp_cstr);
+        size_t n = 1; /* each name once */
+        for (size_t k = 1; k < lv->ndeletes; k++) {
+            if (!strcmp(lv->deletes[k], lv->deletes[n - 1]))
+                free(lv->deletes[k]);
+            else
+                lv->deletes[n++] = lv->deletes[k];
+        }
+        lv->ndeletes = n;
+        if (!(hits = calloc(lv->ndeletes, sizeof *hits)))
+            rc = err_set(err, LOCI_ENOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < lv->ndocs && hits; i++) {
+        struct live_doc *e = &lv->docs[i];
+        const uint8_t *nm = lv->strs.data + e->name_off;
+        size_t lo = 0, hi = lv->ndeletes;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            const char *d = lv->deletes[mid];
+            int c = cmp_bytes((const uint8_t *)d, strlen(d), nm, e->name_len);
+            if (c == 0) {
+                hits[mid]++;
                 if (e->state != LD_DELETE) {
                     e->state = LD_DELETE;
                     lv->deleted++;
                 }
+                break;
             }
+            if (c < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
         }
-        if (!hits)
-            lwarn(lv, "%s: no document named '%s'; nothing deleted", lv->c.dir, lv->deletes[k]);
     }
+    for (size_t k = 0; hits && k < lv->ndeletes; k++)
+        if (!hits[k])
+            lwarn(lv, "%s: no document named '%s'; nothing deleted", lv->c.dir, lv->deletes[k]);
+    free(hits);
     struct manifest next;
     memset(&next, 0, sizeof next);
     int changed = 0;

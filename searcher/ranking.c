@@ -546,7 +546,11 @@ int ranking_top(const struct segview *v, const struct query_term *terms, size_t 
     uint64_t postings = 0;
     for (size_t i = 0; i < nterms; i++)
         postings += terms[i].found ? terms[i].ti.df : 0;
-    int plain = opt->exhaustive || postings <= ranking_plain_per_k * (uint64_t)opt->k;
+    /* (A segment after the first starts with the shared top k full: its
+     * threshold prunes even a small segment, and seeding a lower bound
+     * from this segment's best blocks would rarely raise it.) */
+    int full = topk_threshold(top) > -INFINITY;
+    int plain = opt->exhaustive || (!full && postings <= ranking_plain_per_k * (uint64_t)opt->k);
     for (size_t i = 0; i < nterms && !e.rc; i++) {
         if (!terms[i].found)
             continue;
@@ -562,7 +566,7 @@ int ranking_top(const struct segview *v, const struct query_term *terms, size_t 
         else if (e.nc == 1 && e.cur[0].skips && !e.grouped)
             evaluate_one_term(&e);
         else {
-            if (!e.grouped)
+            if (!e.grouped && !full)
                 seed_threshold(&e);
             if (!e.rc)
                 evaluate_maxscore(&e);

@@ -583,6 +583,13 @@ check "add with other settings" 2 "$BIN/loci-index" -o "$L/idx" --add --stem ger
 one_line "add with other settings"; has "settings named" "stems with" "$T/err"
 check "add over a 3.x-like directory" 2 "$BIN/loci-index" -o "$T/docs" --add "$L/src/zz.txt"
 one_line "add over a folder of documents"
+printf '{"id":"r1","text":"json words"}\n' >"$L/r.jsonl"
+check "add JSON Lines" 0 "$BIN/loci-index" -q -o "$L/idx" --add --jsonl "$L/r.jsonl"
+printf '{"id":"r1","text":"json words changed"}\n' >"$L/r.jsonl"
+check "update JSON Lines as text" 2 "$BIN/loci-index" -o "$L/idx" --update "$L/r.jsonl"
+one_line "update JSON Lines as text"; has "says to use --jsonl" "update it with --jsonl" "$T/err"
+check "update JSON Lines" 0 "$BIN/loci-index" -o "$L/idx" --update --jsonl "$L/r.jsonl"
+has "record replaced" "0 added, 1 replaced, 0 deleted" "$T/err"
 rm -rf "$L"
 
 # --- loci-eval ------------------------------------------------------------------------------

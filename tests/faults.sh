@@ -341,6 +341,92 @@ if [ "$left" = idx ]; then ok; else bad "after the kill loop, left: $left"; fi
 
 echo "faults: c. $rounds builds killed, $old before their swap and $new after (a build takes $dur ms; $((SECONDS - t)) s)"
 
+# ... and commits: --add of B over a whole build of A, killed at a random
+# moment, leaves A or A+B, whole; the next commit removes what it left
+t=$SECONDS
+"$BIN/loci-index" -q --threads 2 -o "$K/idx" "$T/inA.txt"
+t0=$(now_ms)
+"$BIN/loci-index" -q --threads 2 -o "$K/idx" --add --no-merge "$T/inB.txt"
+cdur=$(($(now_ms) - t0))
+kquery "$K/idx" >"$T/k-AB.json" || true
+if ! cmp -s "$T/k-AB.json" "$T/k-A.json"; then ok; else bad "commit kill loop: A+B answers as A"; fi
+"$BIN/loci-index" -q --threads 2 -o "$K/idx" "$T/inA.txt"
+crounds=0 cold=0 cnew=0
+deadline=$(($(now_ms) + 20000))
+while [ "$crounds" -lt 20 ] && [ "$(now_ms)" -lt "$deadline" ]; do
+  ms=$((RANDOM % (cdur * 12 / 10 + 1)))
+  "$BIN/loci-index" -q --threads 2 -o "$K/idx" --add --no-merge "$T/inB.txt" & kpid=$!
+  printf -v delay '%d.%03d' $((ms / 1000)) $((ms % 1000))
+  sleep "$delay"
+  kill -9 "$kpid" 2>/dev/null || true
+  wait "$kpid" 2>/dev/null || true
+  crounds=$((crounds + 1))
+  kquery "$K/idx" >"$T/k-now.json" || true
+  if cmp -s "$T/k-now.json" "$T/k-A.json"; then cold=$((cold + 1)); ok
+  elif cmp -s "$T/k-now.json" "$T/k-AB.json"; then cnew=$((cnew + 1)); ok
+  else bad "commit killed after ${ms} ms: the index is neither A nor A+B: $(snip "$T/k-now.json")"; fi
+  if "$BIN/loci-search" -i "$K/idx" --check >/dev/null 2>"$T/err"; then ok; else
+    bad "commit killed after ${ms} ms: --check: $(snip "$T/err")"; fi
+  # the next writer cleans up after the killed one
+  check "delete after a killed commit" 0 "$BIN/loci-index" -q -o "$K/idx" --delete "$T/inB.txt"
+  left=$(ls -a "$K/idx" | grep -e '^\.seg-tmp-' -e '^\.manifest\.tmp-' || true)
+  [ -z "$left" ] && ok || bad "after a killed commit and a delete: left $left"
+  kquery "$K/idx" >"$T/k-now.json" || true
+  cmp -s "$T/k-now.json" "$T/k-A.json" && ok || bad "after deleting B again the index is not A"
+done
+[ "$cold" -gt 0 ] && ok || bad "commit kill loop: no commit was killed before its manifest ($crounds rounds)"
+echo "faults: c. $crounds commits killed, $cold before their manifest and $cnew after ($((SECONDS - t)) s)"
+
+# --- f. commits (--add, --delete) with every call failing in turn -------------------
+# Before the new manifest is renamed into place a failed commit leaves the
+# previous commit whole; after it, the new one. The index answers as one
+# of the two and passes --check; the next commit goes through and leaves
+# no temporaries.
+t=$SECONDS
+rm -rf "$W/idx" && cp -a "$T/pristine" "$W/idx"
+for kind in add delete; do
+  if [ $kind = add ]; then ARGS=(--add --no-merge "${NEW[@]}"); else ARGS=(--delete --no-merge -q corpus/README.md); fi
+  counted "$W" "c$kind"
+  cp -a "$T/pristine" "$W/idx"
+  counts=$T/counts-c$kind
+  want_json=c${kind}_json
+  [ "$(count "$counts" rename)" -ge 1 ] && ok || bad "the counted $kind renamed nothing"
+  cases_f=0
+  for op in write fsync close open mkdir rename; do
+    n=$(count "$counts" "$op")
+    for ((i = 1; i <= n; i++)); do
+      name="$kind, $op #$i of $n fails with EIO"
+      attempt "$W" "Input/output error" FAULT_OP="$op" FAULT_AT="$i" FAULT_ERRNO=EIO
+      whole "$W" "$old_json" "${!want_json}"
+      if [ -n "$which" ]; then ok; else bad "$name: the index is not whole: $(flat "$now")"; fi
+      # the next commit goes through and leaves no temporary behind
+      check "$name, then again" 0 "$BIN/loci-index" -o "$W/idx" "${ARGS[@]}"
+      left=$(ls -a "$W/idx" | grep -e '^\.seg-tmp-' -e '^\.manifest\.tmp-' || true)
+      [ -z "$left" ] && ok || bad "$name: left $left"
+      rm -rf "$W/idx" && cp -a "$T/pristine" "$W/idx"
+      cases_f=$((cases_f + 1))
+    done
+  done
+  echo "faults: f. $cases_f ${kind}s with a failing call ($((SECONDS - t)) s)"
+done
+
+# --update of an unchanged tree opens no input file (stat only); a touched
+# file is opened once, found unchanged by its hash, and nothing is written
+rm -rf "$W/up"
+check "build for update" 0 "$BIN/loci-index" -q --threads 2 -o "$W/up" "$T/mid"
+: >"$T/c-up"
+check "unchanged update" 0 env LD_PRELOAD="$SHIM" FAULT_PATH="$T/mid" FAULT_COUNT_FILE="$T/c-up" \
+  "$BIN/loci-index" -o "$W/up" --update "$T/mid"
+[ "$(count "$T/c-up" openread)" = 0 ] && ok || bad "an unchanged update opened inputs: $(cat "$T/c-up")"
+grep -q "20 unchanged" "$T/err" && ok || bad "unchanged update: $(snip "$T/err")"
+touch "$T/mid/03.txt"
+: >"$T/c-up"
+check "touched update" 0 env LD_PRELOAD="$SHIM" FAULT_PATH="$T/mid" FAULT_COUNT_FILE="$T/c-up" \
+  "$BIN/loci-index" -o "$W/up" --update "$T/mid"
+[ "$(count "$T/c-up" openread)" = 1 ] && ok || bad "a touched file was not read once: $(cat "$T/c-up")"
+grep -q "nothing changed, nothing written" "$T/err" && ok || bad "touched update: $(snip "$T/err")"
+rm -rf "$W/up"
+
 # --- e. permission denied is said as such ------------------------------------------
 # (root reads everything, so the shim denies instead of chmod)
 t=$SECONDS

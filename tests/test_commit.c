@@ -304,6 +304,49 @@ static void test_killed_at_each_step(void **state)
     }
 }
 
+static char swap_a[600], swap_b[600], swap_old[700];
+static int swaps;
+static int swap_hook(const char *step)
+{
+    if (!strcmp(step, "locked") && swaps++ == 0) { /* a whole build's swap, meanwhile */
+        assert_int_equal(rename(swap_a, swap_old), 0);
+        assert_int_equal(rename(swap_b, swap_a), 0);
+    }
+    return 0;
+}
+
+/* A whole build swaps DIR between a writer's open and its lock: the
+ * writer notices that DIR/lock is no longer the file it locked and
+ * starts over on the new index. */
+static void test_swapped_while_locking(void **state)
+{
+    (void)state;
+    struct fixture f;
+    setup(&f);
+    snprintf(swap_a, sizeof swap_a, "%s", f.idx);
+    snprintf(swap_b, sizeof swap_b, "%s/other", f.root);
+    snprintf(swap_old, sizeof swap_old, "%s/old", f.root);
+    const char *paths[] = {f.a, f.b};
+    loci_build_stats st;
+    loci_error err;
+    assert_int_equal(add_paths(swap_b, LOCI_BUILD_REPLACE, paths, 2, &st, &err), LOCI_OK);
+    assert_int_equal(add_paths(swap_b, LOCI_BUILD_ADD, paths, 1, &st, &err), LOCI_OK);
+    swaps = 0;
+    commit_hook = swap_hook;
+    assert_int_equal(add_paths(f.idx, LOCI_BUILD_ADD, paths, 1, &st, &err), LOCI_OK);
+    commit_hook = NULL;
+    assert_int_equal(swaps, 2); /* locked twice: the old DIR, then the new one */
+    struct manifest m;
+    read_manifest(f.idx, &m); /* the index swapped in, with the commit */
+    assert_int_equal(m.generation, 3);
+    assert_int_equal(m.nseg, 3);
+    manifest_free(&m);
+    read_manifest(swap_old, &m); /* the one swapped out, untouched */
+    assert_int_equal(m.generation, 1);
+    manifest_free(&m);
+    teardown(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -312,6 +355,7 @@ int main(void)
         cmocka_unit_test(test_failure_at_each_step),
         cmocka_unit_test(test_unchanged_update_writes_nothing),
         cmocka_unit_test(test_killed_at_each_step),
+        cmocka_unit_test(test_swapped_while_locking),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

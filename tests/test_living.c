@@ -60,10 +60,19 @@ static void build(const char *dir, const int *docs, size_t n, loci_build_mode mo
     loci_builder_free(b);
 }
 
+static int warnings;
+static void count_warning(void *ctx, const char *message)
+{
+    (void)ctx;
+    assert_non_null(strstr(message, "no document named"));
+    warnings++;
+}
+
 static void delete_names(const char *dir, const char *const *names, size_t n)
 {
     loci_build_options o;
     loci_build_options_init(&o);
+    o.warn = count_warning;
     o.mode = LOCI_BUILD_ADD;
     o.no_merge = 1;
     loci_builder *b;
@@ -127,9 +136,12 @@ static void test_deletions_keep_statistics_exact(void **state)
     const int all[NDOCS] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
     build(a, all, NDOCS, LOCI_BUILD_REPLACE, 1);
     /* two commits of deletions: the df tables add up */
-    const char *del1[] = {"doc1", "doc4"}, *del2[] = {"doc6", "nosuch"};
+    const char *del1[] = {"doc1", "doc4"}, *del2[] = {"doc6", "nosuch", "doc6", "nosuch"};
+    warnings = 0;
     delete_names(a, del1, 2);
-    delete_names(a, del2, 2);
+    assert_int_equal(warnings, 0);
+    delete_names(a, del2, 4); /* a name given twice counts once, and is warned about once */
+    assert_int_equal(warnings, 1);
     const int live[] = {0, 2, 3, 5, 7, 8};
     build(f, live, 6, LOCI_BUILD_REPLACE, 1);
 
@@ -345,6 +357,59 @@ static void test_update_jsonl(void **state)
     free(root);
 }
 
+/* A segment whose documents are all deleted leaves the manifest (and its
+ * directory goes); the others keep their numbers. */
+static void test_emptied_segment_dropped(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp(), a[600];
+    snprintf(a, sizeof a, "%s/living", root);
+    const int first[] = {0, 1}, second[] = {2, 3}, third[] = {5, 6};
+    build(a, first, 2, LOCI_BUILD_REPLACE, 1);
+    build(a, second, 2, LOCI_BUILD_ADD, 1);
+    build(a, third, 2, LOCI_BUILD_ADD, 1);
+    const char *del[] = {"doc2", "doc3"};
+    delete_names(a, del, 2);
+    struct manifest m;
+    read_manifest(a, &m);
+    assert_int_equal(m.generation, 4);
+    assert_int_equal(m.nseg, 2);
+    assert_int_equal(m.seg[0].number, 1);
+    assert_int_equal(m.seg[1].number, 3);
+    assert_int_equal(m.seg[0].ndeleted + m.seg[1].ndeleted, 0);
+    manifest_free(&m);
+    char p[700];
+    struct stat st;
+    snprintf(p, sizeof p, "%s/seg-000002", a);
+    assert_int_not_equal(stat(p, &st), 0);
+    tu_rmtree(root);
+    free(root);
+}
+
+/* Levels by size: a large old segment is left alone while the ten small
+ * ones after it are merged together. */
+static void test_merge_policy_levels(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp(), a[600];
+    snprintf(a, sizeof a, "%s/living", root);
+    int big[80];
+    for (int i = 0; i < 80; i++)
+        big[i] = 100 + i;
+    build(a, big, 80, LOCI_BUILD_REPLACE, 0);
+    for (int d = 200; d < 210; d++)
+        build(a, &d, 1, LOCI_BUILD_ADD, 0);
+    struct manifest m;
+    read_manifest(a, &m);
+    assert_int_equal(m.nseg, 2);
+    assert_int_equal(m.seg[0].number, 1); /* untouched */
+    assert_int_equal(m.seg[0].documents, 80);
+    assert_int_equal(m.seg[1].documents, 10);
+    manifest_free(&m);
+    tu_rmtree(root);
+    free(root);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -352,6 +417,8 @@ int main(void)
         cmocka_unit_test(test_merge_is_a_fresh_build),
         cmocka_unit_test(test_merge_policy),
         cmocka_unit_test(test_update_jsonl),
+        cmocka_unit_test(test_emptied_segment_dropped),
+        cmocka_unit_test(test_merge_policy_levels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
