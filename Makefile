@@ -232,8 +232,9 @@ bench: bench-relevance bench-build bench-query
 bench-relevance: $(PROGS)
 	bash bench/relevance
 
-bench-build: $(PROGS)
+bench-build: $(PROGS) build/loci-time
 	bash bench/build
+	bash bench/update
 
 bench-query: $(PROGS) build/loci-time
 	bash bench/query

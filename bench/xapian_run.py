@@ -1,8 +1,22 @@
 #!/usr/bin/python3
 """Xapian peer for the loci benchmarks (run with Debian's /usr/bin/python3).
 
-index  CORPUS.jsonl DBDIR      index {id,title,text} records: TermGenerator with
-                               the English stemmer, title then text (positions on)
+index  CORPUS.jsonl DBDIR [ids]  index {id,title,text} records: TermGenerator
+                               with the English stemmer, title then text (positions
+                               on); with "ids", each document also gets the unique
+                               boolean term "Q" + id (omindex's convention), so that
+                               it can be replaced and deleted by id
+replace DBDIR CORPUS.jsonl     add or replace each record by its id term
+                               (replace_document), then commit(); prints the
+                               seconds from opening DBDIR to the commit's return
+delete DBDIR IDS               delete_document of each id's term (one id a line),
+                               then commit(); prints the seconds likewise
+tree-index ROOT DBDIR          index every file under ROOT as a document: its text,
+                               the term "Q" + path and value 0 = "size:mtime_ns"
+tree-update ROOT DBDIR         what omindex does on a rerun: stat every file under
+                               ROOT, look its Q term up, re-index and replace the
+                               ones whose value differs (or new), delete the
+                               documents of files gone, commit(); prints seconds
 search DBDIR QUERIES.tsv K TAG print a TREC run: QueryParser (English stemmer,
                                STEM_SOME, default OR), BM25Weight() defaults
 time   DBDIR QUERIES.tsv K     per-query latency in microseconds, one per line
@@ -15,6 +29,7 @@ QueryParserError (stray syntax characters), it is parsed again with no
 flags, which treats every word as a plain term.
 """
 import json
+import os
 import sys
 import time
 
@@ -23,23 +38,107 @@ import xapian
 from benchlib import queries
 
 
-def index(corpus, dbdir):
-    db = xapian.WritableDatabase(dbdir, xapian.DB_CREATE_OR_OVERWRITE)
+def generator():
     tg = xapian.TermGenerator()
     tg.set_stemmer(xapian.Stem("english"))
+    return tg
+
+
+def make_doc(tg, rec, ids=False):
+    doc = xapian.Document()
+    tg.set_document(doc)
+    tg.index_text(rec.get("title") or "")
+    tg.increase_termpos()
+    tg.index_text(rec.get("text") or "")
+    doc.set_data(str(rec["id"]))
+    if ids:
+        doc.add_boolean_term("Q" + str(rec["id"]))
+    return doc
+
+
+def records(corpus):
     with open(corpus, encoding="utf-8") as f:
         for line in f:
-            if not line.strip():
-                continue
-            rec = json.loads(line)
-            doc = xapian.Document()
-            tg.set_document(doc)
-            tg.index_text(rec.get("title") or "")
-            tg.increase_termpos()
-            tg.index_text(rec.get("text") or "")
-            doc.set_data(str(rec["id"]))
-            db.add_document(doc)
+            if line.strip():
+                yield json.loads(line)
+
+
+def index(corpus, dbdir, ids=False):
+    db = xapian.WritableDatabase(dbdir, xapian.DB_CREATE_OR_OVERWRITE)
+    tg = generator()
+    for rec in records(corpus):
+        db.add_document(make_doc(tg, rec, ids))
     db.commit()
+
+
+def replace(dbdir, corpus):
+    t0 = time.perf_counter()
+    db = xapian.WritableDatabase(dbdir, xapian.DB_OPEN)
+    tg = generator()
+    for rec in records(corpus):
+        db.replace_document("Q" + str(rec["id"]), make_doc(tg, rec, True))
+    db.commit()
+    db.close()
+    print("%.6f" % (time.perf_counter() - t0))
+
+
+def delete(dbdir, idfile):
+    t0 = time.perf_counter()
+    db = xapian.WritableDatabase(dbdir, xapian.DB_OPEN)
+    with open(idfile, encoding="utf-8") as f:
+        for line in f:
+            if line.strip():
+                db.delete_document("Q" + line.rstrip("\n"))
+    db.commit()
+    db.close()
+    print("%.6f" % (time.perf_counter() - t0))
+
+
+def walk(root):
+    for d, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in sorted(files):
+            yield os.path.join(d, name)
+
+
+def file_doc(tg, path, st):
+    with open(path, encoding="utf-8", errors="replace") as f:
+        doc = make_doc(tg, {"id": path, "text": f.read()}, True)
+    doc.add_value(0, "%d:%d" % (st.st_size, st.st_mtime_ns))
+    return doc
+
+
+def tree_index(root, dbdir):
+    db = xapian.WritableDatabase(dbdir, xapian.DB_CREATE_OR_OVERWRITE)
+    tg = generator()
+    for path in walk(root):
+        db.add_document(file_doc(tg, path, os.stat(path)))
+    db.commit()
+
+
+def tree_update(root, dbdir):
+    t0 = time.perf_counter()
+    db = xapian.WritableDatabase(dbdir, xapian.DB_OPEN)
+    tg = generator()
+    seen = set()
+    changed = 0
+    for path in walk(root):
+        st = os.stat(path)
+        term = "Q" + path
+        seen.add(term)
+        stamp = ("%d:%d" % (st.st_size, st.st_mtime_ns)).encode()
+        docid = next((p.docid for p in db.postlist(term)), 0)
+        if docid and db.get_document(docid).get_value(0) == stamp:
+            continue
+        db.replace_document(term, file_doc(tg, path, st))
+        changed += 1
+    gone = [t.term for t in db.allterms("Q") if t.term.decode() not in seen]
+    for term in gone:
+        db.delete_document(term)
+    db.commit()
+    db.close()
+    print("%.6f" % (time.perf_counter() - t0))
+    print(f"xapian tree-update: {changed} replaced, {len(gone)} deleted", file=sys.stderr)
 
 
 def open_searcher(dbdir):
@@ -90,7 +189,15 @@ def timing(dbdir, qfile, k, syntax=False):
 if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "index":
-        index(sys.argv[2], sys.argv[3])
+        index(sys.argv[2], sys.argv[3], "ids" in sys.argv[4:])
+    elif cmd == "replace":
+        replace(sys.argv[2], sys.argv[3])
+    elif cmd == "delete":
+        delete(sys.argv[2], sys.argv[3])
+    elif cmd == "tree-index":
+        tree_index(sys.argv[2], sys.argv[3])
+    elif cmd == "tree-update":
+        tree_update(sys.argv[2], sys.argv[3])
     elif cmd == "search":
         search(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
     elif cmd == "time":
