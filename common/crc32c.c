@@ -96,7 +96,7 @@ __attribute__((target("sse4.2"))) static uint32_t raw_hw(uint32_t c, const uint8
 }
 #endif
 
-static void init(void)
+static void init_tables(void)
 {
     for (uint32_t i = 0; i < 256; i++) {
         uint32_t c = i;
@@ -107,9 +107,17 @@ static void init(void)
     for (uint32_t i = 0; i < 256; i++)
         for (int t = 1; t < 8; t++)
             table[t][i] = (table[t - 1][i] >> 8) ^ table[0][table[t - 1][i] & 0xff];
+}
+
+static pthread_once_t tables_once = PTHREAD_ONCE_INIT;
+
+static void init(void)
+{
 #ifdef HAVE_X86
     __builtin_cpu_init();
     have_sse42 = __builtin_cpu_supports("sse4.2");
+    if (!have_sse42)
+        return; /* the tables, by crc32c_portable's pthread_once */
     /* The raw CRC is linear in its state: the state after SHIFT_LEN zero
      * bytes, for each of the 32 one-bit states, then for each byte value
      * of each byte of a state as the xor of its bits' (32 short runs, not
@@ -117,7 +125,7 @@ static void init(void)
     static const uint8_t zeros[SHIFT_LEN];
     uint32_t bit[32];
     for (int i = 0; i < 32; i++)
-        bit[i] = raw_portable(1u << i, zeros, SHIFT_LEN);
+        bit[i] = raw_hw1(1u << i, zeros, SHIFT_LEN);
     for (int k = 0; k < 4; k++)
         for (uint32_t v = 0; v < 256; v++) {
             uint32_t s = 0;
@@ -131,7 +139,7 @@ static void init(void)
 
 uint32_t crc32c_portable(uint32_t crc, const void *p, size_t n)
 {
-    pthread_once(&once, init);
+    pthread_once(&tables_once, init_tables);
     return ~raw_portable(~crc, p, n);
 }
 
@@ -142,5 +150,5 @@ uint32_t crc32c(uint32_t crc, const void *p, size_t n)
     if (have_sse42)
         return ~raw_hw(~crc, p, n);
 #endif
-    return ~raw_portable(~crc, p, n);
+    return crc32c_portable(crc, p, n);
 }
