@@ -3,8 +3,10 @@
  * of plain words is analyzed into distinct terms, looked up, weighted by
  * idf and ranked by ranking.h, exactly as before the query language; any
  * other query is parsed (query.h), compiled here into leaves against the
- * index, and ranked by qrank.h. Then the hits' documents, and
- * highlighting.
+ * index, and ranked by qrank.h. Either way the terms are looked up in
+ * every segment of the index (index.h) and weighted by their live df over
+ * all of them, and the segments are ranked in turn into one top k. Then
+ * the hits' documents, and highlighting.
  */
 #include <stdio.h>
 #include <stdlib.h>
