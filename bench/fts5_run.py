@@ -33,7 +33,7 @@ import sqlite3
 import sys
 import time
 
-from benchlib import queries
+from benchlib import queries, walk
 
 
 def index(corpus, dbfile, contentless=False, ids=False):
@@ -98,13 +98,6 @@ def delete(dbfile, idfile):
     db.execute("COMMIT")
     db.close()
     print("%.6f" % (time.perf_counter() - t0))
-
-
-def walk(root):
-    for d, dirs, files in os.walk(root):
-        dirs.sort()
-        for name in sorted(files):
-            yield os.path.join(d, name)
 
 
 def read_text(path):

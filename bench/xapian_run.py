@@ -35,7 +35,7 @@ import time
 
 import xapian
 
-from benchlib import queries
+from benchlib import queries, walk
 
 
 def generator():
@@ -92,13 +92,6 @@ def delete(dbdir, idfile):
     db.commit()
     db.close()
     print("%.6f" % (time.perf_counter() - t0))
-
-
-def walk(root):
-    for d, dirs, files in os.walk(root):
-        dirs.sort()
-        for name in sorted(files):
-            yield os.path.join(d, name)
 
 
 def file_doc(tg, path, st):
