@@ -432,21 +432,54 @@ int reader_lookup(struct segment *seg, const char *term, size_t len, struct term
     if (lex_iter_init(&it, p, end))
         return err_corrupt(err, "%s: malformed block %llu", seg->lex.path,
                            (unsigned long long)lo);
-    while (it.remaining > 0) {
-        if (lex_iter_next(&it))
-            return err_corrupt(err, "%s: malformed block %llu", seg->lex.path,
-                               (unsigned long long)lo);
-        int c = cmp_term(it.term, it.len, term, len);
-        if (c == 0) {
-            if ((rc = term_in_range(seg, &it, err)))
-                return rc;
-            *ti = it.ti;
-            return 1;
-        }
-        if (c > 0)
+    /* Search the front-coded entries without rebuilding their terms. While
+     * every entry so far sorts before the term, `m` is the number of
+     * leading bytes the last one shares with it. An entry sharing `prefix`
+     * bytes with the last one (the longest such prefix: FORMAT.md) sorts
+     * before the term too when prefix > m, after it when prefix < m (it
+     * differs from the last one at byte `prefix`, upwards, where the last
+     * one equals the term), and only when prefix == m do its own bytes
+     * decide. Only offsets are summed for the entries passed over. */
+    const uint8_t *q = it.p;
+    uint64_t post = it.post, pos = it.pos;
+    size_t m = 0;
+    for (uint64_t n = it.remaining; n > 0; n--) {
+        uint64_t prefix, suffix, df, plen, qlen;
+        if (varint_get(&q, end, &prefix) || varint_get(&q, end, &suffix) ||
+            suffix > (uint64_t)(end - q) || prefix + suffix > ANALYZER_MAX_TERM * 4)
+            goto malformed;
+        const uint8_t *sfx = q;
+        q += suffix;
+        if (varint_get(&q, end, &df) || varint_get(&q, end, &plen) ||
+            varint_get(&q, end, &qlen) || df == 0 || df > UINT32_MAX)
+            goto malformed;
+        if (prefix < m)
             break;
+        if (prefix == m) {
+            size_t j = 0, rest = len - m;
+            while (j < suffix && j < rest && sfx[j] == (uint8_t)term[m + j])
+                j++;
+            if (j == suffix && j == rest) { /* the term itself */
+                it.ti.df = (uint32_t)df;
+                it.ti.post_off = post;
+                it.ti.post_len = plen;
+                it.ti.pos_off = pos;
+                it.ti.pos_len = qlen;
+                if ((rc = term_in_range(seg, &it, err)))
+                    return rc;
+                *ti = it.ti;
+                return 1;
+            }
+            if (j == rest || (j < suffix && sfx[j] > (uint8_t)term[m + j]))
+                break; /* an extension of the term, or above it */
+            m += j;
+        }
+        post += plen;
+        pos += qlen;
     }
     return 0;
+malformed:
+    return err_corrupt(err, "%s: malformed block %llu", seg->lex.path, (unsigned long long)lo);
 }
 
 int reader_prefix(struct segment *seg, const char *prefix, size_t len, reader_term_fn fn, void *ctx,

@@ -173,6 +173,91 @@ static void test_records_across_blocks(void **state)
 static const char *const FILES[] = {FMT_META, FMT_LEXICON, FMT_POSTINGS, FMT_POSITIONS,
                                     FMT_LENGTHS, FMT_PASSAGES, FMT_DOCS, FMT_TEXT};
 
+/* Every term of a lexicon full of shared prefixes (a small alphabet,
+ * lengths 1 to 9: extensions, prefixes, neighbours, across many blocks)
+ * is found by reader_lookup with exactly the term_info that iterating the
+ * blocks (reader_prefix) gives, and each near miss is found exactly when
+ * it is a term. */
+#define LEX_TERMS 700
+struct lexlist {
+    char term[LEX_TERMS][16];
+    struct term_info ti[LEX_TERMS];
+    size_t n;
+};
+
+static int collect_term(void *ctx, const char *term, size_t len, const struct term_info *ti)
+{
+    struct lexlist *l = ctx;
+    assert_true(l->n < LEX_TERMS && len < 16);
+    memcpy(l->term[l->n], term, len);
+    l->term[l->n][len] = '\0';
+    l->ti[l->n++] = *ti;
+    return 0;
+}
+
+static int in_list(const struct lexlist *l, const char *t)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (!strcmp(l->term[i], t))
+            return 1;
+    return 0;
+}
+
+static void test_lookup_agrees_with_iteration(void **state)
+{
+    (void)state;
+    char *root, dir[600];
+    loci_builder *b = start_build(&root, dir, sizeof dir);
+    loci_error err;
+    uint64_t seed = 7;
+    char text[8192];
+    size_t at = 0;
+    for (int w = 0; w < 600; w++) {
+        size_t len = 1 + tu_rand(&seed) % 9;
+        for (size_t i = 0; i < len; i++)
+            text[at++] = "abc"[tu_rand(&seed) % 3];
+        text[at++] = ' ';
+    }
+    assert_int_equal(loci_builder_add_document(b, "words.txt", NULL, text, at, 1, &err), LOCI_OK);
+    loci_build_stats st;
+    assert_int_equal(loci_builder_finish(b, &st, &err), LOCI_OK);
+    loci_builder_free(b);
+    loci_index *idx;
+    assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK);
+    struct segment *seg = &idx->segs[0];
+    struct lexlist *l = calloc(1, sizeof *l);
+    assert_int_equal(reader_prefix(seg, "", 0, collect_term, l, &err), LOCI_OK);
+    assert_true(l->n > 200); /* several lexicon blocks */
+    for (size_t i = 0; i < l->n; i++) {
+        struct term_info ti;
+        const char *t = l->term[i];
+        size_t len = strlen(t);
+        assert_int_equal(reader_lookup(seg, t, len, &ti, &err), 1);
+        assert_int_equal(ti.df, l->ti[i].df);
+        assert_int_equal(ti.post_off, l->ti[i].post_off);
+        assert_int_equal(ti.post_len, l->ti[i].post_len);
+        assert_int_equal(ti.pos_off, l->ti[i].pos_off);
+        assert_int_equal(ti.pos_len, l->ti[i].pos_len);
+        char miss[32];
+        const char *extra[] = {"a", "b", "c", "d", "", "0"};
+        for (size_t e = 0; e < sizeof extra / sizeof *extra; e++) {
+            snprintf(miss, sizeof miss, "%s%s", t, extra[e]);
+            assert_int_equal(reader_lookup(seg, miss, strlen(miss), &ti, &err), in_list(l, miss));
+        }
+        memcpy(miss, t, len + 1);
+        miss[len - 1] = 'a' - 1; /* just below, and just above, in the last byte */
+        assert_int_equal(reader_lookup(seg, miss, len, &ti, &err), 0);
+        miss[len - 1] = 'c' + 1;
+        assert_int_equal(reader_lookup(seg, miss, len, &ti, &err), 0);
+        if (len > 1) /* the term without its last byte */
+            assert_int_equal(reader_lookup(seg, t, len - 1, &ti, &err),
+                             in_list(l, (memcpy(miss, t, len - 1), miss[len - 1] = 0, miss)));
+    }
+    free(l);
+    loci_index_close(idx);
+    tu_rmtree(root);
+}
+
 static void test_every_byte_flip_is_caught(void **state)
 {
     (void)state;
@@ -583,6 +668,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_read_back),
         cmocka_unit_test(test_records_across_blocks),
+        cmocka_unit_test(test_lookup_agrees_with_iteration),
         cmocka_unit_test(test_every_byte_flip_is_caught),
         cmocka_unit_test(test_search_fails_on_flipped_postings),
         cmocka_unit_test(test_search_fails_on_flipped_lengths),
