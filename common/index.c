@@ -28,6 +28,8 @@ static void close_segments(loci_index *idx)
     free(idx->segs);
     free(idx->views);
     free(idx->deleted);
+    free(idx->found);
+    idx->found = NULL;
     idx->segs = NULL;
     idx->views = NULL;
     idx->deleted = NULL;
@@ -97,7 +99,8 @@ static int open_segments(loci_index *idx, int dirfd, const char *shown, loci_err
     idx->segs = calloc(n ? n : 1, sizeof *idx->segs);
     idx->views = calloc(n ? n : 1, sizeof *idx->views);
     idx->deleted = calloc(n ? n : 1, sizeof *idx->deleted);
-    if (!idx->segs || !idx->views || !idx->deleted)
+    idx->found = calloc(n ? n : 1, sizeof *idx->found);
+    if (!idx->segs || !idx->views || !idx->deleted || !idx->found)
         return err_set(err, LOCI_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
         const struct manifest_segment *ms = &m->seg[i];
@@ -363,11 +366,11 @@ int64_t index_lookup(loci_index *idx, const char *term, size_t len, struct term_
                      loci_error *err)
 {
     uint64_t df = 0;
+    int rc = reader_lookup_all(idx->segs, idx->nseg, term, len, ti, idx->found, err);
+    if (rc)
+        return rc;
     for (size_t i = 0; i < idx->nseg; i++) {
-        int f = reader_lookup(&idx->segs[i], term, len, &ti[i], err);
-        if (f < 0)
-            return f;
-        if (!f) {
+        if (!idx->found[i]) {
             memset(&ti[i], 0, sizeof ti[i]);
             continue;
         }

@@ -42,6 +42,7 @@ struct loci_index {
     struct segment *segs;
     struct segview *views;
     uint8_t **deleted;          /* per segment: bitmap or NULL */
+    int *found;                 /* index_lookup's scratch: per segment */
     size_t nseg;
     uint64_t documents, passages, tokens; /* live */
     uint64_t all_documents, all_passages; /* with the deleted: the id space */

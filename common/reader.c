@@ -360,42 +360,50 @@ static int block_key(struct segment *seg, uint64_t b, uint64_t *key, loci_error 
     return rc;
 }
 
-/* The block that holds term[0..len) if any block does: the last whose
- * first term is <= it (block 0 when none is). The binary search runs over
- * the blocks' keys, a dense array (a few pages of a segment's lexicon),
- * and compares whole first terms only among blocks whose keys tie with
- * the term's (terms sharing their first 8 bytes). */
-static int lex_find_block(struct segment *seg, const char *term, size_t len, uint64_t *block,
-                          loci_error *err)
+/* The block table (offsets and keys, 16 bytes a block: a few pages of a
+ * segment's lexicon) verified whole, once: every lookup searches it. */
+static int lex_table_verify(struct segment *seg, loci_error *err)
 {
-    uint64_t kt = lex_key(term, len), k;
-    uint64_t lo = 0, hi = seg->lex_blocks;
+    if (seg->lex_table_ok)
+        return LOCI_OK;
+    int rc = lfile_verify(&seg->lex, seg->lex_table, 16 * seg->lex_blocks, err);
+    seg->lex_table_ok = !rc;
+    return rc;
+}
+
+/* The block that holds term[0..len) if any block does: the last whose
+ * first term is <= it (block 0 when none is). A branch-free binary search
+ * over the blocks' keys, a dense array, finds the last block whose key is
+ * <= the term's; when that key is below the term's, it is the block.
+ * When it ties (terms sharing their first 8 bytes), whole first terms are
+ * compared among the tying blocks. */
+/* After the key search: `base` is the last block whose key is <= the
+ * term's (or 0). Sets *block as lex_find_block does. */
+static int lex_resolve_block(struct segment *seg, const char *term, size_t len, uint64_t kt,
+                             uint64_t base, uint64_t *block, loci_error *err)
+{
+    uint64_t k = le64_get(seg->lex.body + seg->lex_table + 8 * seg->lex_blocks + 8 * base);
     int rc, c = 0;
-    while (lo < hi) { /* lo: the first block whose key is >= kt */
-        uint64_t mid = lo + (hi - lo) / 2;
-        if ((rc = block_key(seg, mid, &k, err)))
+    if (k < kt) {
+        *block = base;
+        return LOCI_OK;
+    }
+    if (k > kt) { /* (base 0) the term sorts before every block */
+        *block = 0;
+        return LOCI_OK;
+    }
+    /* ties: blocks lo..base have the term's key; the last of them whose
+     * first term is <= the term */
+    uint64_t lo = base, hi = base + 1;
+    while (lo > 0) {
+        if ((rc = block_key(seg, lo - 1, &k, err)))
             return rc;
-        if (k < kt)
-            lo = mid + 1;
-        else
-            hi = mid;
+        if (k != kt)
+            break;
+        lo--;
     }
     uint64_t tie = lo;
-    hi = seg->lex_blocks;
-    while (lo < hi) { /* lo: the first block whose key is > kt */
-        uint64_t mid = lo + (hi - lo) / 2;
-        if ((rc = block_key(seg, mid, &k, err)))
-            return rc;
-        if (k <= kt)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    /* blocks before `tie` start below the term; among the ties, the first
-     * that starts above it */
-    hi = lo;
-    lo = tie;
-    while (lo < hi) {
+    while (lo < hi) { /* lo: the first tying block that starts above the term */
         uint64_t mid = lo + (hi - lo) / 2;
         if ((rc = block_first_cmp(seg, mid, term, len, &c, err)))
             return rc;
@@ -404,8 +412,25 @@ static int lex_find_block(struct segment *seg, const char *term, size_t len, uin
         else
             hi = mid;
     }
-    *block = lo ? lo - 1 : 0;
+    *block = lo > tie ? lo - 1 : (tie ? tie - 1 : 0);
     return LOCI_OK;
+}
+
+static int lex_find_block(struct segment *seg, const char *term, size_t len, uint64_t *block,
+                          loci_error *err)
+{
+    uint64_t kt = lex_key(term, len);
+    int rc;
+    if ((rc = lex_table_verify(seg, err)))
+        return rc;
+    const uint8_t *keys = seg->lex.body + seg->lex_table + 8 * seg->lex_blocks;
+    uint64_t base = 0, n = seg->lex_blocks;
+    while (n > 1) { /* keys[base] <= kt, or base is 0 */
+        uint64_t half = n / 2;
+        base = le64_get(keys + 8 * (base + half)) <= kt ? base + half : base;
+        n -= half;
+    }
+    return lex_resolve_block(seg, term, len, kt, base, block, err);
 }
 
 static int term_in_range(struct segment *seg, const struct lex_iter *it, loci_error *err)
@@ -416,17 +441,13 @@ static int term_in_range(struct segment *seg, const struct lex_iter *it, loci_er
     return LOCI_OK;
 }
 
-int reader_lookup(struct segment *seg, const char *term, size_t len, struct term_info *ti,
-                  loci_error *err)
+/* Look the term up in lexicon block lo (see reader_lookup). */
+static int lookup_in_block(struct segment *seg, const char *term, size_t len, uint64_t lo,
+                           struct term_info *ti, loci_error *err)
 {
     struct lex_iter it;
     const uint8_t *p, *end;
-    uint64_t lo;
     int rc;
-    if (seg->lex_blocks == 0)
-        return 0;
-    if ((rc = lex_find_block(seg, term, len, &lo, err)))
-        return rc;
     if ((rc = lex_block(seg, lo, &p, &end, err)))
         return rc;
     if (lex_iter_init(&it, p, end))
@@ -480,6 +501,78 @@ int reader_lookup(struct segment *seg, const char *term, size_t len, struct term
     return 0;
 malformed:
     return err_corrupt(err, "%s: malformed block %llu", seg->lex.path, (unsigned long long)lo);
+}
+
+int reader_lookup(struct segment *seg, const char *term, size_t len, struct term_info *ti,
+                  loci_error *err)
+{
+    uint64_t lo;
+    int rc;
+    if (seg->lex_blocks == 0)
+        return 0;
+    if ((rc = lex_find_block(seg, term, len, &lo, err)))
+        return rc;
+    return lookup_in_block(seg, term, len, lo, ti, err);
+}
+
+/* Segments searched in step: the key searches advance together, one
+ * probe per segment per round, so the cache misses of different segments'
+ * probes (independent loads) overlap instead of following one another;
+ * then every block's first lines are requested before any is scanned.
+ * A term's lookups in the segments of an index are mostly such misses. */
+#define LOOKUP_STEP 16
+
+int reader_lookup_all(struct segment *segs, size_t nseg, const char *term, size_t len,
+                      struct term_info *ti, int *found, loci_error *err)
+{
+    uint64_t kt = lex_key(term, len);
+    for (size_t s0 = 0; s0 < nseg; s0 += LOOKUP_STEP) {
+        size_t m = nseg - s0 < LOOKUP_STEP ? nseg - s0 : LOOKUP_STEP;
+        uint64_t base[LOOKUP_STEP], n[LOOKUP_STEP], block[LOOKUP_STEP];
+        const uint8_t *keys[LOOKUP_STEP];
+        int rc, more = 0;
+        for (size_t i = 0; i < m; i++) {
+            struct segment *seg = &segs[s0 + i];
+            base[i] = 0;
+            n[i] = seg->lex_blocks;
+            if (n[i] && (rc = lex_table_verify(seg, err)))
+                return rc;
+            keys[i] = seg->lex.body + seg->lex_table + 8 * seg->lex_blocks;
+            more |= n[i] > 1;
+        }
+        while (more) {
+            more = 0;
+            for (size_t i = 0; i < m; i++) {
+                if (n[i] <= 1)
+                    continue;
+                uint64_t half = n[i] / 2;
+                base[i] = le64_get(keys[i] + 8 * (base[i] + half)) <= kt ? base[i] + half : base[i];
+                n[i] -= half;
+                more |= n[i] > 1;
+            }
+        }
+        for (size_t i = 0; i < m; i++) {
+            struct segment *seg = &segs[s0 + i];
+            if (seg->lex_blocks == 0)
+                continue;
+            if ((rc = lex_resolve_block(seg, term, len, kt, base[i], &block[i], err)))
+                return rc;
+            const uint8_t *table = seg->lex.body + seg->lex_table;
+            const uint8_t *p = seg->lex.body + le64_get(table + 8 * block[i]);
+            if (p < table) { /* (lex_block checks the range when it scans) */
+                __builtin_prefetch(p);
+                __builtin_prefetch(p + 64);
+            }
+        }
+        for (size_t i = 0; i < m; i++) {
+            struct segment *seg = &segs[s0 + i];
+            rc = seg->lex_blocks ? lookup_in_block(seg, term, len, block[i], &ti[s0 + i], err) : 0;
+            if (rc < 0)
+                return rc;
+            found[s0 + i] = rc;
+        }
+    }
+    return LOCI_OK;
 }
 
 int reader_prefix(struct segment *seg, const char *prefix, size_t len, reader_term_fn fn, void *ctx,

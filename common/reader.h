@@ -32,6 +32,7 @@ struct segment {
     char stem[32];
     uint64_t lex_blocks;       /* lexicon block count */
     uint64_t lex_table;        /* body offset of the block offset table */
+    int lex_table_ok;          /* the block offsets and keys are verified */
     uint64_t text_blocks, text_table, text_raw;
     uint64_t long_lengths;     /* passages of LENGTH_LONG tokens or more */
     int64_t cached_block;      /* text block held in `block` (-1: none) */
@@ -70,6 +71,10 @@ struct term_info {
  * a negative LOCI_E* code on corruption. */
 int reader_lookup(struct segment *seg, const char *term, size_t len, struct term_info *ti,
                   loci_error *err);
+/* The same in each of nseg segments: found[i] is 1 (ti[i] filled) or 0.
+ * LOCI_OK, or a negative LOCI_E* code on corruption. */
+int reader_lookup_all(struct segment *segs, size_t nseg, const char *term, size_t len,
+                      struct term_info *ti, int *found, loci_error *err);
 
 /* Call fn for every indexed term that starts with prefix[0..len), in
  * sorted order; a non-zero return of fn stops the walk and is returned.

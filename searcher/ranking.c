@@ -223,8 +223,8 @@ static void evaluate_one_term(struct eval *e)
         r[b] = (struct block_rank){block_bound_at(e, 0, b), b};
     qsort(r, c->nblocks, sizeof *r, by_bound_desc);
     for (uint32_t i = 0; i < c->nblocks && !e->rc; i++) {
-        double theta = topk_threshold(e->top);
-        if (e->top->n == e->top->k && r[i].bound < theta - slack(theta))
+        double theta = threshold(e);
+        if (theta > -INFINITY && r[i].bound < theta - slack(theta))
             break;
         cursor_seek_block(c, r[i].block);
         check_cursors(e);
@@ -416,72 +416,105 @@ static double term_bound(struct eval *e, const struct cursor *c, double w)
 }
 
 
+/* An evaluation's settings for segment v (no cursors yet). */
+static void eval_init(struct eval *e, const struct segview *v, const loci_search_options *opt,
+                      struct topk *top, loci_error *err)
+{
+    struct segment *seg = v->seg;
+    memset(e, 0, sizeof *e);
+    e->view = v;
+    e->seg = seg;
+    e->lens = seg->lens.body;
+    e->lens_verified = seg->lens.verified;
+    e->k1 = opt->k1;
+    e->b = opt->b;
+    e->avglen = v->avglen;
+    e->impact_scale = v->impact_scale;
+    e->top = top;
+    e->grouped = opt->group == LOCI_GROUP_DOCUMENT;
+    e->group.best_doc = -1;
+    e->err = err;
+    e->ref_params = opt->k1 == seg->ref_k1 && opt->b == seg->ref_b;
+    e->theta0 = -INFINITY;
+}
+
 /* Threshold seeding. In passage-id order the top-k threshold rises slowly
  * (the first k passages met fill the heap whatever their scores), so
- * MaxScore prunes little on the way. Before the traversal, the passages of
- * each term's ceil(k/128) blocks with the largest maxima are scored with
+ * MaxScore prunes little on the way. Before any traversal, each term's
+ * ceil(k/128) blocks with the largest maxima among all its blocks in all
+ * segments (their stored maxima bound the index-wide scores: index.h) are
+ * chosen, and the passages of each segment's chosen blocks are scored with
  * the terms whose chosen blocks hold them, summed in query-term order:
  * each sum is at most the passage's full score (the missing contributions
- * are positive, and rounding is monotonic), so the k-th largest sum is at
- * most the final k-th score, and the traversal may drop anything below it
- * from the start. Exact. Skipped when the chosen blocks hold more than half
- * of all the postings: the traversal is then about as short. */
-static void seed_threshold(struct eval *e)
+ * are positive, and rounding is monotonic), so the k-th largest sum over
+ * all segments is at most the final k-th score, and every segment's
+ * traversal may drop anything below it from the start. Exact. Seeding
+ * once for the whole index, rather than per segment, gives every segment
+ * the threshold of the index's best blocks, not of its own. Skipped when
+ * the chosen blocks hold more than half of all the postings: the
+ * traversal is then about as short. */
+struct seed_pick {
+    double bound;
+    uint32_t seg, block;
+};
+
+/* Per term, its `want` blocks with the largest maxima, kept in no order. */
+static void seed_choose(struct seed_pick *pick, uint32_t *m, uint32_t want, double v, uint32_t seg,
+                        uint32_t block)
 {
-    size_t n = e->nc, k = e->top->k;
-    uint32_t want = (uint32_t)((k + FMT_BLOCK - 1) / FMT_BLOCK); /* blocks per term */
-    uint64_t chosen = 0, all = 0;
-    for (size_t t = 0; t < n; t++) {
-        const struct cursor *c = &e->cur[t];
-        all += c->df;
-        chosen += c->nblocks <= want ? c->df : (uint64_t)want * FMT_BLOCK;
-    }
-    if (chosen < k || 2 * chosen > all)
+    if (*m < want) {
+        pick[(*m)++] = (struct seed_pick){v, seg, block};
         return;
-    /* per term: its chosen postings (ids, tfs) in id order */
-    uint32_t *ids = malloc(n * want * FMT_BLOCK * sizeof *ids);
-    uint32_t *tfs = malloc(n * want * FMT_BLOCK * sizeof *tfs);
-    uint32_t *cnt = calloc(n, sizeof *cnt), *at = calloc(n, sizeof *at);
-    uint32_t *blocks = malloc(want * sizeof *blocks);
-    double *maxima = malloc(want * sizeof *maxima);
-    struct cursor *scratch = malloc(sizeof *scratch);
-    struct topk seed = {0};
-    if (!ids || !tfs || !cnt || !at || !blocks || !maxima || !scratch || topk_init(&seed, k))
-        e->rc = err_set(e->err, LOCI_ENOMEM, "out of memory");
+    }
+    uint32_t low = 0;
+    for (uint32_t j = 1; j < *m; j++)
+        if (pick[j].bound < pick[low].bound)
+            low = j;
+    if (v > pick[low].bound)
+        pick[low] = (struct seed_pick){v, seg, block};
+}
+
+/* The seeded sums of segment s's chosen blocks into `seed`. */
+static void seed_segment(struct eval *e, const struct query_term *terms, size_t n,
+                         const struct seed_pick *pick, const uint32_t *npick, uint32_t cap,
+                         uint32_t s, struct topk *seed, uint32_t *ids, uint32_t *tfs,
+                         uint32_t *cnt, uint32_t *at, struct cursor *scratch)
+{
+    /* per term, room for the chosen blocks' postings: at most `want`
+     * blocks in all of the lists of one block, and `want` more */
+    uint32_t want = cap; /* (stride of ids/tfs: cap blocks per term) */
+    int any = 0;
     for (size_t t = 0; t < n && !e->rc; t++) {
-        const struct cursor *c = &e->cur[t];
-        uint32_t m = 0; /* the `want` largest block maxima, kept in block order */
-        for (uint32_t bl = 0; bl < c->nblocks; bl++) {
-            double v = c->skips ? block_max_tfpart(e, c, bl) : 0;
-            if (m == want) {
-                uint32_t low = 0;
-                for (uint32_t j = 1; j < m; j++)
-                    if (maxima[j] < maxima[low])
-                        low = j;
-                if (v <= maxima[low])
-                    continue;
-                memmove(blocks + low, blocks + low + 1, (m - low - 1) * sizeof *blocks);
-                memmove(maxima + low, maxima + low + 1, (m - low - 1) * sizeof *maxima);
-                m--;
-            }
-            blocks[m] = bl;
-            maxima[m++] = v;
+        cnt[t] = at[t] = 0;
+        for (uint32_t j = 0; j < npick[t] && !e->rc; j++) {
+            const struct seed_pick *p = &pick[t * cap + j];
+            if (p->seg != s)
+                continue;
+            if ((e->rc = cursor_open_deferred(scratch, e->seg, &terms[t].ti, e->err)))
+                break;
+            cursor_seek_block(scratch, p->block);
+            if ((e->rc = scratch->rc))
+                break;
+            memcpy(ids + t * want * FMT_BLOCK + cnt[t], scratch->ids, scratch->n * sizeof *ids);
+            memcpy(tfs + t * want * FMT_BLOCK + cnt[t], scratch->tfs, scratch->n * sizeof *tfs);
+            cnt[t] += scratch->n;
+            any = 1;
         }
-        for (uint32_t j = 0; j < m && !e->rc; j++) {
-            const struct cursor *src = c;
-            if (!(c->decoded && c->block == blocks[j])) {
-                *scratch = *c;
-                cursor_seek_block(scratch, blocks[j]);
-                if ((e->rc = scratch->rc))
-                    break;
-                src = scratch;
-            }
-            memcpy(ids + t * want * FMT_BLOCK + cnt[t], src->ids, src->n * sizeof *ids);
-            memcpy(tfs + t * want * FMT_BLOCK + cnt[t], src->tfs, src->n * sizeof *tfs);
-            cnt[t] += src->n;
+        /* blocks of one term were chosen in no order: sort their ids */
+        if (cnt[t] > FMT_BLOCK) {
+            uint32_t *id = ids + t * want * FMT_BLOCK, *tf = tfs + t * want * FMT_BLOCK;
+            for (uint32_t i = 1; i < cnt[t]; i++)
+                for (uint32_t j = i; j > 0 && id[j] < id[j - 1]; j--) {
+                    uint32_t x = id[j];
+                    id[j] = id[j - 1];
+                    id[j - 1] = x;
+                    x = tf[j];
+                    tf[j] = tf[j - 1];
+                    tf[j - 1] = x;
+                }
         }
     }
-    while (!e->rc) { /* merge the terms' chosen postings by passage id */
+    while (any && !e->rc) { /* merge the terms' chosen postings by passage id */
         uint32_t d = CURSOR_END;
         for (size_t t = 0; t < n; t++)
             if (at[t] < cnt[t] && ids[t * want * FMT_BLOCK + at[t]] < d)
@@ -492,24 +525,94 @@ static void seed_threshold(struct eval *e)
         for (size_t t = 0; t < n; t++) {
             size_t j = t * want * FMT_BLOCK + at[t];
             if (at[t] < cnt[t] && ids[j] == d) {
-                sum += e->w[t] * bm25_tfpart(tfs[j], len, e->k1, e->b, e->avglen);
+                sum += terms[t].weight * bm25_tfpart(tfs[j], len, e->k1, e->b, e->avglen);
                 at[t]++;
             }
         }
         loci_hit h = {d, 0, sum};
         if (!segview_deleted(e->view, d)) /* it could never enter the top k */
-            topk_push(&seed, &h);
+            topk_push(seed, &h);
     }
-    if (!e->rc)
-        e->theta0 = topk_threshold(&seed);
+}
+
+int ranking_seed(const struct segview *const *views, size_t nseg, const struct query_term *terms,
+                 size_t nterms, const loci_search_options *opt, double *theta0, loci_error *err)
+{
+    *theta0 = -INFINITY;
+    size_t n = nterms, k = opt->k;
+    uint32_t want = (uint32_t)((k + FMT_BLOCK - 1) / FMT_BLOCK); /* blocks per term */
+    /* per term: up to `want` blocks of lists with skips, chosen by their
+     * maxima, after the lists of one block (no stored maximum; a rare
+     * term's, in small segments) as long as those hold at most `want`
+     * blocks' worth of postings */
+    uint32_t cap = want + (uint32_t)nseg;
+    struct seed_pick *pick = malloc((n ? n : 1) * cap * sizeof *pick);
+    uint32_t *npick = calloc(n ? n : 1, sizeof *npick);
+    if (!pick || !npick) {
+        free(pick);
+        free(npick);
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    }
+    uint64_t chosen = 0, all = 0;
+    struct eval e;
+    int rc = LOCI_OK;
+    for (size_t t = 0; t < n && !rc; t++) {
+        struct seed_pick *p = pick + t * cap;
+        uint32_t nsingle = 0, nblock = 0;
+        uint64_t single = 0;
+        for (uint32_t s = 0; s < nseg && !rc; s++) {
+            const struct query_term *q = &terms[s * n + t];
+            if (!q->found)
+                continue;
+            all += q->ti.df;
+            uint32_t nblocks = (q->ti.df + FMT_BLOCK - 1) / FMT_BLOCK;
+            if (nblocks == 1) {
+                if (single + q->ti.df <= (uint64_t)want * FMT_BLOCK) {
+                    single += q->ti.df;
+                    p[want + nsingle++] = (struct seed_pick){0, s, 0};
+                }
+                continue;
+            }
+            struct segment *seg = views[s]->seg;
+            if ((rc = lfile_verify(&seg->post, q->ti.post_off, (uint64_t)nblocks * SKIP_SIZE, err)))
+                break;
+            eval_init(&e, views[s], opt, NULL, err);
+            struct cursor c; /* only what block_max_tfpart reads */
+            c.skips = seg->post.body + q->ti.post_off;
+            for (uint32_t bl = 0; bl < nblocks; bl++)
+                seed_choose(p, &nblock, want, block_max_tfpart(&e, &c, bl), s, bl);
+        }
+        /* the chosen: p[0..nblock) then the single blocks */
+        memmove(p + nblock, p + want, nsingle * sizeof *p);
+        npick[t] = nblock + nsingle;
+        chosen += (uint64_t)nblock * FMT_BLOCK + single;
+    }
+    /* per term: the chosen postings of one segment (ids, tfs) */
+    uint32_t *ids = malloc(n * cap * FMT_BLOCK * sizeof *ids);
+    uint32_t *tfs = malloc(n * cap * FMT_BLOCK * sizeof *tfs);
+    uint32_t *cnt = calloc(n, sizeof *cnt), *at = calloc(n, sizeof *at);
+    struct query_term *segterms = malloc(n * sizeof *segterms);
+    struct cursor *scratch = malloc(sizeof *scratch);
+    struct topk seed = {0};
+    if (!ids || !tfs || !cnt || !at || !segterms || !scratch || topk_init(&seed, k))
+        rc = err_set(err, LOCI_ENOMEM, "out of memory");
+    for (uint32_t s = 0; s < nseg && !rc; s++) {
+        eval_init(&e, views[s], opt, NULL, err);
+        seed_segment(&e, terms + s * n, n, pick, npick, cap, s, &seed, ids, tfs, cnt, at, scratch);
+        rc = e.rc;
+    }
+    if (!rc && seed.n == seed.k)
+        *theta0 = topk_threshold(&seed);
     topk_free(&seed);
     free(ids);
     free(tfs);
     free(cnt);
     free(at);
-    free(blocks);
-    free(maxima);
+    free(segterms);
     free(scratch);
+    free(pick);
+    free(npick);
+    return rc;
 }
 
 /* Pruning pays only when the postings far outnumber the k results kept:
@@ -520,39 +623,26 @@ static void seed_threshold(struct eval *e)
 unsigned ranking_plain_per_k = 16;
 
 int ranking_top(const struct segview *v, const struct query_term *terms, size_t nterms,
-                const loci_search_options *opt, struct topk *top, loci_error *err)
+                const loci_search_options *opt, double theta0, struct topk *top, loci_error *err)
 {
-    struct eval e = {0};
+    struct eval e;
     struct segment *seg = v->seg;
-    e.view = v;
-    e.seg = seg;
-    e.lens = seg->lens.body;
-    e.lens_verified = seg->lens.verified;
-    e.k1 = opt->k1;
-    e.b = opt->b;
-    e.avglen = v->avglen;
-    e.impact_scale = v->impact_scale;
-    e.top = top;
-    e.grouped = opt->group == LOCI_GROUP_DOCUMENT;
-    e.group.best_doc = -1;
-    e.err = err;
-    e.ref_params = opt->k1 == seg->ref_k1 && opt->b == seg->ref_b;
+    eval_init(&e, v, opt, top, err);
+    e.theta0 = theta0;
     /* not cleared: cursor_open sets what is read (a cursor is over 1 KiB,
      * and every segment of an index opens its own) */
     e.cur = malloc((nterms ? nterms : 1) * sizeof *e.cur);
     e.w = calloc(nterms ? nterms : 1, sizeof *e.w);
     e.ub = calloc(nterms ? nterms : 1, sizeof *e.ub);
-    e.theta0 = -INFINITY;
     if (!e.cur || !e.w || !e.ub)
         e.rc = err_set(err, LOCI_ENOMEM, "out of memory");
     uint64_t postings = 0;
     for (size_t i = 0; i < nterms; i++)
         postings += terms[i].found ? terms[i].ti.df : 0;
-    /* (A segment after the first starts with the shared top k full: its
-     * threshold prunes even a small segment, and seeding a lower bound
-     * from this segment's best blocks would rarely raise it.) */
-    int full = topk_threshold(top) > -INFINITY;
-    int plain = opt->exhaustive || (!full && postings <= ranking_plain_per_k * (uint64_t)opt->k);
+    /* With a threshold (seeded, or of the top k the segments before
+     * filled), even a small segment is pruned. */
+    int known = theta0 > -INFINITY || topk_threshold(top) > -INFINITY;
+    int plain = opt->exhaustive || (!known && postings <= ranking_plain_per_k * (uint64_t)opt->k);
     for (size_t i = 0; i < nterms && !e.rc; i++) {
         if (!terms[i].found)
             continue;
@@ -571,12 +661,8 @@ int ranking_top(const struct segview *v, const struct query_term *terms, size_t 
             evaluate_exhaustive(&e);
         else if (e.nc == 1 && e.cur[0].skips && !e.grouped)
             evaluate_one_term(&e);
-        else {
-            if (!e.grouped && !full)
-                seed_threshold(&e);
-            if (!e.rc)
-                evaluate_maxscore(&e);
-        }
+        else
+            evaluate_maxscore(&e);
     }
     if (!e.rc)
         check_cursors(&e); /* a cursor that met corrupt data ended early */

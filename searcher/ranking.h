@@ -8,7 +8,7 @@
  *   - one term: its blocks visited by decreasing block maximum, stopping
  *     at the first that cannot reach the top k;
  *   - MaxScore with block maxima, its threshold seeded from each term's
- *     best blocks before the traversal.
+ *     best blocks in all segments before any traversal.
  */
 #ifndef LOCI_RANKING_H
 #define LOCI_RANKING_H
@@ -26,15 +26,25 @@ struct query_term {
     double weight;          /* qtf * idf */
 };
 
+/* A lower bound of the final k-th score (opt->k) of a query ranked by
+ * passage, into *theta0 (-INFINITY when none is known): seeded from each
+ * term's best blocks over all nseg segments (ranking.c). terms[] holds
+ * nseg rows of nterms, row s with the term_info of segment views[s]. */
+int ranking_seed(const struct segview *const *views, size_t nseg, const struct query_term *terms,
+                 size_t nterms, const loci_search_options *opt, double *theta0, loci_error *err);
+
 /* Offer the best passages of segment v for the query to `top`
  * (initialized for opt->k, and shared by the segments of an index, so
  * that each segment's pruning starts from the threshold the ones before
  * it reached), or their documents' best passages when opt->group is
  * LOCI_GROUP_DOCUMENT (then each hit's doc is set). Hits carry global ids;
  * deleted passages are never offered. terms[] is in query order, with
- * their term_info in this segment and their weights over the index. */
+ * their term_info in this segment and their weights over the index.
+ * theta0: a lower bound of the final k-th score (ranking_seed), or
+ * -INFINITY. */
 int ranking_top(const struct segview *v, const struct query_term *terms, size_t nterms,
-                const loci_search_options *opt, struct topk *top, loci_error *err);
+                const loci_search_options *opt, double theta0, struct topk *top,
+                loci_error *err);
 
 /* Grouping by document while passages are visited in id order: a
  * document's passages are consecutive (ids follow input order), so only

@@ -503,10 +503,11 @@ static int rank_words(loci_index *idx, const struct qcollect *q, const loci_sear
 {
     size_t nseg = idx->nseg, *order = ranking_order(idx);
     struct term_info *ti = calloc(nseg && q->n ? nseg * q->n : 1, sizeof *ti);
-    struct query_term *qt = calloc(q->n, sizeof *qt);
+    struct query_term *qt = calloc(nseg && q->n ? nseg * q->n : 1, sizeof *qt);
+    const struct segview **views = malloc((nseg ? nseg : 1) * sizeof *views);
     double *weight = calloc(q->n, sizeof *weight);
     uint8_t *live = calloc(q->n, 1);
-    int rc = order && ti && qt && weight && live ? LOCI_OK
+    int rc = order && ti && qt && views && weight && live ? LOCI_OK
                                                  : err_set(err, LOCI_ENOMEM, "out of memory");
     for (size_t i = 0; i < q->n && !rc; i++) {
         int64_t df = index_lookup(idx, q->terms[i].bytes, q->terms[i].len, ti + i * nseg, err);
@@ -517,21 +518,35 @@ static int rank_words(loci_index *idx, const struct qcollect *q, const loci_sear
         live[i] = df > 0;
     }
     int grouped = opt->group == LOCI_GROUP_DOCUMENT;
-    for (size_t j = 0; j < nseg && !rc; j++) {
-        size_t s = order[j];
+    /* the segments' rows of terms, in ranking order */
+    uint64_t postings = 0;
+    for (size_t j = 0; j < nseg && !rc; j++)
         for (size_t i = 0; i < q->n; i++) {
-            qt[i].ti = ti[i * nseg + s];
-            qt[i].found = live[i] && qt[i].ti.df > 0;
-            qt[i].weight = weight[i];
+            struct query_term *t = &qt[j * q->n + i];
+            t->ti = ti[i * nseg + order[j]];
+            t->found = live[i] && t->ti.df > 0;
+            t->weight = weight[i];
+            postings += t->found ? t->ti.df : 0;
+            views[j] = &idx->views[order[j]];
         }
+    /* (one term is ranked by its blocks' maxima alone: ranking.c) */
+    size_t found = 0;
+    for (size_t i = 0; i < q->n; i++)
+        found += live[i];
+    double theta0 = -INFINITY;
+    if (!rc && !grouped && !opt->exhaustive && found > 1 &&
+        postings > ranking_plain_per_k * (uint64_t)opt->k)
+        rc = ranking_seed(views, nseg, qt, q->n, opt, &theta0, err);
+    for (size_t j = 0; j < nseg && !rc; j++) {
         uint64_t n = 0;
-        rc = ranking_top(&idx->views[s], qt, q->n, opt, top, err);
-        if (!rc && total && !(rc = ranking_count(&idx->views[s], qt, q->n, grouped, &n, err)))
+        rc = ranking_top(views[j], qt + j * q->n, q->n, opt, theta0, top, err);
+        if (!rc && total && !(rc = ranking_count(views[j], qt + j * q->n, q->n, grouped, &n, err)))
             *total += n;
     }
     free(order);
     free(ti);
     free(qt);
+    free(views);
     free(weight);
     free(live);
     return rc;
