@@ -395,7 +395,7 @@ static void evaluate_maxscore(struct eval *e)
 }
 
 /* Upper bound of one term's contribution, from its skip entries (per-block
- * maxima) or, for a single block, from the decoded postings. */
+ * maxima) or, for a single block, from its decoded tfs. */
 static double term_bound(struct eval *e, const struct cursor *c, double w)
 {
     double m = 0;
@@ -406,11 +406,14 @@ static double term_bound(struct eval *e, const struct cursor *c, double w)
                 m = v;
         }
     } else {
-        for (uint32_t i = 0; i < c->n; i++) {
-            double v = bm25_tfpart(c->tfs[i], len_of(e, c->ids[i]), e->k1, e->b, e->avglen);
-            if (v > m)
-                m = v;
-        }
+        /* one block, no stored maximum: its largest tf at the shortest
+         * length there could be (reading each posting's length would cost
+         * a cache miss per posting, for a bound only MaxScore's split of
+         * the terms needs; a rare term is essential anyway) */
+        uint32_t tf = 0;
+        for (uint32_t i = 0; i < c->n; i++)
+            tf = c->tfs[i] > tf ? c->tfs[i] : tf;
+        m = bm25_tfpart(tf, 0, e->k1, e->b, e->avglen);
     }
     return w * m * (1 + 1e-9);
 }

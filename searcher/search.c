@@ -537,6 +537,16 @@ static int rank_words(loci_index *idx, const struct qcollect *q, const loci_sear
     if (!rc && !grouped && !opt->exhaustive && found > 1 &&
         postings > ranking_plain_per_k * (uint64_t)opt->k)
         rc = ranking_seed(views, nseg, qt, q->n, opt, &theta0, err);
+    /* every segment's postings asked for before the first is ranked, so
+     * that their cache misses overlap (a segment's ranking starts with
+     * its terms' skip tables or single blocks) */
+    for (size_t j = 0; j < nseg && !rc; j++)
+        for (size_t i = 0; i < q->n; i++)
+            if (qt[j * q->n + i].found) {
+                const uint8_t *p = views[j]->seg->post.body + qt[j * q->n + i].ti.post_off;
+                __builtin_prefetch(p);
+                __builtin_prefetch(p + 64);
+            }
     for (size_t j = 0; j < nseg && !rc; j++) {
         uint64_t n = 0;
         rc = ranking_top(views[j], qt + j * q->n, q->n, opt, theta0, top, err);
