@@ -256,6 +256,7 @@ static void test_lookup_agrees_with_iteration(void **state)
     free(l);
     loci_index_close(idx);
     tu_rmtree(root);
+    free(root);
 }
 
 static void test_every_byte_flip_is_caught(void **state)
