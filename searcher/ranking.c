@@ -396,10 +396,12 @@ static void evaluate_maxscore(struct eval *e)
 
 /* Upper bound of one term's contribution, from its skip entries (per-block
  * maxima) or, for a single block, from its decoded tfs. */
-static double term_bound(struct eval *e, const struct cursor *c, double w)
+static double term_bound(struct eval *e, const struct cursor *c, double w, double tfmax)
 {
     double m = 0;
-    if (c->skips) {
+    if (c->skips && tfmax >= 0) {
+        m = tfmax; /* (ranking_seed read the skip entries) */
+    } else if (c->skips) {
         for (uint32_t b = 0; b < c->nblocks; b++) {
             double v = block_max_tfpart(e, c, b);
             if (v > m)
@@ -538,7 +540,7 @@ static void seed_segment(struct eval *e, const struct query_term *terms, size_t 
     }
 }
 
-int ranking_seed(const struct segview *const *views, size_t nseg, const struct query_term *terms,
+int ranking_seed(const struct segview *const *views, size_t nseg, struct query_term *terms,
                  size_t nterms, const loci_search_options *opt, double *theta0, loci_error *err)
 {
     *theta0 = -INFINITY;
@@ -564,7 +566,7 @@ int ranking_seed(const struct segview *const *views, size_t nseg, const struct q
         uint32_t nsingle = 0, nblock = 0;
         uint64_t single = 0;
         for (uint32_t s = 0; s < nseg && !rc; s++) {
-            const struct query_term *q = &terms[s * n + t];
+            struct query_term *q = &terms[s * n + t];
             if (!q->found)
                 continue;
             all += q->ti.df;
@@ -582,8 +584,13 @@ int ranking_seed(const struct segview *const *views, size_t nseg, const struct q
             eval_init(&e, views[s], opt, NULL, err);
             struct cursor c; /* only what block_max_tfpart reads */
             c.skips = seg->post.body + q->ti.post_off;
-            for (uint32_t bl = 0; bl < nblocks; bl++)
-                seed_choose(p, &nblock, want, block_max_tfpart(&e, &c, bl), s, bl);
+            double most = 0; /* (term_bound need not read them again) */
+            for (uint32_t bl = 0; bl < nblocks; bl++) {
+                double v = block_max_tfpart(&e, &c, bl);
+                most = v > most ? v : most;
+                seed_choose(p, &nblock, want, v, s, bl);
+            }
+            q->tfmax = most;
         }
         /* the chosen: p[0..nblock) then the single blocks */
         memmove(p + nblock, p + want, nsingle * sizeof *p);
@@ -656,7 +663,7 @@ int ranking_top(const struct segview *v, const struct query_term *terms, size_t 
             break; /* (the cursor is half set: not cleared beforehand) */
         e.w[e.nc] = terms[i].weight;
         /* bounds are for pruning; the plain evaluation does not read them */
-        e.ub[e.nc] = plain ? 0 : term_bound(&e, &e.cur[e.nc], e.w[e.nc]);
+        e.ub[e.nc] = plain ? 0 : term_bound(&e, &e.cur[e.nc], e.w[e.nc], terms[i].tfmax);
         e.nc++;
     }
     if (!e.rc) {

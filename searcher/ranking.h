@@ -24,13 +24,16 @@ struct query_term {
     int found;              /* in the index; if not, ignored */
     struct term_info ti;
     double weight;          /* qtf * idf */
+    double tfmax;           /* its blocks' largest stored tf part, or -1
+                             * when not known yet (ranking_seed sets it) */
 };
 
 /* A lower bound of the final k-th score (opt->k) of a query ranked by
  * passage, into *theta0 (-INFINITY when none is known): seeded from each
  * term's best blocks over all nseg segments (ranking.c). terms[] holds
- * nseg rows of nterms, row s with the term_info of segment views[s]. */
-int ranking_seed(const struct segview *const *views, size_t nseg, const struct query_term *terms,
+ * nseg rows of nterms, row s with the term_info of segment views[s]; the
+ * tfmax of each list with a skip table is set on the way. */
+int ranking_seed(const struct segview *const *views, size_t nseg, struct query_term *terms,
                  size_t nterms, const loci_search_options *opt, double *theta0, loci_error *err);
 
 /* Offer the best passages of segment v for the query to `top`

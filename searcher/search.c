@@ -526,6 +526,7 @@ static int rank_words(loci_index *idx, const struct qcollect *q, const loci_sear
             t->ti = ti[i * nseg + order[j]];
             t->found = live[i] && t->ti.df > 0;
             t->weight = weight[i];
+            t->tfmax = -1;
             postings += t->found ? t->ti.df : 0;
             views[j] = &idx->views[order[j]];
         }
