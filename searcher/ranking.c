@@ -21,6 +21,9 @@
 #include "error.h"
 #include "ranking.h"
 
+/* Queries of up to this many terms rank without allocating. */
+#define RANK_LOCAL 8
+
 /* State of one evaluation: cursors in query-term order, their weights
  * (qtf * idf) and score upper bounds, and the top-k being filled. */
 struct eval {
@@ -266,13 +269,18 @@ static void step_past(struct cursor *c, uint32_t d)
  * cursors once at the end. */
 static void evaluate_maxscore(struct eval *e)
 {
-    size_t n = e->nc, *order = malloc((n ? n : 1) * sizeof *order);
-    double *prefix = malloc((n + 1) * sizeof *prefix);
-    double *contrib = malloc((n ? n : 1) * sizeof *contrib); /* w * tfpart at the candidate */
+    size_t n = e->nc, order_local[RANK_LOCAL];
+    double prefix_local[RANK_LOCAL + 1], contrib_local[RANK_LOCAL];
+    int local = n <= RANK_LOCAL; /* (as in ranking_top) */
+    size_t *order = local ? order_local : malloc(n * sizeof *order);
+    double *prefix = local ? prefix_local : malloc((n + 1) * sizeof *prefix);
+    double *contrib = local ? contrib_local : malloc(n * sizeof *contrib); /* w * tfpart at the candidate */
     if (!order || !prefix || !contrib) {
-        free(order);
-        free(prefix);
-        free(contrib);
+        if (!local) {
+            free(order);
+            free(prefix);
+            free(contrib);
+        }
         e->rc = err_set(e->err, LOCI_ENOMEM, "out of memory");
         return;
     }
@@ -389,9 +397,11 @@ static void evaluate_maxscore(struct eval *e)
         for (size_t j = ne; j < n; j++)
             step_past(&e->cur[order[j]], d);
     }
-    free(order);
-    free(prefix);
-    free(contrib);
+    if (!local) {
+        free(order);
+        free(prefix);
+        free(contrib);
+    }
 }
 
 /* Upper bound of one term's contribution, from its skip entries (per-block
@@ -639,11 +649,16 @@ int ranking_top(const struct segview *v, const struct query_term *terms, size_t 
     struct segment *seg = v->seg;
     eval_init(&e, v, opt, top, err);
     e.theta0 = theta0;
-    /* not cleared: cursor_open sets what is read (a cursor is over 1 KiB,
-     * and every segment of an index opens its own) */
-    e.cur = malloc((nterms ? nterms : 1) * sizeof *e.cur);
-    e.w = calloc(nterms ? nterms : 1, sizeof *e.w);
-    e.ub = calloc(nterms ? nterms : 1, sizeof *e.ub);
+    /* Short queries (most) keep their cursors on the stack: every segment
+     * of an index ranks with its own, and the allocations were a fair
+     * part of a small segment's cost. Not cleared: cursor_open sets what
+     * is read (a cursor is over 1 KiB). */
+    struct cursor cur_local[RANK_LOCAL];
+    double w_local[RANK_LOCAL], ub_local[RANK_LOCAL];
+    int local = nterms <= RANK_LOCAL;
+    e.cur = local ? cur_local : malloc(nterms * sizeof *e.cur);
+    e.w = local ? w_local : malloc(nterms * sizeof *e.w);
+    e.ub = local ? ub_local : malloc(nterms * sizeof *e.ub);
     if (!e.cur || !e.w || !e.ub)
         e.rc = err_set(err, LOCI_ENOMEM, "out of memory");
     uint64_t postings = 0;
@@ -678,9 +693,11 @@ int ranking_top(const struct segview *v, const struct query_term *terms, size_t 
         check_cursors(&e); /* a cursor that met corrupt data ended early */
     if (!e.rc && e.grouped)
         ranking_offer_done(top, &e.group);
-    free(e.cur);
-    free(e.w);
-    free(e.ub);
+    if (!local) {
+        free(e.cur);
+        free(e.w);
+        free(e.ub);
+    }
     return e.rc;
 }
 
