@@ -473,6 +473,14 @@ struct seed_pick {
     uint32_t seg, block;
 };
 
+static int by_segment_block(const void *a, const void *b)
+{
+    const struct seed_pick *x = a, *y = b;
+    if (x->seg != y->seg)
+        return x->seg < y->seg ? -1 : 1;
+    return (x->block > y->block) - (x->block < y->block);
+}
+
 /* Per term, its `want` blocks with the largest maxima, kept in no order. */
 static void seed_choose(struct seed_pick *pick, uint32_t *m, uint32_t want, double v, uint32_t seg,
                         uint32_t block)
@@ -495,9 +503,9 @@ static void seed_segment(struct eval *e, const struct query_term *terms, size_t 
                          uint32_t s, struct topk *seed, uint32_t *ids, uint32_t *tfs,
                          uint32_t *cnt, uint32_t *at, struct cursor *scratch)
 {
-    /* per term, room for the chosen blocks' postings: at most `want`
-     * blocks in all of the lists of one block, and `want` more */
-    uint32_t want = cap; /* (stride of ids/tfs: cap blocks per term) */
+    /* ids/tfs: room for `cap` blocks per term (a term's picks in one
+     * segment: up to `want` blocks of its list, or its one-block list) */
+    size_t stride = (size_t)cap * FMT_BLOCK;
     int any = 0;
     for (size_t t = 0; t < n && !e->rc; t++) {
         cnt[t] = at[t] = 0;
@@ -510,35 +518,23 @@ static void seed_segment(struct eval *e, const struct query_term *terms, size_t 
             cursor_seek_block(scratch, p->block);
             if ((e->rc = scratch->rc))
                 break;
-            memcpy(ids + t * want * FMT_BLOCK + cnt[t], scratch->ids, scratch->n * sizeof *ids);
-            memcpy(tfs + t * want * FMT_BLOCK + cnt[t], scratch->tfs, scratch->n * sizeof *tfs);
+            /* (picks are in block order: the ids stay sorted) */
+            memcpy(ids + t * stride + cnt[t], scratch->ids, scratch->n * sizeof *ids);
+            memcpy(tfs + t * stride + cnt[t], scratch->tfs, scratch->n * sizeof *tfs);
             cnt[t] += scratch->n;
             any = 1;
-        }
-        /* blocks of one term were chosen in no order: sort their ids */
-        if (cnt[t] > FMT_BLOCK) {
-            uint32_t *id = ids + t * want * FMT_BLOCK, *tf = tfs + t * want * FMT_BLOCK;
-            for (uint32_t i = 1; i < cnt[t]; i++)
-                for (uint32_t j = i; j > 0 && id[j] < id[j - 1]; j--) {
-                    uint32_t x = id[j];
-                    id[j] = id[j - 1];
-                    id[j - 1] = x;
-                    x = tf[j];
-                    tf[j] = tf[j - 1];
-                    tf[j - 1] = x;
-                }
         }
     }
     while (any && !e->rc) { /* merge the terms' chosen postings by passage id */
         uint32_t d = CURSOR_END;
         for (size_t t = 0; t < n; t++)
-            if (at[t] < cnt[t] && ids[t * want * FMT_BLOCK + at[t]] < d)
-                d = ids[t * want * FMT_BLOCK + at[t]];
+            if (at[t] < cnt[t] && ids[t * stride + at[t]] < d)
+                d = ids[t * stride + at[t]];
         if (d == CURSOR_END)
             break;
         double len = len_of(e, d), sum = 0;
         for (size_t t = 0; t < n; t++) {
-            size_t j = t * want * FMT_BLOCK + at[t];
+            size_t j = t * stride + at[t];
             if (at[t] < cnt[t] && ids[j] == d) {
                 sum += terms[t].weight * bm25_tfpart(tfs[j], len, e->k1, e->b, e->avglen);
                 at[t]++;
@@ -602,9 +598,11 @@ int ranking_seed(const struct segview *const *views, size_t nseg, struct query_t
             }
             q->tfmax = most;
         }
-        /* the chosen: p[0..nblock) then the single blocks */
+        /* the chosen: p[0..nblock) then the single blocks, in segment and
+         * block order */
         memmove(p + nblock, p + want, nsingle * sizeof *p);
         npick[t] = nblock + nsingle;
+        qsort(p, npick[t], sizeof *p, by_segment_block);
         chosen += (uint64_t)nblock * FMT_BLOCK + single;
     }
     /* per term: the chosen postings of one segment (ids, tfs) */

@@ -79,6 +79,8 @@ static void test_pruned_equals_exhaustive(void **state)
         loci_search_options so;
         loci_search_options_init(&so);
         so.k = 1 + (unsigned)(tu_rand(&seed) % 30);
+        if (q % 7 == 0) /* several seed blocks per term (128 passages a block) */
+            so.k = 129 + (unsigned)(tu_rand(&seed) % 300);
         so.group = q % 2 ? LOCI_GROUP_DOCUMENT : LOCI_GROUP_PASSAGE;
         if (q % 5 == 0) { /* parameters other than the stored reference */
             so.k1 = 0.6 + (double)(tu_rand(&seed) % 20) / 10;
