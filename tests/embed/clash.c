@@ -57,6 +57,15 @@ int main(int argc, char **argv)
     /* the library's err_set fills this message */
     if (loci_search(idx, "", NULL, &r, &err) != LOCI_EEMPTY || !err.message[0])
         printf("library error path broken\n");
+    /* options of another layout are refused, not misread */
+    loci_search_options so;
+    loci_search_options_init(&so);
+    so.size -= sizeof(int);
+    if (loci_search(idx, "beta", &so, &r, &err) != LOCI_EINVAL || !strstr(err.message, "size"))
+        printf("search options of another size accepted\n");
+    o.size += 8;
+    if (loci_builder_new(argv[1], &o, &b, &err) != LOCI_EINVAL || b)
+        printf("build options of another size accepted\n");
     loci_index_close(idx);
     printf("app %d %d %d\n", buf_append("abc"), err_set(2), cursor_next(41));
     return 0;
