@@ -5,7 +5,13 @@
 #   make fuzz                              libFuzzer targets, FUZZ_SECONDS (10) each; needs clang
 #   make fuzz-long                         the same, 600 seconds each
 #   make bench                             benchmarks against Xapian and SQLite FTS5
-#   make install PREFIX=/usr/local DESTDIR=
+#   make install PREFIX=/usr/local DESTDIR=  the programs, libloci.so and libloci.a, loci.h,
+#                                           loci.pc, man pages, Python module, bash completion
+#   make uninstall PREFIX=/usr/local DESTDIR=
+#
+# The programs link the library's objects statically (build/libloci-internal.a:
+# they use internal modules too); the installed libloci.a and libloci.so hold
+# no global symbol outside loci_ (see "library and programs" below).
 #
 # Missing build dependencies (Debian packages) are installed with apt-get
 # when running as root or with passwordless sudo; otherwise make stops and
@@ -184,7 +190,7 @@ fault-tests: $(PROGS) build/faultfs.so
 embed-tests: $(PROGS) $(LIBS_BUILT)
 	@CC='$(CC)' LIBS='$(LIBS)' bash tests/symbols.sh
 	@bash tests/manpages.sh
-	@LOCI_LIBRARY=$(CURDIR)/build/$(SONAME) PYTHONPATH=$(CURDIR)/bindings/python \
+	@LOCI_LIBRARY=$(CURDIR)/build/$(SONAME) PYTHONPATH=$(CURDIR)/bindings/python PYTHONDONTWRITEBYTECODE=1 \
 	  /usr/bin/python3 -m unittest discover -s tests/python -t tests/python
 	@bash tests/completion.sh
 	@MAKE='$(MAKE)' CC='$(CC)' bash tests/install.sh
@@ -307,7 +313,8 @@ PYDIR = $(LIBDIR)/python3/dist-packages/loci
 COMPDIR = $(PREFIX)/share/bash-completion/completions
 MAN1 = $(sort $(wildcard docs/man/*.1))
 MAN3 = $(sort $(wildcard docs/man/*.3))
-PY_SRC = $(sort $(wildcard bindings/python/loci/*.py))
+# the tree's _library.py names no library; install writes its own
+PY_SRC = $(sort $(filter-out %/_library.py,$(wildcard bindings/python/loci/*.py)))
 
 # build/prefix holds the PREFIX of the last make and is rewritten only when
 # PREFIX changes, so what embeds the prefix (loci.pc, the Python module's
