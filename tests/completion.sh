@@ -2,13 +2,9 @@
 # tests/completion.sh — the bash completion (bindings/bash/loci), run by
 # `make embed-tests` (part of `make check`): it is sourced into bash and its
 # function is called as bash would, on words typed after the built programs.
-set -eu
-export LC_ALL=C
-cd "$(dirname "$0")/.."
-T=$(mktemp -d "${TMPDIR:-/tmp}/loci-compl-XXXXXX")
-trap 'rm -rf "$T"' EXIT
-fail=0
-bad() { fail=1; echo "FAIL: completion: $*" >&2; }
+TEST=completion
+# shellcheck source=embed/common.sh
+source "$(dirname "$0")/embed/common.sh"
 
 # shellcheck source=../bindings/bash/loci
 source bindings/bash/loci
@@ -47,5 +43,4 @@ want=$(bin/loci-search --help | grep -oE -- '--[a-z0-9-]+' | sort -u | wc -l)
 got=$(printf '%s\n' "${COMPREPLY[@]}" | sort -u | wc -l)
 [ "$got" -ge 20 ] && [ "$got" = "$want" ] || bad "loci-search --: $got options, --help names $want"
 
-[ "$fail" = 0 ] && echo "completion: options, index directories, --stem languages, option values"
-exit "$fail"
+passed "options, index directories, --stem languages, option values"

@@ -8,19 +8,14 @@
 #  - its Python example runs with the installed module and prints JSON;
 #  - man finds the pages; loci.pc names the PREFIX of this install;
 #  - `make uninstall` leaves no file behind.
-set -eu
-export LC_ALL=C
-unset LOCI_INDEX
-cd "$(dirname "$0")/.."
+TEST=install
+# shellcheck source=embed/common.sh
+source "$(dirname "$0")/embed/common.sh"
 MAKE=${MAKE:-make}
 CC=${CC:-cc}
-T=$(mktemp -d "${TMPDIR:-/tmp}/loci-install-XXXXXX")
 D=$T/dest
 PREFIX=/opt/loci-install-test
 P=$D$PREFIX
-trap 'rm -rf "$T"' EXIT
-fail=0
-bad() { fail=1; echo "FAIL: install: $*" >&2; }
 
 # example NAME: the README's code block after the line "<!-- example: NAME -->"
 example() {
@@ -94,5 +89,4 @@ $MAKE --no-print-directory -s uninstall DESTDIR="$D" PREFIX="$PREFIX" >"$T/make.
 left=$(find "$D" ! -type d)
 [ -z "$left" ] || bad "make uninstall left: $left"
 
-[ "$fail" = 0 ] && echo "install: DESTDIR install, C example via pkg-config (shared and static), Python example, man, uninstall"
-exit "$fail"
+passed "DESTDIR install, C example via pkg-config (shared and static), Python example, man, uninstall"

@@ -6,13 +6,9 @@
 #  - each program's page lists exactly the options its --help lists: the
 #    option names in the page's .TP tags against those at the start of the
 #    --help lines.
-set -eu
-export LC_ALL=C
-cd "$(dirname "$0")/.."
-T=$(mktemp -d "${TMPDIR:-/tmp}/loci-man-XXXXXX")
-trap 'rm -rf "$T"' EXIT
-fail=0
-bad() { fail=1; echo "FAIL: man: $*" >&2; }
+TEST=man
+# shellcheck source=embed/common.sh
+source "$(dirname "$0")/embed/common.sh"
 
 pages=$(ls docs/man/*.[0-9])
 for p in $pages; do
@@ -46,5 +42,4 @@ for prog in loci-index loci-search loci-eval; do
   fi
 done
 
-[ "$fail" = 0 ] && echo "man: $(echo "$pages" | wc -w) pages lint clean, options as in --help"
-exit "$fail"
+passed "$(echo "$pages" | wc -w) pages lint clean, options as in --help"

@@ -6,15 +6,11 @@
 #  - libloci.a has no global symbol outside the loci_ namespace;
 #  - tests/embed/clash.c, which defines buf_append, err_set and
 #    cursor_next itself, links and runs against both libraries.
-set -eu
-export LC_ALL=C
-cd "$(dirname "$0")/.."
+TEST=symbols
+# shellcheck source=embed/common.sh
+source "$(dirname "$0")/embed/common.sh"
 CC=${CC:-cc}
 LIBS=${LIBS:--lutf8proc -lz -lstemmer -lm -pthread}
-T=$(mktemp -d "${TMPDIR:-/tmp}/loci-symbols-XXXXXX")
-trap 'rm -rf "$T"' EXIT
-fail=0
-bad() { fail=1; echo "FAIL: $*" >&2; }
 
 major=$(sed -n 's/^#define LOCI_VERSION_MAJOR \([0-9]*\)$/\1/p' include/loci.h)
 version=$(sed -n 's/^#define LOCI_VERSION "\(.*\)"$/\1/p' include/loci.h)
@@ -54,5 +50,4 @@ if [ -x "$T/clash-shared" ] && ! LD_LIBRARY_PATH=build ldd "$T/clash-shared" | g
   bad "clash-shared does not load build/libloci.so.$major"
 fi
 
-[ "$fail" = 0 ] && echo "symbols: libloci.so exports $(wc -l <"$T/api") loci_ functions, libloci.a no foreign globals, clash.c runs against both"
-exit "$fail"
+passed "libloci.so exports $(wc -l <"$T/api") loci_ functions, libloci.a no foreign globals, clash.c runs against both"

@@ -115,7 +115,30 @@ def _char_ranges(raw, spans):
 _GROUPS = {"passage": 0, "doc": 1, "document": 1}
 
 
-class Index:
+class _Handle:
+    """A libloci handle, released by the function named _FREE (once; a
+    closed handle is NULL, and using it raises ValueError)."""
+    _FREE = None
+    _h = None
+
+    def _release(self):
+        if self._h:
+            getattr(lib, self._FREE)(self._h)
+            self._h = ctypes.c_void_p()
+
+    def _handle(self):
+        if not self._h:
+            raise ValueError("loci.%s: it is closed" % type(self).__name__)
+        return self._h
+
+    def __enter__(self):
+        return self
+
+    def __del__(self):
+        self._release()
+
+
+class Index(_Handle):
     """An open loci index (a directory written by loci-index or Builder).
 
     Use it as a context manager or call close(); one Index is used by one
@@ -127,26 +150,14 @@ class Index:
         err = _capi.Error_t()
         _raise_if(lib.loci_index_open(_path(path), ctypes.byref(self._h), ctypes.byref(err)), err)
 
+    _FREE = "loci_index_close"
+
     def close(self):
         """Close the index (again: nothing happens)."""
-        if self._h:
-            lib.loci_index_close(self._h)
-            self._h = ctypes.c_void_p()
-
-    def __enter__(self):
-        return self
+        self._release()
 
     def __exit__(self, *exc):
         self.close()
-
-    def __del__(self):
-        if getattr(self, "_h", None):
-            self.close()
-
-    def _handle(self):
-        if not self._h:
-            raise ValueError("loci.Index: the index is closed")
-        return self._h
 
     def _run(self, query, k, offset, group, plain, exhaustive, k1, b, count):
         so = _capi.SearchOptions()
@@ -261,7 +272,7 @@ class _Options:
         o.warn = self._warn
 
 
-class Builder:
+class Builder(_Handle):
     """Builds an index at `path`, or commits changes to one.
 
     Options (keywords): stem ("english", any of stem_languages(), or
@@ -291,10 +302,7 @@ class Builder:
         """The warnings so far (binary files skipped, invalid UTF-8, ...)."""
         return self._opts.warnings
 
-    def _handle(self):
-        if not self._h:
-            raise ValueError("loci.Builder: the build is finished or closed")
-        return self._h
+    _FREE = "loci_builder_free"
 
     def add_path(self, path):
         """Add a file, a directory (recursively, sorted) or "-" (stdin)."""
@@ -332,21 +340,12 @@ class Builder:
 
     def close(self):
         """Abandon an unfinished build (its temporary files are removed)."""
-        if self._h:
-            lib.loci_builder_free(self._h)
-            self._h = ctypes.c_void_p()
-
-    def __enter__(self):
-        return self
+        self._release()
 
     def __exit__(self, exc_type, *exc):
         if exc_type is None and self._h:
             self.finish()
         else:
-            self.close()
-
-    def __del__(self):
-        if getattr(self, "_h", None):
             self.close()
 
 
