@@ -307,9 +307,12 @@ BINDIR = $(PREFIX)/bin
 LIBDIR = $(PREFIX)/lib
 INCDIR = $(PREFIX)/include
 MANDIR = $(PREFIX)/share/man
-# where Debian's python3 looks for the prefix's modules (/usr/local/lib/python3/dist-packages
-# for /usr/local, /usr/lib/python3/dist-packages for /usr)
-PYDIR = $(LIBDIR)/python3/dist-packages/loci
+# Where Debian's python3 looks for a prefix's modules (its site.py):
+# /usr/lib/python3/dist-packages for /usr, but /usr/local/lib/python3.X/dist-packages
+# for /usr/local (X: the minor version of /usr/bin/python3, asked when installing).
+# Other prefixes are not searched (PYTHONPATH): lib/python3/dist-packages.
+PY_MINOR = $(shell /usr/bin/python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+PYDIR = $(LIBDIR)/$(if $(filter /usr/local /usr/local/,$(PREFIX)),python$(PY_MINOR),python3)/dist-packages/loci
 COMPDIR = $(PREFIX)/share/bash-completion/completions
 MAN1 = $(sort $(wildcard docs/man/*.1))
 MAN3 = $(sort $(wildcard docs/man/*.3))

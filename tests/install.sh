@@ -35,6 +35,14 @@ grep -qx "prefix=$PREFIX" "$P/lib/pkgconfig/loci.pc" || bad "loci.pc: $(head -1 
 grep -q "\"$PREFIX/lib/libloci.so.0\"" "$P/lib/python3/dist-packages/loci/_library.py" ||
   bad "the Python module does not name $PREFIX/lib/libloci.so.0"
 
+# the Python module's directory is one Debian's python3 searches, for /usr and /usr/local
+for prefix in /usr /usr/local; do
+  pydir=$(printf 'show-pydir:\n\t@echo $(PYDIR)\n' |
+          $MAKE --no-print-directory -s -f Makefile -f - show-pydir PREFIX=$prefix)
+  /usr/bin/python3 -c 'import os, site, sys; sys.exit(os.path.dirname(sys.argv[1]) not in site.getsitepackages())' \
+    "$pydir" || bad "PREFIX=$prefix installs the Python module in $pydir, which python3 does not search"
+done
+
 # the C example, both ways; pkg-config is pointed at the DESTDIR install
 # (PKG_CONFIG_SYSROOT_DIR puts $D before its -I and -L paths)
 example search.c >"$T/search.c"
