@@ -23,6 +23,8 @@ example() {
     on == 1 && /^```/ { on = 2; next } on == 2 && /^```/ { exit } on == 2 { print }' README.md
 }
 
+# a loci.pc made for another prefix first: install must not keep it
+$MAKE --no-print-directory -s build/loci.pc PREFIX=/stale/prefix >/dev/null
 $MAKE --no-print-directory -s install DESTDIR="$D" PREFIX="$PREFIX" >"$T/make.log" 2>&1 ||
   { cat "$T/make.log" >&2; bad "make install failed"; exit 1; }
 for f in bin/loci-index bin/loci-search bin/loci-eval lib/libloci.a lib/libloci.so lib/libloci.so.0 \
