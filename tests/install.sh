@@ -23,8 +23,11 @@ example() {
     on == 1 && /^```/ { on = 2; next } on == 2 && /^```/ { exit } on == 2 { print }' README.md
 }
 
-# a loci.pc made for another prefix first: install must not keep it
-$MAKE --no-print-directory -s build/loci.pc PREFIX=/stale/prefix >/dev/null
+# an install for another prefix first: the next must not keep its loci.pc
+$MAKE --no-print-directory -s install DESTDIR="$T/first" PREFIX="$PREFIX-first" >/dev/null 2>&1 ||
+  bad "make install PREFIX=$PREFIX-first failed"
+grep -qx "prefix=$PREFIX-first" "$T/first$PREFIX-first/lib/pkgconfig/loci.pc" ||
+  bad "loci.pc of PREFIX=$PREFIX-first: $(head -1 "$T/first$PREFIX-first/lib/pkgconfig/loci.pc")"
 $MAKE --no-print-directory -s install DESTDIR="$D" PREFIX="$PREFIX" >"$T/make.log" 2>&1 ||
   { cat "$T/make.log" >&2; bad "make install failed"; exit 1; }
 for f in bin/loci-index bin/loci-search bin/loci-eval lib/libloci.a lib/libloci.so lib/libloci.so.0 \
