@@ -51,7 +51,8 @@ extern "C" {
     (LOCI_VERSION_MAJOR * 10000 + LOCI_VERSION_MINOR * 100 + LOCI_VERSION_PATCH)
 
 /* The public API: the only symbols libloci exports (everything else is
- * compiled with hidden visibility; see the Makefile). */
+ * compiled with hidden visibility; see the Makefile). Every function
+ * declared here starts with LOCI_API (tests/symbols.sh checks it). */
 #if defined(__GNUC__) || defined(__clang__)
 #define LOCI_API __attribute__((visibility("default")))
 #else

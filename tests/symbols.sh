@@ -19,6 +19,9 @@ so=build/libloci.so.$version
 # the API: every LOCI_API function of loci.h
 sed -n 's/^LOCI_API .*[ *]\(loci_[a-z0-9_]*\)(.*/\1/p' include/loci.h | sort -u >"$T/api"
 [ "$(wc -l <"$T/api")" -ge 25 ] || bad "found only $(wc -l <"$T/api") LOCI_API functions in loci.h"
+# a function declared without LOCI_API would be hidden, missing from libloci.so
+grep -nE '^[a-z][^(]*[ *]loci_[a-z0-9_]*\(' include/loci.h >"$T/bare" || true
+[ ! -s "$T/bare" ] || bad "loci.h declares functions without LOCI_API: $(cut -c1-60 "$T/bare" | tr '\n' ' ')"
 nm -D --defined-only "$so" | awk '$2 != "A" { sub(/@.*/, "", $3); print $3 }' | sort -u >"$T/exported"
 if ! diff "$T/api" "$T/exported" >"$T/diff"; then
   bad "$so exports other than loci.h's API (< loci.h only, > exported only):"; cat "$T/diff" >&2
