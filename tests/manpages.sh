@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # tests/manpages.sh — the man pages in docs/man (run by `make embed-tests`,
 # part of `make check`):
+#  - each names the version of loci.h in its .TH line;
 #  - each passes `mandoc -T lint` without a warning (and `man --warnings`
 #    when man-db is installed);
 #  - each program's page lists exactly the options its --help lists: the
@@ -17,6 +18,12 @@ for p in $pages; do
     MANWIDTH=80 man --warnings -l "$p" 2>"$T/warn" >/dev/null || bad "$p: man -l failed"
     [ ! -s "$T/warn" ] || bad "$p: man --warnings: $(head -3 "$T/warn")"
   fi
+done
+
+# each page names the version of loci.h
+version=$(sed -n 's/^#define LOCI_VERSION "\(.*\)"$/\1/p' include/loci.h)
+for p in $pages; do
+  grep -q "^\.TH .* \"loci $version\"" "$p" || bad "$p: .TH does not say \"loci $version\""
 done
 
 # options of --help: from the lines that start (after spaces) with an
