@@ -36,6 +36,11 @@ static void build_version(void)
              LOCI_VERSION, utf8proc_version(), zlibVersion());
 }
 
+int loci_version(void)
+{
+    return LOCI_VERSION_NUMBER;
+}
+
 const char *loci_version_string(void)
 {
     /* Built once (the inputs are constants of the linked libraries), and
@@ -78,6 +83,15 @@ void err_clear(loci_error *err)
         err->code = LOCI_OK;
         err->message[0] = '\0';
     }
+}
+
+int err_opt_size(loci_error *err, const char *what, size_t size, size_t want)
+{
+    if (size == want)
+        return 0;
+    return err_set(err, LOCI_EINVAL,
+                   "%s: size %zu, this libloci's is %zu (set them up with %s_init)", what,
+                   size, want, what);
 }
 
 void warn_to(void (*warn)(void *ctx, const char *message), void *ctx, const char *fmt, ...)

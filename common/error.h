@@ -27,6 +27,12 @@ int err_corrupt(loci_error *err, const char *fmt, ...) LOCI_PRINTF(2, 3);
 /* Clear `err` to LOCI_OK with an empty message (if not NULL). */
 void err_clear(loci_error *err);
 
+/* 0 when a caller's option struct `what` has the size of this library's
+ * (`size`, set by its *_init function), else LOCI_EINVAL saying so: a
+ * program compiled against another layout must not have its options
+ * misread (loci.h, "ABI"). */
+int err_opt_size(loci_error *err, const char *what, size_t size, size_t want);
+
 /* Format a warning and pass it to a caller's warn callback (the build
  * options' warn), if there is one. */
 void warn_to(void (*warn)(void *ctx, const char *message), void *ctx, const char *fmt, ...)

@@ -17,6 +17,19 @@
  *  - The library never prints, exits or aborts on bad input or bad data.
  *  - A handle is used by one thread at a time; separate handles on the same
  *    index may be used from separate threads.
+ *
+ * ABI (libloci.so.MAJOR; README.md "Embedding"): what stays stable within
+ * a major version is every function declared here with LOCI_API, the
+ * status codes, and the handles, which are opaque (loci_index,
+ * loci_results, loci_builder: only pointers cross the API). The option
+ * structs a caller fills (loci_build_options, loci_search_options) are
+ * only ever set up by their *_init function, which also sets their `size`;
+ * the library refuses (LOCI_EINVAL) a struct whose size is not its own, so
+ * a program built against another layout fails cleanly instead of having
+ * its options misread. The structs the library fills (loci_error,
+ * loci_hit, loci_passage, loci_span, loci_explain_clause, the stats) keep
+ * their layout within a major version; a change to any of them, or to a
+ * function's signature, bumps LOCI_VERSION_MAJOR and the soname.
  */
 #ifndef LOCI_H
 #define LOCI_H
@@ -28,7 +41,23 @@
 extern "C" {
 #endif
 
+/* The version of this header; loci_version() gives the library's. A
+ * program may check loci_version() / 10000 == LOCI_VERSION_MAJOR. */
 #define LOCI_VERSION "0.1.0"
+#define LOCI_VERSION_MAJOR 0
+#define LOCI_VERSION_MINOR 1
+#define LOCI_VERSION_PATCH 0
+#define LOCI_VERSION_NUMBER \
+    (LOCI_VERSION_MAJOR * 10000 + LOCI_VERSION_MINOR * 100 + LOCI_VERSION_PATCH)
+
+/* The public API: the only symbols libloci exports (everything else is
+ * compiled with hidden visibility; see the Makefile). Every function
+ * declared here starts with LOCI_API (tests/symbols.sh checks it). */
+#if defined(__GNUC__) || defined(__clang__)
+#define LOCI_API __attribute__((visibility("default")))
+#else
+#define LOCI_API
+#endif
 
 /* Status codes. Negative values are errors. */
 enum {
@@ -54,10 +83,14 @@ typedef struct loci_error {
 } loci_error;
 
 /* A static, human-readable name for a status code ("checksum mismatch"...). */
-const char *loci_strerror(int code);
+LOCI_API const char *loci_strerror(int code);
 
 /* "loci 0.1.0 (utf8proc 2.8.0, zlib 1.2.13, Snowball)": static string. */
-const char *loci_version_string(void);
+LOCI_API const char *loci_version_string(void);
+
+/* The run-time library's version as MAJOR * 10000 + MINOR * 100 + PATCH
+ * (LOCI_VERSION_NUMBER of the loci.h it was built with). */
+LOCI_API int loci_version(void);
 
 /* ------------------------------------------------------------------ */
 /* Building an index                                                    */
@@ -101,6 +134,8 @@ typedef struct loci_build_stats {
 } loci_build_stats;
 
 typedef struct loci_build_options {
+    size_t size;                /* sizeof(loci_build_options): set by
+                                   loci_build_options_init, checked by the library */
     const char *stem_language;  /* Snowball language or "none"; default "english" */
     loci_passage_mode passage_mode;
     unsigned passage_tokens;    /* window size / paragraph limit; default 200 */
@@ -137,12 +172,12 @@ typedef struct loci_build_options {
     int no_merge;
 } loci_build_options;
 
-/* Fill `o` with the defaults described above. */
-void loci_build_options_init(loci_build_options *o);
+/* Fill `o` with the defaults described above (and its size). */
+LOCI_API void loci_build_options_init(loci_build_options *o);
 
 /* The Snowball languages stem_language may name (besides "none"; case
  * does not matter): a static, NULL-terminated list. */
-const char *const *loci_stem_languages(void);
+LOCI_API const char *const *loci_stem_languages(void);
 
 typedef struct loci_builder loci_builder;
 
@@ -162,13 +197,13 @@ typedef struct loci_builder loci_builder;
 /* Start building an index that will live in directory `dir`. Nothing at
  * `dir` changes until loci_builder_finish succeeds. `opt` may be NULL
  * (defaults). The options' strings are copied. */
-int loci_builder_new(const char *dir, const loci_build_options *opt,
+LOCI_API int loci_builder_new(const char *dir, const loci_build_options *opt,
                      loci_builder **out, loci_error *err);
 
 /* Add a file, a directory (recursively, in sorted order) or "-" for
  * standard input. Files ending in .gz are decompressed. Binary files are
  * skipped with a warning. */
-int loci_builder_add_path(loci_builder *b, const char *path, loci_error *err);
+LOCI_API int loci_builder_add_path(loci_builder *b, const char *path, loci_error *err);
 
 /* Add one document from memory. `title` may be NULL. `text` need not be
  * NUL-terminated. `first_line` is the source line of text[0] (1-based).
@@ -178,7 +213,7 @@ int loci_builder_add_path(loci_builder *b, const char *path, loci_error *err);
  * loci_builder_finish (by this call for a document larger than a batch,
  * which is streamed at once). After any error the build is failed:
  * only loci_builder_free remains to be called. */
-int loci_builder_add_document(loci_builder *b, const char *name,
+LOCI_API int loci_builder_add_document(loci_builder *b, const char *name,
                               const char *title, const char *text, size_t len,
                               unsigned first_line, loci_error *err);
 
@@ -187,17 +222,17 @@ int loci_builder_add_document(loci_builder *b, const char *name,
  * ADD and UPDATE: one commit holding the new segment (if any document was
  * added) and the deletions, atomically; nothing is written when nothing
  * changed. `stats` may be NULL. */
-int loci_builder_finish(loci_builder *b, loci_build_stats *stats, loci_error *err);
+LOCI_API int loci_builder_finish(loci_builder *b, loci_build_stats *stats, loci_error *err);
 
 /* Delete every live document named `name` from the index, in the same
  * commit as the documents added (LOCI_BUILD_ADD or UPDATE only). A name
  * that matches nothing is a warning, not an error. */
-int loci_builder_delete(loci_builder *b, const char *name, loci_error *err);
+LOCI_API int loci_builder_delete(loci_builder *b, const char *name, loci_error *err);
 
 /* Merge every segment of the index at `dir` into one (its live
  * documents, as a fresh build of them would be), in one commit. `opt`
  * gives memory, threads and callbacks (may be NULL); `stats` may be NULL. */
-int loci_index_merge(const char *dir, const loci_build_options *opt, loci_build_stats *stats,
+LOCI_API int loci_index_merge(const char *dir, const loci_build_options *opt, loci_build_stats *stats,
                      loci_error *err);
 
 /* Ask a build in progress to stop: its next check point (each document,
@@ -207,11 +242,11 @@ int loci_index_merge(const char *dir, const loci_build_options *opt, loci_build_
  * signal handler (loci-index calls it on SIGINT, SIGTERM and SIGHUP) or
  * from another thread. Once loci_builder_finish has swapped the new index
  * in, cancelling has no effect. */
-void loci_builder_cancel(loci_builder *b);
+LOCI_API void loci_builder_cancel(loci_builder *b);
 
 /* Free the builder. An unfinished build is abandoned; its temporary files
  * are removed and the old index (if any) is untouched. */
-void loci_builder_free(loci_builder *b);
+LOCI_API void loci_builder_free(loci_builder *b);
 
 /* ------------------------------------------------------------------ */
 /* Searching an index                                                   */
@@ -220,11 +255,11 @@ void loci_builder_free(loci_builder *b);
 typedef struct loci_index loci_index;
 
 /* Open the index in `dir` (memory-mapped; headers are verified). */
-int loci_index_open(const char *dir, loci_index **out, loci_error *err);
-void loci_index_close(loci_index *idx);
+LOCI_API int loci_index_open(const char *dir, loci_index **out, loci_error *err);
+LOCI_API void loci_index_close(loci_index *idx);
 
 /* Verify every checksum of every file of the index. */
-int loci_index_check(loci_index *idx, loci_error *err);
+LOCI_API int loci_index_check(loci_index *idx, loci_error *err);
 
 typedef struct loci_index_stats {
     uint64_t documents, passages, terms, tokens;
@@ -249,7 +284,7 @@ typedef struct loci_index_stats {
                                           (documents counts the live ones) */
 } loci_index_stats;
 
-void loci_index_stats_get(const loci_index *idx, loci_index_stats *st);
+LOCI_API void loci_index_stats_get(const loci_index *idx, loci_index_stats *st);
 
 typedef enum {
     LOCI_GROUP_PASSAGE = 0, /* one hit per passage */
@@ -257,6 +292,8 @@ typedef enum {
 } loci_group;
 
 typedef struct loci_search_options {
+    size_t size;       /* sizeof(loci_search_options): set by
+                          loci_search_options_init, checked by the library */
     unsigned k;        /* number of hits; default 10 */
     double k1, b;      /* BM25 parameters; defaults LOCI_DEFAULT_K1, LOCI_DEFAULT_B */
     loci_group group;
@@ -273,7 +310,7 @@ typedef struct loci_search_options {
 #define LOCI_DEFAULT_K1 1.5
 #define LOCI_DEFAULT_B 0.75
 
-void loci_search_options_init(loci_search_options *o);
+LOCI_API void loci_search_options_init(loci_search_options *o);
 
 typedef struct loci_hit {
     uint32_t passage;  /* passage id (0-based, in input order) */
@@ -300,20 +337,20 @@ typedef struct loci_results loci_results;
  * query has no searchable term; LOCI_EUTF8 when it is not valid UTF-8;
  * LOCI_EINVAL when it is longer than LOCI_QUERY_MAX bytes.
  * Hits are ordered by score, descending; ties by passage id, ascending. */
-int loci_search(loci_index *idx, const char *query,
+LOCI_API int loci_search(loci_index *idx, const char *query,
                 const loci_search_options *opt, loci_results **out,
                 loci_error *err);
 
-size_t loci_results_count(const loci_results *r);
+LOCI_API size_t loci_results_count(const loci_results *r);
 /* A warning about the query that did not stop it (a prefix that matched
  * too many terms, ...): one line, or NULL. Valid until loci_results_free. */
-const char *loci_results_warning(const loci_results *r);
+LOCI_API const char *loci_results_warning(const loci_results *r);
 /* With options.count: how many passages (documents, grouped) match the
  * query in all, whatever k and offset; -1 when it was not counted. */
-int64_t loci_results_total(const loci_results *r);
+LOCI_API int64_t loci_results_total(const loci_results *r);
 /* The i-th hit; valid until loci_results_free. */
-const loci_hit *loci_results_hit(const loci_results *r, size_t i);
-void loci_results_free(loci_results *r);
+LOCI_API const loci_hit *loci_results_hit(const loci_results *r, size_t i);
+LOCI_API void loci_results_free(loci_results *r);
 
 /* How one clause of the query contributes to a hit's score (--explain). */
 typedef struct loci_explain_clause {
@@ -330,7 +367,7 @@ typedef struct loci_explain_clause {
  * in the order the score sums them: adding the contributions up in this
  * order from 0 gives the hit's score exactly. *out is malloc'ed (caller
  * frees), *n the count. A grouped hit explains its best passage. */
-int loci_results_explain(loci_index *idx, const loci_results *r, size_t i,
+LOCI_API int loci_results_explain(loci_index *idx, const loci_results *r, size_t i,
                          loci_explain_clause **out, size_t *n, loci_error *err);
 
 typedef struct loci_span {
@@ -351,17 +388,17 @@ typedef struct loci_passage {
     size_t text_len;
 } loci_passage;
 
-int loci_passage_get(loci_index *idx, uint32_t passage, loci_passage *out,
+LOCI_API int loci_passage_get(loci_index *idx, uint32_t passage, loci_passage *out,
                      loci_error *err);
 
 /* Like loci_passage_get without the text (text NULL, text_len 0): no
  * decompression, so it is cheap enough for every hit of a large run. */
-int loci_passage_locate(loci_index *idx, uint32_t passage, loci_passage *out,
+LOCI_API int loci_passage_locate(loci_index *idx, uint32_t passage, loci_passage *out,
                         loci_error *err);
 
 /* Byte spans of `text` whose tokens match the query of `r`, in order.
  * *spans is malloc'ed (caller frees); *n receives the count. */
-int loci_results_highlight(const loci_results *r, const char *text, size_t len,
+LOCI_API int loci_results_highlight(const loci_results *r, const char *text, size_t len,
                            loci_span **spans, size_t *n, loci_error *err);
 
 /* The part of a passage to show when it is too long: a byte range
@@ -369,7 +406,7 @@ int loci_results_highlight(const loci_results *r, const char *text, size_t len,
  * densest cluster of highlight spans (from loci_results_highlight), cut at
  * word boundaries; the whole text when it is no longer than that (or
  * chars is 0). Pure: reads only its arguments. */
-void loci_snippet(const char *text, size_t len, const loci_span *spans, size_t nspans,
+LOCI_API void loci_snippet(const char *text, size_t len, const loci_span *spans, size_t nspans,
                   size_t chars, size_t *start, size_t *end);
 
 #ifdef __cplusplus

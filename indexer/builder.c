@@ -195,6 +195,7 @@ struct loci_builder {
 void loci_build_options_init(loci_build_options *o)
 {
     memset(o, 0, sizeof *o);
+    o->size = sizeof *o;
     o->stem_language = "english";
     o->passage_mode = LOCI_PASSAGE_PARAGRAPH;
     o->passage_tokens = DEFAULT_PASSAGE_TOKENS;
@@ -884,6 +885,8 @@ int loci_builder_new(const char *dir, const loci_build_options *opt, loci_builde
         loci_build_options_init(&defaults);
         opt = &defaults;
     }
+    if (err_opt_size(err, "loci_build_options", opt->size, sizeof *opt))
+        return LOCI_EINVAL;
     if (!dir || !*dir)
         return err_set(err, LOCI_EINVAL, "no index directory given");
     if (opt->mode == LOCI_BUILD_REPLACE)

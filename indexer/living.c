@@ -802,6 +802,8 @@ int loci_index_merge(const char *dir, const loci_build_options *opt, loci_build_
                      loci_error *err)
 {
     loci_build_options o;
+    if (opt && err_opt_size(err, "loci_build_options", opt->size, sizeof *opt))
+        return LOCI_EINVAL;
     if (opt)
         o = *opt;
     else

@@ -43,6 +43,8 @@ struct loci_results {
 
 void loci_search_options_init(loci_search_options *o)
 {
+    memset(o, 0, sizeof *o);
+    o->size = sizeof *o;
     o->k = 10;
     o->k1 = LOCI_DEFAULT_K1;
     o->b = LOCI_DEFAULT_B;
@@ -575,6 +577,8 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
         loci_search_options_init(&defaults);
         opt = &defaults;
     }
+    if (err_opt_size(err, "loci_search_options", opt->size, sizeof *opt))
+        return LOCI_EINVAL;
     if (opt->k == 0)
         return err_set(err, LOCI_EINVAL, "k must be at least 1");
     if (opt->offset > UINT32_MAX - opt->k)

@@ -38,10 +38,35 @@ static void test_set_and_strings(void **state)
     assert_int_equal(strlen(err.message), LOCI_ERRMSG_MAX - 1);
 }
 
+/* The version macros agree with each other and with the library; an
+ * option struct of another size is refused with a message. */
+static void test_version_and_option_size(void **state)
+{
+    (void)state;
+    char v[32];
+    snprintf(v, sizeof v, "%d.%d.%d", LOCI_VERSION_MAJOR, LOCI_VERSION_MINOR, LOCI_VERSION_PATCH);
+    assert_string_equal(v, LOCI_VERSION);
+    assert_int_equal(loci_version(), LOCI_VERSION_NUMBER);
+    assert_int_equal(loci_version() / 10000, LOCI_VERSION_MAJOR);
+    loci_error err;
+    assert_int_equal(err_opt_size(&err, "loci_search_options", 48, 48), 0);
+    assert_int_equal(err_opt_size(&err, "loci_search_options", 40, 48), LOCI_EINVAL);
+    assert_int_equal(err.code, LOCI_EINVAL);
+    assert_string_equal(err.message, "loci_search_options: size 40, this libloci's is 48 "
+                                     "(set them up with loci_search_options_init)");
+    loci_search_options so;
+    loci_search_options_init(&so);
+    assert_int_equal(so.size, sizeof so);
+    loci_build_options bo;
+    loci_build_options_init(&bo);
+    assert_int_equal(bo.size, sizeof bo);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_set_and_strings),
+        cmocka_unit_test(test_version_and_option_size),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
