@@ -160,6 +160,15 @@ static void test_other_scripts(void **state)
     analyzer_free(a);
 }
 
+/* Token i of k has this byte range and kind. */
+static void assert_tok(const struct toks *k, size_t i, size_t start, size_t end, int kind)
+{
+    assert_true(i < k->n);
+    assert_int_equal(k->start[i], start);
+    assert_int_equal(k->end[i], end);
+    assert_int_equal(k->kind[i], kind);
+}
+
 /* CJK runs: overlapping bigrams, then the run's last character; a run of
  * one character is that character; ranges cover the characters. */
 static void test_cjk_bigrams(void **state)
@@ -169,12 +178,9 @@ static void test_cjk_bigrams(void **state)
     /* Chinese */
     struct toks k = run(a, "网络安全");
     assert_string_equal(terms(a, "网络安全"), "网络 络安 安全 全");
-    assert_int_equal(k.start[1], 3);
-    assert_int_equal(k.end[1], 9);
-    assert_int_equal(k.start[3], 9);
-    assert_int_equal(k.end[3], 12);
-    assert_int_equal(k.kind[0], TOKEN_CJK_BIGRAM);
-    assert_int_equal(k.kind[3], TOKEN_CJK_TAIL);
+    assert_tok(&k, 0, 0, 6, TOKEN_CJK_BIGRAM);
+    assert_tok(&k, 1, 3, 9, TOKEN_CJK_BIGRAM);
+    assert_tok(&k, 3, 9, 12, TOKEN_CJK_TAIL);
     assert_int_equal(k.pos[3], 3);
     /* Japanese: kanji and kana in one run; CJK punctuation separates */
     assert_string_equal(terms(a, "東京に行く。サイバー"), "東京 京に に行 行く く サイ イバ バー ー");
@@ -184,17 +190,15 @@ static void test_cjk_bigrams(void **state)
     k = run(a, "a 東 b");
     assert_int_equal(k.n, 3);
     assert_string_equal(k.term[1], "東");
-    assert_int_equal(k.kind[1], TOKEN_CJK_LONE);
-    assert_int_equal(k.start[1], 2);
-    assert_int_equal(k.end[1], 5);
+    assert_tok(&k, 1, 2, 5, TOKEN_CJK_LONE);
     /* mixed: a CJK run ends a Latin word and the other way round */
     k = run(a, "Tokyo東京大学Universities");
     assert_string_equal(terms(a, "Tokyo東京大学Universities"), "tokyo 東京 京大 大学 学 univers");
-    assert_int_equal(k.end[0], 5);
-    assert_int_equal(k.start[1], 5);
-    assert_int_equal(k.start[5], 17);
+    assert_tok(&k, 0, 0, 5, TOKEN_WORD);
+    assert_tok(&k, 1, 5, 11, TOKEN_CJK_BIGRAM);
+    assert_tok(&k, 4, 14, 17, TOKEN_CJK_TAIL);
+    assert_tok(&k, 5, 17, 29, TOKEN_WORD);
     assert_int_equal(k.pos[5], 5);
-    assert_int_equal(k.kind[0], TOKEN_WORD);
     /* halfwidth katakana normalize to fullwidth (ﾊﾞ is one character) */
     char x[256];
     strcpy(x, terms(a, "ｻｲﾊﾞｰ"));
