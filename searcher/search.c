@@ -317,9 +317,13 @@ static int by_term(const void *a, const void *b)
     return r ? r : (x->len > y->len) - (x->len < y->len);
 }
 
+static int compile_word(struct compiler *c, struct qnode *n, int scoring);
+
 /* A prefix clause, or (cjk_head) a clause of one CJK character: every
  * term starting with it — the character alone and each bigram it starts,
- * so it is found wherever it occurs — highlighted on that character. */
+ * so it is found wherever it occurs — highlighted on that character. A
+ * prefix ending in CJK bigrams ("サイバー*") is the word itself: its
+ * bigrams already find it at the start of a longer run. */
 static int compile_prefix(struct compiler *c, struct qnode *n, int scoring, int cjk_head)
 {
     c->words.n = 0;
@@ -331,6 +335,9 @@ static int compile_prefix(struct compiler *c, struct qnode *n, int scoring, int 
         n->absent = 1;
         return 0;
     }
+    if (c->words.n > 1 && c->words.terms[c->words.n - 1].kind == TOKEN_CJK_BIGRAM)
+        return compile_word(c, n, scoring);
+    cjk_head |= c->words.terms[0].kind == TOKEN_CJK_LONE; /* 東* as 東 */
     if (c->words.n > 1)
         return err_set(c->err, LOCI_EINVAL, "query: column %u: a prefix must be one word", n->col);
     free_prefix(c);
@@ -379,6 +386,27 @@ static int add_glob(struct compiler *c, struct qnode *n)
     return 0;
 }
 
+/* A word or phrase: its terms, or the phrase of them (a word of one CJK
+ * character: the prefix of the terms). */
+static int compile_word(struct compiler *c, struct qnode *n, int scoring)
+{
+    c->words.n = 0;
+    int rc = analyzer_run(c->idx->an, c->q + n->start, n->len, collect_token, &c->words);
+    if (rc)
+        return err_set(c->err, rc, "query: %s", loci_strerror(rc));
+    if (c->words.n == 0) {
+        n->absent = 1;
+        return 0;
+    }
+    drop_final_tail(&c->words);
+    if (c->words.n == 1 && c->words.terms[0].kind == TOKEN_CJK_LONE)
+        return compile_prefix(c, n, scoring, 1);
+    if (c->words.n > QRANK_MAX_PHRASE)
+        return err_set(c->err, LOCI_EINVAL, "query: column %u: a phrase of more than %d words",
+                       n->col, QRANK_MAX_PHRASE);
+    return add_leaf(c, n, c->words.terms, c->words.n, NULL, n->near, scoring, 0);
+}
+
 /* Leaves for the clauses of n, in query order; `scoring` is 0 inside an
  * excluded clause. Marks clauses that analyze to nothing as absent. */
 static int compile(struct compiler *c, struct qnode *n, int scoring)
@@ -387,20 +415,7 @@ static int compile(struct compiler *c, struct qnode *n, int scoring)
     switch (n->kind) {
     case QN_WORD:
     case QN_PHRASE:
-        c->words.n = 0;
-        if ((rc = analyzer_run(c->idx->an, c->q + n->start, n->len, collect_token, &c->words)))
-            return err_set(c->err, rc, "query: %s", loci_strerror(rc));
-        if (c->words.n == 0) {
-            n->absent = 1;
-            return 0;
-        }
-        drop_final_tail(&c->words);
-        if (c->words.n == 1 && c->words.terms[0].kind == TOKEN_CJK_LONE)
-            return compile_prefix(c, n, scoring, 1);
-        if (c->words.n > QRANK_MAX_PHRASE)
-            return err_set(c->err, LOCI_EINVAL, "query: column %u: a phrase of more than %d words",
-                           n->col, QRANK_MAX_PHRASE);
-        return add_leaf(c, n, c->words.terms, c->words.n, NULL, n->near, scoring, 0);
+        return compile_word(c, n, scoring);
     case QN_PREFIX:
         return compile_prefix(c, n, scoring, 0);
     case QN_DOC:

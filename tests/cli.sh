@@ -610,6 +610,8 @@ cjk "Japanese kanji" '東京' '^    \[東京\]都は日本の首都です' '対�
 cjk "Japanese katakana" 'サイバー' 'ja.txt:3$' '^    \[サイバー\]攻撃への対策'
 cjk "Korean with particles" '협력' '분야에서 \[협력\]을 강화' '양국의 \[협력\]은 인도태평양'
 cjk "one character" '京' '東\[京\]都は' '東\[京\]で国際'
+cjk "CJK prefix" 'サイバー*' '^    \[サイバー\]攻撃への対策'
+cjk "one character prefix" '京*' '東\[京\]都は' '東\[京\]で国際'
 cjk "phrase of CJK" '"東京で国際会議"' '対策として、\[東京で国際会議\]が開かれた'
 cjk "CJK and Latin in one word" 'Tallinn에서' 'mixed.txt:3$' '한국은 \[Tallinn에서\] 만났다'
 cjk "Latin beside CJK" 'Locked Shields' '\[Locked\] \[Shields\]; 日本のチームも\[Locked\]'
