@@ -11,6 +11,11 @@
  *
  * No allocation per token: the utf8proc work buffer grows with the longest
  * non-ASCII token seen and is reused.
+ *
+ * CJK runs (analyzer.h) branch off the general scan at their first
+ * character, which is never ASCII, so the ASCII fast path does not look
+ * for them at all; a CJK run is emitted as it is scanned, keeping only
+ * the previous character, so a run of any length takes no memory.
  */
 #include "analyzer.h"
 
@@ -45,12 +50,17 @@ struct analyzer {
     size_t cache_size;
     uint64_t misses;            /* since the cache last grew */
     uint64_t invalid;
+    int legacy;                 /* analyzer_legacy: no CJK bigrams, no elision */
+    int elision;                /* ELIDE_* of the stemming language */
     utf8proc_int32_t *ubuf;     /* utf8proc work buffer */
     size_t ucap;                /* in code points */
     char clean[4 * ANALYZER_MAX_TERM + 8];
     char *big;                  /* cleaned bytes of tokens too long for `clean` */
     size_t bigcap;
 };
+
+/* Languages whose articles are elided (analyzer.h). */
+enum { ELIDE_NONE = 0, ELIDE_FRENCH, ELIDE_ITALIAN };
 
 /* Character classes of the scanner. */
 enum { C_OTHER = 0, C_WORD, C_DIGIT, C_APOS, C_JOIN, C_DOTCOMMA };
@@ -101,6 +111,15 @@ int analyzer_new(const char *lang, struct analyzer **out, loci_error *err)
     /* Snowball's names are lower case; "German" means german */
     for (size_t i = 0; lang[i]; i++)
         a->lang[i] = lang[i] >= 'A' && lang[i] <= 'Z' ? (char)(lang[i] - 'A' + 'a') : lang[i];
+    /* libstemmer's names and ISO 639 codes for the two languages */
+    static const char *const fr[] = {"french", "fr", "fre", "fra"},
+                             *const it[] = {"italian", "it", "ita"};
+    for (size_t i = 0; i < 4; i++)
+        if (!strcmp(a->lang, fr[i]))
+            a->elision = ELIDE_FRENCH;
+    for (size_t i = 0; i < 3; i++)
+        if (!strcmp(a->lang, it[i]))
+            a->elision = ELIDE_ITALIAN;
     if (strcmp(a->lang, "none") != 0) {
         a->stemmer = sb_stemmer_new(a->lang, "UTF_8");
         if (!a->stemmer) {
@@ -136,6 +155,10 @@ void analyzer_free(struct analyzer *a)
 }
 
 const char *analyzer_language(const struct analyzer *a) { return a->lang; }
+
+void analyzer_legacy(struct analyzer *a) { a->legacy = 1; }
+
+int analyzer_is_legacy(const struct analyzer *a) { return a->legacy; }
 
 uint64_t analyzer_invalid_count(const struct analyzer *a) { return a->invalid; }
 
@@ -230,6 +253,62 @@ size_t analyzer_safe_cut(const char *text, size_t len)
 
 static int is_apostrophe(int32_t cp) { return cp == 0x27 || cp == 0x2019 || cp == 0x02bc; }
 
+static int is_mark(int32_t cp)
+{
+    utf8proc_category_t c = utf8proc_category(cp);
+    return c == UTF8PROC_CATEGORY_MN || c == UTF8PROC_CATEGORY_MC || c == UTF8PROC_CATEGORY_ME;
+}
+
+/* Code points of the scripts written without spaces: Han, Hiragana,
+ * Katakana, Hangul (with their radicals, iteration marks, numerals,
+ * jamo and halfwidth forms). Only those that are also word characters
+ * make CJK runs: the CJK punctuation (、。「」・) separates. */
+static int is_cjk(int32_t cp)
+{
+    if (cp < 0x1100)
+        return 0;
+    return cp <= 0x11ff                          /* Hangul jamo */
+        || (cp >= 0x2e80 && cp <= 0x2fdf)        /* CJK and Kangxi radicals */
+        || (cp >= 0x3005 && cp <= 0x3007)        /* 々 〆 〇 */
+        || (cp >= 0x3021 && cp <= 0x3029)        /* Hangzhou numerals */
+        || (cp >= 0x3031 && cp <= 0x3035)        /* kana repeat marks */
+        || (cp >= 0x3038 && cp <= 0x303c)
+        || (cp >= 0x3041 && cp <= 0x30ff)        /* Hiragana, Katakana */
+        || (cp >= 0x3131 && cp <= 0x318e)        /* Hangul compatibility jamo */
+        || (cp >= 0x31f0 && cp <= 0x31ff)        /* Katakana phonetic extensions */
+        || (cp >= 0x3400 && cp <= 0x4dbf)        /* Han extension A */
+        || (cp >= 0x4e00 && cp <= 0x9fff)        /* Han */
+        || (cp >= 0xa960 && cp <= 0xa97f)        /* Hangul jamo extended A */
+        || (cp >= 0xac00 && cp <= 0xd7ff)        /* Hangul syllables, jamo extended B */
+        || (cp >= 0xf900 && cp <= 0xfaff)        /* Han compatibility */
+        || (cp >= 0xff66 && cp <= 0xffdc)        /* halfwidth Katakana and Hangul */
+        || (cp >= 0x1aff0 && cp <= 0x1b16f)      /* Kana extended, supplement */
+        || (cp >= 0x20000 && cp <= 0x3ffff);     /* Han extensions B... */
+}
+
+/* A character that starts a CJK unit (not a mark that joins one). */
+static int cjk_base(int32_t cp) { return is_cjk(cp) && !is_mark(cp); }
+
+/* A character that joins the CJK character before it into one unit: a
+ * combining mark (dakuten U+3099, variation selectors), a halfwidth sound
+ * mark, a Hangul medial vowel or final consonant jamo. */
+static int cjk_attached(int32_t cp)
+{
+    if (cp < 0x300)
+        return 0;
+    return (cp >= 0x1160 && cp <= 0x11ff) || (cp >= 0xd7b0 && cp <= 0xd7ff) || cp == 0xff9e ||
+           cp == 0xff9f || is_mark(cp);
+}
+
+/* A single code point that NFKC and case folding leave as it is: the
+ * common CJK characters skip utf8proc. */
+static int cjk_plain(int32_t cp)
+{
+    return (cp >= 0x3041 && cp <= 0x3096) || (cp >= 0x30a1 && cp <= 0x30fa) || cp == 0x30fc ||
+           (cp >= 0x3400 && cp <= 0x4dbf) || (cp >= 0x4e00 && cp <= 0x9fff) ||
+           (cp >= 0xac00 && cp <= 0xd7a3);
+}
+
 static int classify_cp(int32_t cp)
 {
     if (cp < 0)
@@ -255,19 +334,20 @@ static int classify_cp(int32_t cp)
     }
 }
 
-/* Class of the code point at s[i]; *len receives its byte length. */
+/* Class of the code point at s[i]; *len receives its byte length, *cp
+ * the code point (-1 if invalid). */
 static int class_at(struct analyzer *a, const unsigned char *s, size_t n, size_t i, size_t *len,
-                    int slow, int count)
+                    int32_t *cp, int slow, int count)
 {
     if (s[i] < 0x80 && !slow) {
         *len = 1;
+        *cp = s[i];
         return ascii_class[s[i]];
     }
-    int32_t cp;
-    *len = decode(s + i, n - i, &cp);
-    if (cp < 0 && count)
+    *len = decode(s + i, n - i, cp);
+    if (*cp < 0 && count)
         a->invalid++;
-    return classify_cp(cp);
+    return classify_cp(*cp);
 }
 
 static int is_word_class(int c) { return c == C_WORD || c == C_DIGIT; }
@@ -277,6 +357,12 @@ int analyzer_stem(struct analyzer *a, const char *term, size_t len, const char *
 {
     *out = term;
     *out_len = len;
+    if (!a->legacy && len && (unsigned char)term[0] >= 0xe1) {
+        int32_t cp;
+        decode((const unsigned char *)term, len, &cp);
+        if (is_cjk(cp))
+            return LOCI_OK; /* bigrams have no stems */
+    }
     int number = 1;
     for (size_t i = 0; i < len && number; i++)
         number = (term[i] >= '0' && term[i] <= '9') || term[i] == '.' || term[i] == ',';
@@ -334,9 +420,168 @@ static int emit(struct analyzer *a, const char *term, size_t len, size_t start, 
     }
     if (len == 0)
         return 0;
-    struct token t = {term, len, start, end, (*pos)++};
+    struct token t = {term, len, start, end, (*pos)++, TOKEN_WORD};
     return fn(ctx, &t);
 }
+
+/* Decompose s[0..n) with utf8proc into a->ubuf, growing it as needed;
+ * *got receives the code points (<= 0: none, or invalid input). */
+static int decompose(struct analyzer *a, const char *s, size_t n, utf8proc_option_t opts,
+                     utf8proc_ssize_t *got)
+{
+    for (;;) {
+        *got = utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, a->ubuf,
+                                  (utf8proc_ssize_t)a->ucap, opts);
+        if (*got <= 0 || (size_t)*got <= a->ucap)
+            return 0;
+        size_t cap = (size_t)*got + 16;
+        utf8proc_int32_t *p = realloc(a->ubuf, cap * sizeof *p);
+        if (!p)
+            return LOCI_ENOMEM;
+        a->ubuf = p;
+        a->ucap = cap;
+    }
+}
+
+/* ---- CJK runs --------------------------------------------------------------- */
+
+/* A run being emitted: its previous unit (a normalized code point and
+ * the source bytes of the character it came from) and how many so far. */
+struct cjk_run {
+    int32_t prev;
+    size_t prev_start, prev_end;
+    size_t n;
+    uint32_t *pos;
+    token_fn fn;
+    void *ctx;
+};
+
+static int cjk_token(struct cjk_run *r, const int32_t *cp, size_t ncp, size_t start, size_t end,
+                     int kind)
+{
+    utf8proc_uint8_t b[8];
+    size_t k = 0;
+    for (size_t i = 0; i < ncp; i++)
+        k += (size_t)utf8proc_encode_char(cp[i], b + k);
+    struct token t = {(const char *)b, k, start, end, (*r->pos)++, kind};
+    return r->fn(r->ctx, &t);
+}
+
+/* One more unit: the bigram of the previous one and this one. */
+static int cjk_unit(struct cjk_run *r, int32_t cp, size_t start, size_t end)
+{
+    if (r->n) {
+        int32_t two[2] = {r->prev, cp};
+        int rc = cjk_token(r, two, 2, r->prev_start, end, TOKEN_CJK_BIGRAM);
+        if (rc)
+            return rc;
+    }
+    r->prev = cp;
+    r->prev_start = start;
+    r->prev_end = end;
+    r->n++;
+    return 0;
+}
+
+/* The character s[start..end) (a base and what joined it; `cp` the base,
+ * `l` its length): normalized, each of its word code points a unit. Marks
+ * that did not compose into the base are dropped, like the accents of
+ * other scripts. */
+static int cjk_char(struct analyzer *a, struct cjk_run *r, const unsigned char *s, size_t start,
+                    size_t end, int32_t cp, size_t l)
+{
+    if (end - start == l && cjk_plain(cp))
+        return cjk_unit(r, cp, start, end);
+    const utf8proc_option_t opts = UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
+                                   UTF8PROC_CASEFOLD | UTF8PROC_IGNORE;
+    utf8proc_ssize_t got;
+    if (decompose(a, (const char *)s + start, end - start, opts, &got))
+        return LOCI_ENOMEM;
+    if (got <= 0)
+        return 0;
+    got = utf8proc_normalize_utf32(a->ubuf, got, opts);
+    for (utf8proc_ssize_t i = 0; i < got; i++) {
+        int32_t u = a->ubuf[i];
+        if (is_word_class(classify_cp(u)) && !is_mark(u)) {
+            int rc = cjk_unit(r, u, start, end);
+            if (rc)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+/* The CJK run at s[*ip] (a CJK base character): its bigrams, then its
+ * tail or lone character; *ip moves past it. */
+static int cjk_scan(struct analyzer *a, const unsigned char *s, size_t len, size_t *ip,
+                    uint32_t *pos, token_fn fn, void *ctx)
+{
+    struct cjk_run r = {0, 0, 0, 0, pos, fn, ctx};
+    size_t i = *ip;
+    int rc = 0;
+    while (i < len && !rc) {
+        int32_t cp, c2;
+        size_t l = decode(s + i, len - i, &cp);
+        if (!cjk_base(cp) || !is_word_class(classify_cp(cp)))
+            break;
+        size_t start = i;
+        i += l;
+        while (i < len) {
+            size_t l2 = decode(s + i, len - i, &c2);
+            if (!cjk_attached(c2))
+                break;
+            i += l2;
+        }
+        rc = cjk_char(a, &r, s, start, i, cp, l);
+    }
+    *ip = i;
+    if (!rc && r.n)
+        rc = cjk_token(&r, &r.prev, 1, r.prev_start, r.prev_end,
+                       r.n == 1 ? TOKEN_CJK_LONE : TOKEN_CJK_TAIL);
+    return rc;
+}
+
+/* ---- elision ------------------------------------------------------------------ */
+
+/* 1 if s[0..n) is an article or pronoun that elides in the language
+ * (Lucene's French and Italian ElisionFilter lists), in any case. */
+static int elidable(int lang, const unsigned char *s, size_t n)
+{
+    static const char *const fr[] = {"l", "m", "t", "qu", "n", "s", "j", "d", "c",
+                                     "jusqu", "quoiqu", "lorsqu", "puisqu", NULL};
+    static const char *const it[] = {"c", "l", "all", "dall", "dell", "nell", "sull",
+                                     "coll", "pell", "gl", "agl", "dagl", "degl", "negl",
+                                     "sugl", "un", "m", "t", "s", "v", "d", NULL};
+    char w[8];
+    if (n == 0 || n >= sizeof w)
+        return 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] >= 0x80)
+            return 0;
+        w[i] = ascii_lower[s[i]];
+    }
+    w[n] = '\0';
+    for (const char *const *p = lang == ELIDE_FRENCH ? fr : it; *p; p++)
+        if (!strcmp(*p, w))
+            return 1;
+    return 0;
+}
+
+/* A vowel or h, accented or not (é, Â, œ, æ ...), in either case. */
+static int vowel_or_h(int32_t cp)
+{
+    if (cp >= 0x80) {
+        if (cp == 0x153 || cp == 0x152 || cp == 0xe6 || cp == 0xc6)
+            return 1;
+        utf8proc_int32_t d[4];
+        int bound = 0;
+        if (utf8proc_decompose_char(cp, d, 4, UTF8PROC_DECOMPOSE, &bound) < 1 || d[0] >= 0x80)
+            return 0;
+        cp = d[0];
+    }
+    return cp > 0 && strchr("aeiouyhAEIOUYH", (int)cp) != NULL;
+}
+
 
 /* Normalize a cleaned (apostrophe-free) non-ASCII token with utf8proc and
  * emit each word run of the result. */
@@ -346,22 +591,12 @@ static int normalize_slow(struct analyzer *a, const char *s, size_t n, size_t st
     const utf8proc_option_t opts = UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
                                    UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE;
     utf8proc_ssize_t got;
-    for (;;) {
-        got = utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, a->ubuf,
-                                 (utf8proc_ssize_t)a->ucap, opts);
-        if (got <= 0)
-            return 0; /* nothing left (a token of marks only, stripped), or
-                         invalid input: no token; a fresh analyzer has no
-                         buffer yet to re-encode into */
-        if ((size_t)got <= a->ucap)
-            break;
-        size_t cap = (size_t)got + 16;
-        utf8proc_int32_t *p = realloc(a->ubuf, cap * sizeof *p);
-        if (!p)
-            return LOCI_ENOMEM;
-        a->ubuf = p;
-        a->ucap = cap;
-    }
+    if (decompose(a, s, n, opts, &got))
+        return LOCI_ENOMEM;
+    if (got <= 0)
+        return 0; /* nothing left (a token of marks only, stripped), or
+                     invalid input: no token; a fresh analyzer has no
+                     buffer yet to re-encode into */
     utf8proc_ssize_t blen = utf8proc_reencode(a->ubuf, got, opts);
     if (blen < 0)
         return 0;
@@ -435,7 +670,7 @@ static int run(struct analyzer *a, const char *text, size_t len, token_fn fn, vo
                int flags)
 {
     const unsigned char *s = (const unsigned char *)text;
-    const int slow = flags & RUN_SLOW;
+    const int slow = flags & RUN_SLOW, cjk = !a->legacy;
     uint32_t pos = 0;
     size_t i = 0;
     while (i < len) {
@@ -452,9 +687,16 @@ static int run(struct analyzer *a, const char *text, size_t len, token_fn fn, vo
         }
         /* Only this scan counts invalid sequences: the token loop below
          * stops before one and leaves it to be counted here. */
-        int c = class_at(a, s, len, i, &l, slow, 1);
+        int32_t cp;
+        int c = class_at(a, s, len, i, &l, &cp, slow, 1);
         if (!is_word_class(c)) {
             i += l;
+            continue;
+        }
+        if (cjk && cjk_base(cp)) {
+            int rc = cjk_scan(a, s, len, &i, &pos, fn, ctx);
+            if (rc)
+                return rc;
             continue;
         }
         /* A token: word characters, joined across an apostrophe or format
@@ -462,13 +704,15 @@ static int run(struct analyzer *a, const char *text, size_t len, token_fn fn, vo
          * digits. Remember apostrophe positions to clean them out. */
         size_t start = i, end;
         int prev = c, ascii = s[i] < 0x80;
-        size_t napos = 0, last_apos = 0;
+        size_t napos = 0, last_apos = 0, first_apos = 0, first_apos_len = 0;
         i += l;
         for (;;) {
             if (i >= len)
                 break;
-            c = class_at(a, s, len, i, &l, slow, 0);
+            c = class_at(a, s, len, i, &l, &cp, slow, 0);
             if (is_word_class(c)) {
+                if (cjk && cjk_base(cp))
+                    break; /* a CJK run ends the word */
                 ascii &= s[i] < 0x80;
                 prev = c;
                 i += l;
@@ -478,9 +722,15 @@ static int run(struct analyzer *a, const char *text, size_t len, token_fn fn, vo
                 size_t l2;
                 if (i + l >= len)
                     break;
-                int c2 = class_at(a, s, len, i + l, &l2, slow, 0);
-                if (c == C_DOTCOMMA ? c2 == C_DIGIT : is_word_class(c2)) {
+                int32_t cp2;
+                int c2 = class_at(a, s, len, i + l, &l2, &cp2, slow, 0);
+                if (c == C_DOTCOMMA ? c2 == C_DIGIT
+                                    : is_word_class(c2) && !(cjk && cjk_base(cp2))) {
                     if (c == C_APOS) {
+                        if (!napos) {
+                            first_apos = i;
+                            first_apos_len = l;
+                        }
                         napos++;
                         last_apos = i;
                     }
@@ -493,12 +743,19 @@ static int run(struct analyzer *a, const char *text, size_t len, token_fn fn, vo
             break;
         }
         end = i;
+        /* Elision: the token starts after its article ("l'école" → école) */
+        if (napos && a->elision && !a->legacy && elidable(a->elision, s + start, first_apos - start)) {
+            int32_t v;
+            decode(s + first_apos + first_apos_len, len - first_apos - first_apos_len, &v);
+            if (vowel_or_h(v)) {
+                start = first_apos + first_apos_len;
+                napos--;
+            }
+        }
         /* Clean: drop a final possessive 's, remove apostrophes. */
         size_t cut = end;
         if (napos) {
-            size_t al;
-            int32_t cp;
-            al = decode(s + last_apos, len - last_apos, &cp);
+            size_t al = decode(s + last_apos, len - last_apos, &cp);
             if (last_apos + al + 1 == end && (s[end - 1] == 's' || s[end - 1] == 'S'))
                 cut = last_apos;
         }
@@ -517,7 +774,7 @@ static int run(struct analyzer *a, const char *text, size_t len, token_fn fn, vo
         size_t n = 0;
         for (size_t j = start; j < cut;) {
             size_t jl = 1;
-            int32_t cp = s[j];
+            cp = s[j];
             if (s[j] >= 0x80)
                 jl = decode(s + j, cut - j, &cp);
             if (!is_apostrophe(cp)) {

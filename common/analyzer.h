@@ -29,7 +29,31 @@
  * a table without calling utf8proc; it must give exactly the tokens the
  * utf8proc path gives (tests compare both on random ASCII).
  *
- * Scripts without spaces (Han, Hangul runs) are kept as whole-run tokens.
+ * Scripts written without spaces between words — runs of Han, Hiragana,
+ * Katakana and Hangul ("CJK runs") — have no word boundaries the scanner
+ * could see, so a CJK run is indexed as overlapping bigrams, as Lucene's
+ * CJKAnalyzer and Xapian's cjk ngram do: "東京都" → 東京, 京都, then the
+ * run's last character alone (都, TOKEN_CJK_TAIL), each at its own
+ * position; a run of one character is that character (TOKEN_CJK_LONE).
+ * A CJK run ends a word of another script and vice versa ("Tokyo東京" →
+ * tokyo, 東京, 京). Characters are normalized one by one (NFKC and case
+ * folding, but marks are kept: バ must not become ハ; a combining mark
+ * or a halfwidth sound mark joins the character before it, decomposed
+ * Hangul jamo join into their syllable) and never stemmed. A bigram's byte
+ * range covers its two characters, so consecutive bigrams overlap.
+ *
+ * Why the tail: with it every character of a run starts exactly one
+ * token, so a one-character query can be searched as the prefix of the
+ * terms (search.c), and a run followed by another word keeps that word
+ * at the position after the run's end, whatever the query cuts off.
+ *
+ * Elision (French and Italian stemming only, as Lucene's ElisionFilter):
+ * an article or pronoun with its apostrophe (' or ’) before a vowel or h
+ * is dropped — "l'école" → école, "dell'anno" → anno — and the token's
+ * range starts after the apostrophe.
+ *
+ * analyzer_legacy makes an analyzer analyze as format 4.0's did, without
+ * CJK bigrams and elision, for reading indexes written with it.
  *
  * An analyzer is not thread-safe (the stemmer has state); use one per thread.
  */
@@ -46,12 +70,21 @@
 
 struct analyzer;
 
+/* What a token is (struct token.kind). */
+enum token_kind {
+    TOKEN_WORD = 0,   /* a word of a script with spaces, a number */
+    TOKEN_CJK_BIGRAM, /* two consecutive characters of a CJK run */
+    TOKEN_CJK_LONE,   /* a CJK run of one character */
+    TOKEN_CJK_TAIL    /* the last character of a longer run, after its last bigram */
+};
+
 /* One token, handed to the callback. `term` is valid only during the call. */
 struct token {
     const char *term;   /* normalized (and stemmed) bytes, not NUL-terminated */
     size_t term_len;    /* 1..ANALYZER_MAX_TERM */
     size_t start, end;  /* byte range in the analyzed text, end exclusive */
     uint32_t pos;       /* 0, 1, 2, ... within one analyzer_run call */
+    int kind;           /* enum token_kind */
 };
 
 /* Return 0 to continue; any other value stops analyzer_run, which returns it. */
@@ -61,6 +94,13 @@ typedef int (*token_fn)(void *ctx, const struct token *t);
  * LOCI_EINVAL for an unknown language (message lists how to get the list). */
 int analyzer_new(const char *stem_language, struct analyzer **out, loci_error *err);
 void analyzer_free(struct analyzer *a);
+
+/* Analyze as format 4.0's analyzer did: CJK runs as whole-run tokens
+ * like other words, no elision. For indexes written by it (index.c). */
+void analyzer_legacy(struct analyzer *a);
+
+/* 1 if the analyzer is in legacy mode. */
+int analyzer_is_legacy(const struct analyzer *a);
 
 /* The language given at creation ("none" or the Snowball name). */
 const char *analyzer_language(const struct analyzer *a);
@@ -76,8 +116,8 @@ int analyzer_run(struct analyzer *a, const char *text, size_t len, token_fn fn, 
 int analyzer_run_unstemmed(struct analyzer *a, const char *text, size_t len, token_fn fn,
                            void *ctx);
 
-/* Step 5 alone: the stem of a normalized token (itself for numbers and
- * when the language is "none"). *out is valid until the next call on `a`.
+/* Step 5 alone: the stem of a normalized token (itself for numbers, for
+ * CJK terms and when the language is "none"). *out is valid until the next call on `a`.
  * Returns LOCI_OK or LOCI_ENOMEM. */
 int analyzer_stem(struct analyzer *a, const char *term, size_t len, const char **out,
                   size_t *out_len);

@@ -174,6 +174,19 @@ static int assemble(loci_index *idx, loci_error *err)
         passage_base += ms->passages;
         doc_base += ms->documents;
     }
+    for (size_t i = 0; i < idx->nseg; i++) {
+        unsigned major, minor;
+        lfile_version(&idx->segs[i].meta, &major, &minor);
+        int legacy = minor < LFILE_MINOR_TOKENS;
+        if (i == 0)
+            idx->legacy_tokens = legacy;
+        else if (legacy != idx->legacy_tokens)
+            /* an older loci added to a newer index: its terms disagree */
+            return err_set(err, LOCI_EVERSION,
+                           "%s: segments whose terms were made by different analyzers (format "
+                           "4.0 and 4.%d or later): rebuild it with loci-index",
+                           idx->dir, LFILE_MINOR_TOKENS);
+    }
     if (idx->nseg) {
         memcpy(idx->stem, idx->segs[0].stem, sizeof idx->stem);
         idx->passage_mode = idx->segs[0].passage_mode;
@@ -267,6 +280,8 @@ int loci_index_open(const char *dir, loci_index **out, loci_error *err)
         rc = assemble(idx, err);
     if (!rc)
         rc = analyzer_new(idx->stem, &idx->an, err);
+    if (!rc && idx->legacy_tokens)
+        analyzer_legacy(idx->an); /* queries analyzed as its text was */
     if (rc) {
         loci_index_close(idx);
         return rc;

@@ -53,6 +53,7 @@ struct loci_index {
     char stem[32];
     uint32_t passage_mode, passage_tokens, passage_stride;
     struct analyzer *an;        /* analyzes queries and highlights */
+    int legacy_tokens;          /* segments older than LFILE_MINOR_TOKENS */
 };
 
 /* Look a term up in every segment; ti must hold idx->nseg entries.

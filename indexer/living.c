@@ -129,7 +129,18 @@ static int take_settings(struct living *lv, loci_build_options *opt, const loci_
     loci_build_options_init(&d);
     snprintf(lv->stem, sizeof lv->stem, "%s", idx->stem);
     unsigned mode = idx->passage_mode, tokens = idx->passage_tokens, stride = idx->passage_stride;
+    unsigned major, minor;
+    lfile_version(&idx->meta, &major, &minor);
     seg_close(idx);
+    /* Its terms were made by an older analyzer: new documents' terms, and
+     * the deleted documents' df found by analyzing them again, would not
+     * match them. */
+    if (minor < LFILE_MINOR_TOKENS)
+        return err_set(err, LOCI_EVERSION,
+                       "%s: written by loci format %u.%u, whose analyzer made other terms (CJK "
+                       "bigrams and elision came in %u.%u); it can be searched, but changing it "
+                       "takes a rebuild (loci-index -o DIR PATH...)",
+                       lv->c.dir, major, minor, LFILE_MAJOR, LFILE_MINOR_TOKENS);
     if (given) {
         const char *gs = given->stem_language && *given->stem_language ? given->stem_language : "english";
         if (strcmp(gs, "english") && strcasecmp(gs, lv->stem))

@@ -56,6 +56,8 @@ enum qleaf_kind kind;
     uint32_t *off;          /* phrase: each term's position after the first's */
     unsigned near;          /* phrase: 0 exact, else "..."~near */
     char *label;            /* for --explain: the term or the phrase's terms */
+    int hl_head;            /* term: highlight only its first character (a CJK
+                               bigram found by one character's prefix) */
 };
 
 struct qplan {

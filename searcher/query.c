@@ -374,6 +374,37 @@ static struct qnode *parse_seq(struct parser *p, unsigned depth)
     return seq;
 }
 
+int query_words(const char *q, size_t len, struct qnode **out, loci_error *err)
+{
+    struct parser p = {q, len, 0, T_EOF, 0, 0, 0, 0, err, 0};
+    struct qnode *seq = node_new(&p, QN_SEQ, 0);
+    *out = NULL;
+    if (!seq)
+        return p.rc;
+    for (size_t i = 0; i < len;) {
+        while (i < len && is_space(q[i]))
+            i++;
+        size_t s = i;
+        while (i < len && !is_space(q[i]))
+            i++;
+        if (i == s)
+            break;
+        struct qnode *w = node_new(&p, QN_WORD, s);
+        if (!w || add_kid(&p, seq, w)) {
+            query_free(seq);
+            return p.rc;
+        }
+        w->start = s;
+        w->len = i - s;
+    }
+    if (!seq->nkid) {
+        query_free(seq);
+        return err_set(err, LOCI_EINVAL, "query: no words");
+    }
+    *out = seq;
+    return LOCI_OK;
+}
+
 int query_parse(const char *q, size_t len, struct qnode **out, loci_error *err)
 {
     struct parser p = {q, len, 0, T_EOF, 0, 0, 0, 0, err, 0};

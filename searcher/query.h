@@ -66,6 +66,11 @@ int query_is_plain(const char *q, size_t len);
  * column ("query: column 7: unbalanced ')'"), *out NULL. */
 int query_parse(const char *q, size_t len, struct qnode **out, loci_error *err);
 
+/* The tree of q[0..len) read as words only (no syntax): a QN_SEQ of the
+ * QN_WORD runs between whitespace, as query_parse makes of a query for
+ * which query_is_plain holds. LOCI_EINVAL for a query of no words. */
+int query_words(const char *q, size_t len, struct qnode **out, loci_error *err);
+
 void query_free(struct qnode *n);
 
 /* 1-based column (in characters) of byte offset `off` of q. */

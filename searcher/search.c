@@ -27,6 +27,7 @@ struct qterm {
     char bytes[ANALYZER_MAX_TERM + 1]; /* NUL-terminated (for --explain) */
     size_t len;
     uint32_t qtf;          /* occurrences in the query */
+    int kind;              /* enum token_kind */
 };
 
 struct loci_results {
@@ -85,11 +86,13 @@ const char *loci_results_warning(const loci_results *r) { return r ? r->warning 
 struct qcollect {
     struct qterm *terms;
     size_t n, cap;
+    int cjk;               /* some term is of a CJK run */
 };
 
 static int collect_term(void *ctx, const struct token *t)
 {
     struct qcollect *q = ctx;
+    q->cjk |= t->kind != TOKEN_WORD;
     for (size_t i = 0; i < q->n; i++)
         if (q->terms[i].len == t->term_len && !memcmp(q->terms[i].bytes, t->term, t->term_len)) {
             q->terms[i].qtf++;
@@ -158,7 +161,18 @@ static int collect_token(void *ctx, const struct token *t)
     qt->bytes[t->term_len] = '\0';
     qt->len = t->term_len;
     qt->qtf = 1;
+    qt->kind = t->kind;
     return 0;
+}
+
+/* A clause's analysis as a query: the tail of a CJK run that ends the
+ * clause is dropped, so that the run may go on in the text ("東京" is
+ * 東京 and 京, and must find 東京都: 東京, 京都, 都). Inside the clause a
+ * tail stays, as in the text, keeping the next word's position. */
+static void drop_final_tail(struct qcollect *q)
+{
+    if (q->n > 1 && q->terms[q->n - 1].kind == TOKEN_CJK_TAIL)
+        q->n--;
 }
 
 static char *label_of(const struct qterm *t, size_t n, unsigned near)
@@ -199,7 +213,7 @@ static int add_node_leaf(struct compiler *c, struct qnode *n, size_t l)
  * ~N). A scoring term already a leaf counts once more there, as the same
  * word twice in a plain query does. */
 static int add_leaf(struct compiler *c, struct qnode *n, const struct qterm *t, size_t nt,
-                    const struct prefix_term *known, unsigned near, int scoring)
+                    const struct prefix_term *known, unsigned near, int scoring, int hl_head)
 {
     struct qplan *p = &c->plan;
     if (nt == 1 && scoring)
@@ -207,6 +221,7 @@ static int add_leaf(struct compiler *c, struct qnode *n, const struct qterm *t, 
             if (p->leaf[l].kind == QL_TERM && p->leaf[l].scoring &&
                 strlen(p->leaf[l].label) == t->len && !memcmp(p->leaf[l].label, t->bytes, t->len)) {
                 c->qtf[l]++;
+                p->leaf[l].hl_head &= hl_head; /* also asked for whole */
                 return add_node_leaf(c, n, l);
             }
     if (p->nleaf == QRANK_MAX_LEAVES)
@@ -231,6 +246,7 @@ static int add_leaf(struct compiler *c, struct qnode *n, const struct qterm *t, 
     L->scoring = scoring;
     L->n = nt;
     L->near = nt == 1 ? 0 : near;
+    L->hl_head = hl_head;
     size_t nseg = c->idx->nseg;
     L->ti = calloc(nseg ? nseg * nt : 1, sizeof *L->ti);
     L->off = calloc(nt, sizeof *L->off);
@@ -259,7 +275,7 @@ static int add_leaf(struct compiler *c, struct qnode *n, const struct qterm *t, 
             L->weight += bm25_idf(c->idx->passages, (uint64_t)df);
         if (scoring)
             for (size_t j = 0; j < nt; j++) /* highlighted: the words it matches */
-                if (collect_term(&c->hl, &(struct token){t[j].bytes, t[j].len, 0, 0, 0}))
+                if (collect_term(&c->hl, &(struct token){t[j].bytes, t[j].len, 0, 0, 0, 0}))
                     return err_set(c->err, LOCI_ENOMEM, "out of memory");
     }
     return add_node_leaf(c, n, p->nleaf - 1);
@@ -303,16 +319,27 @@ static int by_term(const void *a, const void *b)
     return r ? r : (x->len > y->len) - (x->len < y->len);
 }
 
-static int compile_prefix(struct compiler *c, struct qnode *n, int scoring)
+static int compile_word(struct compiler *c, struct qnode *n, int scoring);
+
+/* A prefix clause, or (cjk_head) a clause of one CJK character: every
+ * term starting with it — the character alone and each bigram it starts,
+ * so it is found wherever it occurs — highlighted on that character. A
+ * prefix ending in CJK bigrams ("サイバー*") is the word itself: its
+ * bigrams already find it at the start of a longer run. */
+static int compile_prefix(struct compiler *c, struct qnode *n, int scoring, int cjk_head)
 {
     c->words.n = 0;
     int rc = analyzer_run_unstemmed(c->idx->an, c->q + n->start, n->len, collect_token, &c->words);
     if (rc)
         return err_set(c->err, rc, "query: %s", loci_strerror(rc));
+    drop_final_tail(&c->words);
     if (c->words.n == 0) {
         n->absent = 1;
         return 0;
     }
+    if (c->words.n > 1 && c->words.terms[c->words.n - 1].kind == TOKEN_CJK_BIGRAM)
+        return compile_word(c, n, scoring);
+    cjk_head |= c->words.terms[0].kind == TOKEN_CJK_LONE; /* 東* as 東 */
     if (c->words.n > 1)
         return err_set(c->err, LOCI_EINVAL, "query: column %u: a prefix must be one word", n->col);
     free_prefix(c);
@@ -339,7 +366,8 @@ static int compile_prefix(struct compiler *c, struct qnode *n, int scoring)
         struct qterm t;
         memcpy(t.bytes, c->pre[i].bytes, c->pre[i].len);
         t.len = c->pre[i].len;
-        if ((rc = add_leaf(c, n, &t, 1, &c->pre[i], 0, scoring)))
+        t.kind = TOKEN_WORD;
+        if ((rc = add_leaf(c, n, &t, 1, &c->pre[i], 0, scoring, cjk_head)))
             return rc;
     }
     return 0;
@@ -360,6 +388,27 @@ static int add_glob(struct compiler *c, struct qnode *n)
     return 0;
 }
 
+/* A word or phrase: its terms, or the phrase of them (a word of one CJK
+ * character: the prefix of the terms). */
+static int compile_word(struct compiler *c, struct qnode *n, int scoring)
+{
+    c->words.n = 0;
+    int rc = analyzer_run(c->idx->an, c->q + n->start, n->len, collect_token, &c->words);
+    if (rc)
+        return err_set(c->err, rc, "query: %s", loci_strerror(rc));
+    if (c->words.n == 0) {
+        n->absent = 1;
+        return 0;
+    }
+    drop_final_tail(&c->words);
+    if (c->words.n == 1 && c->words.terms[0].kind == TOKEN_CJK_LONE)
+        return compile_prefix(c, n, scoring, 1);
+    if (c->words.n > QRANK_MAX_PHRASE)
+        return err_set(c->err, LOCI_EINVAL, "query: column %u: a phrase of more than %d words",
+                       n->col, QRANK_MAX_PHRASE);
+    return add_leaf(c, n, c->words.terms, c->words.n, NULL, n->near, scoring, 0);
+}
+
 /* Leaves for the clauses of n, in query order; `scoring` is 0 inside an
  * excluded clause. Marks clauses that analyze to nothing as absent. */
 static int compile(struct compiler *c, struct qnode *n, int scoring)
@@ -368,19 +417,9 @@ static int compile(struct compiler *c, struct qnode *n, int scoring)
     switch (n->kind) {
     case QN_WORD:
     case QN_PHRASE:
-        c->words.n = 0;
-        if ((rc = analyzer_run(c->idx->an, c->q + n->start, n->len, collect_token, &c->words)))
-            return err_set(c->err, rc, "query: %s", loci_strerror(rc));
-        if (c->words.n == 0) {
-            n->absent = 1;
-            return 0;
-        }
-        if (c->words.n > QRANK_MAX_PHRASE)
-            return err_set(c->err, LOCI_EINVAL, "query: column %u: a phrase of more than %d words",
-                           n->col, QRANK_MAX_PHRASE);
-        return add_leaf(c, n, c->words.terms, c->words.n, NULL, n->near, scoring);
+        return compile_word(c, n, scoring);
     case QN_PREFIX:
-        return compile_prefix(c, n, scoring);
+        return compile_prefix(c, n, scoring, 0);
     case QN_DOC:
         return add_glob(c, n);
     default: {
@@ -417,9 +456,10 @@ static void plan_free(struct qplan *p)
     query_free(p->tree);
 }
 
-/* Parse and compile a query; the highlighted terms go to *hl. */
-static int plan_query(loci_index *idx, const char *query, size_t qlen, struct qplan *plan,
-                      struct qcollect *hl, char **warning, loci_error *err)
+/* Parse (words_only: split at whitespace, query_words) and compile a
+ * query; the highlighted terms go to *hl. */
+static int plan_query(loci_index *idx, const char *query, size_t qlen, int words_only,
+                      struct qplan *plan, struct qcollect *hl, char **warning, loci_error *err)
 {
     struct compiler c = {0};
     c.idx = idx;
@@ -427,7 +467,8 @@ static int plan_query(loci_index *idx, const char *query, size_t qlen, struct qp
     c.err = err;
     if (!(c.segti = calloc(idx->nseg ? idx->nseg : 1, sizeof *c.segti)))
         return err_set(err, LOCI_ENOMEM, "out of memory");
-    int rc = query_parse(query, qlen, &c.plan.tree, err);
+    int rc = words_only ? query_words(query, qlen, &c.plan.tree, err)
+                        : query_parse(query, qlen, &c.plan.tree, err);
     if (!rc)
         rc = compile(&c, c.plan.tree, 1);
     if (!rc && c.plan.tree->absent) {
@@ -600,10 +641,31 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
     char *warning = NULL;
     int rc;
     struct qplan *plan = NULL;
-    if (!opt->plain && !query_is_plain(query, qlen)) {
+    const int words = opt->plain || query_is_plain(query, qlen); /* no syntax */
+    int words_only = words; /* ranked as a bag of words, without a plan */
+    if (words_only) {
+        rc = analyzer_run(idx->an, query, qlen, collect_term, &q);
+        if (rc)
+            rc = err_set(err, rc, "query: %s", loci_strerror(rc));
+        else if (q.n == 0)
+            rc = err_set(err, LOCI_EEMPTY, "query has no searchable words");
+        if (!rc && q.cjk) {
+            /* CJK words are phrases of their bigrams, and one CJK
+             * character is a prefix: plain words cannot say that, so such
+             * a query is compiled as the words it is (query_words) */
+            free(q.terms);
+            memset(&q, 0, sizeof q);
+            words_only = 0;
+        }
+        if (rc) {
+            free(q.terms);
+            return rc;
+        }
+    }
+    if (!words_only) {
         if (!(plan = calloc(1, sizeof *plan)))
             return err_set(err, LOCI_ENOMEM, "out of memory");
-        rc = plan_query(idx, query, qlen, plan, &q, &warning, err);
+        rc = plan_query(idx, query, qlen, words, plan, &q, &warning, err);
         if (rc) {
             free(plan);
             plan = NULL;
@@ -613,12 +675,8 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
         if (!rc)
             rc = rank_plan(idx, plan, &ranked, &top, opt->count ? &total : NULL, err);
     } else {
-        rc = analyzer_run(idx->an, query, qlen, collect_term, &q);
-        if (rc)
-            rc = err_set(err, rc, "query: %s", loci_strerror(rc));
-        else if (q.n == 0)
-            rc = err_set(err, LOCI_EEMPTY, "query has no searchable words");
-        if (!rc && topk_init(&top, ranked.k))
+        rc = LOCI_OK;
+        if (topk_init(&top, ranked.k))
             rc = err_set(err, LOCI_ENOMEM, "out of memory");
         if (!rc)
             rc = rank_words(idx, &q, &ranked, &top, opt->count ? &total : NULL, err);
@@ -839,8 +897,17 @@ static int add_span(loci_span **s, size_t *n, size_t *cap, size_t start, size_t 
     return 0;
 }
 
-static int highlight_plan(const struct qplan *p, const struct hl_toks *tk, loci_span **out,
-                          size_t *nout)
+/* End of the first code point of text[start..end). */
+static size_t first_char_end(const char *text, size_t start, size_t end)
+{
+    size_t i = start + 1;
+    while (i < end && ((unsigned char)text[i] & 0xc0) == 0x80)
+        i++;
+    return i;
+}
+
+static int highlight_plan(const struct qplan *p, const struct hl_toks *tk, const char *text,
+                          loci_span **out, size_t *nout)
 {
     loci_span *s = NULL;
     size_t n = 0, cap = 0;
@@ -852,7 +919,9 @@ static int highlight_plan(const struct qplan *p, const struct hl_toks *tk, loci_
         for (size_t i = 0; i < tk->n && !rc; i++) {
             if (L->kind == QL_TERM) {
                 if (tok_is(&tk->t[i], L->label, strlen(L->label)))
-                    rc = add_span(&s, &n, &cap, tk->t[i].start, tk->t[i].end);
+                    rc = add_span(&s, &n, &cap, tk->t[i].start,
+                                  L->hl_head ? first_char_end(text, tk->t[i].start, tk->t[i].end)
+                                             : tk->t[i].end);
                 continue;
             }
             /* the phrase's words are its label's, between the quotes */
@@ -913,7 +982,7 @@ int loci_results_highlight(const loci_results *r, const char *text, size_t len,
         struct hl_toks tk = {0};
         int rc = analyzer_run(r->an, text, len, hl_collect, &tk);
         if (!rc)
-            rc = highlight_plan(r->plan, &tk, spans, n);
+            rc = highlight_plan(r->plan, &tk, text, spans, n);
         free(tk.t);
         return rc ? err_set(err, rc, "highlighting: %s", loci_strerror(rc)) : LOCI_OK;
     }

@@ -169,7 +169,7 @@ check "bad snippet" 2 "$BIN/loci-search" -i "$T/idx" --snippet 3 x
 
 # --stats: what the index holds and how it was built
 check "stats" 0 "$BIN/loci-search" -i "$T/idx" --stats
-has "stats format" "^format      4\.0$" "$T/out"
+has "stats format" "^format      4\.1$" "$T/out"
 has "stats documents" "^documents   2 (0 deleted" "$T/out"
 has "stats segments" "^segments    1$" "$T/out"
 has "stats stemming" "^stemming    english$" "$T/out"
@@ -184,7 +184,7 @@ want = {f: os.path.getsize(os.path.join(s, f)) for f in os.listdir(s)}
 want["manifest"] = os.path.getsize(os.path.join(d, "manifest"))
 assert st["files"] == want, st["files"]
 assert st["bytes"] == sum(st["files"].values())
-assert st["built"].endswith("Z") and st["format"] == "4.0"
+assert st["built"].endswith("Z") and st["format"] == "4.1"
 assert st["segments"] == 1 and st["deleted_documents"] == 0
 EOF
 
@@ -591,6 +591,75 @@ one_line "update JSON Lines as text"; has "says to use --jsonl" "update it with 
 check "update JSON Lines" 0 "$BIN/loci-index" -o "$L/idx" --update --jsonl "$L/r.jsonl"
 has "record replaced" "0 added, 1 replaced, 0 deleted" "$T/err"
 rm -rf "$L"
+
+# --- Chinese, Japanese, Korean; elision (tests/data/cjk) ------------------------------------
+# CJK runs are bigrams: a word inside a sentence is found as the phrase of
+# its bigrams, and the highlight covers exactly its characters
+check "index CJK" 0 "$BIN/loci-index" -o "$T/cjk" tests/data/cjk
+# cjk NAME QUERY WANT...: each WANT (a regular expression) is in the hits,
+# where [ ] mark the highlighted text
+cjk() {
+  local name=$1 q=$2
+  shift 2
+  check "$name" 0 "$BIN/loci-search" -i "$T/cjk" --color=always -k 20 "$q"
+  sed 's/\x1b\[1;31m/[/g; s/\x1b\[0m/]/g' "$T/out" >"$T/hl"
+  for want in "$@"; do has "$name" "$want" "$T/hl"; done
+}
+cjk "Chinese word" '网络' 'zh.txt:1$' '\[网络\]安全是国家安全' 'zh.txt:3$' '加强\[网络\]基础设施'
+cjk "Japanese kanji" '東京' '^    \[東京\]都は日本の首都です' '対策として、\[東京\]で国際会議'
+cjk "Japanese katakana" 'サイバー' 'ja.txt:3$' '^    \[サイバー\]攻撃への対策'
+cjk "Korean with particles" '협력' '분야에서 \[협력\]을 강화' '양국의 \[협력\]은 인도태평양'
+cjk "one character" '京' '東\[京\]都は' '東\[京\]で国際'
+cjk "CJK prefix" 'サイバー*' '^    \[サイバー\]攻撃への対策'
+cjk "one character prefix" '京*' '東\[京\]都は' '東\[京\]で国際'
+cjk "phrase of CJK" '"東京で国際会議"' '対策として、\[東京で国際会議\]が開かれた'
+cjk "CJK and Latin in one word" 'Tallinn에서' 'mixed.txt:3$' '한국은 \[Tallinn에서\] 만났다'
+cjk "Latin beside CJK" 'Locked Shields' '\[Locked\] \[Shields\]; 日本のチームも\[Locked\]'
+cjk "CJK in a mixed sentence" 'チーム' 'mixed.txt:1$' '日本の\[チーム\]も'
+cjk "CJK with query syntax" '+東京 -サイバー' 'ja.txt:1$'
+if grep -q 'ja.txt:3' "$T/out"; then bad "excluded CJK word matched: $(cat "$T/out")"; else ok; fi
+check "CJK --plain" 0 "$BIN/loci-search" -i "$T/cjk" --plain -l 'サイバー'
+[ "$(cat "$T/out")" = "tests/data/cjk/ja.txt" ] && ok || bad "--plain サイバー: $(cat "$T/out")"
+check "CJK word absent" 1 "$BIN/loci-search" -i "$T/cjk" '大阪'
+# a bigram across a word boundary the text does not have is not found
+check "CJK phrase not in the text" 1 "$BIN/loci-search" -i "$T/cjk" '"東京 都"'
+# French elision: école finds l'école, highlighted without the article
+check "index French" 0 "$BIN/loci-index" -q -o "$T/fr" --stem french tests/data/cjk/fr.txt
+check "elision" 0 "$BIN/loci-search" -i "$T/fr" --color=always 'école homme'
+sed 's/\x1b\[1;31m/[/g; s/\x1b\[0m/]/g' "$T/out" >"$T/hl"
+has "elision: l'école" "^    L'\[école\] de l'Europe" "$T/hl"
+has "elision: l’homme" "non, l’\[homme\] part" "$T/hl"
+# an index of format 4.0 (its meta's minor version set back to 0, header
+# checksum redone) is searched with the 4.0 analyzer, and changing it is
+# refused: its terms and new ones would not match
+cp -r "$T/cjk" "$T/cjk40"
+"$PY" - "$T/cjk40/seg-000001/meta" <<'PYEOF'
+import struct, sys
+def crc32c(data):
+    crc = 0xffffffff
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x82f63b78 if crc & 1 else 0)
+    return crc ^ 0xffffffff
+p = sys.argv[1]
+h = bytearray(open(p, 'rb').read())
+h[10:12] = struct.pack('<H', 0)
+h[60:64] = struct.pack('<I', crc32c(bytes(h[:60])))
+open(p, 'wb').write(h)
+PYEOF
+check "4.0 index stats" 0 "$BIN/loci-search" -i "$T/cjk40" --stats
+has "4.0 index format" "^format      4\.0$" "$T/out"
+# its queries are analyzed as 4.0 did, a CJK run as one term (this index
+# holds 4.1 bigrams, so the sentence that 4.1 finds is not found)
+check "4.1 index: sentence" 0 "$BIN/loci-search" -i "$T/cjk" '東京都は日本の首都です'
+check "4.0 index: sentence" 1 "$BIN/loci-search" -i "$T/cjk40" '東京都は日本の首都です'
+check "4.0 index: latin" 0 "$BIN/loci-search" -i "$T/cjk40" 'Tallinn'
+printf 'x 東京\n' >"$T/new.txt"
+check "4.0 index: add refused" 2 "$BIN/loci-index" -o "$T/cjk40" --add "$T/new.txt"
+one_line "4.0 index: add refused"; has "4.0 index: says rebuild" "takes a rebuild" "$T/err"
+check "4.0 index: rebuilt" 0 "$BIN/loci-index" -q -o "$T/cjk40" tests/data/cjk
+check "4.0 index: rebuilt finds" 0 "$BIN/loci-search" -i "$T/cjk40" '東京'
 
 # --- loci-eval ------------------------------------------------------------------------------
 check "eval agrees with an independent computation" 0 "$PY" tests/eval_check.py "$BIN/loci-eval" tests/data/eval

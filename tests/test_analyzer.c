@@ -14,6 +14,7 @@ struct toks {
     char term[MAXTOK][ANALYZER_MAX_TERM + 1];
     size_t start[MAXTOK], end[MAXTOK];
     uint32_t pos[MAXTOK];
+    int kind[MAXTOK];
 };
 
 static int collect(void *ctx, const struct token *t)
@@ -26,6 +27,7 @@ static int collect(void *ctx, const struct token *t)
         k->start[k->n] = t->start;
         k->end[k->n] = t->end;
         k->pos[k->n] = t->pos;
+        k->kind[k->n] = t->kind;
     }
     k->n++;
     return 0;
@@ -125,14 +127,23 @@ static void test_other_scripts(void **state)
 {
     (void)state;
     struct analyzer *a = make("english");
-    /* 대한민국 국회: two Hangul words, 12 and 6 bytes */
-    struct toks k = run(a, "\xeb\x8c\x80\xed\x95\x9c\xeb\xaf\xbc\xea\xb5\xad \xea\xb5\xad\xed\x9a\x8c");
+    /* 대한민국 국회: two Hangul words, 12 and 6 bytes: bigrams and tails */
+    struct toks k = run(a, "대한민국 국회");
+    assert_string_equal(terms(a, "대한민국 국회"), "대한 한민 민국 국 국회 회");
+    assert_int_equal(k.n, 6);
+    assert_int_equal(k.start[4], 13);
+    assert_int_equal(k.end[4], 19);
+    assert_int_equal(k.pos[4], 4);
+    /* in legacy mode (format 4.0), a run is one token */
+    analyzer_legacy(a);
+    assert_true(analyzer_is_legacy(a));
+    k = run(a, "대한민국 국회");
     assert_int_equal(k.n, 2);
     assert_int_equal(k.start[0], 0);
     assert_int_equal(k.end[0], 12);
     assert_int_equal(k.start[1], 13);
     assert_int_equal(k.end[1], 19);
-    assert_string_equal(k.term[1], "\xea\xb5\xad\xed\x9a\x8c");
+    assert_string_equal(k.term[1], "국회");
     analyzer_free(a);
     a = make("none");
     /* Greek and Cyrillic case folding */
@@ -146,6 +157,98 @@ static void test_other_scripts(void **state)
     assert_string_equal(k.term[0], "1");
     assert_string_equal(k.term[1], "2");
     assert_int_equal(k.end[1], 2);
+    analyzer_free(a);
+}
+
+/* Token i of k has this byte range and kind. */
+static void assert_tok(const struct toks *k, size_t i, size_t start, size_t end, int kind)
+{
+    assert_true(i < k->n);
+    assert_int_equal(k->start[i], start);
+    assert_int_equal(k->end[i], end);
+    assert_int_equal(k->kind[i], kind);
+}
+
+/* CJK runs: overlapping bigrams, then the run's last character; a run of
+ * one character is that character; ranges cover the characters. */
+static void test_cjk_bigrams(void **state)
+{
+    (void)state;
+    struct analyzer *a = make("english");
+    /* Chinese */
+    struct toks k = run(a, "网络安全");
+    assert_string_equal(terms(a, "网络安全"), "网络 络安 安全 全");
+    assert_tok(&k, 0, 0, 6, TOKEN_CJK_BIGRAM);
+    assert_tok(&k, 1, 3, 9, TOKEN_CJK_BIGRAM);
+    assert_tok(&k, 3, 9, 12, TOKEN_CJK_TAIL);
+    assert_int_equal(k.pos[3], 3);
+    /* Japanese: kanji and kana in one run; CJK punctuation separates */
+    assert_string_equal(terms(a, "東京に行く。サイバー"), "東京 京に に行 行く く サイ イバ バー ー");
+    /* Korean: the particle is a bigram of its own, the word's bigram stays */
+    assert_string_equal(terms(a, "협력을"), "협력 력을 을");
+    /* a lone character */
+    k = run(a, "a 東 b");
+    assert_int_equal(k.n, 3);
+    assert_string_equal(k.term[1], "東");
+    assert_tok(&k, 1, 2, 5, TOKEN_CJK_LONE);
+    /* mixed: a CJK run ends a Latin word and the other way round */
+    k = run(a, "Tokyo東京大学Universities");
+    assert_string_equal(terms(a, "Tokyo東京大学Universities"), "tokyo 東京 京大 大学 学 univers");
+    assert_tok(&k, 0, 0, 5, TOKEN_WORD);
+    assert_tok(&k, 1, 5, 11, TOKEN_CJK_BIGRAM);
+    assert_tok(&k, 4, 14, 17, TOKEN_CJK_TAIL);
+    assert_tok(&k, 5, 17, 29, TOKEN_WORD);
+    assert_int_equal(k.pos[5], 5);
+    /* halfwidth katakana normalize to fullwidth (ﾊﾞ is one character) */
+    char x[256];
+    strcpy(x, terms(a, "ｻｲﾊﾞｰ"));
+    assert_string_equal(x, "サイ イバ バー ー");
+    /* the dakuten is kept: バ is not ハ */
+    assert_string_equal(terms(a, "バ"), "バ");
+    /* decomposed jamo compose into their syllable, one character */
+    assert_string_equal(terms(a, "\xe1\x84\x92\xe1\x85\xa1\xe1\x86\xab\xea\xb5\xad"), "한국 국");
+    /* a variation selector joins its character and is dropped */
+    k = run(a, "東\xef\xb8\x80京");
+    assert_string_equal(k.term[0], "東京");
+    assert_int_equal(k.end[0], 9);
+    /* bigrams are not stemmed */
+    const char *st;
+    size_t sl;
+    assert_int_equal(analyzer_stem(a, "東京", 6, &st, &sl), LOCI_OK);
+    assert_int_equal(sl, 6);
+    analyzer_free(a);
+}
+
+/* French and Italian elision (Lucene's lists), before a vowel or h. */
+static void test_elision(void **state)
+{
+    (void)state;
+    struct analyzer *a = make("french");
+    char x[256];
+    strcpy(x, terms(a, "école"));
+    assert_string_equal(terms(a, "l'école"), x);
+    assert_string_equal(terms(a, "L\xe2\x80\x99\xc3\x89" "cole"), x);
+    struct toks k = run(a, "l'école");
+    assert_int_equal(k.start[0], 2); /* the range starts after the article */
+    assert_int_equal(k.end[0], 8);
+    strcpy(x, terms(a, "homme il hier"));
+    assert_string_equal(terms(a, "l'homme qu'il jusqu'hier"), x);
+    /* not before a consonant, not a word that is no article */
+    assert_string_equal(terms(a, "l'table"), "ltabl");
+    assert_string_equal(terms(a, "aujourd'hui"), "aujourdhui");
+    assert_string_equal(terms(a, "dell'anno"), "dellanno");
+    analyzer_free(a);
+    a = make("italian");
+    strcpy(x, terms(a, "anno amica uomo"));
+    assert_string_equal(terms(a, "dell'anno un'amica l'uomo"), x);
+    analyzer_free(a);
+    /* other languages keep the apostrophe's old rule */
+    a = make("none");
+    assert_string_equal(terms(a, "l'école"), "lecole");
+    analyzer_free(a);
+    a = make("french");
+    analyzer_legacy(a);
+    assert_string_equal(terms(a, "l'école"), "lecol");
     analyzer_free(a);
 }
 
@@ -319,7 +422,8 @@ static void test_unstemmed_then_stem_equals_run(void **state)
     static const char *const pieces[] = {
         "running ", "Runs ", "ROK's ", "don't ", "11.7 ", "1,000 ", "caf\xc3\xa9 ",
         "\xef\xbc\xa3\xef\xbc\xa3 ", "\xc2\xbd ", "na\xc3\xafve-ly ", "x\xe2\x80\x99s ",
-        "generalizations ", "\n\n", "e.g. ", "A ", "cybersecurity ", "THE ", "\xe4\xb8\xad\xe6\x96\x87 "};
+        "generalizations ", "\n\n", "e.g. ", "A ", "cybersecurity ", "THE ", "\xe4\xb8\xad\xe6\x96\x87 ",
+        "サイバー", "협력을 ", "Tokyo東京", "東 ", "ｻｲﾊﾞｰ "};
     struct analyzer *a = make("english"), *b = make("english");
     uint64_t seed = 99;
     char text[600];
@@ -369,6 +473,8 @@ int main(void)
         cmocka_unit_test(test_numbers),
         cmocka_unit_test(test_fullwidth_and_accents),
         cmocka_unit_test(test_other_scripts),
+        cmocka_unit_test(test_cjk_bigrams),
+        cmocka_unit_test(test_elision),
         cmocka_unit_test(test_long_tokens_truncated),
         cmocka_unit_test(test_marks_only_token),
         cmocka_unit_test(test_invalid_utf8),

@@ -131,6 +131,35 @@ static void test_plain(void **state)
     query_free(n);
 }
 
+/* query_words: the words between whitespace, no syntax at all (a plain
+ * query holding CJK is compiled from it); the same words query_parse finds
+ * in a plain query. */
+static void test_words(void **state)
+{
+    (void)state;
+    const char *q = "  東京 \"a\" -b c* OR\td ";
+    struct qnode *n;
+    loci_error err;
+    assert_int_equal(query_words(q, strlen(q), &n, &err), LOCI_OK);
+    char buf[256] = "";
+    show(q, n, buf, sizeof buf);
+    assert_string_equal(buf, "SEQ[W(東京) W(\"a\") W(-b) W(c*) W(OR) W(d)]");
+    query_free(n);
+    assert_int_equal(query_words(" \t ", 3, &n, &err), LOCI_EINVAL);
+    assert_null(n);
+    const char *p = "サイバー x-y - w";
+    struct qnode *m;
+    assert_int_equal(query_words(p, strlen(p), &n, &err), LOCI_OK);
+    assert_int_equal(query_parse(p, strlen(p), &m, &err), LOCI_OK);
+    buf[0] = '\0';
+    show(p, n, buf, sizeof buf);
+    char buf2[256] = "";
+    show(p, m, buf2, sizeof buf2);
+    assert_string_equal(buf, buf2);
+    query_free(n);
+    query_free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -138,6 +167,7 @@ int main(void)
         cmocka_unit_test(test_precedence),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_plain),
+        cmocka_unit_test(test_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

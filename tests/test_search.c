@@ -363,6 +363,55 @@ static void test_highlight_query(void **state)
     free(dir);
 }
 
+/* CJK: a word is the phrase of its bigrams, found inside a longer run and
+ * highlighted on exactly its characters (overlapping bigram spans merged);
+ * one character is found wherever it is, highlighted alone; a plain
+ * query holding CJK is compiled, --plain too. */
+static void test_cjk_query(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    char idxdir[600];
+    snprintf(idxdir, sizeof idxdir, "%s/idx", dir);
+    const char *docs[] = {"サイバー攻撃への対策として、東京で会議", "東京都は日本の首都", "京都"};
+    loci_index *idx = tu_build(idxdir, docs, 3, LOCI_PASSAGE_DOCUMENT);
+    loci_search_options o;
+    loci_search_options_init(&o);
+    loci_results *r;
+    loci_error err;
+    loci_span *sp;
+    size_t n;
+    for (int plain = 0; plain < 2; plain++) {
+        o.plain = plain;
+        assert_int_equal(loci_search(idx, "サイバー", &o, &r, &err), LOCI_OK);
+        assert_int_equal(loci_results_count(r), 1);
+        assert_int_equal(loci_results_hit(r, 0)->doc, 0);
+        assert_int_equal(loci_results_highlight(r, docs[0], strlen(docs[0]), &sp, &n, &err),
+                         LOCI_OK);
+        assert_int_equal(n, 1);
+        assert_int_equal(sp[0].start, 0);
+        assert_int_equal(sp[0].end, strlen("サイバー"));
+        free(sp);
+        loci_results_free(r);
+    }
+    /* 東京 in 東京で and 東京都, not in 京都 */
+    assert_int_equal(loci_search(idx, "東京", NULL, &r, &err), LOCI_OK);
+    assert_int_equal(loci_results_count(r), 2);
+    loci_results_free(r);
+    /* 京 in all three (京で, 京都 twice), highlighted on 京 alone */
+    assert_int_equal(loci_search(idx, "京", NULL, &r, &err), LOCI_OK);
+    assert_int_equal(loci_results_count(r), 3);
+    assert_int_equal(loci_results_highlight(r, docs[1], strlen(docs[1]), &sp, &n, &err), LOCI_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(sp[0].start, strlen("東"));
+    assert_int_equal(sp[0].end, strlen("東京"));
+    free(sp);
+    loci_results_free(r);
+    loci_index_close(idx);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 /* A prefix matching more than 128 terms searches the 128 most frequent,
  * and the results say so. */
 static void test_prefix_cap(void **state)
@@ -402,6 +451,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_highlight_query),
         cmocka_unit_test(test_prefix_cap),
+        cmocka_unit_test(test_cjk_query),
         cmocka_unit_test(test_hand_computed_score),
         cmocka_unit_test(test_topk_equals_brute_force),
         cmocka_unit_test(test_group_by_document),

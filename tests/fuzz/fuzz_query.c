@@ -18,7 +18,8 @@
  * The corpus is generated so that pruning has something to do: hundreds
  * of passages, words in more than one postings block, many tied scores
  * (repeated paragraphs), plus non-ASCII words, numbers, hyphenated words
- * and apostrophes for the query analyzer.
+ * and apostrophes for the query analyzer, and CJK runs (bigrams, a
+ * query of one CJK character as a prefix, CJK words as phrases).
  */
 #include "fuzzutil.h" /* first: it asks for XSI (nftw) */
 
@@ -62,6 +63,8 @@ static const char *const W[] = {
     "3,14", "e-mail", "don't", "running", "runs", "ran", "CCDCOE", "ＣＣＤＣＯＥ", "résumé",
     "resume", "co-operation", "cooperation", "½", "x²", "ﬁle", "Ἀθῆναι", "עברית", "العربية",
     "हिन्दी", "rock'n'roll", "O'Neill", "alpha", "zeta",
+    /* CJK runs: bigrams, tails and lone characters for the query side */
+    "東京都は日本の首都", "サイバー攻撃", "网络安全", "협력을", "東", "Tokyo東京",
 };
 #define NW (sizeof W / sizeof *W)
 
