@@ -605,14 +605,18 @@ int ranking_seed(const struct segview *const *views, size_t nseg, struct query_t
         qsort(p, npick[t], sizeof *p, by_segment_block);
         chosen += (uint64_t)nblock * FMT_BLOCK + single;
     }
+    if (rc || chosen < k || 2 * chosen > all) {
+        free(pick);
+        free(npick);
+        return rc;
+    }
     /* per term: the chosen postings of one segment (ids, tfs) */
     uint32_t *ids = malloc(n * cap * FMT_BLOCK * sizeof *ids);
     uint32_t *tfs = malloc(n * cap * FMT_BLOCK * sizeof *tfs);
     uint32_t *cnt = calloc(n, sizeof *cnt), *at = calloc(n, sizeof *at);
-    struct query_term *segterms = malloc(n * sizeof *segterms);
     struct cursor *scratch = malloc(sizeof *scratch);
     struct topk seed = {0};
-    if (!ids || !tfs || !cnt || !at || !segterms || !scratch || topk_init(&seed, k))
+    if (!ids || !tfs || !cnt || !at || !scratch || topk_init(&seed, k))
         rc = err_set(err, LOCI_ENOMEM, "out of memory");
     for (uint32_t s = 0; s < nseg && !rc; s++) {
         eval_init(&e, views[s], opt, NULL, err);
@@ -626,7 +630,6 @@ int ranking_seed(const struct segview *const *views, size_t nseg, struct query_t
     free(tfs);
     free(cnt);
     free(at);
-    free(segterms);
     free(scratch);
     free(pick);
     free(npick);
