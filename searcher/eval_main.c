@@ -181,7 +181,7 @@ static int measure_index(const char *name)
 
 int main(int argc, char **argv)
 {
-    int per_query = 0, json = 0, cmp = 0, c, list[EVAL_NMEASURES] = {0}, listed = 0;
+    int per_query = 0, json = 0, cmp = 0, c, list[EVAL_NMEASURES] = {0}, listed = 0, nset = 0;
     long largest = 10;
     static const struct option longopts[] = {{"json", no_argument, 0, 'j'},
                                              {"compare", no_argument, 0, 'c'},
@@ -202,6 +202,7 @@ int main(int argc, char **argv)
             largest = strtol(optarg, &end, 10);
             if (end == optarg || *end || largest < 0 || largest == LONG_MAX)
                 return cli_usage_error(PROG, "-n wants a count >= 0", optarg);
+            nset = 1;
             break;
         case 'm':
             if ((m = measure_index(optarg)) < 0)
@@ -217,7 +218,7 @@ int main(int argc, char **argv)
         return cli_usage_error(PROG, "-q does not go with --compare (see -n)", NULL);
     if (cmp && argc - optind != 3)
         return cli_usage_error(PROG, "--compare needs a qrels file and two runs", NULL);
-    if (!cmp && (listed || largest != 10))
+    if (!cmp && (listed || nset))
         return cli_usage_error(PROG, "-n and -m go with --compare", NULL);
     if (argc - optind < 2)
         return cli_usage_error(PROG, "need a qrels file and at least one run", NULL);

@@ -624,7 +624,7 @@ assert abs(m["mean_diff"] + 1 / 60) < 1e-6 and "largest" not in d["measures"]["P
 ' "$T/out" && ok || bad "compare --json: $(cat "$T/out")"
 check "eval --compare one run" 2 "$BIN/loci-eval" --compare "$E/qrels" "$E/a"
 one_line "eval --compare one run"
-check "eval -n without --compare" 2 "$BIN/loci-eval" -n 3 "$E/qrels" "$E/a"
+check "eval -n without --compare" 2 "$BIN/loci-eval" -n 10 "$E/qrels" "$E/a"
 one_line "eval -n without --compare"
 check "eval --compare -n -1" 2 "$BIN/loci-eval" --compare -n -1 "$E/qrels" "$E/a" "$E/b"
 one_line "eval --compare -n -1"
