@@ -4,7 +4,7 @@
 #   make check                             build and run every test (also under ASan+UBSan)
 #   make fuzz                              libFuzzer targets, FUZZ_SECONDS (10) each; needs clang
 #   make fuzz-long                         the same, 600 seconds each
-#   make bench                             benchmarks against Xapian and SQLite FTS5
+#   make bench                             benchmarks against Xapian, SQLite FTS5 and Lucene
 #   make install PREFIX=/usr/local DESTDIR=  the programs, libloci.so and libloci.a, loci.h,
 #                                           loci.pc, man pages, Python module, bash completion
 #   make uninstall PREFIX=/usr/local DESTDIR=

@@ -397,3 +397,76 @@ void eval_result_free(struct eval_result *res)
     res->queries = NULL;
     res->num_q = 0;
 }
+
+/* Largest |B - A| first, then by qid: a total order, so the listing is the
+ * same whatever qsort does with equal keys. */
+static int by_abs_diff(const void *x, const void *y)
+{
+    const struct eval_diff *p = x, *q = y;
+    double dp = fabs(p->b - p->a), dq = fabs(q->b - q->a);
+    if (dp != dq)
+        return dp > dq ? -1 : 1;
+    return strcmp(p->qid, q->qid);
+}
+
+/* Two-sided exact sign test: 2 P(X <= min(w, l)), X ~ Binomial(w + l, 1/2),
+ * at most 1. The binomial terms in logarithms, so that n in the thousands
+ * neither overflows nor underflows before the sum. */
+static double sign_test(size_t w, size_t l)
+{
+    double n = (double)(w + l), p = 0;
+    size_t k = w < l ? w : l;
+    for (size_t i = 0; i <= k; i++)
+        p += exp(lgamma(n + 1) - lgamma((double)i + 1) - lgamma(n - (double)i + 1) - n * log(2.0));
+    return 2 * p < 1 ? 2 * p : 1;
+}
+
+int eval_compare(const struct eval_result *a, const struct eval_result *b, int measure,
+                 struct eval_comparison *out, loci_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (measure < 0 || measure >= EVAL_NMEASURES)
+        return err_set(err, LOCI_EINVAL, "no measure %d", measure);
+    if (a->num_q != b->num_q)
+        return err_set(err, LOCI_EINVAL, "the runs were scored on %zu and %zu queries",
+                       a->num_q, b->num_q);
+    for (size_t i = 0; i < a->num_q; i++)
+        if (strcmp(a->queries[i].qid, b->queries[i].qid))
+            return err_set(err, LOCI_EINVAL, "the runs were scored on different queries (%s, %s)",
+                           a->queries[i].qid, b->queries[i].qid);
+    out->diffs = malloc((a->num_q ? a->num_q : 1) * sizeof *out->diffs);
+    if (!out->diffs)
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    out->num_q = a->num_q;
+    double sa = 0, sb = 0;
+    for (size_t i = 0; i < a->num_q; i++) {
+        double x = a->queries[i].m[measure], y = b->queries[i].m[measure];
+        sa += x;
+        sb += y;
+        if (x == y) {
+            out->ties++;
+            continue;
+        }
+        if (y > x)
+            out->wins++;
+        else
+            out->losses++;
+        out->diffs[out->ndiffs++] = (struct eval_diff){a->queries[i].qid, x, y};
+    }
+    if (out->num_q) {
+        out->mean_a = sa / (double)out->num_q;
+        out->mean_b = sb / (double)out->num_q;
+        out->mean_diff = out->mean_b - out->mean_a;
+    }
+    out->sign_p = sign_test(out->wins, out->losses);
+    if (out->ndiffs > 1)
+        qsort(out->diffs, out->ndiffs, sizeof *out->diffs, by_abs_diff);
+    return LOCI_OK;
+}
+
+void eval_comparison_free(struct eval_comparison *c)
+{
+    free(c->diffs);
+    c->diffs = NULL;
+    c->ndiffs = 0;
+}

@@ -1,7 +1,7 @@
 /*
  * eval.h — retrieval effectiveness measures over TREC qrels and runs, as
  * trec_eval names and computes them: map, ndcg_cut_10, P_10, recall_100,
- * recip_rank, num_q.
+ * recip_rank, num_q; and the per-query comparison of two runs.
  *
  * Conventions (trec_eval's):
  *  - a document is relevant when its qrels grade is > 0; gains for nDCG are
@@ -54,5 +54,35 @@ void eval_run_free(struct eval_run *r);
 int eval_compute(const struct eval_qrels *q, const struct eval_run *r, struct eval_result *res,
                  loci_error *err);
 void eval_result_free(struct eval_result *res);
+
+/* One query's value of a measure in two runs. */
+struct eval_diff {
+    const char *qid; /* points into the results compared */
+    double a, b;
+};
+
+/* Run B against run A on one measure, query by query. */
+struct eval_comparison {
+    size_t num_q;
+    size_t wins, losses, ties;       /* queries where B > A, B < A, B == A */
+    double mean_a, mean_b, mean_diff; /* mean_diff = mean over queries of B - A */
+    /* two-sided sign test over the queries that differ: the chance of a
+     * split at least this uneven if B and A were equally good (1 when none
+     * differs) */
+    double sign_p;
+    /* the queries where B != A (wins + losses of them), the largest |B - A|
+     * first; equal |B - A| by qid (strcmp order) */
+    struct eval_diff *diffs;
+    size_t ndiffs;
+};
+
+/* Compare two results of eval_compute with the same qrels (so the same
+ * queries, in the same order; LOCI_EINVAL otherwise) on `measure` (an
+ * EVAL_* index). A tie is exact equality: a measure is computed from the
+ * ranks of the relevant documents alone, so the same ranks give the same
+ * value to the last bit. Free with eval_comparison_free. */
+int eval_compare(const struct eval_result *a, const struct eval_result *b, int measure,
+                 struct eval_comparison *out, loci_error *err);
+void eval_comparison_free(struct eval_comparison *c);
 
 #endif

@@ -665,6 +665,44 @@ check "4.0 index: rebuilt finds" 0 "$BIN/loci-search" -i "$T/cjk40" '東京'
 check "eval agrees with an independent computation" 0 "$PY" tests/eval_check.py "$BIN/loci-eval" tests/data/eval
 check "eval bad run" 2 "$BIN/loci-eval" tests/data/eval/qrels.txt tests/data/eval/qrels.txt
 one_line "eval bad run"
+# --compare: two hand-made runs (the same as tests/test_eval.c's test_compare;
+# the counts are worked out there): B against A, map wins q2 (+2/3) and q4
+# (+1/4), loses q1 and q5 (-1/2 each), ties q3
+E=$T/cmp; mkdir "$E"
+printf '1 0 a 1\n2 0 b 1\n3 0 c 1\n4 0 d 1\n4 0 e 1\n5 0 a5 1\n' >"$E/qrels"
+printf '1 Q0 a 1 3 A\n2 Q0 x 1 3 A\n2 Q0 y 2 2 A\n2 Q0 b 3 1 A\n3 Q0 c 1 3 A\n5 Q0 a5 1 3 A\n' >"$E/a"
+printf '1 Q0 x 1 3 B\n1 Q0 a 2 2 B\n2 Q0 b 1 3 B\n3 Q0 c 1 3 B\n4 Q0 x 1 3 B\n4 Q0 d 2 2 B\n5 Q0 x 1 3 B\n5 Q0 a5 2 2 B\n' >"$E/b"
+check "eval --compare" 0 "$BIN/loci-eval" --compare "$E/qrels" "$E/a" "$E/b"
+has "compare: map" $'^map\t0.6667\t0.6500\t-0.0167\t2\t2\t1\t1$' "$T/out"
+has "compare: nDCG" $'^ndcg_cut_10\t0.7000\t0.7297\t+0.0297\t2\t2\t1\t1$' "$T/out"
+[ "$(sed -n '/^largest\tmap$/,/^$/p' "$T/out" | sed '1,2d;/^$/d' | cut -f1,4 | paste -sd' ' | tr '\t' :)" = \
+  "2:+0.6667 1:-0.5000 5:-0.5000 4:+0.2500" ] &&
+  ok || bad "compare: largest map differences: $(cat "$T/out")"
+[ "$(grep -c '^largest' "$T/out")" = 2 ] && ok || bad "compare: not two lists by default: $(cat "$T/out")"
+check "eval --compare -n -m" 0 "$BIN/loci-eval" --compare -n 1 -m P_10 "$E/qrels" "$E/a" "$E/b"
+[ "$(sed -n '/^largest/,$p' "$T/out" | paste -sd' ' | tr '\t' :)" = "largest:P_10 qid:A:B:B-A 4:0.0000:0.1000:+0.1000" ] &&
+  ok || bad "compare -n 1 -m P_10: $(cat "$T/out")"
+check "eval --compare --json" 0 "$BIN/loci-eval" --compare --json -n 2 "$E/qrels" "$E/a" "$E/b"
+"$PY" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+m = d["measures"]["map"]
+assert (d["num_q"], m["wins"], m["losses"], m["ties"], m["sign_p"]) == (5, 2, 2, 1, 1), m
+assert [(x["qid"], round(x["diff"], 4)) for x in m["largest"]] == [("2", 0.6667), ("1", -0.5)], m
+assert abs(m["mean_diff"] + 1 / 60) < 1e-6 and "largest" not in d["measures"]["P_10"]
+' "$T/out" && ok || bad "compare --json: $(cat "$T/out")"
+check "eval --compare one run" 2 "$BIN/loci-eval" --compare "$E/qrels" "$E/a"
+one_line "eval --compare one run"
+check "eval -n without --compare" 2 "$BIN/loci-eval" -n 10 "$E/qrels" "$E/a"
+one_line "eval -n without --compare"
+check "eval --compare -n -1" 2 "$BIN/loci-eval" --compare -n -1 "$E/qrels" "$E/a" "$E/b"
+one_line "eval --compare -n -1"
+check "eval --compare -m bogus" 2 "$BIN/loci-eval" --compare -m ndcg "$E/qrels" "$E/a" "$E/b"
+one_line "eval --compare -m bogus"
+check "eval --compare -q" 2 "$BIN/loci-eval" --compare -q "$E/qrels" "$E/a" "$E/b"
+one_line "eval --compare -q"
+check "eval --compare bad run" 2 "$BIN/loci-eval" --compare "$E/qrels" "$E/a" "$E/qrels"
+one_line "eval --compare bad run"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -6,7 +6,8 @@
  * (without one, the whole input is tried as both). When both parse, the
  * measures are computed and must be what measures are: finite, within
  * [0, 1], and the means within [0, 1], one query result per evaluated
- * query. Parse errors are fine; crashes, leaks and hangs are not.
+ * query; and the run compared with an empty run must only win or tie.
+ * Parse errors are fine; crashes, leaks and hangs are not.
  */
 #include <math.h>
 #include <stdint.h>
@@ -36,6 +37,32 @@ static void check_error(int rc, const loci_error *err)
     if (!memchr(err->message, '\0', sizeof err->message) || strchr(err->message, '\n') ||
         err->message[0] == '\0')
         fail("error message not one line");
+}
+
+/* The run against an empty run (every measure 0): it never loses, each
+ * query is a win or a tie, and the differences come largest first. */
+static void compare_to_nothing(const struct eval_qrels *q, const struct eval_result *res)
+{
+    struct eval_run *none;
+    struct eval_result zero;
+    loci_error err;
+    if (eval_run_parse("", 0, "none", &none, &err) || eval_compute(q, none, &zero, &err))
+        fail("an empty run does not evaluate");
+    for (int m = 0; m < EVAL_NMEASURES; m++) {
+        struct eval_comparison c;
+        if (eval_compare(&zero, res, m, &c, &err))
+            fail("results of the same qrels do not compare");
+        if (c.losses || c.wins + c.ties != res->num_q || c.ndiffs != c.wins)
+            fail("against nothing: a loss, or counts that do not add up");
+        if (!(c.sign_p > 0 && c.sign_p <= 1))
+            fail("sign test p outside (0, 1]");
+        for (size_t i = 1; i < c.ndiffs; i++)
+            if (c.diffs[i].b - c.diffs[i].a > c.diffs[i - 1].b - c.diffs[i - 1].a)
+                fail("differences not largest first");
+        eval_comparison_free(&c);
+    }
+    eval_result_free(&zero);
+    eval_run_free(none);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -76,6 +103,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             for (int m = 0; m < EVAL_NMEASURES; m++)
                 if (!in_unit(res.mean[m]))
                     fail("a mean outside [0, 1]");
+            compare_to_nothing(q, &res);
             eval_result_free(&res);
         } else {
             check_error(rc3, &err);
