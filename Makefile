@@ -44,8 +44,8 @@ K ?= 5
 # shell's parsing of the recipe: Q='a"b' or Q='`cmd`' is searched as typed.
 export Q
 
-.PHONY: all deps search check unit-tests san-tests cli-tests fault-tests clean install uninstall \
-        bench bench-relevance bench-build bench-query fuzz fuzz-build fuzz-long
+.PHONY: all deps search check unit-tests san-tests cli-tests shard-tests fault-tests clean install \
+        uninstall bench bench-relevance bench-build bench-query bench-shards fuzz fuzz-build fuzz-long
 
 all: $(PROGS)
 
@@ -136,7 +136,10 @@ build/faultfs.so: tests/faultfs.c
 fault-tests: $(PROGS) build/faultfs.so
 	@bash tests/faults.sh
 
-check: unit-tests san-tests cli-tests fault-tests
+shard-tests: $(PROGS)
+	@bash tests/shards.sh
+
+check: unit-tests san-tests cli-tests shard-tests fault-tests
 	@echo "make check: all tests passed"
 
 # ---- fuzzing ---------------------------------------------------------------------
@@ -150,7 +153,7 @@ check: unit-tests san-tests cli-tests fault-tests
 # full length from the start instead of cutting them to a slowly growing limit.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 10
-FUZZ_NAMES = analyzer json jsonl index query queryparse eval build
+FUZZ_NAMES = analyzer json jsonl index query queryparse eval build shardio
 FUZZ_BINS = $(FUZZ_NAMES:%=build/fuzz/fuzz_%)
 FUZZ_OBJ = $(LIB_SRC:%.c=build/fuzz/obj/%.o)
 FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -227,7 +230,7 @@ fuzz-long:
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=600
 
 # ---- benchmarks (they use the shared data set beside the repository and say so when it is absent)
-bench: bench-relevance bench-build bench-query
+bench: bench-relevance bench-build bench-query bench-shards
 
 bench-relevance: $(PROGS)
 	bash bench/relevance
@@ -239,6 +242,9 @@ bench-build: $(PROGS) build/loci-time
 bench-query: $(PROGS) build/loci-time
 	bash bench/query
 	bash bench/query_lang
+
+bench-shards: $(PROGS) build/loci-time
+	bash bench/shards
 
 build/loci-time: bench/loci_time.c build/libloci.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< build/libloci.a $(LIBS)

@@ -73,7 +73,8 @@ int gstats_seal(loci_global_stats *s)
     if (s->sealed)
         return LOCI_OK;
     sorting = s;
-    qsort(s->t, s->n, sizeof *s->t, by_term_then_part);
+    if (s->n > 1)
+        qsort(s->t, s->n, sizeof *s->t, by_term_then_part);
     size_t m = 0;
     for (size_t i = 0; i < s->n; i++) {
         if (m && !cmp_terms(s, &s->t[m - 1], &s->t[i])) {
@@ -114,7 +115,7 @@ static size_t lower_bound(const loci_global_stats *s, const char *term, size_t l
 int64_t gstats_df(const loci_global_stats *s, const char *term, size_t len)
 {
     size_t i = lower_bound(s, term, len);
-    if (i < s->n && s->t[i].len == len && !memcmp(s->strs.data + s->t[i].off, term, len))
+    if (i < s->n && s->t[i].len == len && (!len || !memcmp(s->strs.data + s->t[i].off, term, len)))
         return s->t[i].df > INT64_MAX ? INT64_MAX : (int64_t)s->t[i].df;
     return -1;
 }
@@ -123,7 +124,8 @@ void gstats_prefix(const loci_global_stats *s, const char *prefix, size_t len, s
                    size_t *hi)
 {
     size_t i = lower_bound(s, prefix, len), j = i;
-    while (j < s->n && s->t[j].len >= len && !memcmp(s->strs.data + s->t[j].off, prefix, len))
+    while (j < s->n && s->t[j].len >= len &&
+           (!len || !memcmp(s->strs.data + s->t[j].off, prefix, len)))
         j++;
     *lo = i;
     *hi = j;

@@ -44,7 +44,7 @@ void gstats_prefix(const loci_global_stats *s, const char *prefix, size_t len, s
 
 static inline const char *gstats_bytes(const loci_global_stats *s, size_t i)
 {
-    return (const char *)s->strs.data + s->t[i].off;
+    return s->strs.data ? (const char *)s->strs.data + s->t[i].off : ""; /* all terms empty */
 }
 
 #endif

@@ -1030,6 +1030,12 @@ int main(int argc, char **argv)
         buf_free(&out);
         return st;
     }
+    if (s.global_stats && s.so.offset) {
+        /* a shard's run is its best offset + k: which of them are skipped
+         * is known only once the runs are merged (--merge --offset) */
+        s.so.k += s.so.offset;
+        s.so.offset = 0;
+    }
     if (s.query_stats && s.global_stats) {
         buf_free(&query);
         return die_usage("--query-stats (phase 1) and --global-stats (phase 2) are apart", NULL);

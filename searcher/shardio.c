@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyzer.h"
 #include "error.h"
 #include "gstats.h"
 #include "json.h"
@@ -150,6 +151,11 @@ static int jstring(struct jp *j, struct buf *out)
     if (j->p >= j->end)
         return fail(j, "unterminated string");
     j->p++;
+    size_t bad;
+    /* what loci writes is UTF-8 (json_put_string), and a term of another
+     * encoding could only be another term */
+    if (out && out->len && !utf8_valid((const char *)out->data, out->len, &bad))
+        return fail(j, "invalid UTF-8 in a string");
     if (out && (buf_putc(out, 0) || (out->len--, 0)))
         return fail(j, "out of memory");
     return 0;
