@@ -89,6 +89,16 @@ static int same_settings(const struct segment *a, const struct segment *b)
            a->passage_stride == b->passage_stride && !strcmp(a->stem, b->stem);
 }
 
+/* The per-segment arrays for n segments (closed by close_segments). */
+static int alloc_segments(loci_index *idx, size_t n)
+{
+    idx->segs = calloc(n ? n : 1, sizeof *idx->segs);
+    idx->views = calloc(n ? n : 1, sizeof *idx->views);
+    idx->deleted = calloc(n ? n : 1, sizeof *idx->deleted);
+    idx->found = calloc(n ? n : 1, sizeof *idx->found);
+    return idx->segs && idx->views && idx->deleted && idx->found ? 0 : -1;
+}
+
 /* Open every segment the manifest names, relative to the index's
  * directory. LOCI_ENOTFOUND (err set) when one is missing: a commit
  * removed it after we read the manifest, and the open starts over. */
@@ -96,11 +106,7 @@ static int open_segments(loci_index *idx, int dirfd, const char *shown, loci_err
 {
     const struct manifest *m = &idx->manifest;
     size_t n = m->nseg;
-    idx->segs = calloc(n ? n : 1, sizeof *idx->segs);
-    idx->views = calloc(n ? n : 1, sizeof *idx->views);
-    idx->deleted = calloc(n ? n : 1, sizeof *idx->deleted);
-    idx->found = calloc(n ? n : 1, sizeof *idx->found);
-    if (!idx->segs || !idx->views || !idx->deleted || !idx->found)
+    if (alloc_segments(idx, n))
         return err_set(err, LOCI_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
         const struct manifest_segment *ms = &m->seg[i];
@@ -332,16 +338,22 @@ int loci_index_open_many(const char *const *dirs, size_t n, loci_index **out, lo
     if (!rc && (buf_putc(&names, '\0') || !(all->dir = strdup((const char *)names.data))))
         rc = err_set(err, LOCI_ENOMEM, "out of memory");
     if (!rc) {
-        size_t m = total ? total : 1;
-        all->segs = calloc(m, sizeof *all->segs);
-        all->views = calloc(m, sizeof *all->views);
-        all->deleted = calloc(m, sizeof *all->deleted);
-        all->found = calloc(m, sizeof *all->found);
-        all->manifest.seg = calloc(m, sizeof *all->manifest.seg);
-        all->manifest.seg_cap = m;
-        if (!all->segs || !all->views || !all->deleted || !all->found || !all->manifest.seg)
+        all->manifest.seg = calloc(total ? total : 1, sizeof *all->manifest.seg);
+        all->manifest.seg_cap = total ? total : 1;
+        if (alloc_segments(all, total) || !all->manifest.seg)
             rc = err_set(err, LOCI_ENOMEM, "out of memory");
     }
+    uint64_t passages = 0, documents = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        passages += one[i]->all_passages;
+        documents += one[i]->all_documents;
+    }
+    /* ids are 32-bit (loci_hit); beyond, shards are searched apart */
+    if (!rc && (passages > UINT32_MAX || documents > UINT32_MAX))
+        rc = err_set(err, LOCI_EINVAL,
+                     "%s: %llu passages in all, more than one index numbers (2^32); search "
+                     "the shards apart (--query-stats, --global-stats, --merge)",
+                     all->dir, (unsigned long long)passages);
     for (size_t i = 0; i < n && !rc; i++)
         take_segments(all, one[i]);
     for (size_t i = 0; one && i < n; i++)

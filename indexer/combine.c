@@ -13,22 +13,6 @@
 #include "error.h"
 #include "index.h"
 
-/* 1 if document `doc` of manifest segment s is deleted. */
-static int doc_deleted(const struct manifest_segment *s, uint32_t doc)
-{
-    size_t lo = 0, hi = s->ndeleted;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (s->deleted[mid].doc == doc)
-            return 1;
-        if (s->deleted[mid].doc < doc)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return 0;
-}
-
 /* Feed every live document of idx, in order, to b. */
 static int feed(loci_index *idx, loci_builder *b, loci_error *err)
 {
@@ -36,7 +20,7 @@ static int feed(loci_index *idx, loci_builder *b, loci_error *err)
         struct segment *seg = &idx->segs[i];
         const struct manifest_segment *ms = &idx->manifest.seg[i];
         for (uint32_t d = 0; d < seg->documents; d++) {
-            if (doc_deleted(ms, d))
+            if (manifest_doc_deleted(ms, d))
                 continue;
             struct doc_info di;
             const char *text;

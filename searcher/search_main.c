@@ -32,7 +32,7 @@
 enum format { FMT_TEXT_OUT, FMT_JSON_OUT, FMT_TREC_OUT };
 
 #define MAX_INDEXES 4096
-#define STATS_LINE_MAX (64u << 20) /* bytes of a --global-stats or --merge line */
+#define STATS_LINE_MAX ((size_t)64 << 20) /* bytes of a --global-stats or --merge line */
 
 struct settings {
     const char *index;
@@ -562,6 +562,45 @@ static void report_long_line(void *ctx)
     (void)ctx;
 }
 
+/* Call fn(ctx, where, line, len) for each non-empty line of `path` (open
+ * as f), `where` being "FILE:LINE"; fn returns 0 to go on. A line longer
+ * than cap is an error, or with skip_long skipped (it was reported where
+ * it was first read). Returns 0, or -1 once a message is printed. */
+typedef int (*line_fn)(void *ctx, const char *where, char *line, size_t len);
+
+static int each_line(FILE *f, const char *path, size_t cap, int skip_long, line_fn fn, void *ctx)
+{
+    struct buf line = {0};
+    unsigned long lineno = 0;
+    int got, too_long, rc = 0;
+    while (!rc && (got = read_line(f, &line, cap, &too_long, report_long_line, NULL)) > 0) {
+        char where[64 + PATH_MAX_SHOWN];
+        snprintf(where, sizeof where, "%.*s:%lu", PATH_MAX_SHOWN, path, ++lineno);
+        if (too_long && !skip_long) {
+            fprintf(stderr, PROG ": %s: line longer than %zu bytes\n", where, cap);
+            rc = -1;
+        } else if (!too_long && line.len) {
+            rc = fn(ctx, where, (char *)line.data, line.len);
+        }
+    }
+    if (!rc && got < 0) {
+        fprintf(stderr, PROG ": %s: %s\n", path, ferror(f) ? strerror(errno) : "out of memory");
+        rc = -1;
+    }
+    buf_free(&line);
+    return rc;
+}
+
+static int stats_line(void *ctx, const char *where, char *line, size_t len)
+{
+    loci_error err;
+    if (stats_table_add(ctx, line, len, where, &err)) {
+        fprintf(stderr, PROG ": %s\n", err.message);
+        return -1;
+    }
+    return 0;
+}
+
 /* --global-stats FILE: every line summed into its query's statistics. */
 static int load_global_stats(const char *file, struct stats_table *t)
 {
@@ -570,25 +609,8 @@ static int load_global_stats(const char *file, struct stats_table *t)
         fprintf(stderr, PROG ": %s: %s\n", file, strerror(errno));
         return -1;
     }
-    struct buf line = {0};
-    unsigned long lineno = 0;
-    int got, too_long, rc = 0;
     loci_error err;
-    while (!rc && (got = read_line(f, &line, STATS_LINE_MAX, &too_long, report_long_line, NULL)) > 0) {
-        char where[64 + PATH_MAX_SHOWN];
-        snprintf(where, sizeof where, "%.*s:%lu", PATH_MAX_SHOWN, file, ++lineno);
-        if (too_long) {
-            fprintf(stderr, PROG ": %s: line longer than %u bytes\n", where, STATS_LINE_MAX);
-            rc = -1;
-        } else if (line.len && (rc = stats_table_add(t, (const char *)line.data, line.len, where,
-                                                     &err))) {
-            fprintf(stderr, PROG ": %s\n", err.message);
-        }
-    }
-    if (!rc && got < 0) {
-        fprintf(stderr, PROG ": %s: %s\n", file, ferror(f) ? strerror(errno) : "out of memory");
-        rc = -1;
-    }
+    int rc = each_line(f, file, STATS_LINE_MAX, 0, stats_line, t);
     if (!rc && !t->n) {
         fprintf(stderr, PROG ": %s: no statistics (the --query-stats output of every shard)\n",
                 file);
@@ -598,10 +620,9 @@ static int load_global_stats(const char *file, struct stats_table *t)
         fprintf(stderr, PROG ": %s\n", err.message);
         rc = -1;
     }
-    buf_free(&line);
     if (f != stdin)
         fclose(f);
-    return rc ? -1 : 0;
+    return rc;
 }
 
 /* ---- --merge: the shards' runs into one ---------------------------------------- */
@@ -652,6 +673,35 @@ static int query_slot(struct merge_state *m, const char *qid, const char *text, 
 }
 
 /* --queries with --merge: the queries' order and texts. */
+struct order_ctx {
+    struct merge_state *m;
+    unsigned long lineno;
+};
+
+static int order_line(void *ctx, const char *where, char *text, size_t len)
+{
+    struct order_ctx *o = ctx;
+    o->lineno = strtoul(strrchr(where, ':') + 1, NULL, 10);
+    char num[32], *qid = num, *tab;
+    while (len > 0 && text[len - 1] == '\r')
+        text[--len] = '\0';
+    if (!len || strlen(text) != len)
+        return 0; /* phase 2 reported it */
+    if ((tab = strchr(text, '\t'))) {
+        *tab = '\0';
+        qid = text;
+        text = tab + 1;
+    } else {
+        snprintf(num, sizeof num, "%lu", o->lineno);
+    }
+    size_t q;
+    if (query_slot(o->m, qid, text, &q)) {
+        fprintf(stderr, PROG ": out of memory\n");
+        return -1;
+    }
+    return 0;
+}
+
 static int merge_query_order(struct merge_state *m, const char *file)
 {
     FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
@@ -659,34 +709,49 @@ static int merge_query_order(struct merge_state *m, const char *file)
         fprintf(stderr, PROG ": %s: %s\n", file, strerror(errno));
         return -1;
     }
-    struct buf line = {0};
-    unsigned long lineno = 0;
-    int got, too_long, rc = 0;
-    while (!rc && (got = read_line(f, &line, LOCI_QUERY_MAX, &too_long, report_long_line, NULL)) > 0) {
-        lineno++;
-        char *text = (char *)line.data, num[32], *qid = num, *tab;
-        size_t len = line.len;
-        while (len > 0 && text[len - 1] == '\r')
-            text[--len] = '\0';
-        if (too_long || !len || strlen(text) != len)
-            continue; /* phase 2 reported it */
-        if ((tab = strchr(text, '\t'))) {
-            *tab = '\0';
-            qid = text;
-            text = tab + 1;
-        } else {
-            snprintf(num, sizeof num, "%lu", lineno);
-        }
-        size_t q;
-        if (query_slot(m, qid, text, &q)) {
-            fprintf(stderr, PROG ": out of memory\n");
-            rc = -1;
-        }
-    }
-    buf_free(&line);
+    struct order_ctx o = {m, 0};
+    int rc = each_line(f, file, LOCI_QUERY_MAX, 1, order_line, &o);
     if (f != stdin)
         fclose(f);
     return rc;
+}
+
+struct run_ctx {
+    struct merge_state *m;
+    size_t run, pos;
+};
+
+static int run_line(void *ctx, const char *where, char *line, size_t len)
+{
+    struct run_ctx *rc = ctx;
+    struct merge_state *m = rc->m;
+    loci_error err;
+    struct mhit *h = array_grow(m->hits, &m->cap, m->n + 1, sizeof *h, 64);
+    if (!h) {
+        fprintf(stderr, PROG ": out of memory\n");
+        return -1;
+    }
+    m->hits = h;
+    h = &m->hits[m->n];
+    memset(h, 0, sizeof *h);
+    if (run_parse_line(&h->h, line, len, where, &err)) {
+        fprintf(stderr, PROG ": %s\n", err.message);
+        run_hit_free(&h->h);
+        return -1;
+    }
+    if (h->h.skip) {
+        run_hit_free(&h->h);
+        return 0;
+    }
+    if (query_slot(m, (const char *)h->h.qid.data, (const char *)h->h.query.data, &h->q)) {
+        fprintf(stderr, PROG ": out of memory\n");
+        run_hit_free(&h->h);
+        return -1;
+    }
+    h->run = rc->run;
+    h->pos = rc->pos++;
+    m->n++;
+    return 0;
 }
 
 /* Read one run (shard `run`) into m. 1: it could not be opened (reported). */
@@ -698,57 +763,10 @@ static int read_run(struct merge_state *m, const char *path, size_t run, int par
                 strerror(errno));
         return partial ? 1 : -1;
     }
-    struct buf line = {0};
-    unsigned long lineno = 0;
-    size_t pos = 0;
-    int got, too_long, rc = 0;
-    loci_error err;
-    while (!rc && (got = read_line(f, &line, STATS_LINE_MAX, &too_long, report_long_line, NULL)) > 0) {
-        char where[64 + PATH_MAX_SHOWN];
-        snprintf(where, sizeof where, "%.*s:%lu", PATH_MAX_SHOWN, path, ++lineno);
-        if (too_long) {
-            fprintf(stderr, PROG ": %s: line longer than %u bytes\n", where, STATS_LINE_MAX);
-            rc = -1;
-            break;
-        }
-        if (!line.len)
-            continue;
-        struct mhit *h = array_grow(m->hits, &m->cap, m->n + 1, sizeof *h, 64);
-        if (!h) {
-            fprintf(stderr, PROG ": out of memory\n");
-            rc = -1;
-            break;
-        }
-        m->hits = h;
-        h = &m->hits[m->n];
-        memset(h, 0, sizeof *h);
-        if (run_parse_line(&h->h, (const char *)line.data, line.len, where, &err)) {
-            fprintf(stderr, PROG ": %s\n", err.message);
-            run_hit_free(&h->h);
-            rc = -1;
-            break;
-        }
-        if (h->h.skip) {
-            run_hit_free(&h->h);
-            continue;
-        }
-        if (query_slot(m, (const char *)h->h.qid.data, (const char *)h->h.query.data, &h->q)) {
-            fprintf(stderr, PROG ": out of memory\n");
-            run_hit_free(&h->h);
-            rc = -1;
-            break;
-        }
-        h->run = run;
-        h->pos = pos++;
-        m->n++;
-    }
-    if (!rc && got < 0) {
-        fprintf(stderr, PROG ": %s: %s\n", path, ferror(f) ? strerror(errno) : "out of memory");
-        rc = -1;
-    }
-    buf_free(&line);
+    struct run_ctx rc = {m, run, 0};
+    int st = each_line(f, path, STATS_LINE_MAX, 0, run_line, &rc);
     fclose(f);
-    return rc;
+    return st;
 }
 
 /* The order of one index of everything: score, descending; ties by
