@@ -9,29 +9,8 @@
 # --merge-indexes (byte for byte the single build). Then the errors: shards
 # built differently, damaged statistics and runs, a missing shard.
 # Run from the repository root by `make shard-tests` (part of make check).
-set -eu
-export LC_ALL=C
-unset LOCI_INDEX NO_COLOR
-cd "$(dirname "$0")/.."
-BIN=$PWD/bin
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
-T=$(mktemp -d "${TMPDIR:-/tmp}/loci-shards-XXXXXX")
-trap 'rm -rf "$T"' EXIT
-
-pass=0 fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-check() {
-  local name=$1 want=$2 st=0
-  shift 2
-  "$@" >"$T/out" 2>"$T/err" || st=$?
-  if [ "$st" = "$want" ]; then ok; else bad "$name: exit $st, want $want ($(head -c 300 "$T/err"))"; fi
-}
-one_line() {
-  if [ "$(wc -l <"$T/err")" = 1 ]; then ok; else bad "$1: stderr is not one line: $(cat "$T/err")"; fi
-}
-has() { if grep -q -- "$2" "$3"; then ok; else bad "$1: '$2' not in $(head -c 300 "$3")"; fi; }
+TEST_NAME=shards
+. "$(dirname "$0")/common.sh"
 same() { # same NAME A B: identical files
   if cmp -s "$2" "$3"; then ok; else bad "$1: $(diff "$2" "$3" | head -5)"; fi
 }
