@@ -522,6 +522,15 @@ static int run_queries(loci_index *idx, const struct settings *s, struct buf *ou
     return fatal || failed ? 2 : any ? 0 : 1;
 }
 
+/* Text output says that results are partial on its first line too, where
+ * a reader sees it (the other formats are read by programs, which have
+ * the warning on stderr and, with --partial, asked for it). */
+static void partial_note(const struct settings *s, size_t got, size_t of, const char *what)
+{
+    if (s->format == FMT_TEXT_OUT && !s->files && !s->count_only && !s->quiet && !s->query_stats)
+        printf("# partial results: %zu of %zu %s\n", got, of, what);
+}
+
 /* The indexes of -i, as one. With --partial, those that cannot be
  * opened are left out, each named in a warning. */
 static int open_indexes(struct settings *s, loci_index **idx)
@@ -545,9 +554,11 @@ static int open_indexes(struct settings *s, loci_index **idx)
             fprintf(stderr, PROG ": none of the %zu indexes could be opened\n", n);
             return -1;
         }
-        if (missing)
+        if (missing) {
             fprintf(stderr, PROG ": warning: partial results: %zu of %zu indexes searched\n", m,
                     n);
+            partial_note(s, m, n, "indexes searched");
+        }
         n = s->n_indexes = m;
     }
     if (loci_index_open_many(s->indexes, n, idx, &err)) {
@@ -840,6 +851,7 @@ static int merge_runs(const struct settings *s, char **runs, size_t nruns, struc
         rc = -1;
     } else if (rc >= 0 && read < nruns) {
         fprintf(stderr, PROG ": warning: partial results: %zu of %zu runs merged\n", read, nruns);
+        partial_note(s, read, nruns, "runs merged");
     }
     for (size_t i = 0; i < m.n && rc >= 0; i++)
         if (!m.hits[i].h.json && s->format != FMT_TREC_OUT) {

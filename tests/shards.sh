@@ -162,6 +162,7 @@ check "missing shard" 2 "$BIN/loci-search" -i "$T/h1" -i "$T/nothing" alpha
 one_line "missing shard"
 check "missing shard, --partial" 0 "$BIN/loci-search" --partial -i "$T/h1" -i "$T/nothing" alpha
 has "partial: said" "partial results: 1 of 2 indexes searched" "$T/err"
+has "partial: said in the output" "^# partial results: 1 of 2 indexes searched" "$T/out"
 check "missing run" 2 "$BIN/loci-search" --merge "$T/r1" "$T/nothing"
 check "missing run, --partial" 0 "$BIN/loci-search" --merge --partial "$T/r1" "$T/nothing"
 has "partial run: said" "partial results: 1 of 2 runs merged" "$T/err"

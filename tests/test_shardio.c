@@ -114,8 +114,8 @@ static void test_run_lines(void **state)
     assert_true(h.skip);
     const char *bad[] = {"7 Q0 doc", "7 Q0 doc 1 x tag", "7 Q0 doc 1 0.5 tag extra",
                          "{\"qid\": \"7\", \"doc\": \"d\"}",
-                         "{\"qid\": \"7\", \"score\": 1, \"doc\": \"d\", \"text\": \"ab\", "
-                         "\"highlights\": [[0, 3]]}",
+                         ("{\"qid\": \"7\", \"score\": 1, \"doc\": \"d\", \"text\": \"ab\", "
+                          "\"highlights\": [[0, 3]]}"),
                          "{\"qid\": \"7\", \"score\": 1e999, \"doc\": \"d\"}"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         if (run_parse_line(&h, bad[i], strlen(bad[i]), "r:4", &err) != LOCI_EFORMAT)
