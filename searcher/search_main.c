@@ -1049,9 +1049,10 @@ int main(int argc, char **argv)
     buf_putc(&query, '\0');
     if (s.merge) {
         buf_free(&query);
-        if (s.n_indexes || s.query_stats || s.global_stats || s.check || s.stats || s.count_only)
+        if (s.n_indexes || s.query_stats || s.global_stats || s.check || s.stats || s.count_only ||
+            s.explain || s.end_record)
             return die_usage("--merge reads runs only: no -i, --query-stats, --global-stats, "
-                             "--check, --stats or --count",
+                             "--check, --stats, --count, --explain or --end-record",
                              NULL);
         if (optind >= argc)
             return die_usage("--merge needs the RUN files of the shards, in shard order", NULL);
