@@ -344,7 +344,10 @@ static int run_merge_indexes(const char *dir, char *const *paths, size_t n,
     return 0;
 }
 
-/* --shard I/N: the range of input documents to build. */
+/* --shard I/N: the range of input documents to build (the count of all
+ * of them is kept for the summary). */
+static uint64_t shard_input_documents;
+
 static int shard_select(const char *spec, char *const *paths, size_t n, loci_build_options *o)
 {
     char *end;
@@ -364,6 +367,7 @@ static int shard_select(const char *spec, char *const *paths, size_t n, loci_bui
         fprintf(stderr, PROG ": --shard: %s\n", err.message);
         return 2;
     }
+    shard_input_documents = docs;
     loci_shard_range(docs, (unsigned)i, (unsigned)k, &o->first_document, &o->end_document);
     if (o->first_document == o->end_document) {
         fprintf(stderr, PROG ": --shard %s: the input has %llu documents, none for this shard\n",
@@ -544,6 +548,10 @@ int main(int argc, char **argv)
         if (st.invalid_utf8)
             fprintf(stderr, "; %llu invalid UTF-8 sequence%s replaced",
                     (unsigned long long)st.invalid_utf8, st.invalid_utf8 == 1 ? "" : "s");
+        if (shard)
+            fprintf(stderr, "; shard %s: documents %llu to %llu of the input's %llu", shard,
+                    (unsigned long long)o.first_document + 1, (unsigned long long)o.end_document,
+                    (unsigned long long)shard_input_documents);
         fputc('\n', stderr);
     }
     return 0;

@@ -153,6 +153,9 @@ has "stats line" '"df": {"alpha": ' "$T/st"
 check "merge two runs" 0 "$BIN/loci-search" --merge -k 20 --json "$T/r1" "$T/r2"
 same_hits "command-line query, two phases" "$T/a.json" "$T/out"
 
+check "shard summary" 0 "$BIN/loci-index" -o "$T/sum" --shard 1/3 "${files[@]}"
+has "shard summary: its range" "shard 1/3: documents [0-9]* to [0-9]* of the input's ${#files[@]}" "$T/err"
+
 # --- errors -----------------------------------------------------------------------
 "$BIN/loci-index" -q -o "$T/german" --stem german "${files[@]:0:3}"
 check "shards built differently" 2 "$BIN/loci-search" -i "$T/h1" -i "$T/german" alpha
