@@ -648,15 +648,21 @@ struct merge_state {
     size_t n, cap;
     char **qid, **qtext; /* queries in output order, with their text (or NULL) */
     size_t nq, capq;
+    size_t last;         /* the query found last */
 };
 
 static int query_slot(struct merge_state *m, const char *qid, const char *text, size_t *q)
 {
+    /* a run's hits come query by query: most lines are the last one's */
+    if (m->last < m->nq && !strcmp(m->qid[m->last], qid) && (m->qtext[m->last] || !text || !*text)) {
+        *q = m->last;
+        return 0;
+    }
     for (size_t i = 0; i < m->nq; i++)
         if (!strcmp(m->qid[i], qid)) {
             if (!m->qtext[i] && text && *text && !(m->qtext[i] = strdup(text)))
                 return -1;
-            *q = i;
+            *q = m->last = i;
             return 0;
         }
     if (m->nq == m->capq) {
@@ -679,7 +685,7 @@ static int query_slot(struct merge_state *m, const char *qid, const char *text, 
         free(m->qtext[m->nq]);
         return -1;
     }
-    *q = m->nq++;
+    *q = m->last = m->nq++;
     return 0;
 }
 

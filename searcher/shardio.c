@@ -15,6 +15,7 @@
 #include "analyzer.h"
 #include "error.h"
 #include "gstats.h"
+#include "hash.h"
 #include "json.h"
 
 /* ---- reading JSON ------------------------------------------------------------ */
@@ -415,12 +416,41 @@ static int stats_member(void *ctx, struct jp *j, const struct buf *key)
     return 1;
 }
 
+/* A query's slot: where its entry is, or the empty slot where it goes
+ * (thousands of queries from each of many shards: a linear search per
+ * line would be quadratic). */
+static size_t *qid_slot(const struct stats_table *t, const char *qid)
+{
+    size_t mask = t->nslot - 1, i = (size_t)fnv1a64(FNV1A64_INIT, qid, strlen(qid)) & mask;
+    while (t->slot[i] && strcmp(t->e[t->slot[i] - 1].qid, qid))
+        i = (i + 1) & mask;
+    return &t->slot[i];
+}
+
 struct stats_entry *stats_table_find(struct stats_table *t, const char *qid)
 {
+    if (!t->nslot)
+        return NULL;
+    size_t *s = qid_slot(t, qid);
+    return *s ? &t->e[*s - 1] : NULL;
+}
+
+/* Room for one more entry in the slots (at most half full). */
+static int grow_slots(struct stats_table *t)
+{
+    if (2 * (t->n + 1) <= t->nslot)
+        return 0;
+    size_t n = t->nslot ? 2 * t->nslot : 64;
+    size_t *old = t->slot;
+    if (!(t->slot = calloc(n, sizeof *t->slot))) {
+        t->slot = old;
+        return -1;
+    }
+    t->nslot = n;
     for (size_t i = 0; i < t->n; i++)
-        if (!strcmp(t->e[i].qid, qid))
-            return &t->e[i];
-    return NULL;
+        *qid_slot(t, t->e[i].qid) = i + 1;
+    free(old);
+    return 0;
 }
 
 static int add_parsed(struct stats_table *t, struct stats_parse *sp, const char *where,
@@ -432,6 +462,8 @@ static int add_parsed(struct stats_table *t, struct stats_parse *sp, const char 
         if (!p)
             return err_set(err, LOCI_ENOMEM, "out of memory");
         t->e = p;
+        if (grow_slots(t))
+            return err_set(err, LOCI_ENOMEM, "out of memory");
         e = &t->e[t->n];
         memset(e, 0, sizeof *e);
         if (!(e->qid = strdup((const char *)sp->qid.data)) ||
@@ -441,6 +473,7 @@ static int add_parsed(struct stats_table *t, struct stats_parse *sp, const char 
             free(e->query);
             return err_set(err, LOCI_ENOMEM, "out of memory");
         }
+        *qid_slot(t, e->qid) = t->n + 1;
         t->n++;
     } else if (sp->has_query && e->query && strcmp(e->query, (const char *)sp->query.data)) {
         return err_set(err, LOCI_EFORMAT, "%s: query %.64s: its text differs from an earlier line's",
@@ -511,6 +544,7 @@ void stats_table_free(struct stats_table *t)
         loci_global_stats_free(t->e[i].s);
     }
     free(t->e);
+    free(t->slot);
     memset(t, 0, sizeof *t);
 }
 

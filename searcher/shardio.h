@@ -28,6 +28,8 @@ struct stats_entry {
 struct stats_table {
     struct stats_entry *e;
     size_t n, cap;
+    size_t *slot;        /* open addressing over e by qid: index + 1, 0 empty */
+    size_t nslot;        /* a power of two, at least 2n */
 };
 
 /* Add one line (without its newline) to the table: its part is summed

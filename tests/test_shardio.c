@@ -48,6 +48,39 @@ static void test_stats_round_trip(void **state)
     loci_global_stats_free(s);
 }
 
+/* Thousands of queries from several shards, lines interleaved: each sum
+ * is found again (the table's hash, grown many times). */
+static void test_stats_many_queries(void **state)
+{
+    (void)state;
+    struct stats_table t = {0};
+    loci_error err;
+    char line[200];
+    for (int part = 0; part < 3; part++)
+        for (int q = 0; q < 3000; q++) {
+            int n = snprintf(line, sizeof line,
+                             "{\"qid\": \"q%d\", \"passages\": 10, \"tokens\": 50, "
+                             "\"df\": {\"t%d\": %d}}",
+                             q, q % 7, part + 1);
+            assert_int_equal(stats_table_add(&t, line, (size_t)n, "f:1", &err), LOCI_OK);
+        }
+    assert_int_equal(t.n, 3000);
+    assert_int_equal(stats_table_check(&t, "f", &err), LOCI_OK);
+    for (int q = 0; q < 3000; q += 7) {
+        char qid[16], term[8];
+        snprintf(qid, sizeof qid, "q%d", q);
+        snprintf(term, sizeof term, "t%d", q % 7);
+        struct stats_entry *e = stats_table_find(&t, qid);
+        assert_non_null(e);
+        assert_string_equal(e->qid, qid);
+        assert_int_equal(loci_global_stats_passages(e->s), 30);
+        assert_int_equal(gstats_seal(e->s), LOCI_OK);
+        assert_int_equal(gstats_df(e->s, term, strlen(term)), 6);
+    }
+    assert_null(stats_table_find(&t, "q3000"));
+    stats_table_free(&t);
+}
+
 static void test_stats_refused(void **state)
 {
     (void)state;
@@ -147,6 +180,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stats_round_trip),
+        cmocka_unit_test(test_stats_many_queries),
         cmocka_unit_test(test_stats_refused),
         cmocka_unit_test(test_run_lines),
         cmocka_unit_test(test_exact_decimals),
