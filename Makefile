@@ -59,8 +59,9 @@ K ?= 5
 # shell's parsing of the recipe: Q='a"b' or Q='`cmd`' is searched as typed.
 export Q
 
-.PHONY: FORCE embed-tests all deps search check unit-tests san-tests cli-tests fault-tests clean install uninstall \
-        bench bench-relevance bench-build bench-query fuzz fuzz-build fuzz-long
+.PHONY: FORCE embed-tests all deps search check unit-tests san-tests cli-tests shard-tests fault-tests \
+        clean install uninstall bench bench-relevance bench-build bench-query bench-shards fuzz fuzz-build \
+        fuzz-long
 
 all: $(PROGS) $(LIBS_BUILT)
 
@@ -184,6 +185,9 @@ build/faultfs.so: tests/faultfs.c
 fault-tests: $(PROGS) build/faultfs.so
 	@bash tests/faults.sh
 
+shard-tests: $(PROGS)
+	@bash tests/shards.sh
+
 # libloci as others use it: symbol hygiene, a DESTDIR install used with
 # pkg-config (C, shared and static) and from Python, the man pages, the
 # Python module and the bash completion.
@@ -195,7 +199,7 @@ embed-tests: $(PROGS) $(LIBS_BUILT)
 	@bash tests/completion.sh
 	@MAKE='$(MAKE)' CC='$(CC)' bash tests/install.sh
 
-check: unit-tests san-tests cli-tests fault-tests embed-tests
+check: unit-tests san-tests cli-tests shard-tests fault-tests embed-tests
 	@echo "make check: all tests passed"
 
 # ---- fuzzing ---------------------------------------------------------------------
@@ -209,7 +213,7 @@ check: unit-tests san-tests cli-tests fault-tests embed-tests
 # full length from the start instead of cutting them to a slowly growing limit.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 10
-FUZZ_NAMES = analyzer json jsonl index query queryparse eval build
+FUZZ_NAMES = analyzer json jsonl index query queryparse eval build shardio
 FUZZ_BINS = $(FUZZ_NAMES:%=build/fuzz/fuzz_%)
 FUZZ_OBJ = $(LIB_SRC:%.c=build/fuzz/obj/%.o)
 FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -286,7 +290,7 @@ fuzz-long:
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=600
 
 # ---- benchmarks (they use the shared data set beside the repository and say so when it is absent)
-bench: bench-relevance bench-build bench-query
+bench: bench-relevance bench-build bench-query bench-shards
 
 bench-relevance: $(PROGS)
 	bash bench/relevance
@@ -298,6 +302,9 @@ bench-build: $(PROGS) build/loci-time
 bench-query: $(PROGS) build/loci-time
 	bash bench/query
 	bash bench/query_lang
+
+bench-shards: $(PROGS) build/loci-time
+	bash bench/shards
 
 build/loci-time: bench/loci_time.c build/libloci-internal.a
 	$(CC) $(ALL_CFLAGS) -o $@ $< build/libloci-internal.a $(LIBS)

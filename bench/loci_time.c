@@ -1,8 +1,12 @@
 /*
  * loci_time.c — query latency harness for bench/query (not installed).
  *
- *   loci-time INDEX QUERIES K [exhaustive] [count] [again] [syntax]
+ *   loci-time INDEX QUERIES K [exhaustive] [count] [again] [syntax] [stats=FILE]
  *
+ * INDEX may be several index directories joined by commas (shards, opened
+ * as one with loci_index_open_many: bench/shards); stats=FILE scores each
+ * query with its global statistics from FILE (loci-search --query-stats
+ * lines of all shards: the second phase of a search of shards apart).
  * Opens INDEX once (its time goes to stderr as "open_us N"), then runs
  * each query of QUERIES (qid<TAB>text) with top K and prints one line per
  * query: microseconds spent in loci_search plus reading the hits' passage
@@ -23,6 +27,7 @@
 #include <time.h>
 
 #include "loci.h"
+#include "shardio.h"
 
 static long page_faults(void)
 {
@@ -38,6 +43,44 @@ static double now_us(void)
     return (double)t.tv_sec * 1e6 + (double)t.tv_nsec / 1e3;
 }
 
+/* stats=FILE: every line summed into its query's statistics. */
+static int load_stats(const char *file, struct stats_table *t)
+{
+    FILE *f = fopen(file, "r");
+    if (!f) {
+        perror(file);
+        return -1;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    loci_error err;
+    int rc = 0;
+    while (!rc && (n = getline(&line, &cap, f)) > 0) {
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            n--;
+        if (n && (rc = stats_table_add(t, line, (size_t)n, file, &err)))
+            fprintf(stderr, "loci-time: %s\n", err.message);
+    }
+    free(line);
+    fclose(f);
+    if (!rc && stats_table_check(t, file, &err)) {
+        fprintf(stderr, "loci-time: %s\n", err.message);
+        rc = -1;
+    }
+    return rc;
+}
+
+/* INDEX: one directory, or several joined by commas. */
+static int open_index(char *arg, loci_index **idx, loci_error *err)
+{
+    const char *dirs[256];
+    size_t n = 0;
+    for (char *p = strtok(arg, ","); p && n < 256; p = strtok(NULL, ","))
+        dirs[n++] = p;
+    return loci_index_open_many(dirs, n, idx, err);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 4) {
@@ -49,6 +92,8 @@ int main(int argc, char **argv)
     so.k = (unsigned)atoi(argv[3]);
     so.plain = 1;
     int passes = 1;
+    struct stats_table st = {0};
+    const char *stats_file = NULL;
     for (int i = 4; i < argc; i++) {
         if (strcmp(argv[i], "exhaustive") == 0)
             so.exhaustive = 1;
@@ -58,6 +103,8 @@ int main(int argc, char **argv)
             passes = 2;
         else if (strcmp(argv[i], "syntax") == 0)
             so.plain = 0;
+        else if (strncmp(argv[i], "stats=", 6) == 0)
+            stats_file = argv[i] + 6;
         else {
             fprintf(stderr, "loci-time: unknown option %s\n", argv[i]);
             return 2;
@@ -66,7 +113,9 @@ int main(int argc, char **argv)
     loci_error err;
     loci_index *idx;
     double t0 = now_us();
-    if (loci_index_open(argv[1], &idx, &err)) {
+    if (stats_file && load_stats(stats_file, &st))
+        return 2;
+    if (open_index(argv[1], &idx, &err)) {
         fprintf(stderr, "loci-time: %s\n", err.message);
         return 2;
     }
@@ -83,11 +132,22 @@ int main(int argc, char **argv)
         while (fgets(line, sizeof line, f)) {
             line[strcspn(line, "\r\n")] = '\0';
             char *text = strchr(line, '\t');
-            text = text ? text + 1 : line;
+            if (text)
+                *text++ = '\0';
+            else
+                text = line;
             loci_results *r;
+            struct stats_entry *e = stats_file ? stats_table_find(&st, line) : NULL;
+            if (stats_file && !e) {
+                fprintf(stderr, "loci-time: %s: no statistics of query %s\n", stats_file, line);
+                return 2;
+            }
             long faults = page_faults();
             double t = now_us();
-            int rc = loci_search(idx, text, &so, &r, &err);
+            /* timed with the search: a server would set them per query */
+            int rc = e ? loci_index_set_global_stats(idx, e->s, &err) : LOCI_OK;
+            if (!rc)
+                rc = loci_search(idx, text, &so, &r, &err);
             if (rc == LOCI_OK) {
                 for (size_t i = 0; i < loci_results_count(r); i++)
                     sink += loci_results_hit(r, i)->passage + loci_results_hit(r, i)->doc;
@@ -102,6 +162,7 @@ int main(int argc, char **argv)
         }
     }
     fclose(f);
+    stats_table_free(&st);
     loci_index_close(idx);
     return sink == 42 ? 3 : 0; /* keeps the hit reads from being optimized away */
 }

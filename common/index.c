@@ -89,6 +89,16 @@ static int same_settings(const struct segment *a, const struct segment *b)
            a->passage_stride == b->passage_stride && !strcmp(a->stem, b->stem);
 }
 
+/* The per-segment arrays for n segments (closed by close_segments). */
+static int alloc_segments(loci_index *idx, size_t n)
+{
+    idx->segs = calloc(n ? n : 1, sizeof *idx->segs);
+    idx->views = calloc(n ? n : 1, sizeof *idx->views);
+    idx->deleted = calloc(n ? n : 1, sizeof *idx->deleted);
+    idx->found = calloc(n ? n : 1, sizeof *idx->found);
+    return idx->segs && idx->views && idx->deleted && idx->found ? 0 : -1;
+}
+
 /* Open every segment the manifest names, relative to the index's
  * directory. LOCI_ENOTFOUND (err set) when one is missing: a commit
  * removed it after we read the manifest, and the open starts over. */
@@ -96,11 +106,7 @@ static int open_segments(loci_index *idx, int dirfd, const char *shown, loci_err
 {
     const struct manifest *m = &idx->manifest;
     size_t n = m->nseg;
-    idx->segs = calloc(n ? n : 1, sizeof *idx->segs);
-    idx->views = calloc(n ? n : 1, sizeof *idx->views);
-    idx->deleted = calloc(n ? n : 1, sizeof *idx->deleted);
-    idx->found = calloc(n ? n : 1, sizeof *idx->found);
-    if (!idx->segs || !idx->views || !idx->deleted || !idx->found)
+    if (alloc_segments(idx, n))
         return err_set(err, LOCI_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) {
         const struct manifest_segment *ms = &m->seg[i];
@@ -131,6 +137,20 @@ static int open_segments(loci_index *idx, int dirfd, const char *shown, loci_err
     return LOCI_OK;
 }
 
+/* Each segment's view scores at the index's scoring average length. */
+static void scoring_views(loci_index *idx)
+{
+    for (size_t i = 0; i < idx->nseg; i++) {
+        struct segview *v = &idx->views[i];
+        double a = idx->score_avglen, s = idx->segs[i].avglen;
+        v->avglen = a;
+        /* tf*(k1+1)/(tf + k1*(1-b+b*len/A)) grows with A by at most the
+         * factor A/a over its value at a <= A (the denominator shrinks by
+         * at most that), and does not grow when A <= a */
+        v->impact_scale = a > s ? a / s : 1.0;
+    }
+}
+
 /* The live statistics, deleted-passage bitmaps and segment views. */
 static int assemble(loci_index *idx, loci_error *err)
 {
@@ -146,6 +166,8 @@ static int assemble(loci_index *idx, loci_error *err)
     }
     idx->documents = idx->all_documents - idx->deleted_documents;
     idx->avglen = idx->passages ? (double)idx->tokens / (double)idx->passages : 0;
+    idx->score_passages = idx->passages;
+    idx->score_avglen = idx->avglen;
     for (size_t i = 0; i < idx->nseg; i++) {
         const struct manifest_segment *ms = &m->seg[i];
         struct segment *s = &idx->segs[i];
@@ -166,11 +188,6 @@ static int assemble(loci_index *idx, loci_error *err)
         v->passage_base = (uint32_t)passage_base;
         v->doc_base = (uint32_t)doc_base;
         v->deleted = idx->deleted[i];
-        v->avglen = idx->avglen;
-        /* tf*(k1+1)/(tf + k1*(1-b+b*len/A)) grows with A by at most the
-         * factor A/a over its value at a <= A (the denominator shrinks by
-         * at most that), and does not grow when A <= a */
-        v->impact_scale = idx->avglen > s->avglen ? idx->avglen / s->avglen : 1.0;
         passage_base += ms->passages;
         doc_base += ms->documents;
     }
@@ -187,6 +204,7 @@ static int assemble(loci_index *idx, loci_error *err)
                            "4.0 and 4.%d or later): rebuild it with loci-index",
                            idx->dir, LFILE_MINOR_TOKENS);
     }
+    scoring_views(idx);
     if (idx->nseg) {
         memcpy(idx->stem, idx->segs[0].stem, sizeof idx->stem);
         idx->passage_mode = idx->segs[0].passage_mode;
@@ -290,6 +308,105 @@ int loci_index_open(const char *dir, loci_index **out, loci_error *err)
     return LOCI_OK;
 }
 
+/* Move the segments of `from` (an open index) to the end of `to`, whose
+ * arrays have room; `from` keeps nothing of them. */
+static void take_segments(loci_index *to, loci_index *from)
+{
+    for (size_t i = 0; i < from->nseg; i++) {
+        to->segs[to->nseg++] = from->segs[i];
+        to->manifest.seg[to->manifest.nseg++] = from->manifest.seg[i];
+        free(from->deleted[i]); /* assemble makes them again */
+    }
+    from->nseg = 0;
+    from->manifest.nseg = 0;
+    if (from->built > to->built)
+        to->built = from->built;
+    to->manifest_bytes += from->manifest_bytes;
+}
+
+int loci_index_open_many(const char *const *dirs, size_t n, loci_index **out, loci_error *err)
+{
+    *out = NULL;
+    if (!dirs || n == 0)
+        return err_set(err, LOCI_EINVAL, "no index directory given");
+    if (n == 1)
+        return loci_index_open(dirs[0], out, err);
+    loci_index **one = calloc(n, sizeof *one), *all = calloc(1, sizeof *all);
+    struct buf names = {0};
+    int rc = one && all ? LOCI_OK : err_set(err, LOCI_ENOMEM, "out of memory");
+    size_t total = 0, first = n; /* first: the first index with a segment */
+    for (size_t i = 0; i < n && !rc; i++) {
+        if ((rc = loci_index_open(dirs[i], &one[i], err)))
+            break;
+        total += one[i]->nseg;
+        if (one[i]->nseg && first == n)
+            first = i;
+        else if (one[i]->nseg && !same_settings(&one[i]->segs[0], &one[first]->segs[0]))
+            rc = err_set(err, LOCI_EINVAL,
+                         "%s: stemming language or passage settings differ from %s's; "
+                         "shards searched together must be built alike",
+                         dirs[i], dirs[first]);
+        if (!rc && (buf_append(&names, i ? " + " : "", i ? 3 : 0) ||
+                    buf_append(&names, dirs[i], strlen(dirs[i]))))
+            rc = err_set(err, LOCI_ENOMEM, "out of memory");
+    }
+    if (!rc && (buf_putc(&names, '\0') || !(all->dir = strdup((const char *)names.data))))
+        rc = err_set(err, LOCI_ENOMEM, "out of memory");
+    if (!rc) {
+        all->manifest.seg = calloc(total ? total : 1, sizeof *all->manifest.seg);
+        all->manifest.seg_cap = total ? total : 1;
+        if (alloc_segments(all, total) || !all->manifest.seg)
+            rc = err_set(err, LOCI_ENOMEM, "out of memory");
+    }
+    uint64_t passages = 0, documents = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        passages += one[i]->all_passages;
+        documents += one[i]->all_documents;
+    }
+    /* ids are 32-bit (loci_hit); beyond, shards are searched apart */
+    if (!rc && (passages > UINT32_MAX || documents > UINT32_MAX))
+        rc = err_set(err, LOCI_EINVAL,
+                     "%s: %llu passages in all, more than one index numbers (2^32); search "
+                     "the shards apart (--query-stats, --global-stats, --merge)",
+                     all->dir, (unsigned long long)passages);
+    for (size_t i = 0; i < n && !rc; i++)
+        take_segments(all, one[i]);
+    for (size_t i = 0; one && i < n; i++)
+        loci_index_close(one[i]);
+    free(one);
+    buf_free(&names);
+    if (!rc)
+        rc = assemble(all, err);
+    if (!rc)
+        rc = analyzer_new(all->stem, &all->an, err);
+    if (!rc && all->legacy_tokens)
+        analyzer_legacy(all->an);
+    if (rc) {
+        loci_index_close(all);
+        return rc;
+    }
+    *out = all;
+    return LOCI_OK;
+}
+
+int loci_index_set_global_stats(loci_index *idx, loci_global_stats *s, loci_error *err)
+{
+    if (s && gstats_seal(s))
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    if (s && (s->passages < idx->passages || s->tokens < idx->tokens))
+        return err_set(err, LOCI_EINVAL,
+                       "global statistics: %llu passages and %llu tokens, fewer than %s "
+                       "holds alone; they are not the sum over a set of shards that holds it",
+                       (unsigned long long)s->passages, (unsigned long long)s->tokens, idx->dir);
+    idx->gs = s;
+    idx->score_passages = s ? s->passages : idx->passages;
+    idx->score_avglen = !s ? idx->avglen
+                        : s->passages ? (double)s->tokens / (double)s->passages
+                                      : 0;
+    scoring_views(idx);
+    return LOCI_OK;
+}
+
 int loci_index_check(loci_index *idx, loci_error *err)
 {
     for (size_t i = 0; i < idx->nseg; i++) {
@@ -377,6 +494,30 @@ int loci_passage_get(loci_index *idx, uint32_t passage, loci_passage *out, loci_
     return passage_at(idx, passage, out, 1, err);
 }
 
+/* A looked-up term's df as scores use it: its live df here (recorded for
+ * loci_query_stats), or the global statistics'. */
+static int64_t lookup_df(loci_index *idx, const char *term, size_t len, uint64_t df,
+                         loci_error *err)
+{
+    if (idx->rec && loci_global_stats_add_term(idx->rec, term, len, df))
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    if (!idx->gs)
+        return (int64_t)df;
+    int64_t g = gstats_df(idx->gs, term, len);
+    if (g < 0)
+        return err_set(err, LOCI_EINVAL,
+                       "global statistics: no df of the term \"%.*s\" (were they gathered "
+                       "for this query, from every shard?)",
+                       (int)(len > 64 ? 64 : len), term);
+    if ((uint64_t)g < df)
+        return err_set(err, LOCI_EINVAL,
+                       "global statistics: the term \"%.*s\" is in %llu passages of %s but "
+                       "%lld in all shards",
+                       (int)(len > 64 ? 64 : len), term, (unsigned long long)df, idx->dir,
+                       (long long)g);
+    return g;
+}
+
 int64_t index_lookup(loci_index *idx, const char *term, size_t len, struct term_info *ti,
                      loci_error *err)
 {
@@ -395,7 +536,7 @@ int64_t index_lookup(loci_index *idx, const char *term, size_t len, struct term_
                                idx->dir);
         df += ti[i].df - gone;
     }
-    return (int64_t)df;
+    return lookup_df(idx, term, len, df, err);
 }
 
 /* index_prefix: the segments' matches gathered, sorted, and summed per
@@ -440,9 +581,37 @@ static int by_term_then_segment(const void *a, const void *b)
     return (x->seg > y->seg) - (x->seg < y->seg);
 }
 
+/* index_prefix with global statistics: their terms with the prefix,
+ * each looked up here (absent: df 0 in every segment). */
+static int global_prefix(loci_index *idx, const char *prefix, size_t len, index_term_fn fn,
+                         void *ctx, loci_error *err)
+{
+    size_t lo, hi;
+    gstats_prefix(idx->gs, prefix, len, &lo, &hi);
+    struct term_info *ti = calloc(idx->nseg ? idx->nseg : 1, sizeof *ti);
+    int rc = ti ? LOCI_OK : LOCI_ENOMEM;
+    for (size_t i = lo; i < hi && !rc; i++) {
+        const char *term = gstats_bytes(idx->gs, i);
+        size_t tl = idx->gs->t[i].len;
+        int64_t df = index_lookup(idx, term, tl, ti, err);
+        if (df < 0) {
+            free(ti);
+            return (int)df;
+        }
+        if (df)
+            rc = fn(ctx, term, tl, ti, (uint64_t)df);
+    }
+    free(ti);
+    if (rc == LOCI_ENOMEM)
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    return rc;
+}
+
 int index_prefix(loci_index *idx, const char *prefix, size_t len, index_term_fn fn, void *ctx,
                  loci_error *err)
 {
+    if (idx->gs)
+        return global_prefix(idx, prefix, len, fn, ctx, err);
     struct prefix_gather g = {0};
     struct term_info *ti = calloc(idx->nseg ? idx->nseg : 1, sizeof *ti);
     int rc = ti ? LOCI_OK : LOCI_ENOMEM;
@@ -464,7 +633,11 @@ int index_prefix(loci_index *idx, const char *prefix, size_t len, index_term_fn 
             uint32_t gone = manifest_deleted_df(&idx->manifest.seg[h->seg], h->term, h->len);
             df += h->ti.df > gone ? h->ti.df - gone : 0;
         }
-        if (df)
+        /* loci_query_stats records the whole expansion: which terms the
+         * 128 most frequent are is decided over all the shards */
+        if (df && idx->rec && loci_global_stats_add_term(idx->rec, g.hits[i].term, g.hits[i].len, df))
+            rc = LOCI_ENOMEM;
+        if (df && !rc)
             rc = fn(ctx, g.hits[i].term, g.hits[i].len, ti, df);
         i = j;
     }

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "analyzer.h"
+#include "gstats.h"
 #include "loci.h"
 #include "manifest.h"
 #include "reader.h"
@@ -54,6 +55,12 @@ struct loci_index {
     uint32_t passage_mode, passage_tokens, passage_stride;
     struct analyzer *an;        /* analyzes queries and highlights */
     int legacy_tokens;          /* segments older than LFILE_MINOR_TOKENS */
+    /* What scores use: the live statistics above, or those of a set of
+     * shards searched apart (loci_index_set_global_stats). */
+    uint64_t score_passages;    /* N of the idf */
+    double score_avglen;
+    loci_global_stats *gs;      /* df of every term (NULL: the segments') */
+    loci_global_stats *rec;     /* loci_query_stats: lookups recorded here */
 };
 
 /* Look a term up in every segment; ti must hold idx->nseg entries.

@@ -85,6 +85,9 @@ int manifest_add_deleted(struct manifest_segment *s, uint32_t doc, uint32_t firs
                          uint32_t passages);
 int manifest_add_df(struct manifest_segment *s, const char *term, size_t len, uint32_t df);
 
+/* 1 if document `doc` of segment s is deleted (a binary search). */
+int manifest_doc_deleted(const struct manifest_segment *s, uint32_t doc);
+
 /* Live figures of segment s. */
 static inline uint64_t manifest_live_documents(const struct manifest_segment *s)
 {

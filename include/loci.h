@@ -170,6 +170,12 @@ typedef struct loci_build_options {
     /* 1: a commit never merges segments by the merge policy (README.md,
      * "Living indexes"); loci_index_merge still merges. */
     int no_merge;
+    /* Build only the documents numbered [first_document, end_document) of
+     * the input, numbered from 0 in the order they are read (every path
+     * and loci_builder_add_document together); end_document 0: no end.
+     * A shard of a corpus (loci-index --shard I/N, README.md "Shards") is
+     * such a range: see loci_input_count and loci_shard_range. */
+    uint64_t first_document, end_document;
 } loci_build_options;
 
 /* Fill `o` with the defaults described above (and its size). */
@@ -235,6 +241,28 @@ LOCI_API int loci_builder_delete(loci_builder *b, const char *name, loci_error *
 LOCI_API int loci_index_merge(const char *dir, const loci_build_options *opt, loci_build_stats *stats,
                      loci_error *err);
 
+/* How many documents the paths hold as a build with `opt` reads them
+ * (input format and fields; unreadable and binary files are skipped as a
+ * build skips them, warnings aside). Standard input ("-") cannot be read
+ * twice, so it is LOCI_EINVAL here. */
+LOCI_API int loci_input_count(const char *const *paths, size_t n, const loci_build_options *opt,
+                     uint64_t *count, loci_error *err);
+
+/* Shard `shard` of `shards` of `documents` input documents: the
+ * contiguous range [*first, *end) = [shard*D/shards, (shard+1)*D/shards)
+ * (D = documents), so the shards in order hold the input in order. */
+LOCI_API void loci_shard_range(uint64_t documents, unsigned shard, unsigned shards, uint64_t *first,
+                      uint64_t *end);
+
+/* Combine the indexes at dirs[0..n) into a new index at `out` (replaced
+ * atomically, like a whole build): the live documents of each, in order,
+ * fed through the builder again from their stored text, so the result is
+ * byte for byte the index one build of those documents would be. They
+ * must share stemming and passage settings; `opt` gives memory, threads
+ * and callbacks (may be NULL). */
+LOCI_API int loci_indexes_merge(const char *const *dirs, size_t n, const char *out,
+                       const loci_build_options *opt, loci_build_stats *stats, loci_error *err);
+
 /* Ask a build in progress to stop: its next check point (each document,
  * each file, each batch, each term of the merge) fails with
  * LOCI_ECANCELED, and loci_builder_free then removes its temporary files;
@@ -257,6 +285,17 @@ typedef struct loci_index loci_index;
 /* Open the index in `dir` (memory-mapped; headers are verified). */
 LOCI_API int loci_index_open(const char *dir, loci_index **out, loci_error *err);
 LOCI_API void loci_index_close(loci_index *idx);
+
+/* Open several indexes (shards, README.md "Shards") as one: their
+ * segments, in the order of dirs, form one index, so a search ranks them
+ * into one top k with statistics (passages, tokens, each term's df) summed
+ * over all of them, exactly as one index of all their documents in that
+ * order would (passage and document ids run on from one index to the
+ * next). Each is opened as loci_index_open opens one (its own snapshot).
+ * They must share the stemming language and passage settings
+ * (LOCI_EINVAL naming the first that differs). n must be at least 1;
+ * n == 1 is loci_index_open. */
+LOCI_API int loci_index_open_many(const char *const *dirs, size_t n, loci_index **out, loci_error *err);
 
 /* Verify every checksum of every file of the index. */
 LOCI_API int loci_index_check(loci_index *idx, loci_error *err);
@@ -340,6 +379,51 @@ typedef struct loci_results loci_results;
 LOCI_API int loci_search(loci_index *idx, const char *query,
                 const loci_search_options *opt, loci_results **out,
                 loci_error *err);
+
+/* ---- global statistics: searching shards apart (README.md, "Shards") ----
+ *
+ * Shards on different machines score with the statistics of them all:
+ * phase 1 asks each shard what a query needs (loci_query_stats: its live
+ * passages and tokens, and the live df of every term the query looks up,
+ * a prefix's whole expansion included); the parts of all shards are
+ * summed into one loci_global_stats (add_part, then add_term for each of
+ * that part's terms); phase 2 searches each shard with the sum
+ * (loci_index_set_global_stats), and the shards' top k lists, merged by
+ * score (ties: shard order, then rank), are the top k of one index of
+ * everything. */
+typedef struct loci_global_stats loci_global_stats;
+
+/* An empty sum. LOCI_OK or LOCI_ENOMEM. */
+LOCI_API int loci_global_stats_new(loci_global_stats **out);
+LOCI_API void loci_global_stats_free(loci_global_stats *s);
+/* Start one shard's part: its live passages and tokens are added; the
+ * terms added next are its. LOCI_EINVAL on overflow. */
+LOCI_API int loci_global_stats_add_part(loci_global_stats *s, uint64_t passages, uint64_t tokens);
+/* A term's df in the current part (added to the other parts' df of it;
+ * within one part a term counts once). */
+LOCI_API int loci_global_stats_add_term(loci_global_stats *s, const char *term, size_t len, uint64_t df);
+LOCI_API uint64_t loci_global_stats_passages(const loci_global_stats *s);
+LOCI_API uint64_t loci_global_stats_tokens(const loci_global_stats *s);
+/* The distinct terms, sorted by their bytes, with their summed df. */
+LOCI_API size_t loci_global_stats_count(loci_global_stats *s);
+LOCI_API int loci_global_stats_term(loci_global_stats *s, size_t i, const char **term, size_t *len,
+                           uint64_t *df);
+
+/* Phase 1: the statistics `query` needs from idx (one part: idx's live
+ * passages and tokens, and each term the query looks up with its live df
+ * in idx, 0 when absent; a prefix gives every term of idx it matches).
+ * Errors as loci_search's (LOCI_EEMPTY: no searchable word). *out is the
+ * caller's to free. */
+LOCI_API int loci_query_stats(loci_index *idx, const char *query, const loci_search_options *opt,
+                     loci_global_stats **out, loci_error *err);
+
+/* Phase 2: score the following searches of idx with `s` instead of idx's
+ * own statistics (N, average passage length, df; a prefix expands to the
+ * terms of s it matches), until it is called again; NULL returns to idx's
+ * own. `s` must stay alive and unchanged meanwhile. A search that looks up
+ * a term s does not know fails with LOCI_EINVAL (the statistics were
+ * gathered for another query). */
+LOCI_API int loci_index_set_global_stats(loci_index *idx, loci_global_stats *s, loci_error *err);
 
 LOCI_API size_t loci_results_count(const loci_results *r);
 /* A warning about the query that did not stop it (a prefix that matched

@@ -187,6 +187,8 @@ struct loci_builder {
     int stream_has_src, stream_hash_given;
     uint64_t stream_size, stream_hash;
     int64_t stream_mtime;
+    uint64_t seen;                  /* input documents met (for first/end_document) */
+    int skipping;                   /* the document being streamed is not selected */
     loci_build_stats stats;
     int failed, finished;
     atomic_int cancelled;           /* loci_builder_cancel was called */
@@ -1056,9 +1058,19 @@ void loci_builder_free(loci_builder *b)
 
 /* ---- input ------------------------------------------------------------------------ */
 
+/* 1 if the next input document is among those built (first_document,
+ * end_document); counts it either way. */
+static int selected(loci_builder *b)
+{
+    uint64_t d = b->seen++;
+    return d >= b->opt.first_document && (!b->opt.end_document || d < b->opt.end_document);
+}
+
 int loci_builder_add_document(loci_builder *b, const char *name, const char *title,
                               const char *text, size_t len, unsigned first_line, loci_error *err)
 {
+    if (!selected(b))
+        return LOCI_OK;
     b->in.bytes += len;
     b->in.documents++;
     size_t title_len = title ? strlen(title) : 0;
@@ -1107,6 +1119,8 @@ static struct doc_in input_doc_in(loci_builder *b, const struct input_doc *d)
 static int on_input_doc(void *ctx, const struct input_doc *d, loci_error *err)
 {
     loci_builder *b = ctx;
+    if (!selected(b))
+        return LOCI_OK;
     struct doc_in in = input_doc_in(b, d);
     if (b->lv && b->opt.mode == LOCI_BUILD_UPDATE && in.has_src) {
         uint64_t h = FNV1A64_INIT;
@@ -1125,6 +1139,10 @@ static int on_input_doc(void *ctx, const struct input_doc *d, loci_error *err)
 static int on_input_begin(void *ctx, const struct input_doc *d, loci_error *err)
 {
     loci_builder *b = ctx;
+    if (!selected(b)) {
+        b->skipping = 1;
+        return LOCI_OK;
+    }
     struct doc_in in = input_doc_in(b, d);
     /* too large to hold: its hash is known only once it is in, so an
      * update always replaces it */
@@ -1141,6 +1159,8 @@ static int on_input_begin(void *ctx, const struct input_doc *d, loci_error *err)
 static int on_input_chunk(void *ctx, const char *p, size_t n, loci_error *err)
 {
     loci_builder *b = ctx;
+    if (b->skipping)
+        return LOCI_OK;
     int rc = stream_chunk(b, p, n, err);
     if (!rc)
         progress(b);
@@ -1149,7 +1169,70 @@ static int on_input_chunk(void *ctx, const char *p, size_t n, loci_error *err)
 
 static int on_input_end(void *ctx, loci_error *err)
 {
-    return stream_end(ctx, err);
+    loci_builder *b = ctx;
+    if (b->skipping) {
+        b->skipping = 0;
+        return LOCI_OK;
+    }
+    return stream_end(b, err);
+}
+
+/* loci_input_count: documents counted, never held (a large one is
+ * streamed past). */
+static int count_doc(void *ctx, const struct input_doc *d, loci_error *err)
+{
+    (*(uint64_t *)ctx)++;
+    return LOCI_OK;
+}
+
+static int count_chunk(void *ctx, const char *p, size_t n, loci_error *err) { return LOCI_OK; }
+
+static int count_end(void *ctx, loci_error *err) { return LOCI_OK; }
+
+int loci_input_count(const char *const *paths, size_t n, const loci_build_options *opt,
+                     uint64_t *count, loci_error *err)
+{
+    loci_build_options dflt;
+    if (!opt) {
+        loci_build_options_init(&dflt);
+        opt = &dflt;
+    }
+    struct input_options io = {
+        .format = opt->input_format,
+        .id_field = opt->id_field,
+        .title_field = opt->title_field,
+        .text_field = opt->text_field,
+        .strict = opt->strict,
+        .stream_over = 1u << 20,
+        .begin = count_doc,
+        .chunk = count_chunk,
+        .end = count_end,
+    };
+    struct input_stats st = {0};
+    *count = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(paths[i], "-"))
+            return err_set(err, LOCI_EINVAL,
+                           "standard input cannot be counted and then read again; give files");
+        int rc = input_add_path(&io, paths[i], count_doc, count, &st, err);
+        if (rc)
+            return rc;
+    }
+    return LOCI_OK;
+}
+
+void loci_shard_range(uint64_t documents, unsigned shard, unsigned shards, uint64_t *first,
+                      uint64_t *end)
+{
+    /* D*I/N without overflow: (D/N)*I + (D%N)*I/N, (D%N)*I < N*N */
+    if (!shards || shard >= shards) {
+        *first = 0;
+        *end = documents;
+        return;
+    }
+    uint64_t q = documents / shards, r = documents % shards;
+    *first = q * shard + r * shard / shards;
+    *end = q * (shard + 1) + r * (shard + 1) / shards;
 }
 
 static int on_want(void *ctx, const char *path, const struct stat *st, loci_error *err)

@@ -31,6 +31,7 @@ static void usage(FILE *f)
             "usage: " PROG " [-o DIR] [options] PATH...\n"
             "       " PROG " [-o DIR] [options] --add PATH... | --update PATH...\n"
             "       " PROG " [-o DIR] --delete NAME... | --delete-from FILE | --merge\n"
+            "       " PROG " -o DIR --merge-indexes INDEX...\n"
             "Index text files, directories (recursively), JSON Lines or - (standard input)\n"
             "into a loci index. .gz files are decompressed; binary files are skipped.\n"
             "\n"
@@ -45,6 +46,13 @@ static void usage(FILE *f)
             "                          (with --add or --update: in the same commit)\n"
             "      --merge             merge all segments of the index into one\n"
             "      --no-merge          never merge segments by the merge policy in a commit\n"
+            "      --shard I/N         build only shard I (0..N-1) of N of the input: its\n"
+            "                          documents, counted in input order, from I*D/N to\n"
+            "                          (I+1)*D/N (D: all of them), so shards 0..N-1 in order\n"
+            "                          hold the input in order (README: Shards)\n"
+            "      --merge-indexes     the arguments are indexes (shards): combine them, in\n"
+            "                          order, into the index at -o DIR, as one build of all\n"
+            "                          their documents would make it\n"
             "\n"
             "  -o, --output DIR        index directory (default: $LOCI_INDEX or .loci);\n"
             "                          an existing index there is replaced atomically\n"
@@ -314,6 +322,61 @@ static int run_merge(const char *dir, const loci_build_options *o, int quiet)
     return 0;
 }
 
+/* --merge-indexes: the indexes at paths[0..n) into one at dir. */
+static int run_merge_indexes(const char *dir, char *const *paths, size_t n,
+                             const loci_build_options *o, int quiet)
+{
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    loci_build_stats st;
+    loci_error err;
+    int rc = loci_indexes_merge((const char *const *)paths, n, dir, o, &st, &err);
+    if (rc) {
+        fprintf(stderr, PROG ": %s\n", err.message);
+        return 2;
+    }
+    if (!quiet) {
+        char a[32], p[32], ib[32];
+        fprintf(stderr, PROG ": %zu indexes merged: %s documents, %s passages -> %s (%s bytes) in %.2f s\n",
+                n, commas(st.documents, a), commas(st.passages, p), dir,
+                commas(st.index_bytes, ib), elapsed(&t0));
+    }
+    return 0;
+}
+
+/* --shard I/N: the range of input documents to build (the count of all
+ * of them is kept for the summary). */
+static uint64_t shard_input_documents;
+
+static int shard_select(const char *spec, char *const *paths, size_t n, loci_build_options *o)
+{
+    char *end;
+    errno = 0;
+    unsigned long i = strtoul(spec, &end, 10), k = 0;
+    int ok = end != spec && *end == '/' && spec[0] != '-';
+    if (ok) {
+        const char *d = end + 1;
+        k = strtoul(d, &end, 10);
+        ok = end != d && !*end && !errno && d[0] != '-' && k >= 1 && k <= 65536 && i < k;
+    }
+    if (!ok)
+        return die_usage("--shard needs I/N with 0 <= I < N <= 65536", spec);
+    uint64_t docs;
+    loci_error err;
+    if (loci_input_count((const char *const *)paths, n, o, &docs, &err)) {
+        fprintf(stderr, PROG ": --shard: %s\n", err.message);
+        return 2;
+    }
+    shard_input_documents = docs;
+    loci_shard_range(docs, (unsigned)i, (unsigned)k, &o->first_document, &o->end_document);
+    if (o->first_document == o->end_document) {
+        fprintf(stderr, PROG ": --shard %s: the input has %llu documents, none for this shard\n",
+                spec, (unsigned long long)docs);
+        return 2;
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     raise_file_limit();
@@ -323,10 +386,11 @@ int main(int argc, char **argv)
     const char *dir = getenv("LOCI_INDEX");
     if (!dir || !*dir)
         dir = ".loci";
-    int quiet = 0, del = 0, merge = 0;
-    const char *delete_from = NULL;
+    int quiet = 0, del = 0, merge = 0, merge_indexes = 0;
+    const char *delete_from = NULL, *shard = NULL;
     enum { O_JSONL = 256, O_ID, O_TITLE, O_TEXT, O_STEM, O_PASSAGE, O_LIMIT, O_REPLACE, O_MEMORY,
-           O_THREADS, O_STRICT, O_ADD, O_UPDATE, O_DELETE, O_DELETE_FROM, O_MERGE, O_NO_MERGE };
+           O_THREADS, O_STRICT, O_ADD, O_UPDATE, O_DELETE, O_DELETE_FROM, O_MERGE, O_NO_MERGE,
+           O_SHARD, O_MERGE_INDEXES };
     static const struct option longopts[] = {
         {"output", required_argument, 0, 'o'},  {"jsonl", no_argument, 0, O_JSONL},
         {"id-field", required_argument, 0, O_ID}, {"title-field", required_argument, 0, O_TITLE},
@@ -340,6 +404,8 @@ int main(int argc, char **argv)
         {"delete", no_argument, 0, O_DELETE},
         {"delete-from", required_argument, 0, O_DELETE_FROM},
         {"merge", no_argument, 0, O_MERGE},      {"no-merge", no_argument, 0, O_NO_MERGE},
+        {"shard", required_argument, 0, O_SHARD},
+        {"merge-indexes", no_argument, 0, O_MERGE_INDEXES},
         {"help", no_argument, 0, 'h'},           {"version", no_argument, 0, 'V'},
         {0, 0, 0, 0}};
     int c;
@@ -395,6 +461,8 @@ int main(int argc, char **argv)
         case O_DELETE_FROM: delete_from = optarg; break;
         case O_MERGE: merge = 1; break;
         case O_NO_MERGE: o.no_merge = 1; break;
+        case O_SHARD: shard = optarg; break;
+        case O_MERGE_INDEXES: merge_indexes = 1; break;
         case 'q': quiet = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("%s\n", loci_version_string()); return 0;
@@ -411,6 +479,19 @@ int main(int argc, char **argv)
         return die_usage("no input given (a file, a directory or -)", NULL);
     if (merge)
         return run_merge(dir, &o, quiet);
+    if ((merge_indexes || shard) && (del || delete_from || o.mode != LOCI_BUILD_REPLACE))
+        return die_usage(merge_indexes ? "--merge-indexes takes no other action"
+                                       : "--shard builds a whole index: no --add, --update or --delete",
+                         NULL);
+    if (merge_indexes && shard)
+        return die_usage("--merge-indexes and --shard do not go together", NULL);
+    if (merge_indexes)
+        return run_merge_indexes(dir, argv + optind, (size_t)(argc - optind), &o, quiet);
+    if (shard) {
+        int st = shard_select(shard, argv + optind, (size_t)(argc - optind), &o);
+        if (st)
+            return st;
+    }
 
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -467,6 +548,10 @@ int main(int argc, char **argv)
         if (st.invalid_utf8)
             fprintf(stderr, "; %llu invalid UTF-8 sequence%s replaced",
                     (unsigned long long)st.invalid_utf8, st.invalid_utf8 == 1 ? "" : "s");
+        if (shard)
+            fprintf(stderr, "; shard %s: documents %llu to %llu of the input's %llu", shard,
+                    (unsigned long long)o.first_document + 1, (unsigned long long)o.end_document,
+                    (unsigned long long)shard_input_documents);
         fputc('\n', stderr);
     }
     return 0;

@@ -88,21 +88,6 @@ static void seg_close(struct segment *seg)
     free(seg);
 }
 
-static int is_deleted(const struct manifest_segment *s, uint32_t doc)
-{
-    size_t lo = 0, hi = s->ndeleted;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (s->deleted[mid].doc == doc)
-            return 1;
-        if (s->deleted[mid].doc < doc)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return 0;
-}
-
 /* ---- settings ---------------------------------------------------------------- */
 
 static const char *mode_name(unsigned m)
@@ -275,7 +260,7 @@ static int load_docs(struct living *lv, loci_error *err)
         if (rc)
             return rc;
         for (uint32_t d = 0; d < s->documents && !rc; d++) {
-            if (is_deleted(s, d))
+            if (manifest_doc_deleted(s, d))
                 continue;
             struct doc_info di;
             if ((rc = reader_doc(idx, d, &di, err)))
@@ -634,7 +619,7 @@ static int merge_tail(struct living *lv, struct manifest *next, size_t from,
         if ((rc = seg_open(lv, s->number, &idx, err)))
             break;
         for (uint32_t d = 0; d < s->documents && !rc; d++) {
-            if (is_deleted(s, d))
+            if (manifest_doc_deleted(s, d))
                 continue;
             struct doc_info di;
             const char *text;

@@ -564,7 +564,7 @@ int ranking_seed(const struct segview *const *views, size_t nseg, struct query_t
         free(npick);
         return err_set(err, LOCI_ENOMEM, "out of memory");
     }
-    uint64_t chosen = 0, all = 0;
+    uint64_t chosen = 0, all = 0; /* tallies kept for debugging */
     struct eval e;
     int rc = LOCI_OK;
     for (size_t t = 0; t < n && !rc; t++) {

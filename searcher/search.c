@@ -19,6 +19,7 @@
 #include "qrank.h"
 #include "query.h"
 #include "ranking.h"
+#include "gstats.h"
 #include "index.h"
 #include "topk.h"
 
@@ -272,7 +273,7 @@ static int add_leaf(struct compiler *c, struct qnode *n, const struct qterm *t, 
         if (!df)
             L->found = 0;
         else
-            L->weight += bm25_idf(c->idx->passages, (uint64_t)df);
+            L->weight += bm25_idf(c->idx->score_passages, (uint64_t)df);
         if (scoring)
             for (size_t j = 0; j < nt; j++) /* highlighted: the words it matches */
                 if (collect_term(&c->hl, &(struct token){t[j].bytes, t[j].len, 0, 0, 0, 0}))
@@ -481,7 +482,7 @@ static int plan_query(loci_index *idx, const char *query, size_t qlen, int words
     }
     for (size_t l = 0; !rc && l < c.plan.nleaf; l++)
         if (c.plan.leaf[l].kind == QL_TERM && c.plan.leaf[l].found)
-            c.plan.leaf[l].weight = c.qtf[l] * bm25_idf(idx->passages, c.plan.leaf[l].df);
+            c.plan.leaf[l].weight = c.qtf[l] * bm25_idf(idx->score_passages, c.plan.leaf[l].df);
     free(c.qtf);
     free(c.words.terms);
     free_prefix(&c);
@@ -557,7 +558,7 @@ static int rank_words(loci_index *idx, const struct qcollect *q, const loci_sear
         if (df < 0)
             rc = (int)df;
         else if (df > 0)
-            weight[i] = q->terms[i].qtf * bm25_idf(idx->passages, (uint64_t)df);
+            weight[i] = q->terms[i].qtf * bm25_idf(idx->score_passages, (uint64_t)df);
         live[i] = df > 0;
     }
     int grouped = opt->group == LOCI_GROUP_DOCUMENT;
@@ -606,6 +607,83 @@ static int rank_words(loci_index *idx, const struct qcollect *q, const loci_sear
     return rc;
 }
 
+/* The checks of a query's text every search makes; *qlen gets its length. */
+static int check_query(const char *query, size_t *qlen, loci_error *err)
+{
+    size_t bad;
+    *qlen = strlen(query);
+    if (*qlen > LOCI_QUERY_MAX)
+        return err_set(err, LOCI_EINVAL, "query: longer than %d bytes", LOCI_QUERY_MAX);
+    if (!utf8_valid(query, *qlen, &bad))
+        return err_set(err, LOCI_EUTF8, "query: invalid UTF-8 at byte %zu", bad);
+    return LOCI_OK;
+}
+
+int loci_query_stats(loci_index *idx, const char *query, const loci_search_options *opt,
+                     loci_global_stats **out, loci_error *err)
+{
+    *out = NULL;
+    loci_search_options defaults;
+    if (!opt) {
+        loci_search_options_init(&defaults);
+        opt = &defaults;
+    }
+    if (idx->gs)
+        return err_set(err, LOCI_EINVAL, "gathering statistics while scoring with global ones");
+    size_t qlen;
+    int rc = check_query(query, &qlen, err);
+    loci_global_stats *st = NULL;
+    if (!rc && (loci_global_stats_new(&st) ||
+                loci_global_stats_add_part(st, idx->passages, idx->tokens)))
+        rc = err_set(err, LOCI_ENOMEM, "out of memory");
+    struct qcollect q = {0};
+    /* every lookup the search would make, made and recorded */
+    idx->rec = st;
+    /* the paths of loci_search: a bag of words, or a plan (with syntax,
+     * or plain words holding CJK, compiled as words) */
+    const int words = opt->plain || query_is_plain(query, qlen);
+    int words_only = words;
+    if (!rc && words) {
+        rc = analyzer_run(idx->an, query, qlen, collect_term, &q);
+        if (rc)
+            rc = err_set(err, rc, "query: %s", loci_strerror(rc));
+        else if (q.n == 0)
+            rc = err_set(err, LOCI_EEMPTY, "query has no searchable words");
+        if (!rc && q.cjk) {
+            free(q.terms);
+            memset(&q, 0, sizeof q);
+            words_only = 0;
+        }
+        struct term_info *ti = calloc(idx->nseg ? idx->nseg : 1, sizeof *ti);
+        if (!rc && !ti)
+            rc = err_set(err, LOCI_ENOMEM, "out of memory");
+        for (size_t i = 0; i < q.n && !rc && words_only; i++) {
+            int64_t df = index_lookup(idx, q.terms[i].bytes, q.terms[i].len, ti, err);
+            if (df < 0)
+                rc = (int)df;
+        }
+        free(ti);
+    }
+    if (!rc && !words_only) {
+        struct qplan plan = {0};
+        char *warning = NULL;
+        rc = plan_query(idx, query, qlen, words, &plan, &q, &warning, err);
+        if (!rc)
+            plan_free(&plan);
+        free(warning);
+    }
+    idx->rec = NULL;
+    free(q.terms);
+    if (!rc && gstats_seal(st))
+        rc = err_set(err, LOCI_ENOMEM, "out of memory");
+    if (rc) {
+        loci_global_stats_free(st);
+        return rc;
+    }
+    *out = st;
+    return LOCI_OK;
+}
+
 int loci_search(loci_index *idx, const char *query, const loci_search_options *opt,
                 loci_results **out, loci_error *err)
 {
@@ -626,11 +704,10 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
         return err_set(err, LOCI_EINVAL, "offset + k must be below 2^32");
     if (!(opt->k1 >= 0) || !(opt->b >= 0 && opt->b <= 1))
         return err_set(err, LOCI_EINVAL, "BM25 parameters out of range (k1 >= 0, 0 <= b <= 1)");
-    size_t qlen = strlen(query), bad;
-    if (qlen > LOCI_QUERY_MAX)
-        return err_set(err, LOCI_EINVAL, "query: longer than %d bytes", LOCI_QUERY_MAX);
-    if (!utf8_valid(query, qlen, &bad))
-        return err_set(err, LOCI_EUTF8, "query: invalid UTF-8 at byte %zu", bad);
+    size_t qlen;
+    int rc = check_query(query, &qlen, err);
+    if (rc)
+        return rc;
 
     /* paging: rank offset + k, then drop the first offset */
     loci_search_options ranked = *opt;
@@ -639,7 +716,6 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
     struct qcollect q = {0};
     uint64_t total = 0;
     char *warning = NULL;
-    int rc;
     struct qplan *plan = NULL;
     const int words = opt->plain || query_is_plain(query, qlen); /* no syntax */
     int words_only = words; /* ranked as a bag of words, without a plan */
@@ -755,7 +831,7 @@ static int plain_plan(loci_index *idx, const loci_results *r, struct qplan *p, l
         L->found = df > 0;
         L->df = (uint64_t)df;
         if (df)
-            L->weight = r->terms[i].qtf * bm25_idf(idx->passages, (uint64_t)df);
+            L->weight = r->terms[i].qtf * bm25_idf(idx->score_passages, (uint64_t)df);
     }
     return LOCI_OK;
 }
@@ -795,9 +871,9 @@ int loci_results_explain(loci_index *idx, const loci_results *r, size_t i,
         c->clause = r->plan ? L->label : r->terms[l].bytes;
         c->tf = tf[l];
         c->idf = L->weight;
-        c->norm = 1.0 - r->b + r->b * (double)len / idx->avglen;
+        c->norm = 1.0 - r->b + r->b * (double)len / idx->score_avglen;
         c->contribution = tf[l] ? L->weight * bm25_tfpart(tf[l], (double)len, r->k1, r->b,
-                                                          idx->avglen)
+                                                          idx->score_avglen)
                                 : 0;
     }
     if (!r->plan)

@@ -18,9 +18,11 @@
 
 #include "buf.h"
 #include "cliopt.h"
+#include "error.h"
 #include "json.h"
 #include "loci.h"
 #include "output.h"
+#include "shardio.h"
 
 #define PROG "loci-search"
 #define MAX_K 100000000
@@ -29,8 +31,18 @@
 
 enum format { FMT_TEXT_OUT, FMT_JSON_OUT, FMT_TREC_OUT };
 
+#define MAX_INDEXES 4096
+#define STATS_LINE_MAX ((size_t)64 << 20) /* bytes of a --global-stats or --merge line */
+
 struct settings {
     const char *index;
+    const char *indexes[MAX_INDEXES]; /* -i given n_indexes times: searched as one */
+    size_t n_indexes;
+    int partial;       /* --partial: an index (or run) that cannot be read is left out */
+    int query_stats;   /* --query-stats: print each query's statistics (phase 1) */
+    const char *global_stats; /* --global-stats FILE: score with these (phase 2) */
+    struct stats_table *gtable;
+    int merge;         /* --merge RUN...: merge the shards' runs (phase 3) */
     loci_search_options so;
     enum format format;
     const char *run_tag;
@@ -49,11 +61,25 @@ struct settings {
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: " PROG " [-i DIR] [-k N] [options] QUERY...\n"
-            "       " PROG " [-i DIR] --queries FILE|- [options]\n"
+            "usage: " PROG " [-i DIR]... [-k N] [options] QUERY...\n"
+            "       " PROG " [-i DIR]... --queries FILE|- [options]\n"
+            "       " PROG " --merge [-k N] [options] RUN...\n"
             "Rank the passages of a loci index by BM25 and print the best ones.\n"
             "\n"
-            "  -i, --index DIR       index directory (default: $LOCI_INDEX or .loci)\n"
+            "  -i, --index DIR       index directory (default: $LOCI_INDEX or .loci); given\n"
+            "                        several times, the indexes (shards) are searched as one\n"
+            "                        index of all their documents, in the order given\n"
+            "      --partial         an index or run that cannot be read is left out with a\n"
+            "                        warning (the results say they are partial) instead of\n"
+            "                        being an error\n"
+            "      --query-stats     print the statistics each query needs from the index\n"
+            "                        (passages, tokens, each term's df) as one JSON line\n"
+            "      --global-stats FILE  score with the statistics of FILE, the --query-stats\n"
+            "                        lines of all shards, summed per query (runs then carry\n"
+            "                        scores to the last bit)\n"
+            "      --merge RUN...    merge the shards' runs (--json or --format trec output of\n"
+            "                        --global-stats searches, in shard order) into the top k\n"
+            "                        (README: Shards)\n"
             "  -k N                  number of results per query (default 10, at most " MAX_K_TEXT ")\n"
             "      --k1 X            BM25 term-frequency saturation (default %.2g)\n"
             "      --b X             BM25 length normalization, 0..1 (default %.2g)\n"
@@ -154,6 +180,9 @@ static int flush_out(struct buf *out)
 /* Outcomes of run_query. */
 enum { Q_MATCH = 0, Q_NONE = 1, Q_ERROR = 2, Q_EMPTY = 3, Q_FATAL = 4 };
 
+static int print_query_stats(loci_index *idx, const struct settings *s, const char *where,
+                             const char *qid, const char *query, struct buf *out);
+
 /* Run one query and print its hits. `where` prefixes messages about the
  * query ("FILE:LINE: "; "" for a command-line query). Returns Q_MATCH,
  * Q_NONE, Q_ERROR (message printed), Q_EMPTY (no searchable word, nothing
@@ -163,6 +192,20 @@ static int run_query(loci_index *idx, const struct settings *s, const char *wher
 {
     loci_results *r;
     loci_error err;
+    if (s->query_stats)
+        return print_query_stats(idx, s, where, qid, query, out);
+    if (s->gtable) {
+        struct stats_entry *e = stats_table_find(s->gtable, qid);
+        if (!e || (e->query && strcmp(e->query, query))) {
+            fprintf(stderr, PROG ": %s%s: %s query %s\n", where, s->global_stats,
+                    e ? "other statistics, of another text, for" : "no statistics for", qid);
+            return Q_ERROR;
+        }
+        if (loci_index_set_global_stats(idx, e->s, &err)) {
+            fprintf(stderr, PROG ": %s%s\n", where, err.message);
+            return Q_ERROR;
+        }
+    }
     int rc = loci_search(idx, query, &s->so, &r, &err);
     if (rc == LOCI_EEMPTY)
         return Q_EMPTY;
@@ -215,6 +258,9 @@ static int run_query(loci_index *idx, const struct settings *s, const char *wher
         struct output_hit oh = {qid, query, i + 1, h, &p, NULL, 0,
                                 output_decimals(scores, n, i, s->format == FMT_TEXT_OUT ? 4 : 6),
                                 0, 0, 0, NULL, 0};
+        /* a shard's run for --merge: scores to the last bit */
+        if (s->gtable && s->format != FMT_TEXT_OUT)
+            oh.decimals = shardio_exact_decimals(h->score, oh.decimals);
         if (!grc && s->format != FMT_TREC_OUT && !s->files)
             grc = loci_results_highlight(r, p.text, p.text_len, &spans, &oh.nspans, &err);
         loci_explain_clause *ex = NULL;
@@ -266,6 +312,37 @@ static int run_query(loci_index *idx, const struct settings *s, const char *wher
         return Q_FATAL;
     }
     return n ? Q_MATCH : Q_NONE;
+}
+
+/* --query-stats: the statistics of one query, one JSON line. */
+static int print_query_stats(loci_index *idx, const struct settings *s, const char *where,
+                             const char *qid, const char *query, struct buf *out)
+{
+    loci_global_stats *st = NULL;
+    loci_error err;
+    int rc = loci_query_stats(idx, query, &s->so, &st, &err);
+    if (rc == LOCI_EEMPTY) {
+        /* still a line, so that phase 2 finds the query's statistics */
+        loci_index_stats is;
+        loci_index_stats_get(idx, &is);
+        if (loci_global_stats_new(&st) || loci_global_stats_add_part(st, is.passages, is.tokens))
+            rc = err_set(&err, LOCI_ENOMEM, "out of memory");
+        else
+            rc = LOCI_OK;
+    }
+    if (rc) {
+        loci_global_stats_free(st);
+        fprintf(stderr, PROG ": %s%s\n", where, err.message);
+        return Q_ERROR;
+    }
+    out->len = 0;
+    rc = shardio_put_stats(out, qid, query, st);
+    loci_global_stats_free(st);
+    if (rc || flush_out(out)) {
+        fprintf(stderr, PROG ": write error: %s\n", rc ? "out of memory" : strerror(errno));
+        return Q_FATAL;
+    }
+    return Q_MATCH;
 }
 
 static const char *mode_name(loci_passage_mode m)
@@ -445,6 +522,386 @@ static int run_queries(loci_index *idx, const struct settings *s, struct buf *ou
     return fatal || failed ? 2 : any ? 0 : 1;
 }
 
+/* Text output says that results are partial on its first line too, where
+ * a reader sees it (the other formats are read by programs, which have
+ * the warning on stderr and, with --partial, asked for it). */
+static void partial_note(const struct settings *s, size_t got, size_t of, const char *what)
+{
+    if (s->format == FMT_TEXT_OUT && !s->files && !s->count_only && !s->quiet && !s->query_stats)
+        printf("# partial results: %zu of %zu %s\n", got, of, what);
+}
+
+/* The indexes of -i, as one. With --partial, those that cannot be
+ * opened are left out, each named in a warning. */
+static int open_indexes(struct settings *s, loci_index **idx)
+{
+    loci_error err;
+    size_t n = s->n_indexes, missing = 0;
+    if (s->partial && n > 1) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++) {
+            loci_index *one;
+            if (loci_index_open(s->indexes[i], &one, &err)) {
+                fprintf(stderr, PROG ": warning: partial results: %s left out (%s)\n",
+                        s->indexes[i], err.message);
+                missing++;
+                continue;
+            }
+            loci_index_close(one);
+            s->indexes[m++] = s->indexes[i];
+        }
+        if (!m) {
+            fprintf(stderr, PROG ": none of the %zu indexes could be opened\n", n);
+            return -1;
+        }
+        if (missing) {
+            fprintf(stderr, PROG ": warning: partial results: %zu of %zu indexes searched\n", m,
+                    n);
+            partial_note(s, m, n, "indexes searched");
+        }
+        n = s->n_indexes = m;
+    }
+    if (loci_index_open_many(s->indexes, n, idx, &err)) {
+        fprintf(stderr, PROG ": %s\n", err.message);
+        return -1;
+    }
+    return 0;
+}
+
+static void report_long_line(void *ctx)
+{
+    (void)ctx;
+}
+
+/* Call fn(ctx, where, line, len) for each non-empty line of `path` (open
+ * as f), `where` being "FILE:LINE"; fn returns 0 to go on. A line longer
+ * than cap is an error, or with skip_long skipped (it was reported where
+ * it was first read). Returns 0, or -1 once a message is printed. */
+typedef int (*line_fn)(void *ctx, const char *where, char *line, size_t len);
+
+static int each_line(FILE *f, const char *path, size_t cap, int skip_long, line_fn fn, void *ctx)
+{
+    struct buf line = {0};
+    unsigned long lineno = 0;
+    int got, too_long, rc = 0;
+    while (!rc && (got = read_line(f, &line, cap, &too_long, report_long_line, NULL)) > 0) {
+        char where[64 + PATH_MAX_SHOWN];
+        snprintf(where, sizeof where, "%.*s:%lu", PATH_MAX_SHOWN, path, ++lineno);
+        if (too_long && !skip_long) {
+            fprintf(stderr, PROG ": %s: line longer than %zu bytes\n", where, cap);
+            rc = -1;
+        } else if (!too_long && line.len) {
+            rc = fn(ctx, where, (char *)line.data, line.len);
+        }
+    }
+    if (!rc && got < 0) {
+        fprintf(stderr, PROG ": %s: %s\n", path, ferror(f) ? strerror(errno) : "out of memory");
+        rc = -1;
+    }
+    buf_free(&line);
+    return rc;
+}
+
+static int stats_line(void *ctx, const char *where, char *line, size_t len)
+{
+    loci_error err;
+    if (stats_table_add(ctx, line, len, where, &err)) {
+        fprintf(stderr, PROG ": %s\n", err.message);
+        return -1;
+    }
+    return 0;
+}
+
+/* --global-stats FILE: every line summed into its query's statistics. */
+static int load_global_stats(const char *file, struct stats_table *t)
+{
+    FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
+    if (!f) {
+        fprintf(stderr, PROG ": %s: %s\n", file, strerror(errno));
+        return -1;
+    }
+    loci_error err;
+    int rc = each_line(f, file, STATS_LINE_MAX, 0, stats_line, t);
+    if (!rc && !t->n) {
+        fprintf(stderr, PROG ": %s: no statistics (the --query-stats output of every shard)\n",
+                file);
+        rc = -1;
+    }
+    if (!rc && stats_table_check(t, file, &err)) {
+        fprintf(stderr, PROG ": %s\n", err.message);
+        rc = -1;
+    }
+    if (f != stdin)
+        fclose(f);
+    return rc;
+}
+
+/* ---- --merge: the shards' runs into one ---------------------------------------- */
+
+struct mhit {
+    struct run_hit h;
+    size_t q, run, pos;  /* query (in output order), run (shard), place in its run */
+};
+
+struct merge_state {
+    struct mhit *hits;
+    size_t n, cap;
+    char **qid, **qtext; /* queries in output order, with their text (or NULL) */
+    size_t nq, capq;
+    size_t last;         /* the query found last */
+};
+
+static int query_slot(struct merge_state *m, const char *qid, const char *text, size_t *q)
+{
+    /* a run's hits come query by query: most lines are the last one's */
+    if (m->last < m->nq && !strcmp(m->qid[m->last], qid) && (m->qtext[m->last] || !text || !*text)) {
+        *q = m->last;
+        return 0;
+    }
+    for (size_t i = 0; i < m->nq; i++)
+        if (!strcmp(m->qid[i], qid)) {
+            if (!m->qtext[i] && text && *text && !(m->qtext[i] = strdup(text)))
+                return -1;
+            *q = m->last = i;
+            return 0;
+        }
+    if (m->nq == m->capq) {
+        size_t cap = m->capq;
+        char **a = array_grow(m->qid, &cap, m->nq + 1, sizeof *a, 16);
+        if (!a)
+            return -1;
+        m->qid = a;
+        cap = m->capq;
+        char **b = array_grow(m->qtext, &cap, m->nq + 1, sizeof *b, 16);
+        if (!b)
+            return -1;
+        m->qtext = b;
+        m->capq = cap;
+    }
+    m->qid[m->nq] = strdup(qid);
+    m->qtext[m->nq] = text && *text ? strdup(text) : NULL;
+    if (!m->qid[m->nq] || (text && *text && !m->qtext[m->nq])) {
+        free(m->qid[m->nq]);
+        free(m->qtext[m->nq]);
+        return -1;
+    }
+    *q = m->last = m->nq++;
+    return 0;
+}
+
+/* --queries with --merge: the queries' order and texts. */
+struct order_ctx {
+    struct merge_state *m;
+    unsigned long lineno;
+};
+
+static int order_line(void *ctx, const char *where, char *text, size_t len)
+{
+    struct order_ctx *o = ctx;
+    o->lineno = strtoul(strrchr(where, ':') + 1, NULL, 10);
+    char num[32], *qid = num, *tab;
+    while (len > 0 && text[len - 1] == '\r')
+        text[--len] = '\0';
+    if (!len || strlen(text) != len)
+        return 0; /* phase 2 reported it */
+    if ((tab = strchr(text, '\t'))) {
+        *tab = '\0';
+        qid = text;
+        text = tab + 1;
+    } else {
+        snprintf(num, sizeof num, "%lu", o->lineno);
+    }
+    size_t q;
+    if (query_slot(o->m, qid, text, &q)) {
+        fprintf(stderr, PROG ": out of memory\n");
+        return -1;
+    }
+    return 0;
+}
+
+static int merge_query_order(struct merge_state *m, const char *file)
+{
+    FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
+    if (!f) {
+        fprintf(stderr, PROG ": %s: %s\n", file, strerror(errno));
+        return -1;
+    }
+    struct order_ctx o = {m, 0};
+    int rc = each_line(f, file, LOCI_QUERY_MAX, 1, order_line, &o);
+    if (f != stdin)
+        fclose(f);
+    return rc;
+}
+
+struct run_ctx {
+    struct merge_state *m;
+    size_t run, pos;
+};
+
+static int run_line(void *ctx, const char *where, char *line, size_t len)
+{
+    struct run_ctx *rc = ctx;
+    struct merge_state *m = rc->m;
+    loci_error err;
+    struct mhit *h = array_grow(m->hits, &m->cap, m->n + 1, sizeof *h, 64);
+    if (!h) {
+        fprintf(stderr, PROG ": out of memory\n");
+        return -1;
+    }
+    m->hits = h;
+    h = &m->hits[m->n];
+    memset(h, 0, sizeof *h);
+    if (run_parse_line(&h->h, line, len, where, &err)) {
+        fprintf(stderr, PROG ": %s\n", err.message);
+        run_hit_free(&h->h);
+        return -1;
+    }
+    if (h->h.skip) {
+        run_hit_free(&h->h);
+        return 0;
+    }
+    if (query_slot(m, (const char *)h->h.qid.data, (const char *)h->h.query.data, &h->q)) {
+        fprintf(stderr, PROG ": out of memory\n");
+        run_hit_free(&h->h);
+        return -1;
+    }
+    h->run = rc->run;
+    h->pos = rc->pos++;
+    m->n++;
+    return 0;
+}
+
+/* Read one run (shard `run`) into m. 1: it could not be opened (reported). */
+static int read_run(struct merge_state *m, const char *path, size_t run, int partial)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, PROG ": %s%s: %s\n", partial ? "warning: partial results: " : "", path,
+                strerror(errno));
+        return partial ? 1 : -1;
+    }
+    struct run_ctx rc = {m, run, 0};
+    int st = each_line(f, path, STATS_LINE_MAX, 0, run_line, &rc);
+    fclose(f);
+    return st;
+}
+
+/* The order of one index of everything: score, descending; ties by
+ * global passage id, which is the shard's place, then the place in the
+ * shard's run (its ties are already by passage id). */
+static int by_merged_rank(const void *a, const void *b)
+{
+    const struct mhit *x = a, *y = b;
+    if (x->q != y->q)
+        return x->q < y->q ? -1 : 1;
+    if (x->h.score != y->h.score)
+        return x->h.score > y->h.score ? -1 : 1;
+    if (x->run != y->run)
+        return x->run < y->run ? -1 : 1;
+    return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* Print hits[0..n) of one query as loci-search prints a search's. */
+static int print_merged(const struct settings *s, const char *qid, const char *query,
+                        struct mhit *hits, size_t n, struct buf *out)
+{
+    double *scores = malloc((n ? n : 1) * sizeof *scores);
+    if (!scores)
+        return LOCI_ENOMEM;
+    for (size_t i = 0; i < n; i++)
+        scores[i] = hits[i].h.score;
+    int rc = 0;
+    if (s->format == FMT_TEXT_OUT && s->queries && !s->files) {
+        rc = putf(out, "# %s: %s\n", qid, query);
+    }
+    for (size_t i = 0; i < n && !rc; i++) {
+        const struct run_hit *r = &hits[i].h;
+        loci_hit h = {(uint32_t)r->passage, (uint32_t)r->doc_id, r->score};
+        loci_passage p = {(uint32_t)r->passage, (uint32_t)r->doc_id, (uint32_t)r->ordinal,
+                          (uint32_t)r->line, r->byte_start, r->byte_end,
+                          (const char *)r->doc.data, r->doc.len,
+                          (const char *)r->text.data, r->text.len};
+        struct output_hit oh = {qid, query, i + 1, &h, &p, r->spans, r->nspans,
+                                output_decimals(scores, n, i, s->format == FMT_TEXT_OUT ? 4 : 6),
+                                0, 0, 0, NULL, 0};
+        if (s->snippet && s->format != FMT_TREC_OUT && !s->files) {
+            oh.snippet = 1;
+            loci_snippet(p.text, p.text_len, r->spans, r->nspans, s->snippet, &oh.snip_start,
+                         &oh.snip_end);
+        }
+        rc = s->files && s->format == FMT_JSON_OUT ? output_name_json(out, &oh)
+             : s->files                  ? output_name(out, s->queries ? qid : NULL, &p, &s->style)
+             : s->format == FMT_JSON_OUT ? output_json(out, &oh)
+             : s->format == FMT_TREC_OUT
+                 ? output_trec(out, &oh, !r->json || s->so.group == LOCI_GROUP_DOCUMENT, s->run_tag)
+                 : output_text(out, &oh, &s->style);
+    }
+    free(scores);
+    return rc;
+}
+
+static int merge_runs(const struct settings *s, char **runs, size_t nruns, struct buf *out)
+{
+    struct merge_state m = {0};
+    int rc = s->queries ? merge_query_order(&m, s->queries) : 0;
+    size_t read = 0;
+    for (size_t i = 0; i < nruns && rc >= 0; i++) {
+        int r = read_run(&m, runs[i], i, s->partial);
+        if (r < 0)
+            rc = -1;
+        else if (r == 0)
+            read++;
+    }
+    if (rc >= 0 && read < nruns && !read) {
+        fprintf(stderr, PROG ": none of the %zu runs could be read\n", nruns);
+        rc = -1;
+    } else if (rc >= 0 && read < nruns) {
+        fprintf(stderr, PROG ": warning: partial results: %zu of %zu runs merged\n", read, nruns);
+        partial_note(s, read, nruns, "runs merged");
+    }
+    for (size_t i = 0; i < m.n && rc >= 0; i++)
+        if (!m.hits[i].h.json && s->format != FMT_TREC_OUT) {
+            fprintf(stderr, PROG ": %s: a TREC run carries no text: merge it with --format trec, "
+                            "or merge --json runs\n",
+                    runs[m.hits[i].run]);
+            rc = -1;
+        }
+    if (rc >= 0)
+        qsort(m.hits, m.n, sizeof *m.hits, by_merged_rank);
+    int any = 0, fatal = 0;
+    for (size_t i = 0, q = 0; q < m.nq && rc >= 0 && !fatal; q++) {
+        size_t j = i;
+        while (j < m.n && m.hits[j].q == q)
+            j++;
+        /* ranks offset+1 .. offset+k of the merged list */
+        size_t from = i + s->so.offset < j ? i + s->so.offset : j;
+        size_t to = j - from > s->so.k ? from + s->so.k : j;
+        out->len = 0;
+        if (from < to || (s->format == FMT_TEXT_OUT && s->queries && !s->files)) {
+            if (print_merged(s, m.qid[q], m.qtext[q] ? m.qtext[q] : "", m.hits + from, to - from,
+                             out)) {
+                fprintf(stderr, PROG ": out of memory\n");
+                rc = -1;
+            } else if (flush_out(out)) {
+                fprintf(stderr, PROG ": write error: %s\n", strerror(errno));
+                fatal = 1;
+            }
+        }
+        any |= from < to;
+        i = j;
+    }
+    for (size_t i = 0; i < m.n; i++)
+        run_hit_free(&m.hits[i].h);
+    for (size_t q = 0; q < m.nq; q++) {
+        free(m.qid[q]);
+        free(m.qtext[q]);
+    }
+    free(m.hits);
+    free(m.qid);
+    free(m.qtext);
+    return rc < 0 || fatal ? 2 : any ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
     struct settings s;
@@ -456,7 +913,8 @@ int main(int argc, char **argv)
     s.run_tag = "loci";
     const char *color = "auto";
     enum { O_K1 = 256, O_B, O_GROUP, O_EXH, O_FORMAT, O_JSON, O_TAG, O_QUERIES, O_COLOR, O_CHECK,
-           O_COUNT, O_OFFSET, O_END, O_STATS, O_SNIPPET, O_PLAIN, O_EXPLAIN };
+           O_COUNT, O_OFFSET, O_END, O_STATS, O_SNIPPET, O_PLAIN, O_EXPLAIN, O_PARTIAL,
+           O_QUERY_STATS, O_GLOBAL_STATS, O_MERGE };
     static const struct option longopts[] = {
         {"index", required_argument, 0, 'i'}, {"k1", required_argument, 0, O_K1},
         {"b", required_argument, 0, O_B},     {"group", required_argument, 0, O_GROUP},
@@ -470,13 +928,24 @@ int main(int argc, char **argv)
         {"stats", no_argument, 0, O_STATS},   {"snippet", required_argument, 0, O_SNIPPET},
         {"version", no_argument, 0, 'V'},     {"quiet", no_argument, 0, 'q'},
         {"plain", no_argument, 0, O_PLAIN},   {"explain", no_argument, 0, O_EXPLAIN},
+        {"partial", no_argument, 0, O_PARTIAL}, {"query-stats", no_argument, 0, O_QUERY_STATS},
+        {"global-stats", required_argument, 0, O_GLOBAL_STATS},
+        {"merge", no_argument, 0, O_MERGE},
         {0, 0, 0, 0}};
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":i:k:lqhV", longopts, NULL)) != -1) {
         double v;
         switch (c) {
-        case 'i': s.index = optarg; break;
+        case 'i':
+            if (s.n_indexes == MAX_INDEXES)
+                return die_usage("at most 4096 indexes (-i) at once", optarg);
+            s.indexes[s.n_indexes++] = s.index = optarg;
+            break;
+        case O_PARTIAL: s.partial = 1; break;
+        case O_QUERY_STATS: s.query_stats = 1; break;
+        case O_GLOBAL_STATS: s.global_stats = optarg; break;
+        case O_MERGE: s.merge = 1; break;
         case 'k': {
             char *end;
             errno = 0;
@@ -584,6 +1053,30 @@ int main(int argc, char **argv)
         buf_append(&query, argv[i], strlen(argv[i]));
     }
     buf_putc(&query, '\0');
+    if (s.merge) {
+        buf_free(&query);
+        if (s.n_indexes || s.query_stats || s.global_stats || s.check || s.stats || s.count_only ||
+            s.explain || s.end_record)
+            return die_usage("--merge reads runs only: no -i, --query-stats, --global-stats, "
+                             "--check, --stats, --count, --explain or --end-record",
+                             NULL);
+        if (optind >= argc)
+            return die_usage("--merge needs the RUN files of the shards, in shard order", NULL);
+        struct buf out = {0};
+        int st = merge_runs(&s, argv + optind, (size_t)(argc - optind), &out);
+        buf_free(&out);
+        return st;
+    }
+    if (s.global_stats && s.so.offset) {
+        /* a shard's run is its best offset + k: which of them are skipped
+         * is known only once the runs are merged (--merge --offset) */
+        s.so.k += s.so.offset;
+        s.so.offset = 0;
+    }
+    if (s.query_stats && s.global_stats) {
+        buf_free(&query);
+        return die_usage("--query-stats (phase 1) and --global-stats (phase 2) are apart", NULL);
+    }
     if (!s.check && !s.stats && !s.queries && optind >= argc) {
         buf_free(&query);
         return die_usage("no query given", NULL);
@@ -595,8 +1088,19 @@ int main(int argc, char **argv)
 
     loci_index *idx;
     loci_error err;
-    if (loci_index_open(s.index, &idx, &err)) {
-        fprintf(stderr, PROG ": %s\n", err.message);
+    struct stats_table gtable = {0};
+    if (s.global_stats) {
+        if (load_global_stats(s.global_stats, &gtable)) {
+            stats_table_free(&gtable);
+            buf_free(&query);
+            return 2;
+        }
+        s.gtable = &gtable;
+    }
+    if (!s.n_indexes)
+        s.indexes[s.n_indexes++] = s.index;
+    if (open_indexes(&s, &idx)) {
+        stats_table_free(&gtable);
         buf_free(&query);
         return 2;
     }
@@ -621,6 +1125,7 @@ int main(int argc, char **argv)
     }
     buf_free(&out);
     buf_free(&query);
+    stats_table_free(&gtable);
     loci_index_close(idx);
     return status;
 }

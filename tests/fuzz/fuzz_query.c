@@ -10,6 +10,10 @@
  * by passage id; one hit per document when grouped), and the highlight
  * spans of every hit must be ordered, disjoint and inside the passage.
  *
+ * And the statistics a shard gives for the query (loci_query_stats), used
+ * as global statistics (loci_index_set_global_stats), must give the same
+ * results again, bit for bit (README.md, "Shards").
+ *
  * Pruned evaluation runs twice: as shipped, and with ranking_plain_per_k
  * 0 (ranking.h), which forces the pruning code even where the shipped
  * heuristic would score a small query in full — on a small index it
@@ -247,6 +251,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             loci_results_free(ex);
         }
     }
+    /* the two phases of shards searched apart, over one shard: its own
+     * statistics (loci_query_stats) given back as global ones must give
+     * its own results, bit for bit */
+    loci_search_options o;
+    loci_search_options_init(&o);
+    loci_global_stats *st = NULL;
+    loci_results *own = NULL, *global = NULL;
+    loci_error e1, e2;
+    int rs = loci_query_stats(idx, q, &o, &st, &e1);
+    int ro = loci_search(idx, q, &o, &own, &e2);
+    if (rs != ro)
+        fail("loci_query_stats and loci_search return different statuses", q);
+    if (rs == LOCI_OK) {
+        if (loci_index_set_global_stats(idx, st, &e1))
+            fail(e1.message, q);
+        int rg = loci_search(idx, q, &o, &global, &e1);
+        loci_index_set_global_stats(idx, NULL, &e2);
+        same(ro, own, rg, global, &o, "own statistics as global ones", q);
+    }
+    loci_results_free(own);
+    loci_results_free(global);
+    loci_global_stats_free(st);
     free(q);
     return 0;
 }

@@ -61,6 +61,8 @@ class BuildOptions(ctypes.Structure):
         ("progress_ctx", c_void_p),
         ("mode", c_int),
         ("no_merge", c_int),
+        ("first_document", u64),
+        ("end_document", u64),
     ]
 
 
