@@ -74,6 +74,20 @@ typedef enum {
     LOCI_INPUT_JSONL = 1 /* each line of each file is one JSON document */
 } loci_input_format;
 
+/* How a text file's bytes become a document's text (issue 15). AUTO (the
+ * default) decides per file, by the name's extension and else by the
+ * first bytes; the others apply to every file. HTML, MAN and MARKDOWN
+ * turn markup into plain text whose lines are the file's lines (README.md,
+ * "Formats"). JSON Lines records and documents added from memory are
+ * always text. */
+typedef enum {
+    LOCI_FORMAT_AUTO = 0,
+    LOCI_FORMAT_TEXT = 1,
+    LOCI_FORMAT_HTML = 2,
+    LOCI_FORMAT_MAN = 3,
+    LOCI_FORMAT_MARKDOWN = 4
+} loci_doc_format;
+
 /* What loci_builder_finish does with the index at `dir` (format 4: an
  * index is a manifest and segments, changed in place by commits). */
 typedef enum {
@@ -92,6 +106,9 @@ typedef struct loci_build_stats {
     uint64_t skipped_files;      /* binary or unreadable inputs skipped */
     uint64_t runs;               /* sorted runs merged (one per batch of input) */
     uint64_t invalid_utf8;       /* sequences replaced by U+FFFD */
+    uint64_t symlinks_skipped;   /* symbolic links in directories not followed */
+    uint64_t duplicates;         /* documents whose text an earlier one has: stored
+                                    once, their names kept (loci_doc_also) */
     /* commits (LOCI_BUILD_ADD, LOCI_BUILD_UPDATE, deletions, merges) */
     uint64_t added, replaced, deleted, unchanged; /* documents */
     uint64_t segments;           /* segments of the index after it */
@@ -135,6 +152,14 @@ typedef struct loci_build_options {
     /* 1: a commit never merges segments by the merge policy (README.md,
      * "Living indexes"); loci_index_merge still merges. */
     int no_merge;
+    /* The files' format (LOCI_FORMAT_AUTO by default). */
+    loci_doc_format doc_format;
+    /* 1: follow symbolic links met inside directories (files and
+     * directories; a directory already on the walk's path is skipped as a
+     * loop). 0 (the default): they are skipped and counted in
+     * symlinks_skipped. A path given to loci_builder_add_path is followed
+     * either way. */
+    int follow_symlinks;
 } loci_build_options;
 
 /* Fill `o` with the defaults described above. */

@@ -1204,6 +1204,8 @@ int loci_builder_add_path(loci_builder *b, const char *path, loci_error *err)
         return err_set(err, LOCI_EINVAL, "the build is already finished or has failed");
     struct input_options io = {
         .format = b->opt.input_format,
+        .doc_format = b->opt.doc_format,
+        .follow = b->opt.follow_symlinks,
         .id_field = b->opt.id_field,
         .title_field = b->opt.title_field,
         .text_field = b->opt.text_field,
@@ -1286,6 +1288,7 @@ static void mark_finished(loci_builder *b)
     b->finished = 1;
     b->stats.input_bytes = b->in.bytes;
     b->stats.skipped_files = b->in.skipped;
+    b->stats.symlinks_skipped = b->in.symlinks;
     b->stats.runs = b->nruns;
 }
 

@@ -72,7 +72,13 @@ static size_t char_display(const char *s, size_t n, int escape, size_t *len, cha
     return w < 0 ? 0 : (size_t)w;
 }
 
-static int is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
+/* Form feeds (and vertical tabs) are white space too: the extractors end
+ * paragraphs with form feeds, which a passage in document or window mode
+ * holds. */
+static int is_space(char c)
+{
+    return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
 
 /* 1 if a and b print the same with d decimals. */
 static int same_print(double a, double b, int d)
