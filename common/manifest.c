@@ -294,3 +294,18 @@ int manifest_read(int dirfd, const char *shown, struct manifest *m, loci_error *
     lfile_close(&f);
     return rc;
 }
+
+int manifest_doc_deleted(const struct manifest_segment *s, uint32_t doc)
+{
+    size_t lo = 0, hi = s->ndeleted;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->deleted[mid].doc == doc)
+            return 1;
+        if (s->deleted[mid].doc < doc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}

@@ -95,6 +95,27 @@ static int read_meta(struct segment *seg, loci_error *err)
                            seg->block_size, FMT_BLOCK);
     if (seg->passages == 0 || seg->passages > UINT32_MAX || seg->documents > UINT32_MAX)
         return err_corrupt(err, "%s: implausible passage or document count", f->path);
+    /* 4.1: the duplicates' table (4.0 ends at the file table) */
+    seg->aliases = 0;
+    seg->alias_table = NULL;
+    if (f->body_len > META_SIZE) {
+        uint64_t n = f->body_len >= META_ALIAS_TABLE ? le64_get(m + META_ALIASES) : UINT64_MAX;
+        if (n > (f->body_len - META_SIZE) / META_ALIAS_ENTRY ||
+            META_ALIAS_TABLE + META_ALIAS_ENTRY * n != f->body_len)
+            return err_corrupt(err, "%s: bad duplicates table", f->path);
+        uint64_t prev = 0;
+        for (uint64_t i = 0; i < n; i++) {
+            const uint8_t *e = m + META_ALIAS_TABLE + META_ALIAS_ENTRY * i;
+            uint32_t doc = le32_get(e), dup = le32_get(e + 4);
+            uint64_t key = (uint64_t)doc << 32 | dup;
+            if (doc >= dup || dup >= seg->documents || (i && key <= prev))
+                return err_corrupt(err, "%s: bad duplicates table (entry %llu)", f->path,
+                                   (unsigned long long)i);
+            prev = key;
+        }
+        seg->aliases = n;
+        seg->alias_table = m + META_ALIAS_TABLE;
+    }
     seg->avglen = (double)seg->tokens / (double)seg->passages;
     return LOCI_OK;
 }
@@ -685,6 +706,26 @@ int reader_doc(struct segment *seg, uint32_t doc, struct doc_info *out, loci_err
     out->mtime_ns = (int64_t)r.mtime;
     out->hash = r.hash;
     return LOCI_OK;
+}
+
+void reader_alias(const struct segment *seg, uint64_t i, uint32_t *doc, uint32_t *dup)
+{
+    const uint8_t *e = seg->alias_table + META_ALIAS_ENTRY * i;
+    *doc = le32_get(e);
+    *dup = le32_get(e + 4);
+}
+
+uint64_t reader_alias_find(const struct segment *seg, uint32_t doc)
+{
+    uint64_t lo = 0, hi = seg->aliases;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (le32_get(seg->alias_table + META_ALIAS_ENTRY * mid) < doc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 int reader_doc_text(struct segment *seg, const struct doc_info *d, const char **text, loci_error *err)

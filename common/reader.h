@@ -40,6 +40,10 @@ struct segment {
     struct buf docname;        /* name of the last document located */
     struct buf docsource;      /* and its source (reader_doc) */
     struct buf docname2, docsource2; /* scratch of reader_doc */
+    /* 4.1: duplicates, documents whose text is an earlier document's and
+     * is stored there only: (document, duplicate) pairs in meta */
+    uint64_t aliases;
+    const uint8_t *alias_table;
 };
 
 /* Open the segment whose directory is open as `dirfd` (`shown` names it
@@ -103,6 +107,13 @@ struct doc_info {
 
 /* Document `doc`: pointers valid until the next call on seg. */
 int reader_doc(struct segment *seg, uint32_t doc, struct doc_info *out, loci_error *err);
+
+/* Entry i (< seg->aliases) of the duplicates table: document `doc` has
+ * the same text as document `dup` (doc < dup), which is stored with doc
+ * only (dup has no text and no passage of its own). */
+void reader_alias(const struct segment *seg, uint64_t i, uint32_t *doc, uint32_t *dup);
+/* The first entry whose document is `doc` or after (seg->aliases: none). */
+uint64_t reader_alias_find(const struct segment *seg, uint32_t doc);
 
 /* The document's whole stored text (d from reader_doc), valid until the
  * next call on seg. */

@@ -379,6 +379,15 @@ typedef struct loci_passage {
 int loci_passage_get(loci_index *idx, uint32_t passage, loci_passage *out,
                      loci_error *err);
 
+/* The other names of document `doc` (a global id, loci_passage.doc):
+ * documents whose text was byte-identical to its, stored once, with it
+ * (README.md, "Duplicates"). Returns how many live ones there are (0 for
+ * most documents), or a negative LOCI_E* code; when `name` is not NULL
+ * and i is below that count, *name and *name_len get the i-th of them, in
+ * the order they were indexed (valid until the next call on idx). */
+int loci_doc_also(loci_index *idx, uint32_t doc, size_t i, const char **name, size_t *name_len,
+                  loci_error *err);
+
 /* Like loci_passage_get without the text (text NULL, text_len 0): no
  * decompression, so it is cheap enough for every hit of a large run. */
 int loci_passage_locate(loci_index *idx, uint32_t passage, loci_passage *out,

@@ -483,6 +483,9 @@ int main(int argc, char **argv)
         if (st.skipped_files)
             fprintf(stderr, "; %llu file%s skipped", (unsigned long long)st.skipped_files,
                     st.skipped_files == 1 ? "" : "s");
+        if (st.duplicates)
+            fprintf(stderr, "; %llu duplicate%s stored once", (unsigned long long)st.duplicates,
+                    st.duplicates == 1 ? "" : "s");
         if (st.symlinks_skipped)
             fprintf(stderr, "; %llu symbolic link%s not followed (-L follows)",
                     (unsigned long long)st.symlinks_skipped, st.symlinks_skipped == 1 ? "" : "s");

@@ -33,6 +33,7 @@ struct live_doc {
     uint64_t size, hash;
     int64_t mtime;
     uint32_t seg, doc;       /* manifest position, id in the segment */
+    uint32_t alias_of;       /* a duplicate: its text's document + 1 (0: not one) */
     uint8_t has_src, state, fixed_line;
 };
 
@@ -88,19 +89,25 @@ static void seg_close(struct segment *seg)
     free(seg);
 }
 
-static int is_deleted(const struct manifest_segment *s, uint32_t doc)
+
+/* The segment's duplicates (reader_alias) as a map: *out[d] is the
+ * document whose text document d has, plus one, or 0; *out is NULL when
+ * the segment has none. */
+static int alias_targets(const struct segment *idx, uint32_t **out, loci_error *err)
 {
-    size_t lo = 0, hi = s->ndeleted;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (s->deleted[mid].doc == doc)
-            return 1;
-        if (s->deleted[mid].doc < doc)
-            lo = mid + 1;
-        else
-            hi = mid;
+    *out = NULL;
+    if (!idx->aliases)
+        return LOCI_OK;
+    uint32_t *t = calloc((size_t)idx->documents, sizeof *t);
+    if (!t)
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    for (uint64_t i = 0; i < idx->aliases; i++) {
+        uint32_t doc, dup;
+        reader_alias(idx, i, &doc, &dup);
+        t[dup] = doc + 1;
     }
-    return 0;
+    *out = t;
+    return LOCI_OK;
 }
 
 /* ---- settings ---------------------------------------------------------------- */
@@ -260,11 +267,13 @@ static int load_docs(struct living *lv, loci_error *err)
     for (size_t i = 0; i < lv->c.cur.nseg; i++) {
         const struct manifest_segment *s = &lv->c.cur.seg[i];
         struct segment *idx;
+        uint32_t *target = NULL;
         int rc = seg_open(lv, s->number, &idx, err);
         if (rc)
             return rc;
+        rc = alias_targets(idx, &target, err);
         for (uint32_t d = 0; d < s->documents && !rc; d++) {
-            if (is_deleted(s, d))
+            if (manifest_doc_deleted(s, d))
                 continue;
             struct doc_info di;
             if ((rc = reader_doc(idx, d, &di, err)))
@@ -292,7 +301,9 @@ static int load_docs(struct living *lv, loci_error *err)
             e->fixed_line = di.fixed_line != 0;
             e->seg = (uint32_t)i;
             e->doc = d;
+            e->alias_of = target ? target[d] : 0;
         }
+        free(target);
         seg_close(idx);
         if (rc)
             return rc;
@@ -620,20 +631,31 @@ static int merge_tail(struct living *lv, struct manifest *next, size_t from,
     for (size_t i = from; i < next->nseg && !rc; i++) {
         const struct manifest_segment *s = &next->seg[i];
         struct segment *idx;
+        uint32_t *target = NULL;
         if ((rc = seg_open(lv, s->number, &idx, err)))
             break;
+        rc = alias_targets(idx, &target, err);
         for (uint32_t d = 0; d < s->documents && !rc; d++) {
-            if (is_deleted(s, d))
+            if (manifest_doc_deleted(s, d))
                 continue;
-            struct doc_info di;
+            struct doc_info di, ti;
             const char *text;
-            rc = reader_doc(idx, d, &di, err);
+            /* a duplicate goes in with its document's text (deleted or
+             * not: the text stays in the segment), and the builder makes
+             * it a duplicate again, or the text's first name if that
+             * document is gone */
+            rc = reader_doc(idx, target && target[d] ? target[d] - 1 : d, &ti, err);
             if (!rc)
-                rc = reader_doc_text(idx, &di, &text, err);
+                rc = reader_doc_text(idx, &ti, &text, err);
+            if (!rc)
+                rc = reader_doc(idx, d, &di, err);
+            di.text_off = ti.text_off;
+            di.text_len = ti.text_len;
             if (!rc)
                 rc = builder_add_stored(b, &di, text, err);
             docs++;
         }
+        free(target);
         seg_close(idx);
     }
     loci_build_stats st;
@@ -651,6 +673,30 @@ static int merge_tail(struct living *lv, struct manifest *next, size_t from,
 
 /* ---- the commit ------------------------------------------------------------------------ */
 
+/* The texts the commit's builder stored that a live document (not being
+ * deleted) already has, by their FNV-1a: *force becomes the first
+ * segment holding one. A hash that matches by chance only costs a merge. */
+static int find_copies(struct living *lv, const loci_builder *b, size_t *force, loci_error *err)
+{
+    size_t n;
+    const uint64_t *h = builder_text_hashes(b, &n);
+    if (!n)
+        return LOCI_OK;
+    uint64_t *sorted = malloc(n * sizeof *sorted);
+    if (!sorted)
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    memcpy(sorted, h, n * sizeof *sorted);
+    qsort(sorted, n, sizeof *sorted, cmp_u64);
+    for (size_t i = 0; i < lv->ndocs; i++) {
+        const struct live_doc *e = &lv->docs[i];
+        if (e->state != LD_DELETE && e->seg < *force &&
+            bsearch(&e->hash, sorted, n, sizeof *sorted, cmp_u64))
+            *force = e->seg;
+    }
+    free(sorted);
+    return LOCI_OK;
+}
+
 static int has_prefix_path(const uint8_t *src, size_t len, const char *p)
 {
     size_t pl = strlen(p);
@@ -667,7 +713,8 @@ int living_finish(struct living *lv, loci_builder *b, const loci_build_options *
     loci_build_stats bst;
     memset(&bst, 0, sizeof bst);
     int rc = LOCI_OK;
-    if (lv->ndeletes || lv->update)
+    /* (documents added: their texts are looked for among the live ones) */
+    if (lv->ndeletes || lv->update || builder_documents_in(b) > 0)
         rc = load_docs(lv, err);
     /* updates: documents not found again */
     for (size_t i = 0; i < lv->ndocs && !rc && lv->update; i++) {
@@ -742,6 +789,9 @@ int living_finish(struct living *lv, loci_builder *b, const loci_build_options *
             rc = LOCI_OK;
         }
     }
+    size_t force = SIZE_MAX; /* the first segment a duplicate obliges to merge (below) */
+    if (!rc && bst.documents)
+        rc = find_copies(lv, b, &force, err);
     if (!rc && manifest_copy(&next, &lv->c.cur))
         rc = err_set(err, LOCI_ENOMEM, "out of memory");
     if (!rc && lv->loaded) {
@@ -753,6 +803,14 @@ int living_finish(struct living *lv, loci_builder *b, const loci_build_options *
             rc = apply_deletions(lv, &next, err);
         }
     }
+    /* a live duplicate whose document was deleted now (or before) */
+    for (size_t i = 0; i < lv->ndocs && !rc && lv->loaded; i++) {
+        const struct live_doc *e = &lv->docs[i];
+        if (e->alias_of && e->state != LD_DELETE && e->seg < force &&
+            manifest_doc_deleted(&next.seg[e->seg], e->alias_of - 1))
+            force = e->seg;
+    }
+    uint64_t force_number = force < lv->c.cur.nseg ? lv->c.cur.seg[force].number : 0;
     if (!rc && bst.documents)
         rc = commit_add_segment(&lv->c, &next, err);
     /* segments without a live document go */
@@ -769,6 +827,14 @@ int living_finish(struct living *lv, loci_builder *b, const loci_build_options *
                                                   : policy_from(&next);
         if (merge_all && next.nseg == 1 && next.seg[0].ndeleted == 0)
             from = 1; /* one segment already */
+        /* Duplicates are stored once, as a fresh build would: a text
+         * added again, or the text of a duplicate whose document is
+         * gone, is made so by merging from its segment on (the builder
+         * finds the duplicates; the tail run keeps documents in order).
+         * Done even with no_merge: it is what keeps scores exact. */
+        for (size_t k = 0; force_number && k < from; k++)
+            if (next.seg[k].number == force_number)
+                from = k;
         if (from < next.nseg) {
             changed = 1;
             rc = merge_tail(lv, &next, from, opt, err);
