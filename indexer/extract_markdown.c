@@ -80,13 +80,21 @@ static int classify(struct markdown_extractor *x, struct buf *out, int complete)
         }
     } else if (i + 1 < n && (s[i] == '-' || s[i] == '*' || s[i] == '+') &&
                (s[i + 1] == ' ' || s[i + 1] == '\t')) {
+        x->in_list = 1;
         rc = put_break(x, out);
     } else {
         for (k = i; k < n && s[k] >= '0' && s[k] <= '9'; k++)
             ;
-        if (k > i && k - i <= 9 && k + 1 < n && (s[k] == '.' || s[k] == ')') &&
-            (s[k + 1] == ' ' || s[k + 1] == '\t'))
+        int item = k > i && k - i <= 9 && k + 1 < n && (s[k] == '.' || s[k] == ')') &&
+                   (s[k + 1] == ' ' || s[k + 1] == '\t');
+        /* numbered other than 1, it continues a paragraph unless a list
+         * is going on or a blank line came before */
+        if (item && (x->in_list || !x->prev_text || (k - i == 1 && s[i] == '1'))) {
+            x->in_list = 1;
             rc = put_break(x, out);
+        } else if (i == 0 && !x->prev_text && n > 0 && s[0] != ' ' && s[0] != '\t') {
+            x->in_list = 0; /* an unindented paragraph after a blank line */
+        }
     }
     return rc ? rc : line_bytes(x, s, n, out);
 }

@@ -35,6 +35,7 @@ struct markdown_extractor {
     char rule;            /* the line so far is a run of this '=' or '-' (0: not) */
     size_t rule_len;
     int prev_text;        /* the previous line had text (a setext underline may follow) */
+    int in_list;          /* a list item began, and no unindented paragraph since */
     int line_text;        /* this line has a non-blank byte */
     int last_break;       /* the last byte written was a form feed */
 };

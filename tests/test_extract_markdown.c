@@ -33,6 +33,9 @@ static void test_lists(void **state)
                         "intro\n|- one\n|- two\n  cont\n|* three\n|+ four");
     assert_string_equal(md("1. a\n22) b\n1234567890. c\n-no\n3.14 pi"),
                         "1. a\n|22) b\n1234567890. c\n-no\n3.14 pi");
+    /* a number other than 1 does not interrupt a paragraph (CommonMark)... */
+    assert_string_equal(md("text (line\n23) on it\n1. one\n2. two\n\n3. three\n\npara\n4) no"),
+                        "text (line\n23) on it\n|1. one\n|2. two\n\n|3. three\n\npara\n4) no");
 }
 
 static void test_fences(void **state)
