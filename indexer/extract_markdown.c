@@ -30,6 +30,8 @@ static int put_break(struct markdown_extractor *x, struct buf *out)
  * whether the line has text and whether it is a run of '=' or '-'. */
 static int line_bytes(struct markdown_extractor *x, const char *p, size_t n, struct buf *out)
 {
+    if (n == 0)
+        return LOCI_OK;
     if (buf_reserve(out, n))
         return LOCI_ENOMEM;
     uint8_t *d = out->data + out->len;
