@@ -40,7 +40,7 @@
 
 #define LFILE_HEADER_SIZE 64
 #define LFILE_MAJOR 4
-#define LFILE_MINOR 0
+#define LFILE_MINOR 1
 #define LFILE_PAGE_SIZE 4096
 #define LFILE_MAGIC_LEN 8
 

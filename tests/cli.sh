@@ -212,7 +212,7 @@ check "bad snippet" 2 "$BIN/loci-search" -i "$T/idx" --snippet 3 x
 
 # --stats: what the index holds and how it was built
 check "stats" 0 "$BIN/loci-search" -i "$T/idx" --stats
-has "stats format" "^format      4\.0$" "$T/out"
+has "stats format" "^format      4\.1$" "$T/out"
 has "stats documents" "^documents   2 (0 deleted" "$T/out"
 has "stats segments" "^segments    1$" "$T/out"
 has "stats stemming" "^stemming    english$" "$T/out"
@@ -227,7 +227,7 @@ want = {f: os.path.getsize(os.path.join(s, f)) for f in os.listdir(s)}
 want["manifest"] = os.path.getsize(os.path.join(d, "manifest"))
 assert st["files"] == want, st["files"]
 assert st["bytes"] == sum(st["files"].values())
-assert st["built"].endswith("Z") and st["format"] == "4.0"
+assert st["built"].endswith("Z") and st["format"] == "4.1"
 assert st["segments"] == 1 and st["deleted_documents"] == 0
 EOF
 

@@ -670,7 +670,7 @@ static void test_docs_records_and_manifest(void **state)
     unsigned major, minor;
     lfile_version(&f, &major, &minor);
     assert_int_equal(major, 4);
-    assert_int_equal(minor, 0);
+    assert_int_equal(minor, 1);
     lfile_close(&f);
     manifest_free(&m);
 

@@ -70,7 +70,7 @@ static void test_read_back(void **state)
     assert_int_equal(st.passage_tokens, 200);
     assert_int_equal(st.passage_stride, 150);
     assert_int_equal(st.format_major, 4);
-    assert_int_equal(st.format_minor, 0);
+    assert_int_equal(st.format_minor, 1);
     assert_true(st.built > 1700000000);
     assert_int_equal(st.nfiles, FMT_NFILES + 1); /* and the manifest */
     assert_int_equal(st.segments, 1);
