@@ -403,7 +403,8 @@ static int add_doc_record(loci_builder *b, uint64_t text_off, uint64_t text_len,
         return err_set(err, LOCI_ENOMEM, "out of memory");
     b->prev_first_passage = first_passage;
     b->docs_written++;
-    if (b->lv && !m->alias && text_len && buf_append(&b->hashes, &m->hash, sizeof m->hash))
+    if (b->lv && !m->alias && !m->fixed_line && text_len &&
+        buf_append(&b->hashes, &m->hash, sizeof m->hash))
         return err_set(err, LOCI_ENOMEM, "out of memory");
     return recfile_add(&b->docs_f, r->data, r->len, err);
 }
@@ -633,15 +634,12 @@ static void next_batch_size(loci_builder *b)
 }
 
 /* The size of text over which a document is streamed rather than put in
- * a batch: a batch's, but never below what dedup.h deduplicates (so that
- * which documents are duplicates does not depend on the memory budget);
- * a JSON Lines line is counted with its escapes, and an escape takes up
- * to six bytes for one. */
-static size_t stream_over(const loci_builder *b)
+ * a batch: a batch's, but for documents that may be duplicates (not JSON
+ * Lines records) never below what dedup.h deduplicates, so that which
+ * documents are duplicates does not depend on the memory budget. */
+static size_t stream_over(const loci_builder *b, int records)
 {
-    uint64_t floor = b->opt.input_format == LOCI_INPUT_JSONL ? 6 * (uint64_t)DEDUP_MAX + 4096
-                                                              : DEDUP_MAX;
-    return (size_t)(b->batch_bytes > floor ? b->batch_bytes : floor);
+    return (size_t)(records || b->batch_bytes > DEDUP_MAX ? b->batch_bytes : DEDUP_MAX);
 }
 
 /* Append one document to the current batch. */
@@ -692,9 +690,13 @@ static int add_doc(loci_builder *b, const struct doc_in *d, loci_error *err)
     m.text_len = bt->text.len - m.text_off;
     /* A text seen before is not indexed again: the document becomes
      * another name of the first one with it (its text, passages and
-     * postings are that one's). */
+     * postings are that one's). Not a JSON Lines record: a collection's
+     * records are each their own, whatever their text (its ids are what
+     * relevance judgments and other programs refer to). */
     const char *mine = (const char *)bt->text.data + m.text_off;
-    int64_t same = dedup_find_or_add(&b->dedup, mine, m.text_len, (uint32_t)(b->docs_in - 1));
+    int64_t same = fixed_line ? -1
+                              : dedup_find_or_add(&b->dedup, mine, m.text_len,
+                                                  (uint32_t)(b->docs_in - 1));
     if (same == -2)
         return err_set(err, LOCI_ENOMEM, "out of memory");
     if (same >= 0) {
@@ -1106,7 +1108,7 @@ int loci_builder_add_document(loci_builder *b, const char *name, const char *tit
     struct doc_in d = {.source = name, .name = name, .name_len = strlen(name), .title = title,
                        .title_len = title_len, .text = text, .len = len,
                        .first_line = first_line};
-    if (len + title_len <= stream_over(b))
+    if (len + title_len <= stream_over(b, 0))
         return add_doc(b, &d, err);
     int rc = stream_begin(b, &d, err);
     if (!rc && title_len && !(rc = stream_chunk(b, title, title_len, err)))
@@ -1235,7 +1237,7 @@ int builder_add_stored(loci_builder *b, const struct doc_info *d, const char *te
     b->in.files++; /* each document its own file, for the invalid UTF-8 warnings */
     b->in.bytes += d->text_len;
     b->in.documents++;
-    if (d->text_len <= stream_over(b))
+    if (d->text_len <= stream_over(b, d->fixed_line))
         return add_doc(b, &in, err);
     int rc = stream_begin(b, &in, err);
     for (size_t off = 0; off < d->text_len && !rc; off += STREAM_CHUNK)
@@ -1262,7 +1264,7 @@ int loci_builder_add_path(loci_builder *b, const char *path, loci_error *err)
         .strict = b->opt.strict,
         .warn = b->opt.warn,
         .warn_ctx = b->opt.warn_ctx,
-        .stream_over = stream_over(b),
+        .stream_over = stream_over(b, b->opt.input_format == LOCI_INPUT_JSONL),
         .begin = on_input_begin,
         .chunk = on_input_chunk,
         .end = on_input_end,

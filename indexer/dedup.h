@@ -12,7 +12,8 @@
  *
  * The builder never streams a document of DEDUP_MAX bytes or fewer, so
  * which documents are duplicates depends on the texts alone, not on the
- * memory budget or the threads.
+ * memory budget or the threads. JSON Lines records are never looked up:
+ * each record is its own document.
  */
 #ifndef LOCI_DEDUP_H
 #define LOCI_DEDUP_H

@@ -674,7 +674,7 @@ static int merge_tail(struct living *lv, struct manifest *next, size_t from,
 /* ---- the commit ------------------------------------------------------------------------ */
 
 /* The texts the commit's builder stored that a live document (not being
- * deleted) already has, by their FNV-1a: *force becomes the first
+ * deleted, not a JSON Lines record) already has, by their FNV-1a: *force becomes the first
  * segment holding one. A hash that matches by chance only costs a merge. */
 static int find_copies(struct living *lv, const loci_builder *b, size_t *force, loci_error *err)
 {
@@ -689,7 +689,7 @@ static int find_copies(struct living *lv, const loci_builder *b, size_t *force, 
     qsort(sorted, n, sizeof *sorted, cmp_u64);
     for (size_t i = 0; i < lv->ndocs; i++) {
         const struct live_doc *e = &lv->docs[i];
-        if (e->state != LD_DELETE && e->seg < *force &&
+        if (e->state != LD_DELETE && !e->fixed_line && e->seg < *force &&
             bsearch(&e->hash, sorted, n, sizeof *sorted, cmp_u64))
             *force = e->seg;
     }

@@ -782,6 +782,24 @@ static void test_duplicates_stored_once(void **state)
     assert_int_equal(loci_doc_also(idx, 99, 0, NULL, NULL, &err), LOCI_EINVAL);
     loci_results_free(r);
     loci_index_close(idx);
+    /* JSON Lines records are each their own document, whatever their text */
+    char *j = tu_write_file(root, "r.jsonl",
+                            "{\"id\": \"r1\", \"text\": \"same words\"}\n"
+                            "{\"id\": \"r2\", \"text\": \"same words\"}\n", 70);
+    loci_build_options jo;
+    loci_build_options_init(&jo);
+    jo.input_format = LOCI_INPUT_JSONL;
+    loci_builder *jb;
+    char jd[620];
+    snprintf(jd, sizeof jd, "%.580s/jsonl", root);
+    assert_int_equal(loci_builder_new(jd, &jo, &jb, &err), LOCI_OK);
+    assert_int_equal(loci_builder_add_path(jb, j, &err), LOCI_OK);
+    assert_int_equal(loci_builder_finish(jb, &st, &err), LOCI_OK);
+    loci_builder_free(jb);
+    free(j);
+    assert_int_equal(st.documents, 2);
+    assert_int_equal(st.passages, 2);
+    assert_int_equal(st.duplicates, 0);
     build_dups(c, 2, 1, &st);
     static const char *files[] = {"meta", "lexicon", "postings", "positions",
                                   "lengths", "passages", "docs", "text"};
