@@ -54,6 +54,22 @@ int extract_put_utf8(struct buf *out, unsigned cp)
     return buf_append(out, tmp, extract_utf8(tmp, cp));
 }
 
+int extract_text(int *last_break, struct buf *out, const char *p, size_t n)
+{
+    for (size_t i = 0; i < n && *last_break; i++)
+        if (p[i] != ' ' && p[i] != '\n' && p[i] != '\t' && p[i] != '\r')
+            *last_break = 0;
+    return buf_append(out, p, n);
+}
+
+int extract_break(int *last_break, struct buf *out)
+{
+    if (*last_break)
+        return LOCI_OK;
+    *last_break = 1;
+    return buf_putc(out, '\f');
+}
+
 /* 1 if the path has a component "man" or "man" + a section ("man1", "man3p"). */
 static int under_man_dir(const char *path, size_t end)
 {

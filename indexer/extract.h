@@ -52,6 +52,13 @@ int extract_end(struct extractor *x, struct buf *out);
 const char *extract_format_name(loci_doc_format f);
 int extract_parse_format(const char *name, loci_doc_format *out);
 
+/* What the extractors share. extract_text appends text; extract_break
+ * appends a paragraph break (a form feed) unless the last thing appended
+ * was one, with nothing but white space since, or nothing was appended
+ * yet (*last_break starts at 1): no empty paragraphs. */
+int extract_text(int *last_break, struct buf *out, const char *p, size_t n);
+int extract_break(int *last_break, struct buf *out);
+
 /* Code point cp as UTF-8 into out (1-4 bytes, its length returned);
  * and the same appended to a buffer. */
 size_t extract_utf8(char out[4], unsigned cp);

@@ -123,19 +123,12 @@ void html_begin(struct html_extractor *h)
 
 static int put(struct html_extractor *h, struct buf *out, const char *p, size_t n)
 {
-    /* white space between two breaks does not make a paragraph */
-    for (size_t i = 0; i < n && h->last_break; i++)
-        if (p[i] != ' ' && p[i] != '\n' && p[i] != '\t' && p[i] != '\r')
-            h->last_break = 0;
-    return buf_append(out, p, n);
+    return extract_text(&h->last_break, out, p, n);
 }
 
 static int put_break(struct html_extractor *h, struct buf *out)
 {
-    if (h->last_break)
-        return LOCI_OK;
-    h->last_break = 1;
-    return buf_putc(out, '\f');
+    return extract_break(&h->last_break, out);
 }
 
 /* A '>' has ended the tag named h->name. */

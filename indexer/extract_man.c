@@ -41,19 +41,12 @@ void man_begin(struct man_extractor *m)
 
 static int put(struct man_extractor *m, struct buf *out, const char *p, size_t n)
 {
-    /* white space between two breaks does not make a paragraph */
-    for (size_t i = 0; i < n && m->last_break; i++)
-        if (p[i] != ' ' && p[i] != '\n' && p[i] != '\t' && p[i] != '\r')
-            m->last_break = 0;
-    return buf_append(out, p, n);
+    return extract_text(&m->last_break, out, p, n);
 }
 
 static int put_break(struct man_extractor *m, struct buf *out)
 {
-    if (m->last_break)
-        return LOCI_OK;
-    m->last_break = 1;
-    return buf_putc(out, '\f');
+    return extract_break(&m->last_break, out);
 }
 
 /* An mdoc macro name: a capital and one or two small letters ("Fl", "Nm", "Xr"). */
@@ -362,8 +355,10 @@ static int escape(struct man_extractor *m, struct buf *out, char c, int *again)
     }
 }
 
-/* A newline: the line ends (an escape cut by it ends too). */
-static int end_line(struct man_extractor *m, struct buf *out)
+/* The line ends, at a newline or at the input's end: an escape cut by
+ * it ends, a control line's name and last argument take effect, and a
+ * heading ends its paragraph. */
+static int close_line(struct man_extractor *m, struct buf *out)
 {
     int rc = LOCI_OK;
     m->esc_state = E_NONE;
@@ -373,11 +368,19 @@ static int end_line(struct man_extractor *m, struct buf *out)
         rc = arg_end(m, out);
     if (!rc && m->heading)
         rc = put_break(m, out);
+    m->state = M_BOL;
+    m->heading = 0;
+    return rc;
+}
+
+/* A newline: the line ends. */
+static int end_line(struct man_extractor *m, struct buf *out)
+{
+    int rc = close_line(m, out);
     if (m->fmt_line && m->last_nonspace == '.')
         m->table = 2; /* the last format line: the table's data follows */
-    m->fmt_line = m->heading = 0;
+    m->fmt_line = 0;
     m->line_kind = K_DROP;
-    m->state = M_BOL;
     return rc ? rc : buf_putc(out, '\n');
 }
 
@@ -467,15 +470,5 @@ int man_feed(struct man_extractor *m, const char *p, size_t n, struct buf *out)
 
 int man_end(struct man_extractor *m, struct buf *out)
 {
-    int rc = LOCI_OK;
-    m->esc_state = E_NONE;
-    if (m->state == M_NAME)
-        rc = control(m, out);
-    if (!rc && (m->state == M_NAME || m->state == M_ARGS))
-        rc = arg_end(m, out);
-    if (!rc && m->heading)
-        rc = put_break(m, out);
-    m->state = M_BOL;
-    m->heading = 0;
-    return rc;
+    return close_line(m, out);
 }

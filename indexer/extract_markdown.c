@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "loci.h"
+#include "extract.h"
 
 #define RULE_EMPTY 1 /* x->rule: no byte but blanks on the line yet */
 #define RULE_NONE 2  /* x->rule: the line is not a setext underline */
@@ -20,10 +20,7 @@ void markdown_begin(struct markdown_extractor *x)
 
 static int put_break(struct markdown_extractor *x, struct buf *out)
 {
-    if (x->last_break)
-        return LOCI_OK;
-    x->last_break = 1;
-    return buf_putc(out, '\f');
+    return extract_break(&x->last_break, out);
 }
 
 /* Bytes of the line (no newline): copied, a form feed as a space; notes
