@@ -1216,6 +1216,11 @@ uint64_t builder_documents_in(const loci_builder *b)
     return b->docs_in;
 }
 
+uint64_t builder_symlinks_skipped(const loci_builder *b)
+{
+    return b->in.symlinks;
+}
+
 const uint64_t *builder_text_hashes(const loci_builder *b, size_t *n)
 {
     *n = b->hashes.len / sizeof(uint64_t);

@@ -26,6 +26,9 @@ int builder_finish_segment(loci_builder *b, loci_build_stats *stats, loci_error 
 /* Documents added so far (retired or not). */
 uint64_t builder_documents_in(const loci_builder *b);
 
+/* Symbolic links met in directories and not followed, so far. */
+uint64_t builder_symlinks_skipped(const loci_builder *b);
+
 /* A commit's builder (LOCI_BUILD_ADD, UPDATE): the FNV-1a hashes of the
  * texts it stored (not its duplicates'), in no particular use order; valid
  * until the builder is freed. */

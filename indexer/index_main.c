@@ -275,6 +275,9 @@ static void summary_commit(const char *dir, const loci_build_stats *st, double s
             st->segments == 1 ? "" : "s", commas(st->live_documents, l),
             st->live_documents == 1 ? "" : "s", commas(st->deleted_documents, x),
             st->committed ? "" : " (nothing changed, nothing written)", secs);
+    if (st->symlinks_skipped) /* after the line: scripts read its fields in order */
+        fprintf(stderr, PROG ": %llu symbolic link%s not followed (-L follows)\n",
+                (unsigned long long)st->symlinks_skipped, st->symlinks_skipped == 1 ? "" : "s");
 }
 
 /* --delete-from FILE: one name per line (a trailing CR is dropped, blank

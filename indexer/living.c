@@ -857,6 +857,7 @@ int living_finish(struct living *lv, loci_builder *b, const loci_build_options *
                 st->deleted_documents += m->seg[i].ndeleted;
             }
             st->committed = changed;
+            st->symlinks_skipped = builder_symlinks_skipped(b);
             st->index_bytes = indexdir_bytes(lv->c.dir);
         }
     }

@@ -119,6 +119,9 @@ SH=tests/data/share
 check "doc tree" 0 "$BIN/loci-index" -o "$T/dt" "$SH/doc" "$SH/man"
 has "doc tree duplicates" "1 duplicate stored once" "$T/err"
 has "doc tree symlink" "1 symbolic link not followed" "$T/err"
+check "doc tree update" 0 "$BIN/loci-index" -o "$T/dt" --update "$SH/doc" "$SH/man"
+has "doc tree unchanged" "0 added, 0 replaced, 0 deleted, 6 unchanged" "$T/err"
+has "update counts the link" "1 symbolic link not followed" "$T/err"
 # no markup is left to find or to show
 check "no troff left" 1 "$BIN/loci-search" -i "$T/dt" 'fB IX'
 check "no html left" 1 "$BIN/loci-search" -i "$T/dt" 'nbsp OR kbd OR "font weight" OR ndash'

@@ -259,7 +259,7 @@ static void test_search_fails_on_flipped_lengths(void **state)
     (void)state;
     enum { N = 5000 };
     static const char *docs[N];
-    static char texts[N][16]; /* each its own: identical texts would be stored once */
+    static char texts[N][24]; /* each its own: identical texts would be stored once */
     docs[0] = "another word";
     for (int i = 1; i < N; i++) {
         snprintf(texts[i], sizeof texts[i], "filler%d", i);
