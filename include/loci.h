@@ -197,6 +197,9 @@ int loci_builder_add_path(loci_builder *b, const char *path, loci_error *err);
 
 /* Add one document from memory. `title` may be NULL. `text` need not be
  * NUL-terminated. `first_line` is the source line of text[0] (1-based).
+ * Its text (title included) is taken as it is (no format extraction); a
+ * text byte-identical to an earlier document's is stored once, this
+ * document becoming another name of that one (loci_doc_also).
  * Documents are copied into batches that worker threads process, so a
  * problem with a document's content (invalid UTF-8 when it is an error)
  * is reported, and its warnings given, by a later add or by
