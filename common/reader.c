@@ -572,7 +572,14 @@ struct doc_rec {
     int has_source;
 };
 
-static int doc_fields_full(struct segment *seg, uint64_t doc, struct doc_rec *out, loci_error *err)
+/* A reader_docs_scan callback, and what doc_fields_full calls it with. */
+typedef void (*doc_each_fn)(void *ctx, uint32_t doc, uint64_t flags, uint64_t hash);
+
+/* Document `doc`'s fields (its name in seg->docname, its source in
+ * seg->docsource), decoded from the start of its record block; or, with
+ * `each`, every record of the block from `doc` on, each given to it. */
+static int doc_fields_each(struct segment *seg, uint64_t doc, struct doc_rec *out,
+                           doc_each_fn each, void *ctx, loci_error *err)
 {
     const uint8_t *p, *end, *rec;
     uint64_t k, off = 0, len = 0, fp = 0;
@@ -580,10 +587,15 @@ static int doc_fields_full(struct segment *seg, uint64_t doc, struct doc_rec *ou
     int rc = recfile_block(&seg->docs, seg->documents, doc, &k, &p, &end, err);
     if (rc)
         return rc;
+    uint64_t block_end = (k / RECFILE_BLOCK + 1) * RECFILE_BLOCK;
+    if (block_end > seg->documents)
+        block_end = seg->documents;
     struct buf *name = &seg->docname, *src = &seg->docsource;
     int has_src = 0;
     uint64_t line = 0, size = 0, mtime = 0;
     for (;; k++) {
+        if (each && k == block_end)
+            return LOCI_OK;
         if (recfile_next(&p, end, &rec, &n))
             break;
         const uint8_t *rend = rec + n;
@@ -631,7 +643,9 @@ static int doc_fields_full(struct segment *seg, uint64_t doc, struct doc_rec *ou
                                      : buf_append(src, sbytes, (size_t)slen))
                 return err_set(err, LOCI_ENOMEM, "out of memory");
         }
-        if (k == doc) {
+        if (each && k >= doc) {
+            each(ctx, (uint32_t)k, f[4], hash);
+        } else if (k == doc) {
             if (v[1] > INT64_MAX || line > UINT32_MAX || fp > seg->passages)
                 break;
             out->text_off = off;
@@ -648,6 +662,21 @@ static int doc_fields_full(struct segment *seg, uint64_t doc, struct doc_rec *ou
     }
     return err_corrupt(err, "%s: malformed document %llu", seg->docs.path,
                        (unsigned long long)k);
+}
+
+static int doc_fields_full(struct segment *seg, uint64_t doc, struct doc_rec *out, loci_error *err)
+{
+    return doc_fields_each(seg, doc, out, NULL, NULL, err);
+}
+
+int reader_docs_scan(struct segment *seg, void (*fn)(void *ctx, uint32_t doc, uint64_t flags,
+                                                     uint64_t hash),
+                     void *ctx, loci_error *err)
+{
+    int rc = LOCI_OK;
+    for (uint64_t d = 0; d < seg->documents && !rc; d += RECFILE_BLOCK)
+        rc = doc_fields_each(seg, d, NULL, fn, ctx, err);
+    return rc;
 }
 
 static int read_text(struct segment *seg, uint64_t off, uint64_t len, loci_error *err);

@@ -115,6 +115,13 @@ void reader_alias(const struct segment *seg, uint64_t i, uint32_t *doc, uint32_t
 /* The first entry whose document is `doc` or after (seg->aliases: none). */
 uint64_t reader_alias_find(const struct segment *seg, uint32_t doc);
 
+/* Every document's docs-record flags (DOC_*, format.h) and text hash, in
+ * order, each record decoded once (reader_doc decodes a record block from
+ * its start for every document). */
+int reader_docs_scan(struct segment *seg, void (*fn)(void *ctx, uint32_t doc, uint64_t flags,
+                                                     uint64_t hash),
+                     void *ctx, loci_error *err);
+
 /* The document's whole stored text (d from reader_doc), valid until the
  * next call on seg. */
 int reader_doc_text(struct segment *seg, const struct doc_info *d, const char **text,

@@ -673,9 +673,29 @@ static int merge_tail(struct living *lv, struct manifest *next, size_t from,
 
 /* ---- the commit ------------------------------------------------------------------------ */
 
+/* find_copies' scan of one segment's docs records. */
+struct copy_scan {
+    const uint64_t *sorted;  /* the new texts' hashes */
+    size_t n;
+    const struct manifest_segment *s;
+    int found;
+};
+
+static void scan_copy(void *ctx, uint32_t doc, uint64_t flags, uint64_t hash)
+{
+    struct copy_scan *cs = ctx;
+    if (!cs->found && !(flags & DOC_FIXED_LINE) &&
+        bsearch(&hash, cs->sorted, cs->n, sizeof *cs->sorted, cmp_u64) &&
+        !manifest_doc_deleted(cs->s, doc))
+        cs->found = 1;
+}
+
 /* The texts the commit's builder stored that a live document (not being
- * deleted, not a JSON Lines record) already has, by their FNV-1a: *force becomes the first
- * segment holding one. A hash that matches by chance only costs a merge. */
+ * deleted, not a JSON Lines record) already has, by their FNV-1a:
+ * *force becomes the first segment holding one. A hash that matches by
+ * chance only costs a merge. With the live documents loaded (updates,
+ * deletions) they are looked at; else the docs records are scanned, each
+ * decoded once, segment by segment up to the first that has one. */
 static int find_copies(struct living *lv, const loci_builder *b, size_t *force, loci_error *err)
 {
     size_t n;
@@ -687,14 +707,25 @@ static int find_copies(struct living *lv, const loci_builder *b, size_t *force, 
         return err_set(err, LOCI_ENOMEM, "out of memory");
     memcpy(sorted, h, n * sizeof *sorted);
     qsort(sorted, n, sizeof *sorted, cmp_u64);
-    for (size_t i = 0; i < lv->ndocs; i++) {
+    int rc = LOCI_OK;
+    for (size_t i = 0; lv->loaded && i < lv->ndocs; i++) {
         const struct live_doc *e = &lv->docs[i];
         if (e->state != LD_DELETE && !e->fixed_line && e->seg < *force &&
             bsearch(&e->hash, sorted, n, sizeof *sorted, cmp_u64))
             *force = e->seg;
     }
+    for (size_t i = 0; !lv->loaded && !rc && i < lv->c.cur.nseg && i < *force; i++) {
+        struct copy_scan cs = {sorted, n, &lv->c.cur.seg[i], 0};
+        struct segment *idx;
+        if ((rc = seg_open(lv, cs.s->number, &idx, err)))
+            break;
+        rc = reader_docs_scan(idx, scan_copy, &cs, err);
+        seg_close(idx);
+        if (cs.found)
+            *force = i;
+    }
     free(sorted);
-    return LOCI_OK;
+    return rc;
 }
 
 static int has_prefix_path(const uint8_t *src, size_t len, const char *p)
@@ -713,8 +744,7 @@ int living_finish(struct living *lv, loci_builder *b, const loci_build_options *
     loci_build_stats bst;
     memset(&bst, 0, sizeof bst);
     int rc = LOCI_OK;
-    /* (documents added: their texts are looked for among the live ones) */
-    if (lv->ndeletes || lv->update || builder_documents_in(b) > 0)
+    if (lv->ndeletes || lv->update)
         rc = load_docs(lv, err);
     /* updates: documents not found again */
     for (size_t i = 0; i < lv->ndocs && !rc && lv->update; i++) {
