@@ -77,6 +77,11 @@ static const struct fmt_file FMT_FILES[] = {
 #define META_FILE_CRC 8       /* u32 */
 #define META_FILE_ENTRY 12
 #define META_SIZE (META_FILES + (FMT_NFILES - 1) * META_FILE_ENTRY)
+/* 4.1: after the file table, the duplicates (docs/FORMAT.md, meta): a
+ * count, then (u32 document, u32 duplicate) pairs by document, duplicate. */
+#define META_ALIASES META_SIZE          /* u64 */
+#define META_ALIAS_TABLE (META_SIZE + 8)
+#define META_ALIAS_ENTRY 8
 
 /* Postings: passages per block, and the skip entry of a multi-block term. */
 #define FMT_BLOCK 128

@@ -494,6 +494,43 @@ int loci_passage_get(loci_index *idx, uint32_t passage, loci_passage *out, loci_
     return passage_at(idx, passage, out, 1, err);
 }
 
+int loci_doc_also(loci_index *idx, uint32_t doc, size_t i, const char **name, size_t *name_len,
+                  loci_error *err)
+{
+    if (doc >= idx->all_documents)
+        return err_set(err, LOCI_EINVAL, "no document %u (the index has %llu)", doc,
+                       (unsigned long long)idx->all_documents);
+    size_t k = 0, hi = idx->nseg; /* k: the last segment whose first document is <= doc */
+    while (hi - k > 1) {
+        size_t mid = k + (hi - k) / 2;
+        if (idx->views[mid].doc_base <= doc)
+            k = mid;
+        else
+            hi = mid;
+    }
+    struct segment *s = &idx->segs[k];
+    const struct manifest_segment *ms = &idx->manifest.seg[k];
+    uint32_t local = doc - idx->views[k].doc_base, d, dup;
+    size_t count = 0;
+    for (uint64_t e = reader_alias_find(s, local); e < s->aliases; e++) {
+        reader_alias(s, e, &d, &dup);
+        if (d != local)
+            break;
+        if (manifest_doc_deleted(ms, dup))
+            continue;
+        if (name && count == i) {
+            struct doc_info di;
+            int rc = reader_doc(s, dup, &di, err);
+            if (rc)
+                return rc;
+            *name = di.name;
+            *name_len = di.name_len;
+        }
+        count++;
+    }
+    return count > INT32_MAX ? INT32_MAX : (int)count;
+}
+
 /* A looked-up term's df as scores use it: its live df here (recorded for
  * loci_query_stats), or the global statistics'. */
 static int64_t lookup_df(loci_index *idx, const char *term, size_t len, uint64_t df,

@@ -40,7 +40,7 @@
 
 #define LFILE_HEADER_SIZE 64
 #define LFILE_MAJOR 4
-#define LFILE_MINOR 1
+#define LFILE_MINOR 2
 /* The first minor version whose terms are those of today's analyzer (4.1:
  * CJK bigrams, elision). Segments of an older minor are searched with
  * analyzer_legacy, and changing such an index takes a rebuild. */

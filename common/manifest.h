@@ -79,6 +79,9 @@ uint32_t manifest_deleted_df(const struct manifest_segment *s, const char *term,
  * the caller afterwards); NULL when out of memory. */
 struct manifest_segment *manifest_add_segment(struct manifest *m);
 
+/* 1 if document `doc` of the segment is deleted (a bisection of its list). */
+int manifest_doc_deleted(const struct manifest_segment *s, uint32_t doc);
+
 /* Record a deleted document of segment s (ids must grow), and a term's
  * df taken by it (terms in memcmp order, each once: the caller sums). */
 int manifest_add_deleted(struct manifest_segment *s, uint32_t doc, uint32_t first_passage,

@@ -95,6 +95,27 @@ static int read_meta(struct segment *seg, loci_error *err)
                            seg->block_size, FMT_BLOCK);
     if (seg->passages == 0 || seg->passages > UINT32_MAX || seg->documents > UINT32_MAX)
         return err_corrupt(err, "%s: implausible passage or document count", f->path);
+    /* 4.1: the duplicates' table (4.0 ends at the file table) */
+    seg->aliases = 0;
+    seg->alias_table = NULL;
+    if (f->body_len > META_SIZE) {
+        uint64_t n = f->body_len >= META_ALIAS_TABLE ? le64_get(m + META_ALIASES) : UINT64_MAX;
+        if (n > (f->body_len - META_SIZE) / META_ALIAS_ENTRY ||
+            META_ALIAS_TABLE + META_ALIAS_ENTRY * n != f->body_len)
+            return err_corrupt(err, "%s: bad duplicates table", f->path);
+        uint64_t prev = 0;
+        for (uint64_t i = 0; i < n; i++) {
+            const uint8_t *e = m + META_ALIAS_TABLE + META_ALIAS_ENTRY * i;
+            uint32_t doc = le32_get(e), dup = le32_get(e + 4);
+            uint64_t key = (uint64_t)doc << 32 | dup;
+            if (doc >= dup || dup >= seg->documents || (i && key <= prev))
+                return err_corrupt(err, "%s: bad duplicates table (entry %llu)", f->path,
+                                   (unsigned long long)i);
+            prev = key;
+        }
+        seg->aliases = n;
+        seg->alias_table = m + META_ALIAS_TABLE;
+    }
     seg->avglen = (double)seg->tokens / (double)seg->passages;
     return LOCI_OK;
 }
@@ -677,7 +698,14 @@ struct doc_rec {
     int has_source;
 };
 
-static int doc_fields_full(struct segment *seg, uint64_t doc, struct doc_rec *out, loci_error *err)
+/* A reader_docs_scan callback, and what doc_fields_full calls it with. */
+typedef void (*doc_each_fn)(void *ctx, uint32_t doc, uint64_t flags, uint64_t hash);
+
+/* Document `doc`'s fields (its name in seg->docname, its source in
+ * seg->docsource), decoded from the start of its record block; or, with
+ * `each`, every record of the block from `doc` on, each given to it. */
+static int doc_fields_each(struct segment *seg, uint64_t doc, struct doc_rec *out,
+                           doc_each_fn each, void *ctx, loci_error *err)
 {
     const uint8_t *p, *end, *rec;
     uint64_t k, off = 0, len = 0, fp = 0;
@@ -685,10 +713,15 @@ static int doc_fields_full(struct segment *seg, uint64_t doc, struct doc_rec *ou
     int rc = recfile_block(&seg->docs, seg->documents, doc, &k, &p, &end, err);
     if (rc)
         return rc;
+    uint64_t block_end = (k / RECFILE_BLOCK + 1) * RECFILE_BLOCK;
+    if (block_end > seg->documents)
+        block_end = seg->documents;
     struct buf *name = &seg->docname, *src = &seg->docsource;
     int has_src = 0;
     uint64_t line = 0, size = 0, mtime = 0;
     for (;; k++) {
+        if (each && k == block_end)
+            return LOCI_OK;
         if (recfile_next(&p, end, &rec, &n))
             break;
         const uint8_t *rend = rec + n;
@@ -736,7 +769,9 @@ static int doc_fields_full(struct segment *seg, uint64_t doc, struct doc_rec *ou
                                      : buf_append(src, sbytes, (size_t)slen))
                 return err_set(err, LOCI_ENOMEM, "out of memory");
         }
-        if (k == doc) {
+        if (each && k >= doc) {
+            each(ctx, (uint32_t)k, f[4], hash);
+        } else if (k == doc) {
             if (v[1] > INT64_MAX || line > UINT32_MAX || fp > seg->passages)
                 break;
             out->text_off = off;
@@ -753,6 +788,21 @@ static int doc_fields_full(struct segment *seg, uint64_t doc, struct doc_rec *ou
     }
     return err_corrupt(err, "%s: malformed document %llu", seg->docs.path,
                        (unsigned long long)k);
+}
+
+static int doc_fields_full(struct segment *seg, uint64_t doc, struct doc_rec *out, loci_error *err)
+{
+    return doc_fields_each(seg, doc, out, NULL, NULL, err);
+}
+
+int reader_docs_scan(struct segment *seg, void (*fn)(void *ctx, uint32_t doc, uint64_t flags,
+                                                     uint64_t hash),
+                     void *ctx, loci_error *err)
+{
+    int rc = LOCI_OK;
+    for (uint64_t d = 0; d < seg->documents && !rc; d += RECFILE_BLOCK)
+        rc = doc_fields_each(seg, d, NULL, fn, ctx, err);
+    return rc;
 }
 
 static int read_text(struct segment *seg, uint64_t off, uint64_t len, loci_error *err);
@@ -810,6 +860,46 @@ int reader_doc(struct segment *seg, uint32_t doc, struct doc_info *out, loci_err
     out->size = r.size;
     out->mtime_ns = (int64_t)r.mtime;
     out->hash = r.hash;
+    return LOCI_OK;
+}
+
+void reader_alias(const struct segment *seg, uint64_t i, uint32_t *doc, uint32_t *dup)
+{
+    const uint8_t *e = seg->alias_table + META_ALIAS_ENTRY * i;
+    *doc = le32_get(e);
+    *dup = le32_get(e + 4);
+}
+
+uint64_t reader_alias_find(const struct segment *seg, uint32_t doc)
+{
+    uint64_t lo = 0, hi = seg->aliases;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2;
+        if (le32_get(seg->alias_table + META_ALIAS_ENTRY * mid) < doc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The segment's duplicates (reader_alias) as a map: *out[d] is the
+ * document whose text document d has, plus one, or 0; *out is NULL when
+ * the segment has none. */
+int reader_alias_targets(const struct segment *idx, uint32_t **out, loci_error *err)
+{
+    *out = NULL;
+    if (!idx->aliases)
+        return LOCI_OK;
+    uint32_t *t = calloc((size_t)idx->documents, sizeof *t);
+    if (!t)
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    for (uint64_t i = 0; i < idx->aliases; i++) {
+        uint32_t doc, dup;
+        reader_alias(idx, i, &doc, &dup);
+        t[dup] = doc + 1;
+    }
+    *out = t;
     return LOCI_OK;
 }
 

@@ -41,6 +41,10 @@ struct segment {
     struct buf docname;        /* name of the last document located */
     struct buf docsource;      /* and its source (reader_doc) */
     struct buf docname2, docsource2; /* scratch of reader_doc */
+    /* 4.1: duplicates, documents whose text is an earlier document's and
+     * is stored there only: (document, duplicate) pairs in meta */
+    uint64_t aliases;
+    const uint8_t *alias_table;
 };
 
 /* Open the segment whose directory is open as `dirfd` (`shown` names it
@@ -108,6 +112,24 @@ struct doc_info {
 
 /* Document `doc`: pointers valid until the next call on seg. */
 int reader_doc(struct segment *seg, uint32_t doc, struct doc_info *out, loci_error *err);
+
+/* Entry i (< seg->aliases) of the duplicates table: document `doc` has
+ * the same text as document `dup` (doc < dup), which is stored with doc
+ * only (dup has no text and no passage of its own). */
+void reader_alias(const struct segment *seg, uint64_t i, uint32_t *doc, uint32_t *dup);
+/* The first entry whose document is `doc` or after (seg->aliases: none). */
+uint64_t reader_alias_find(const struct segment *seg, uint32_t doc);
+/* The duplicates as a map: (*out)[d] is the document whose text document
+ * d has, plus one, or 0; *out is NULL when the segment has none (the
+ * caller frees it). LOCI_OK or LOCI_ENOMEM. */
+int reader_alias_targets(const struct segment *seg, uint32_t **out, loci_error *err);
+
+/* Every document's docs-record flags (DOC_*, format.h) and text hash, in
+ * order, each record decoded once (reader_doc decodes a record block from
+ * its start for every document). */
+int reader_docs_scan(struct segment *seg, void (*fn)(void *ctx, uint32_t doc, uint64_t flags,
+                                                     uint64_t hash),
+                     void *ctx, loci_error *err);
 
 /* The document's whole stored text (d from reader_doc), valid until the
  * next call on seg. */

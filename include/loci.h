@@ -107,6 +107,20 @@ typedef enum {
     LOCI_INPUT_JSONL = 1 /* each line of each file is one JSON document */
 } loci_input_format;
 
+/* How a text file's bytes become a document's text (issue 15). AUTO (the
+ * default) decides per file, by the name's extension and else by the
+ * first bytes; the others apply to every file. HTML, MAN and MARKDOWN
+ * turn markup into plain text whose lines are the file's lines (README.md,
+ * "Formats"). JSON Lines records and documents added from memory are
+ * always text. */
+typedef enum {
+    LOCI_FORMAT_AUTO = 0,
+    LOCI_FORMAT_TEXT = 1,
+    LOCI_FORMAT_HTML = 2,
+    LOCI_FORMAT_MAN = 3,
+    LOCI_FORMAT_MARKDOWN = 4
+} loci_doc_format;
+
 /* What loci_builder_finish does with the index at `dir` (format 4: an
  * index is a manifest and segments, changed in place by commits). */
 typedef enum {
@@ -131,6 +145,10 @@ typedef struct loci_build_stats {
     uint64_t live_documents;     /* documents of the index after it */
     uint64_t deleted_documents;  /* deleted documents still in its segments */
     int committed;               /* 1 if a new manifest was written */
+    /* (added in 0.1: after the fields above, which keep their places) */
+    uint64_t symlinks_skipped;   /* symbolic links in directories not followed */
+    uint64_t duplicates;         /* documents whose text an earlier one has: stored
+                                    once, their names kept (loci_doc_also) */
 } loci_build_stats;
 
 typedef struct loci_build_options {
@@ -176,6 +194,14 @@ typedef struct loci_build_options {
      * A shard of a corpus (loci-index --shard I/N, README.md "Shards") is
      * such a range: see loci_input_count and loci_shard_range. */
     uint64_t first_document, end_document;
+    /* The files' format (LOCI_FORMAT_AUTO by default). */
+    loci_doc_format doc_format;
+    /* 1: follow symbolic links met inside directories (files and
+     * directories; a directory already on the walk's path is skipped as a
+     * loop). 0 (the default): they are skipped and counted in
+     * symlinks_skipped. A path given to loci_builder_add_path is followed
+     * either way. */
+    int follow_symlinks;
 } loci_build_options;
 
 /* Fill `o` with the defaults described above (and its size). */
@@ -213,6 +239,9 @@ LOCI_API int loci_builder_add_path(loci_builder *b, const char *path, loci_error
 
 /* Add one document from memory. `title` may be NULL. `text` need not be
  * NUL-terminated. `first_line` is the source line of text[0] (1-based).
+ * Its text (title included) is taken as it is (no format extraction); a
+ * text byte-identical to an earlier document's is stored once, this
+ * document becoming another name of that one (loci_doc_also).
  * Documents are copied into batches that worker threads process, so a
  * problem with a document's content (invalid UTF-8 when it is an error)
  * is reported, and its warnings given, by a later add or by
@@ -474,6 +503,15 @@ typedef struct loci_passage {
 
 LOCI_API int loci_passage_get(loci_index *idx, uint32_t passage, loci_passage *out,
                      loci_error *err);
+
+/* The other names of document `doc` (a global id, loci_passage.doc):
+ * documents whose text was byte-identical to its, stored once, with it
+ * (README.md, "Duplicates"). Returns how many live ones there are (0 for
+ * most documents), or a negative LOCI_E* code; when `name` is not NULL
+ * and i is below that count, *name and *name_len get the i-th of them, in
+ * the order they were indexed (valid until the next call on idx). */
+LOCI_API int loci_doc_also(loci_index *idx, uint32_t doc, size_t i, const char **name, size_t *name_len,
+                  loci_error *err);
 
 /* Like loci_passage_get without the text (text NULL, text_len 0): no
  * decompression, so it is cheap enough for every hit of a large run. */

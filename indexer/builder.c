@@ -42,6 +42,7 @@
 #include "commit.h"
 #include "error.h"
 #include "format.h"
+#include "dedup.h"
 #include "hash.h"
 #include "indexdir.h"
 #include "input.h"
@@ -78,6 +79,8 @@ struct doc_meta {
     uint32_t bad_line;    /* line of the first of them */
     uint32_t has_src;     /* 0: added from memory, no source file */
     uint32_t hash_given;  /* 1: hash was given (a merge), not to be computed */
+    uint32_t alias;       /* 1: its text is document alias_of's: stored once, there */
+    uint32_t alias_of;
     uint64_t size, hash;  /* the source file's size; FNV-1a of the text */
     int64_t mtime;        /* the source file's mtime, ns */
 };
@@ -189,6 +192,9 @@ struct loci_builder {
     int64_t stream_mtime;
     uint64_t seen;                  /* input documents met (for first/end_document) */
     int skipping;                   /* the document being streamed is not selected */
+    struct dedup dedup;             /* the texts seen, to store each one once */
+    struct buf aliases;             /* (u32 document, u32 duplicate) pairs, LE */
+    struct buf hashes;              /* a commit's: the texts' FNV-1a, u64 each (living.c) */
     loci_build_stats stats;
     int failed, finished;
     atomic_int cancelled;           /* loci_builder_cancel was called */
@@ -400,6 +406,9 @@ static int add_doc_record(loci_builder *b, uint64_t text_off, uint64_t text_len,
         return err_set(err, LOCI_ENOMEM, "out of memory");
     b->prev_first_passage = first_passage;
     b->docs_written++;
+    if (b->lv && !m->alias && !m->fixed_line && text_len &&
+        buf_append(&b->hashes, &m->hash, sizeof m->hash))
+        return err_set(err, LOCI_ENOMEM, "out of memory");
     return recfile_add(&b->docs_f, r->data, r->len, err);
 }
 
@@ -512,7 +521,12 @@ static int retire(loci_builder *b, struct batch *bt, loci_error *err)
         rc = textstore_append(&b->text, bt->text.data + zend, bt->text.len - zend, err);
     const struct doc_meta *m = (const struct doc_meta *)bt->meta.data;
     for (uint32_t i = 0; i < bt->ndocs && !rc; i++) {
-        rc = add_doc_record(b, b->text_base + m[i].text_off, m[i].text_len,
+        if (m[i].alias) {
+            b->stats.duplicates++;
+            if (buf_put_le32(&b->aliases, m[i].alias_of) || buf_put_le32(&b->aliases, doc_base + i))
+                rc = err_set(err, LOCI_ENOMEM, "out of memory");
+        }
+        rc = rc ? rc : add_doc_record(b, b->text_base + m[i].text_off, m[i].text_len,
                             pass_base + m[i].first_passage,
                             (const char *)bt->names.data + m[i].name_off, m[i].name_len, &m[i],
                             (const char *)bt->names.data + m[i].src_off, err);
@@ -622,6 +636,15 @@ static void next_batch_size(loci_builder *b)
     b->next_bytes = 2 * b->next_bytes < target ? 2 * b->next_bytes : target;
 }
 
+/* The size of text over which a document is streamed rather than put in
+ * a batch: a batch's, but for documents that may be duplicates (not JSON
+ * Lines records) never below what dedup.h deduplicates, so that which
+ * documents are duplicates does not depend on the memory budget. */
+static size_t stream_over(const loci_builder *b, int records)
+{
+    return (size_t)(records || b->batch_bytes > DEDUP_MAX ? b->batch_bytes : DEDUP_MAX);
+}
+
 /* Append one document to the current batch. */
 static int add_doc(loci_builder *b, const struct doc_in *d, loci_error *err)
 {
@@ -668,6 +691,26 @@ static int add_doc(loci_builder *b, const struct doc_in *d, loci_error *err)
         buf_append(&bt->names, source, m.src_len))
         return err_set(err, LOCI_ENOMEM, "out of memory");
     m.text_len = bt->text.len - m.text_off;
+    /* A text seen before is not indexed again: the document becomes
+     * another name of the first one with it (its text, passages and
+     * postings are that one's). Not a JSON Lines record: a collection's
+     * records are each their own, whatever their text (its ids are what
+     * relevance judgments and other programs refer to). */
+    const char *mine = (const char *)bt->text.data + m.text_off;
+    int64_t same = fixed_line ? -1
+                              : dedup_find_or_add(&b->dedup, mine, m.text_len,
+                                                  (uint32_t)(b->docs_in - 1));
+    if (same == -2)
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    if (same >= 0) {
+        if (!m.hash_given)
+            m.hash = fnv1a64(FNV1A64_INIT, mine, m.text_len);
+        m.hash_given = 1;
+        m.alias = 1;
+        m.alias_of = (uint32_t)same;
+        bt->text.len = m.text_off;
+        m.text_len = 0;
+    }
     if (buf_append(&bt->meta, &m, sizeof m))
         return err_set(err, LOCI_ENOMEM, "out of memory");
     bt->ndocs++;
@@ -1024,6 +1067,9 @@ void loci_builder_free(loci_builder *b)
     lfile_abort(&b->lengths_f);
     recfile_abort(&b->docs_f);
     buf_free(&b->rec);
+    dedup_free(&b->dedup);
+    buf_free(&b->aliases);
+    buf_free(&b->hashes);
     buf_free(&b->prev_name);
     buf_free(&b->prev_source);
     buf_free(&b->bad_source);
@@ -1077,7 +1123,7 @@ int loci_builder_add_document(loci_builder *b, const char *name, const char *tit
     struct doc_in d = {.source = name, .name = name, .name_len = strlen(name), .title = title,
                        .title_len = title_len, .text = text, .len = len,
                        .first_line = first_line};
-    if (len + title_len <= b->batch_bytes)
+    if (len + title_len <= stream_over(b, 0))
         return add_doc(b, &d, err);
     int rc = stream_begin(b, &d, err);
     if (!rc && title_len && !(rc = stream_chunk(b, title, title_len, err)))
@@ -1256,6 +1302,17 @@ uint64_t builder_documents_in(const loci_builder *b)
     return b->docs_in;
 }
 
+uint64_t builder_symlinks_skipped(const loci_builder *b)
+{
+    return b->in.symlinks;
+}
+
+const uint64_t *builder_text_hashes(const loci_builder *b, size_t *n)
+{
+    *n = b->hashes.len / sizeof(uint64_t);
+    return (const uint64_t *)(const void *)b->hashes.data;
+}
+
 int builder_add_stored(loci_builder *b, const struct doc_info *d, const char *text,
                        loci_error *err)
 {
@@ -1271,7 +1328,7 @@ int builder_add_stored(loci_builder *b, const struct doc_info *d, const char *te
     b->in.files++; /* each document its own file, for the invalid UTF-8 warnings */
     b->in.bytes += d->text_len;
     b->in.documents++;
-    if (d->text_len <= b->batch_bytes)
+    if (d->text_len <= stream_over(b, d->fixed_line))
         return add_doc(b, &in, err);
     int rc = stream_begin(b, &in, err);
     for (size_t off = 0; off < d->text_len && !rc; off += STREAM_CHUNK)
@@ -1290,13 +1347,15 @@ int loci_builder_add_path(loci_builder *b, const char *path, loci_error *err)
         return err_set(err, LOCI_EINVAL, "the build is already finished or has failed");
     struct input_options io = {
         .format = b->opt.input_format,
+        .doc_format = b->opt.doc_format,
+        .follow = b->opt.follow_symlinks,
         .id_field = b->opt.id_field,
         .title_field = b->opt.title_field,
         .text_field = b->opt.text_field,
         .strict = b->opt.strict,
         .warn = b->opt.warn,
         .warn_ctx = b->opt.warn_ctx,
-        .stream_over = b->batch_bytes,
+        .stream_over = stream_over(b, b->opt.input_format == LOCI_INPUT_JSONL),
         .begin = on_input_begin,
         .chunk = on_input_chunk,
         .end = on_input_end,
@@ -1321,10 +1380,25 @@ int loci_builder_add_path(loci_builder *b, const char *path, loci_error *err)
 
 /* ---- finishing ------------------------------------------------------------------------ */
 
+static int cmp_alias(const void *x, const void *y)
+{
+    uint64_t a = (uint64_t)le32_get(x) << 32 | le32_get((const uint8_t *)x + 4);
+    uint64_t c = (uint64_t)le32_get(y) << 32 | le32_get((const uint8_t *)y + 4);
+    return (a > c) - (a < c);
+}
+
 static int write_meta(loci_builder *b, double k1, double bb, loci_error *err)
 {
-    uint8_t m[META_SIZE];
-    memset(m, 0, sizeof m);
+    /* 4.1: the alias table after the fixed record, by document then duplicate */
+    size_t nalias = b->aliases.len / 8, size = META_SIZE + 8 + b->aliases.len;
+    uint8_t *m = calloc(1, size);
+    if (!m)
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    if (nalias)
+        qsort(b->aliases.data, nalias, 8, cmp_alias);
+    le64_put(m + META_ALIASES, nalias);
+    if (nalias)
+        memcpy(m + META_ALIAS_TABLE, b->aliases.data, b->aliases.len);
     uint64_t k1bits, bbits;
     memcpy(&k1bits, &k1, 8);
     memcpy(&bbits, &bb, 8);
@@ -1345,17 +1419,21 @@ static int write_meta(loci_builder *b, double k1, double bb, loci_error *err)
     for (size_t i = 1; i < FMT_NFILES; i++) {
         char path[PATH_BUF];
         struct lfile f;
-        if (path_join(path, sizeof path, b->segdir, FMT_FILES[i].name))
-            return err_set(err, LOCI_EINVAL, "%s: path too long", b->segdir);
-        int rc = lfile_open(&f, path, FMT_FILES[i].magic, err);
-        if (rc)
+        int rc = path_join(path, sizeof path, b->segdir, FMT_FILES[i].name)
+                     ? err_set(err, LOCI_EINVAL, "%s: path too long", b->segdir)
+                     : lfile_open(&f, path, FMT_FILES[i].magic, err);
+        if (rc) {
+            free(m);
             return rc;
+        }
         uint8_t *e = m + META_FILES + (i - 1) * META_FILE_ENTRY;
         le64_put(e + META_FILE_LEN, f.body_len);
         le32_put(e + META_FILE_CRC, lfile_table_crc(&f));
         lfile_close(&f);
     }
-    return writer_put_file(b->segdir, FMT_META, FMT_MAGIC_META, m, sizeof m, err);
+    int rc = writer_put_file(b->segdir, FMT_META, FMT_MAGIC_META, m, size, err);
+    free(m);
+    return rc;
 }
 
 void loci_builder_cancel(loci_builder *b)
@@ -1372,6 +1450,7 @@ static void mark_finished(loci_builder *b)
     b->finished = 1;
     b->stats.input_bytes = b->in.bytes;
     b->stats.skipped_files = b->in.skipped;
+    b->stats.symlinks_skipped = b->in.symlinks;
     b->stats.runs = b->nruns;
 }
 

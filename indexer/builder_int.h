@@ -26,6 +26,14 @@ int builder_finish_segment(loci_builder *b, loci_build_stats *stats, loci_error 
 /* Documents added so far (retired or not). */
 uint64_t builder_documents_in(const loci_builder *b);
 
+/* Symbolic links met in directories and not followed, so far. */
+uint64_t builder_symlinks_skipped(const loci_builder *b);
+
+/* A commit's builder (LOCI_BUILD_ADD, UPDATE): the FNV-1a hashes of the
+ * texts it stored (not its duplicates'), in no particular use order; valid
+ * until the builder is freed. */
+const uint64_t *builder_text_hashes(const loci_builder *b, size_t *n);
+
 /* Add a document as segment records keep it: its stored text (title
  * included), first line and line mode, and its source, size, mtime and
  * hash carried over unchanged. */

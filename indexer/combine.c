@@ -19,19 +19,29 @@ static int feed(loci_index *idx, loci_builder *b, loci_error *err)
     for (size_t i = 0; i < idx->nseg; i++) {
         struct segment *seg = &idx->segs[i];
         const struct manifest_segment *ms = &idx->manifest.seg[i];
-        for (uint32_t d = 0; d < seg->documents; d++) {
+        uint32_t *target = NULL;
+        int rc = reader_alias_targets(seg, &target, err);
+        for (uint32_t d = 0; d < seg->documents && !rc; d++) {
             if (manifest_doc_deleted(ms, d))
                 continue;
-            struct doc_info di;
+            /* a duplicate goes in with its document's text (as a merge of
+             * segments feeds it: living.c), and the builder makes it a
+             * duplicate again, or the text's first name */
+            struct doc_info di, ti;
             const char *text;
-            int rc = reader_doc(seg, d, &di, err);
+            rc = reader_doc(seg, target && target[d] ? target[d] - 1 : d, &ti, err);
             if (!rc)
-                rc = reader_doc_text(seg, &di, &text, err);
+                rc = reader_doc_text(seg, &ti, &text, err);
+            if (!rc)
+                rc = reader_doc(seg, d, &di, err);
+            di.text_off = ti.text_off;
+            di.text_len = ti.text_len;
             if (!rc)
                 rc = builder_add_stored(b, &di, text, err);
-            if (rc)
-                return rc;
         }
+        free(target);
+        if (rc)
+            return rc;
     }
     return LOCI_OK;
 }

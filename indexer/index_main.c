@@ -33,7 +33,8 @@ static void usage(FILE *f)
             "       " PROG " [-o DIR] --delete NAME... | --delete-from FILE | --merge\n"
             "       " PROG " -o DIR --merge-indexes INDEX...\n"
             "Index text files, directories (recursively), JSON Lines or - (standard input)\n"
-            "into a loci index. .gz files are decompressed; binary files are skipped.\n"
+            "into a loci index. .gz files are decompressed; binary files are skipped;\n"
+            "HTML, man pages and Markdown are indexed as their text, with their lines.\n"
             "\n"
             "      --add               add the PATHs' documents to the index (created if\n"
             "                          missing) instead of replacing it, in one commit\n"
@@ -56,6 +57,10 @@ static void usage(FILE *f)
             "\n"
             "  -o, --output DIR        index directory (default: $LOCI_INDEX or .loci);\n"
             "                          an existing index there is replaced atomically\n"
+            "      --format FMT        the files' format: auto (default: by extension, else by\n"
+            "                          content), text, html, man or markdown\n"
+            "  -L, --follow            follow symbolic links inside directories (default:\n"
+            "                          skipped and counted; a PATH given is always followed)\n"
             "      --jsonl             input is JSON Lines, one document per line\n"
             "      --id-field F        JSON field of the document id (default id)\n"
             "      --title-field F     JSON field of the title (default title)\n"
@@ -278,6 +283,9 @@ static void summary_commit(const char *dir, const loci_build_stats *st, double s
             st->segments == 1 ? "" : "s", commas(st->live_documents, l),
             st->live_documents == 1 ? "" : "s", commas(st->deleted_documents, x),
             st->committed ? "" : " (nothing changed, nothing written)", secs);
+    if (st->symlinks_skipped) /* after the line: scripts read its fields in order */
+        fprintf(stderr, PROG ": %llu symbolic link%s not followed (-L follows)\n",
+                (unsigned long long)st->symlinks_skipped, st->symlinks_skipped == 1 ? "" : "s");
 }
 
 /* --delete-from FILE: one name per line (a trailing CR is dropped, blank
@@ -390,7 +398,9 @@ int main(int argc, char **argv)
     const char *delete_from = NULL, *shard = NULL;
     enum { O_JSONL = 256, O_ID, O_TITLE, O_TEXT, O_STEM, O_PASSAGE, O_LIMIT, O_REPLACE, O_MEMORY,
            O_THREADS, O_STRICT, O_ADD, O_UPDATE, O_DELETE, O_DELETE_FROM, O_MERGE, O_NO_MERGE,
-           O_SHARD, O_MERGE_INDEXES };
+           O_SHARD, O_MERGE_INDEXES, O_FORMAT };
+    /* --format's names, in loci_doc_format order */
+    static const char *const formats[] = {"auto", "text", "html", "man", "markdown"};
     static const struct option longopts[] = {
         {"output", required_argument, 0, 'o'},  {"jsonl", no_argument, 0, O_JSONL},
         {"id-field", required_argument, 0, O_ID}, {"title-field", required_argument, 0, O_TITLE},
@@ -399,7 +409,8 @@ int main(int argc, char **argv)
         {"passage-limit", required_argument, 0, O_LIMIT},
         {"replace-invalid-utf8", no_argument, 0, O_REPLACE}, {"quiet", no_argument, 0, 'q'},
         {"memory", required_argument, 0, O_MEMORY}, {"threads", required_argument, 0, O_THREADS},
-        {"strict", no_argument, 0, O_STRICT},
+        {"strict", no_argument, 0, O_STRICT},     {"format", required_argument, 0, O_FORMAT},
+        {"follow", no_argument, 0, 'L'},
         {"add", no_argument, 0, O_ADD},          {"update", no_argument, 0, O_UPDATE},
         {"delete", no_argument, 0, O_DELETE},
         {"delete-from", required_argument, 0, O_DELETE_FROM},
@@ -410,7 +421,7 @@ int main(int argc, char **argv)
         {0, 0, 0, 0}};
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, ":o:qhV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":o:qhVL", longopts, NULL)) != -1) {
         char *end;
         long v;
         switch (c) {
@@ -455,6 +466,16 @@ int main(int argc, char **argv)
             o.threads = (unsigned)v;
             break;
         case O_STRICT: o.strict = 1; break;
+        case O_FORMAT: {
+            size_t f = 0;
+            while (f < 5 && strcmp(optarg, formats[f]))
+                f++;
+            if (f == 5)
+                return die_usage("--format is auto, text, html, man or markdown", optarg);
+            o.doc_format = (loci_doc_format)f;
+            break;
+        }
+        case 'L': o.follow_symlinks = 1; break;
         case O_ADD: o.mode = LOCI_BUILD_ADD; break;
         case O_UPDATE: o.mode = LOCI_BUILD_UPDATE; break;
         case O_DELETE: del = 1; break;
@@ -545,6 +566,12 @@ int main(int argc, char **argv)
         if (st.skipped_files)
             fprintf(stderr, "; %llu file%s skipped", (unsigned long long)st.skipped_files,
                     st.skipped_files == 1 ? "" : "s");
+        if (st.duplicates)
+            fprintf(stderr, "; %llu duplicate%s stored once", (unsigned long long)st.duplicates,
+                    st.duplicates == 1 ? "" : "s");
+        if (st.symlinks_skipped)
+            fprintf(stderr, "; %llu symbolic link%s not followed (-L follows)",
+                    (unsigned long long)st.symlinks_skipped, st.symlinks_skipped == 1 ? "" : "s");
         if (st.invalid_utf8)
             fprintf(stderr, "; %llu invalid UTF-8 sequence%s replaced",
                     (unsigned long long)st.invalid_utf8, st.invalid_utf8 == 1 ? "" : "s");

@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "extract.h"
 #include "json.h"
 
 #define READ_CHUNK (256 * 1024)
@@ -30,6 +31,12 @@ struct reader {
     int spill_fd;         /* a streamed record's text beyond stream_over; -1: none yet */
     uint64_t size;        /* the file being read: its size and mtime */
     int64_t mtime_ns;
+    struct extractor x;   /* a marked-up file's extractor, */
+    struct buf xout;      /* its output, */
+    int xdone;            /* and whether it has been ended */
+    /* the directories on the walk's path, to find loops when following links */
+    struct { dev_t dev; ino_t ino; } *dirs;
+    size_t ndirs, cap_dirs;
 };
 
 static void warnf(const struct input_options *o, const char *fmt, const char *path)
@@ -79,6 +86,81 @@ static int streaming(const struct reader *r)
     return r->o->stream_over && r->o->begin && r->o->chunk && r->o->end;
 }
 
+/* Deliver a document whose text is text[0..len) whole or, when `stream`
+ * (its text is larger than stream_over), as a stream: begin, those bytes,
+ * then each piece next() gives until it gives none (*n: read_more's last
+ * result, below 0 on a read failure). */
+typedef int (*next_fn)(struct reader *r, gzFile gz, const char **p, size_t *len);
+
+static int deliver_text(struct reader *r, const char *path, const char *text, size_t len,
+                        int stream, next_fn next, gzFile gz, loci_error *err)
+{
+    struct input_doc d = {path, path, strlen(path), NULL, 0, text, len, 1, 0, r->size,
+                          r->mtime_ns};
+    r->stats->documents++;
+    if (!stream)
+        return r->fn(r->ctx, &d, err);
+    /* larger than stream_over: the rest goes on in pieces */
+    d.text = NULL;
+    d.text_len = 0;
+    int rc = r->o->begin(r->ctx, &d, err);
+    if (!rc)
+        rc = r->o->chunk(r->ctx, text, len, err);
+    int n = 0;
+    const char *p;
+    size_t pl;
+    while (!rc && (n = next(r, gz, &p, &pl)) > 0)
+        rc = r->o->chunk(r->ctx, p, pl, err);
+    if (rc)
+        return rc;
+    loci_error rerr; /* a read error, once the document is ended */
+    int read_rc = n == -2  ? err_set(&rerr, LOCI_ENOMEM, "%s: out of memory", path)
+                  : n < 0 ? gz_error(gz, path, &rerr)
+                          : LOCI_OK;
+    if ((rc = r->o->end(r->ctx, err)))
+        return rc;
+    if (read_rc && err)
+        *err = rerr;
+    return read_rc;
+}
+
+/* next_fn of a text file: the next bytes read. */
+static int next_raw(struct reader *r, gzFile gz, const char **p, size_t *len)
+{
+    r->data.len = 0;
+    int n = read_more(r, gz);
+    *p = (const char *)r->data.data;
+    *len = r->data.len;
+    return n;
+}
+
+/* next_fn of a marked-up file: the text of the next bytes read (an
+ * extractor may hold back bytes it cannot decide yet: then more are read). */
+static int next_extracted(struct reader *r, gzFile gz, const char **p, size_t *len)
+{
+    r->xout.len = 0;
+    while (r->xout.len == 0) {
+        r->data.len = 0;
+        int n = read_more(r, gz);
+        if (n < 0)
+            return n;
+        if (n == 0) {
+            if (r->xdone)
+                return 0;
+            r->xdone = 1;
+            if (extract_end(&r->x, &r->xout))
+                return -2;
+            if (!r->xout.len)
+                return 0;
+        } else if (extract_feed(&r->x, (const char *)r->data.data, r->data.len, &r->xout)) {
+            return -2;
+        }
+    }
+    *p = (const char *)r->xout.data;
+    *len = r->xout.len;
+    return 1;
+}
+
 static int read_text(struct reader *r, gzFile gz, const char *path, loci_error *err)
 {
     r->data.len = 0;
@@ -97,34 +179,37 @@ static int read_text(struct reader *r, gzFile gz, const char *path, loci_error *
         r->stats->skipped++;
         return LOCI_OK;
     }
-    struct input_doc d = {path, path, strlen(path), NULL, 0, (const char *)r->data.data,
-                          r->data.len, 1, 0, r->size, r->mtime_ns};
-    r->stats->documents++;
-    if (!stream)
-        return r->fn(r->ctx, &d, err);
-    /* larger than stream_over: the rest goes on in pieces */
-    d.text = NULL;
-    d.text_len = 0;
-    int rc = r->o->begin(r->ctx, &d, err);
-    if (!rc)
-        rc = r->o->chunk(r->ctx, (const char *)r->data.data, r->data.len, err);
-    while (!rc) {
+    loci_doc_format f = r->o->doc_format;
+    if (f == LOCI_FORMAT_AUTO)
+        f = extract_detect(path, (const char *)r->data.data, r->data.len);
+    if (f == LOCI_FORMAT_TEXT) /* the fast path: the bytes are the text */
+        return deliver_text(r, path, (const char *)r->data.data, r->data.len, stream, next_raw,
+                            gz, err);
+    /* Marked up: the extractor's output is the text. It is streamed when
+     * the text (not the file) is larger than stream_over, so whether a
+     * document is streamed depends on its text alone. */
+    extract_begin(&r->x, f);
+    r->xdone = 0;
+    r->xout.len = 0;
+    if (extract_feed(&r->x, (const char *)r->data.data, r->data.len, &r->xout))
+        return err_set(err, LOCI_ENOMEM, "%s: out of memory", path);
+    while (stream && r->xout.len <= r->o->stream_over) {
         r->data.len = 0;
-        if ((n = read_more(r, gz)) <= 0)
-            break;
-        rc = r->o->chunk(r->ctx, (const char *)r->data.data, r->data.len, err);
+        if ((n = read_more(r, gz)) == 0)
+            stream = 0;
+        else if (n == -2 || (n > 0 && extract_feed(&r->x, (const char *)r->data.data,
+                                                   r->data.len, &r->xout)))
+            return err_set(err, LOCI_ENOMEM, "%s: out of memory", path);
+        else if (n < 0)
+            return gz_error(gz, path, err);
     }
-    if (rc)
-        return rc;
-    loci_error rerr; /* a read error, once the document is ended */
-    int read_rc = n == -2  ? err_set(&rerr, LOCI_ENOMEM, "%s: out of memory", path)
-                  : n < 0 ? gz_error(gz, path, &rerr)
-                          : LOCI_OK;
-    if ((rc = r->o->end(r->ctx, err)))
-        return rc;
-    if (read_rc && err)
-        *err = rerr;
-    return read_rc;
+    if (!stream) {
+        r->xdone = 1;
+        if (extract_end(&r->x, &r->xout))
+            return err_set(err, LOCI_ENOMEM, "%s: out of memory", path);
+    }
+    return deliver_text(r, path, (const char *)r->xout.data, r->xout.len, stream,
+                        next_extracted, gz, err);
 }
 
 /* Deliver the record whose fields were just extracted. */
@@ -480,6 +565,27 @@ static int walk_dir(struct reader *r, const char *dir, int top, loci_error *err)
             return err_set(err, LOCI_EIO, "%s: %s", dir, strerror(errno));
         return skip_entry(r, dir, strerror(errno), err);
     }
+    /* a directory already on the walk's path (reached again through a
+     * followed symbolic link) would be walked forever */
+    struct stat ds;
+    size_t depth = r->ndirs; /* restored at the end */
+    if (fstat(dirfd(d), &ds) == 0) {
+        for (size_t i = 0; i < r->ndirs; i++)
+            if (r->dirs[i].dev == ds.st_dev && r->dirs[i].ino == ds.st_ino) {
+                closedir(d);
+                return skip_entry(r, dir, "symbolic link loop (a directory inside itself)", err);
+            }
+        if (r->ndirs == r->cap_dirs) {
+            void *p = array_grow(r->dirs, &r->cap_dirs, r->ndirs + 1, sizeof *r->dirs, 16);
+            if (!p) {
+                closedir(d);
+                return err_set(err, LOCI_ENOMEM, "out of memory");
+            }
+            r->dirs = p;
+        }
+        r->dirs[r->ndirs].dev = ds.st_dev;
+        r->dirs[r->ndirs++].ino = ds.st_ino;
+    }
     char **names = NULL;
     size_t n = 0, cap = 0;
     int rc = LOCI_OK;
@@ -520,11 +626,15 @@ static int walk_dir(struct reader *r, const char *dir, int top, loci_error *err)
         if (lstat(child, &st) != 0) {
             rc = skip_entry(r, child, strerror(errno), err);
         } else if (S_ISLNK(st.st_mode)) {
-            if (stat(child, &st) != 0)
+            /* Not followed by default (like ripgrep): a link beside its
+             * target is the same text twice, and links to directories
+             * can form cycles. */
+            if (!r->o->follow)
+                r->stats->symlinks++;
+            else if (stat(child, &st) != 0)
                 rc = skip_entry(r, child, stat_reason(errno), err);
-            else if (!S_ISDIR(st.st_mode))
+            else
                 rc = walk(r, child, 0, err);
-            /* symlinked directories are not followed: they can form cycles */
         } else {
             rc = walk(r, child, 0, err);
         }
@@ -533,6 +643,7 @@ static int walk_dir(struct reader *r, const char *dir, int top, loci_error *err)
     for (size_t i = 0; i < n; i++)
         free(names[i]);
     free(names);
+    r->ndirs = depth;
     return rc;
 }
 
@@ -582,6 +693,8 @@ int input_add_path(const struct input_options *o, const char *path, input_doc_fn
     if (r.spill_fd >= 0)
         close(r.spill_fd);
     buf_free(&r.data);
+    buf_free(&r.xout);
+    free(r.dirs);
     for (int i = 0; i < 3; i++)
         buf_free(&r.fields[i].value);
     return rc;

@@ -2,9 +2,12 @@
  * input.h — turning the paths given to loci-index into documents.
  *
  * A path is a file, a directory (walked recursively in sorted order so a
- * build is deterministic; entries starting with '.' are skipped; symlinked
- * directories are not followed, to avoid cycles) or "-" for standard
- * input. Every file is read through zlib, so .gz files are transparent.
+ * build is deterministic; entries starting with '.' are skipped; symbolic
+ * links inside it are not followed unless asked, like ripgrep: a file
+ * symlinked next to its target would be indexed twice) or "-" for
+ * standard input. Every file is read through zlib, so .gz files are
+ * transparent. A marked-up text file (HTML, a man page, Markdown:
+ * extract.h) is turned into plain text on the way, its lines kept.
  * A file with a NUL byte in its first 8 KiB is binary and skipped with a
  * warning, like grep does. Inside a walk, an entry that cannot be used — a
  * dangling symbolic link, a symlink loop, a subdirectory that cannot be
@@ -47,6 +50,11 @@ typedef int (*input_doc_fn)(void *ctx, const struct input_doc *d, loci_error *er
 
 struct input_options {
     loci_input_format format;
+    loci_doc_format doc_format; /* text files: AUTO detects per file (extract.h) */
+    /* 1: follow symbolic links found in directories (a directory already
+     * on the walk's path is skipped as a loop); 0: count them in
+     * stats->symlinks and go on. A path given is followed either way. */
+    int follow;
     const char *id_field, *title_field, *text_field; /* NULL: "id", "title", "text" */
     int strict;            /* 1: an unreadable file is an error; 0: warn and skip it */
     void (*warn)(void *ctx, const char *message);     /* may be NULL */
@@ -81,6 +89,7 @@ struct input_options {
 
 struct input_stats {
     uint64_t files, documents, bytes, skipped;
+    uint64_t symlinks; /* symbolic links in directories, not followed */
 };
 
 /* Read `path` and call fn per document. Stats accumulate (caller zeroes).

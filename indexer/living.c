@@ -33,6 +33,7 @@ struct live_doc {
     uint64_t size, hash;
     int64_t mtime;
     uint32_t seg, doc;       /* manifest position, id in the segment */
+    uint32_t alias_of;       /* a duplicate: its text's document + 1 (0: not one) */
     uint8_t has_src, state, fixed_line;
 };
 
@@ -87,6 +88,8 @@ static void seg_close(struct segment *seg)
         reader_close(seg);
     free(seg);
 }
+
+
 
 /* ---- settings ---------------------------------------------------------------- */
 
@@ -256,9 +259,11 @@ static int load_docs(struct living *lv, loci_error *err)
     for (size_t i = 0; i < lv->c.cur.nseg; i++) {
         const struct manifest_segment *s = &lv->c.cur.seg[i];
         struct segment *idx;
+        uint32_t *target = NULL;
         int rc = seg_open(lv, s->number, &idx, err);
         if (rc)
             return rc;
+        rc = reader_alias_targets(idx, &target, err);
         for (uint32_t d = 0; d < s->documents && !rc; d++) {
             if (manifest_doc_deleted(s, d))
                 continue;
@@ -288,7 +293,9 @@ static int load_docs(struct living *lv, loci_error *err)
             e->fixed_line = di.fixed_line != 0;
             e->seg = (uint32_t)i;
             e->doc = d;
+            e->alias_of = target ? target[d] : 0;
         }
+        free(target);
         seg_close(idx);
         if (rc)
             return rc;
@@ -616,20 +623,31 @@ static int merge_tail(struct living *lv, struct manifest *next, size_t from,
     for (size_t i = from; i < next->nseg && !rc; i++) {
         const struct manifest_segment *s = &next->seg[i];
         struct segment *idx;
+        uint32_t *target = NULL;
         if ((rc = seg_open(lv, s->number, &idx, err)))
             break;
+        rc = reader_alias_targets(idx, &target, err);
         for (uint32_t d = 0; d < s->documents && !rc; d++) {
             if (manifest_doc_deleted(s, d))
                 continue;
-            struct doc_info di;
+            struct doc_info di, ti;
             const char *text;
-            rc = reader_doc(idx, d, &di, err);
+            /* a duplicate goes in with its document's text (deleted or
+             * not: the text stays in the segment), and the builder makes
+             * it a duplicate again, or the text's first name if that
+             * document is gone */
+            rc = reader_doc(idx, target && target[d] ? target[d] - 1 : d, &ti, err);
             if (!rc)
-                rc = reader_doc_text(idx, &di, &text, err);
+                rc = reader_doc_text(idx, &ti, &text, err);
+            if (!rc)
+                rc = reader_doc(idx, d, &di, err);
+            di.text_off = ti.text_off;
+            di.text_len = ti.text_len;
             if (!rc)
                 rc = builder_add_stored(b, &di, text, err);
             docs++;
         }
+        free(target);
         seg_close(idx);
     }
     loci_build_stats st;
@@ -646,6 +664,61 @@ static int merge_tail(struct living *lv, struct manifest *next, size_t from,
 }
 
 /* ---- the commit ------------------------------------------------------------------------ */
+
+/* find_copies' scan of one segment's docs records. */
+struct copy_scan {
+    const uint64_t *sorted;  /* the new texts' hashes */
+    size_t n;
+    const struct manifest_segment *s;
+    int found;
+};
+
+static void scan_copy(void *ctx, uint32_t doc, uint64_t flags, uint64_t hash)
+{
+    struct copy_scan *cs = ctx;
+    if (!cs->found && !(flags & DOC_FIXED_LINE) &&
+        bsearch(&hash, cs->sorted, cs->n, sizeof *cs->sorted, cmp_u64) &&
+        !manifest_doc_deleted(cs->s, doc))
+        cs->found = 1;
+}
+
+/* The texts the commit's builder stored that a live document (not being
+ * deleted, not a JSON Lines record) already has, by their FNV-1a:
+ * *force becomes the first segment holding one. A hash that matches by
+ * chance only costs a merge. With the live documents loaded (updates,
+ * deletions) they are looked at; else the docs records are scanned, each
+ * decoded once, segment by segment up to the first that has one. */
+static int find_copies(struct living *lv, const loci_builder *b, size_t *force, loci_error *err)
+{
+    size_t n;
+    const uint64_t *h = builder_text_hashes(b, &n);
+    if (!n)
+        return LOCI_OK;
+    uint64_t *sorted = malloc(n * sizeof *sorted);
+    if (!sorted)
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    memcpy(sorted, h, n * sizeof *sorted);
+    qsort(sorted, n, sizeof *sorted, cmp_u64);
+    int rc = LOCI_OK;
+    for (size_t i = 0; lv->loaded && i < lv->ndocs; i++) {
+        const struct live_doc *e = &lv->docs[i];
+        if (e->state != LD_DELETE && !e->fixed_line && e->seg < *force &&
+            bsearch(&e->hash, sorted, n, sizeof *sorted, cmp_u64))
+            *force = e->seg;
+    }
+    for (size_t i = 0; !lv->loaded && !rc && i < lv->c.cur.nseg && i < *force; i++) {
+        struct copy_scan cs = {sorted, n, &lv->c.cur.seg[i], 0};
+        struct segment *idx;
+        if ((rc = seg_open(lv, cs.s->number, &idx, err)))
+            break;
+        rc = reader_docs_scan(idx, scan_copy, &cs, err);
+        seg_close(idx);
+        if (cs.found)
+            *force = i;
+    }
+    free(sorted);
+    return rc;
+}
 
 static int has_prefix_path(const uint8_t *src, size_t len, const char *p)
 {
@@ -738,6 +811,9 @@ int living_finish(struct living *lv, loci_builder *b, const loci_build_options *
             rc = LOCI_OK;
         }
     }
+    size_t force = SIZE_MAX; /* the first segment a duplicate obliges to merge (below) */
+    if (!rc && bst.documents)
+        rc = find_copies(lv, b, &force, err);
     if (!rc && manifest_copy(&next, &lv->c.cur))
         rc = err_set(err, LOCI_ENOMEM, "out of memory");
     if (!rc && lv->loaded) {
@@ -749,6 +825,14 @@ int living_finish(struct living *lv, loci_builder *b, const loci_build_options *
             rc = apply_deletions(lv, &next, err);
         }
     }
+    /* a live duplicate whose document was deleted now (or before) */
+    for (size_t i = 0; i < lv->ndocs && !rc && lv->loaded; i++) {
+        const struct live_doc *e = &lv->docs[i];
+        if (e->alias_of && e->state != LD_DELETE && e->seg < force &&
+            manifest_doc_deleted(&next.seg[e->seg], e->alias_of - 1))
+            force = e->seg;
+    }
+    uint64_t force_number = force < lv->c.cur.nseg ? lv->c.cur.seg[force].number : 0;
     if (!rc && bst.documents)
         rc = commit_add_segment(&lv->c, &next, err);
     /* segments without a live document go */
@@ -765,6 +849,14 @@ int living_finish(struct living *lv, loci_builder *b, const loci_build_options *
                                                   : policy_from(&next);
         if (merge_all && next.nseg == 1 && next.seg[0].ndeleted == 0)
             from = 1; /* one segment already */
+        /* Duplicates are stored once, as a fresh build would: a text
+         * added again, or the text of a duplicate whose document is
+         * gone, is made so by merging from its segment on (the builder
+         * finds the duplicates; the tail run keeps documents in order).
+         * Done even with no_merge: it is what keeps scores exact. */
+        for (size_t k = 0; force_number && k < from; k++)
+            if (next.seg[k].number == force_number)
+                from = k;
         if (from < next.nseg) {
             changed = 1;
             rc = merge_tail(lv, &next, from, opt, err);
@@ -787,6 +879,7 @@ int living_finish(struct living *lv, loci_builder *b, const loci_build_options *
                 st->deleted_documents += m->seg[i].ndeleted;
             }
             st->committed = changed;
+            st->symlinks_skipped = builder_symlinks_skipped(b);
             st->index_bytes = indexdir_bytes(lv->c.dir);
         }
     }

@@ -105,7 +105,11 @@ static inline void scan_gap(struct splitter *s, size_t upto)
             blank |= nl;
             para |= nl;
             nl = 1;
-        } else if (c != ' ' && c != '\t' && c != '\r' && c != '\f' && c != '\v') {
+        } else if (c == '\f') {
+            /* a form feed ends a paragraph, without being a line: the
+             * extractors (extract.h) end paragraphs with it */
+            blank = para = 1;
+        } else if (c != ' ' && c != '\t' && c != '\r' && c != '\v') {
             nl = 0;
             uint32_t o = (uint32_t)(s->doc_off + i);
             if (!para) {

@@ -72,7 +72,13 @@ static size_t char_display(const char *s, size_t n, int escape, size_t *len, cha
     return w < 0 ? 0 : (size_t)w;
 }
 
-static int is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
+/* Form feeds (and vertical tabs) are white space too: the extractors end
+ * paragraphs with form feeds, which a passage in document or window mode
+ * holds. */
+static int is_space(char c)
+{
+    return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
 
 /* 1 if a and b print the same with d decimals. */
 static int same_print(double a, double b, int d)
@@ -117,6 +123,14 @@ int output_text(struct buf *out, const struct output_hit *h, const struct text_s
     /* the document name is shown as safely as the text */
     rc = rc ? rc : put_shown(out, p->doc_name, p->doc_name_len, st->escape);
     rc = rc ? rc : putf(out, ":%u\n", p->line);
+    /* the same text under other names: one line, not one hit each */
+    const char *an = h->also;
+    for (size_t i = 0; i < h->nalso && !rc; an += h->also_len[i++]) {
+        rc = i ? buf_append(out, ", ", 2) : indent(out);
+        rc = rc ? rc : i ? LOCI_OK : buf_append(out, "also: ", 6);
+        rc = rc ? rc : put_shown(out, an, h->also_len[i], st->escape);
+    }
+    rc = rc ? rc : h->nalso ? buf_putc(out, '\n') : LOCI_OK;
     if (rc)
         return rc;
     /* Word wrap: words are runs of non-space bytes; a highlight span never
@@ -269,6 +283,15 @@ int output_json(struct buf *out, const struct output_hit *h)
     rc = rc ? rc : buf_putc(out, ']');
     if (h->snippet)
         rc = rc ? rc : putf(out, ", \"snippet\": [%zu, %zu]", h->snip_start, h->snip_end);
+    if (h->nalso) {
+        rc = rc ? rc : buf_append(out, ", \"also\": [", 11);
+        const char *an = h->also;
+        for (size_t i = 0; i < h->nalso && !rc; an += h->also_len[i++]) {
+            rc = i ? buf_append(out, ", ", 2) : LOCI_OK;
+            rc = rc ? rc : json_put_string(out, an, h->also_len[i]);
+        }
+        rc = rc ? rc : buf_putc(out, ']');
+    }
     if (h->explain) {
         rc = rc ? rc : buf_append(out, ", \"explain\": [", 14);
         for (size_t i = 0; i < h->nexplain && !rc; i++) {

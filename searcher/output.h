@@ -30,6 +30,12 @@ struct output_hit {
     size_t snip_start, snip_end;
     const loci_explain_clause *explain; /* --explain: the score's clauses, or NULL */
     size_t nexplain;
+    /* the document's other names (loci_doc_also): nalso names back to
+     * back in `also`, also_len[i] bytes each; text output shows them as
+     * "also: ...", JSON as "also": [...] (only when there are some) */
+    const char *also;
+    const size_t *also_len;
+    size_t nalso;
 };
 
 /* The decimals to print score i of a ranked list with: at least `min`, and

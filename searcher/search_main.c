@@ -248,16 +248,43 @@ static int run_query(loci_index *idx, const struct settings *s, const char *wher
         buf_append(out, query, strlen(query));
         buf_putc(out, '\n');
     }
+    struct buf also = {0};
+    size_t *also_len = NULL;
     for (size_t i = 0; i < n; i++) {
         const loci_hit *h = loci_results_hit(r, i);
         loci_passage p;
-        int grc = s->format == FMT_TREC_OUT || s->files
-                      ? loci_passage_locate(idx, h->passage, &p, &err)
-                      : loci_passage_get(idx, h->passage, &p, &err);
+        /* the document's other names, copied before the passage is read
+         * (they live in the same buffers) */
+        size_t nalso = 0;
+        int grc = LOCI_OK;
+        if (s->format != FMT_TREC_OUT && !s->files) {
+            int k = loci_doc_also(idx, h->doc, 0, NULL, NULL, &err);
+            grc = k < 0 ? k : LOCI_OK;
+            free(also_len);
+            also_len = k > 0 ? malloc((size_t)k * sizeof *also_len) : NULL;
+            also.len = 0;
+            for (int j = 0; j < k && !grc; j++) {
+                const char *an;
+                size_t al;
+                int got = also_len ? loci_doc_also(idx, h->doc, (size_t)j, &an, &al, &err)
+                                   : LOCI_ENOMEM;
+                if (got < 0)
+                    grc = got;
+                else if (buf_append(&also, an, al))
+                    grc = LOCI_ENOMEM;
+                else
+                    also_len[nalso++] = al;
+            }
+            if (grc == LOCI_ENOMEM)
+                snprintf(err.message, sizeof err.message, "out of memory");
+        }
+        grc = grc ? grc
+              : s->format == FMT_TREC_OUT || s->files ? loci_passage_locate(idx, h->passage, &p, &err)
+                                                      : loci_passage_get(idx, h->passage, &p, &err);
         loci_span *spans = NULL;
         struct output_hit oh = {qid, query, i + 1, h, &p, NULL, 0,
                                 output_decimals(scores, n, i, s->format == FMT_TEXT_OUT ? 4 : 6),
-                                0, 0, 0, NULL, 0};
+                                0, 0, 0, NULL, 0, (const char *)also.data, also_len, nalso};
         /* a shard's run for --merge: scores to the last bit */
         if (s->gtable && s->format != FMT_TEXT_OUT)
             oh.decimals = shardio_exact_decimals(h->score, oh.decimals);
@@ -274,6 +301,8 @@ static int run_query(loci_index *idx, const struct settings *s, const char *wher
             fprintf(stderr, PROG ": %s%s\n", where, err.message);
             loci_results_free(r);
             free(scores);
+            buf_free(&also);
+            free(also_len);
             return Q_ERROR;
         }
         oh.spans = spans;
@@ -295,9 +324,13 @@ static int run_query(loci_index *idx, const struct settings *s, const char *wher
             fprintf(stderr, PROG ": %sout of memory\n", where);
             loci_results_free(r);
             free(scores);
+            buf_free(&also);
+            free(also_len);
             return Q_ERROR;
         }
     }
+    buf_free(&also);
+    free(also_len);
     if (s->end_record && s->format == FMT_JSON_OUT && !s->files &&
         output_end_json(out, qid, query, n, loci_results_total(r))) {
         fprintf(stderr, PROG ": %sout of memory\n", where);
@@ -821,9 +854,10 @@ static int print_merged(const struct settings *s, const char *qid, const char *q
                           (uint32_t)r->line, r->byte_start, r->byte_end,
                           (const char *)r->doc.data, r->doc.len,
                           (const char *)r->text.data, r->text.len};
+        /* (a run's lines carry no "also" names: merged hits show none) */
         struct output_hit oh = {qid, query, i + 1, &h, &p, r->spans, r->nspans,
                                 output_decimals(scores, n, i, s->format == FMT_TEXT_OUT ? 4 : 6),
-                                0, 0, 0, NULL, 0};
+                                0, 0, 0, NULL, 0, NULL, NULL, 0};
         if (s->snippet && s->format != FMT_TREC_OUT && !s->files) {
             oh.snippet = 1;
             loci_snippet(p.text, p.text_len, r->spans, r->nspans, s->snippet, &oh.snip_start,

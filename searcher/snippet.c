@@ -41,7 +41,13 @@ static size_t walk(const char *text, size_t from, size_t n, int dir, size_t limi
     return i;
 }
 
-static int is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; }
+/* Form feeds (and vertical tabs) are white space too: the extractors end
+ * paragraphs with form feeds, which a passage in document or window mode
+ * holds. */
+static int is_space(char c)
+{
+    return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
 
 void loci_snippet(const char *text, size_t len, const loci_span *spans, size_t nspans,
                   size_t want, size_t *start, size_t *end)

@@ -89,6 +89,52 @@ raw = open("corpus/nato-rok-ap4-indo-pacific.txt", "rb").read()
 assert raw[first["byte_start"]:first["byte_end"]] == first["text"].encode()
 EOF
 
+# --- documents as /usr/share/doc and /usr/share/man hold them (issue 15) ---------
+# tests/data/share: HTML, a man page in troff .gz and one in mdoc, Markdown, a
+# changelog twice (byte-identical .gz files) and a symlink to it
+SH=tests/data/share
+check "doc tree" 0 "$BIN/loci-index" -o "$T/dt" "$SH/doc" "$SH/man"
+has "doc tree duplicates" "1 duplicate stored once" "$T/err"
+has "doc tree symlink" "1 symbolic link not followed" "$T/err"
+check "doc tree update" 0 "$BIN/loci-index" -o "$T/dt" --update "$SH/doc" "$SH/man"
+has "doc tree unchanged" "0 added, 0 replaced, 0 deleted, 6 unchanged" "$T/err"
+has "update counts the link" "1 symbolic link not followed" "$T/err"
+# no markup is left to find or to show
+check "no troff left" 1 "$BIN/loci-search" -i "$T/dt" 'fB IX'
+check "no html left" 1 "$BIN/loci-search" -i "$T/dt" 'nbsp OR kbd OR "font weight" OR ndash'
+check "man snippet" 0 "$BIN/loci-search" -i "$T/dt" -k 1 'gadget algorithm'
+has "man snippet clean" 'foo reads each widget FILE and prints its checksum, using the “gadget”' "$T/out"
+has "man line" 'man/man1/foo.1.gz:10$' "$T/out"
+zcat "$SH/man/man1/foo.1.gz" | sed -n 10p | grep -q 'reads each widget' && ok || bad "man line 10 is not the source line"
+check "html snippet" 0 "$BIN/loci-search" -i "$T/dt" -k 1 'every widget'
+has "html entities decoded" 'widget files & prints their checksums.' "$T/out"
+has "html line" 'html/index.html:15$' "$T/out"
+if grep -Eq '<(p|code|kbd)>|&(amp|lt|nbsp);' "$T/out"; then bad "html markup in a snippet: $(cat "$T/out")"; else ok; fi
+check "html title" 0 "$BIN/loci-search" -i "$T/dt" -k 1 'user guide'
+has "html title is a passage" 'index.html:5$' "$T/out"
+check "markdown heading" 0 "$BIN/loci-search" -i "$T/dt" -k 1 --json 'installing'
+has "markdown heading alone" '"text": "## Installing"' "$T/out"
+# the changelog: one hit, its other name shown
+check "duplicates once" 0 "$BIN/loci-search" -i "$T/dt" -k 10 frobnicator
+[ "$(grep -c '^[0-9]*\. ' "$T/out")" = 1 ] && ok || bad "duplicates: $(cat "$T/out")"
+has "also shown" "^    also: $SH/doc/libfoo1/changelog.Debian.gz$" "$T/out"
+check "duplicates json" 0 "$BIN/loci-search" -i "$T/dt" --json frobnicator
+has "also array" "\"also\": \[\"$SH/doc/libfoo1/changelog.Debian.gz\"\]" "$T/out"
+# -L follows the link: a third name of the same text, still one hit
+check "doc tree -L" 0 "$BIN/loci-index" -L -o "$T/dtl" "$SH/doc" "$SH/man"
+has "doc tree -L duplicates" "2 duplicates stored once" "$T/err"
+check "duplicates -L" 0 "$BIN/loci-search" -i "$T/dtl" -k 10 frobnicator
+[ "$(grep -c '^[0-9]*\. ' "$T/out")" = 1 ] && ok || bad "duplicates -L: $(cat "$T/out")"
+has "also -L" "also: $SH/doc/libfoo1/NEWS.Debian.gz, $SH/doc/libfoo1/changelog.Debian.gz" "$T/out"
+# deleting the first name keeps the text under the others (living index)
+check "delete a first name" 0 "$BIN/loci-index" -o "$T/dtl" --delete "$SH/doc/libfoo-dev/changelog.Debian.gz"
+check "text kept" 0 "$BIN/loci-search" -i "$T/dtl" -k 10 frobnicator
+has "next name first" "libfoo1/NEWS.Debian.gz:3" "$T/out"
+has "other name also" "also: $SH/doc/libfoo1/changelog.Debian.gz" "$T/out"
+# --format overrides detection: text keeps the markup
+check "format text" 0 "$BIN/loci-index" -q --format text -o "$T/dtt" "$SH/doc/foo-tools/html"
+check "markup as text" 0 "$BIN/loci-search" -i "$T/dtt" -k 1 'class term'
+
 # --- result-list controls ---------------------------------------------------------
 # --count: every matching passage (document), whatever -k
 check "count" 0 "$BIN/loci-search" -i "$T/idx" --count Japan
@@ -146,7 +192,7 @@ check "bad snippet" 2 "$BIN/loci-search" -i "$T/idx" --snippet 3 x
 
 # --stats: what the index holds and how it was built
 check "stats" 0 "$BIN/loci-search" -i "$T/idx" --stats
-has "stats format" "^format      4\.1$" "$T/out"
+has "stats format" "^format      4\.2$" "$T/out"
 has "stats documents" "^documents   2 (0 deleted" "$T/out"
 has "stats segments" "^segments    1$" "$T/out"
 has "stats stemming" "^stemming    english$" "$T/out"
@@ -161,7 +207,7 @@ want = {f: os.path.getsize(os.path.join(s, f)) for f in os.listdir(s)}
 want["manifest"] = os.path.getsize(os.path.join(d, "manifest"))
 assert st["files"] == want, st["files"]
 assert st["bytes"] == sum(st["files"].values())
-assert st["built"].endswith("Z") and st["format"] == "4.1"
+assert st["built"].endswith("Z") and st["format"] == "4.2"
 assert st["segments"] == 1 and st["deleted_documents"] == 0
 EOF
 
@@ -318,12 +364,17 @@ one_line "--strict"
 # so is a dangling symbolic link or a symlink loop met in a walk
 mkdir "$T/links" && cp corpus/nato-rok-ap4-indo-pacific.txt "$T/links/a.txt"
 ln -s nowhere "$T/links/b-dangling" && ln -s c-loop "$T/links/c-loop"
-check "bad symlinks skipped" 0 "$BIN/loci-index" -o "$T/lk" "$T/links"
+# (links in a walk are not followed unless -L: then they are only counted)
+check "symlinks not followed" 0 "$BIN/loci-index" --strict -o "$T/lk" "$T/links"
+has "symlinks counted" "2 symbolic links not followed (-L follows)" "$T/err"
+check "bad symlinks skipped" 0 "$BIN/loci-index" -L -o "$T/lk" "$T/links"
 has "dangling link warning" "b-dangling: dangling symbolic link; skipped" "$T/err"
 has "symlink loop warning" "c-loop: too many levels of symbolic links; skipped" "$T/err"
 has "bad symlinks counted" "2 files skipped" "$T/err"
-check "bad symlinks --strict" 2 "$BIN/loci-index" --strict -o "$T/lk2" "$T/links"
+check "bad symlinks --strict" 2 "$BIN/loci-index" --follow --strict -o "$T/lk2" "$T/links"
 one_line "bad symlinks --strict"; has "strict names the link" "b-dangling: dangling symbolic link" "$T/err"
+check "bad --format" 2 "$BIN/loci-index" --format pdf -o "$T/x" corpus/
+one_line "bad --format"; has "--format names the choices" "auto, text, html, man or markdown" "$T/err"
 check "bad --memory" 2 "$BIN/loci-index" --memory 1K -o "$T/x" corpus/
 check "bad --threads" 2 "$BIN/loci-index" --threads 65 -o "$T/x" corpus/
 check "--threads 0 is one per core" 0 "$BIN/loci-index" -q --threads 0 -o "$T/t0" corpus/

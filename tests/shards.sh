@@ -57,11 +57,20 @@ for trial in range(6):
                 f.write(json.dumps({'id': 'r%03d' % i, 'title': rnd.choice(vocab),
                                     'text': '\n\n'.join(paras)}) + '\n')
     else:
+        # no text twice: a build stores a repeated text once, which shards
+        # built apart cannot do across each other (README: Shards)
+        seen = set()
         for i in range(ndocs):
-            with open(os.path.join(d, 'd%03d.txt' % i), 'w') as f:
+            while True:
+                text = ''
                 for p in range(rnd.randint(1, 4)):
                     n = rnd.choice([3, 3, 3, 5, rnd.randint(1, 12)])
-                    f.write(' '.join(rnd.choice(vocab) for _ in range(n)) + '\n\n')
+                    text += ' '.join(rnd.choice(vocab) for _ in range(n)) + '\n\n'
+                if text not in seen:
+                    break
+            seen.add(text)
+            with open(os.path.join(d, 'd%03d.txt' % i), 'w') as f:
+                f.write(text)
     qs = []
     for q in range(40):
         a, b, c = (rnd.choice(vocab) for _ in range(3))

@@ -19,6 +19,17 @@ static void write_doc(const char *dir, const char *name, const char *text)
     free(tu_write_file(dir, name, text, strlen(text)));
 }
 
+/* Give a file a text no other document has: adding a text a live
+ * document already has merges segments (duplicates are stored once),
+ * and these tests count segments. */
+static void retext(const char *dir, const char *name)
+{
+    static unsigned n;
+    char t[64];
+    snprintf(t, sizeof t, "new text number %u\n", n++);
+    write_doc(dir, name, t);
+}
+
 /* Run loci-index-like commits through the API. */
 static int add_paths(const char *dir, loci_build_mode mode, const char *const *paths, size_t n,
                      loci_build_stats *st, loci_error *err)
@@ -95,6 +106,7 @@ static void test_lock_held(void **state)
     assert_int_equal(add_paths(f.idx, LOCI_BUILD_REPLACE, paths, 1, &st, &err), LOCI_EINVAL);
     assert_non_null(strstr(err.message, "another loci-index is writing"));
     commit_end(&c);
+    retext(f.src, "a.txt");
     assert_int_equal(add_paths(f.idx, LOCI_BUILD_ADD, paths, 1, &st, &err), LOCI_OK);
     struct manifest m;
     tu_read_manifest(f.idx, &m);
@@ -176,6 +188,7 @@ static void test_failure_at_each_step(void **state)
     fail_at = NULL;
     commit_hook = NULL;
     /* the segments the failed commits left are gone after the next one */
+    retext(f.src, "c.txt");
     assert_int_equal(add_paths(f.idx, LOCI_BUILD_ADD, paths, 1, &st, &err), LOCI_OK);
     tu_read_manifest(f.idx, &m);
     assert_int_equal(m.generation, 3);
@@ -321,9 +334,11 @@ static void test_swapped_while_locking(void **state)
     loci_build_stats st;
     loci_error err;
     assert_int_equal(add_paths(swap_b, LOCI_BUILD_REPLACE, paths, 2, &st, &err), LOCI_OK);
+    retext(f.src, "a.txt");
     assert_int_equal(add_paths(swap_b, LOCI_BUILD_ADD, paths, 1, &st, &err), LOCI_OK);
     swaps = 0;
     commit_hook = swap_hook;
+    retext(f.src, "a.txt");
     assert_int_equal(add_paths(f.idx, LOCI_BUILD_ADD, paths, 1, &st, &err), LOCI_OK);
     commit_hook = NULL;
     assert_int_equal(swaps, 2); /* locked twice: the old DIR, then the new one */

@@ -27,7 +27,8 @@ static void test_cursor_matches_truth(void **state)
     for (int d = 0; d < NDOCS; d++) {
         /* "hit" in about a third of the documents, up to 5 times */
         tf[d] = tu_rand(&seed) % 3 == 0 ? 1 + (int)(tu_rand(&seed) % 5) : 0;
-        char text[128] = "filler";
+        char text[128]; /* each text its own: identical ones would be stored once */
+        snprintf(text, sizeof text, "filler%d", d);
         for (int i = 0; i < tf[d]; i++)
             strcat(text, " hit");
         assert_int_equal(loci_builder_add_document(b, "d", NULL, text, strlen(text), 1, &err),

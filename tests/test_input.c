@@ -22,6 +22,8 @@ struct got {
     int has_title[MAXDOCS], rec[MAXDOCS];
     int fail_at;   /* return an error at this document (1-based), 0: never */
     int lenient;   /* skip unreadable files instead of failing */
+    int follow;    /* follow symbolic links inside directories */
+    loci_doc_format format; /* text files' format (0: auto) */
     int warnings;
     char last_warning[600];
 };
@@ -54,7 +56,8 @@ static void on_warn(void *ctx, const char *msg)
 static int add(const char *path, loci_input_format fmt, struct got *g, struct input_stats *st,
                loci_error *err)
 {
-    struct input_options o = {.format = fmt, .strict = !g->lenient, .warn = on_warn, .warn_ctx = g};
+    struct input_options o = {.format = fmt, .strict = !g->lenient, .warn = on_warn, .warn_ctx = g,
+                              .follow = g->follow, .doc_format = g->format};
     return input_add_path(&o, path, on_doc, g, st, err);
 }
 
@@ -194,8 +197,9 @@ static void test_errors(void **state)
     free(dir);
 }
 
-/* A dangling symbolic link and a symlink loop inside a walk are skipped
- * with a warning like unreadable files; --strict makes them errors. */
+/* Followed (-L), a dangling symbolic link and a symlink loop inside a
+ * walk are skipped with a warning like unreadable files; --strict makes
+ * them errors. Not followed (the default), links are only counted. */
 static void test_bad_symlinks(void **state)
 {
     (void)state;
@@ -204,8 +208,17 @@ static void test_bad_symlinks(void **state)
     free(tu_write_file(dir, "d.txt", "last", 4));
     snprintf(link, sizeof link, "%s/b-dangling", dir);
     assert_int_equal(symlink("no-such-target", link), 0);
+    struct got g0 = {0};
+    struct input_stats st0 = {0};
+    loci_error err0;
+    assert_int_equal(add(dir, LOCI_INPUT_TEXT, &g0, &st0, &err0), LOCI_OK);
+    assert_int_equal(g0.n, 2);
+    assert_int_equal(g0.warnings, 0);
+    assert_int_equal(st0.skipped, 0);
+    assert_int_equal(st0.symlinks, 1);
     struct got g = {0};
     g.lenient = 1;
+    g.follow = 1;
     struct input_stats st = {0};
     loci_error err;
     assert_int_equal(add(dir, LOCI_INPUT_TEXT, &g, &st, &err), LOCI_OK);
@@ -217,6 +230,7 @@ static void test_bad_symlinks(void **state)
     assert_string_equal(g.last_warning, want);
     assert_int_equal(st.skipped, 1);
     struct got gs = {0};
+    gs.follow = 1;
     assert_int_equal(add(dir, LOCI_INPUT_TEXT, &gs, &st, &err), LOCI_EIO);
     snprintf(want, sizeof want, "%s: dangling symbolic link", link);
     assert_string_equal(err.message, want);
@@ -226,6 +240,7 @@ static void test_bad_symlinks(void **state)
     assert_int_equal(symlink("c-loop", link), 0);
     struct got g2 = {0};
     g2.lenient = 1;
+    g2.follow = 1;
     struct input_stats st2 = {0};
     assert_int_equal(add(dir, LOCI_INPUT_TEXT, &g2, &st2, &err), LOCI_OK);
     assert_int_equal(g2.n, 2);
@@ -234,6 +249,7 @@ static void test_bad_symlinks(void **state)
     assert_string_equal(g2.last_warning, want);
     assert_int_equal(st2.skipped, 1);
     struct got gs2 = {0};
+    gs2.follow = 1;
     assert_int_equal(add(dir, LOCI_INPUT_TEXT, &gs2, &st2, &err), LOCI_EIO);
     assert_non_null(strstr(err.message, "c-loop: too many levels of symbolic links"));
     /* a top-level path that does not exist stays an error, strict or not */
@@ -242,6 +258,102 @@ static void test_bad_symlinks(void **state)
     struct got g3 = {0};
     g3.lenient = 1;
     assert_int_equal(add(link, LOCI_INPUT_TEXT, &g3, &st2, &err), LOCI_ENOTFOUND);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+/* A file symlinked inside a walk is not followed by default (like
+ * ripgrep), only counted; with follow it is read, and so are symlinked
+ * directories, a directory that links back to its ancestor being skipped
+ * as a loop. A symlink given as the path itself is followed either way. */
+static void test_symlinks_followed_or_not(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp(), path[600], target[600];
+    free(tu_write_file(dir, "a.txt", "alpha", 5));
+    snprintf(path, sizeof path, "%s/sub", dir);
+    assert_int_equal(mkdir(path, 0755), 0);
+    free(tu_write_file(path, "s.txt", "sub text", 8));
+    snprintf(path, sizeof path, "%s/b-link.txt", dir);
+    snprintf(target, sizeof target, "%s/a.txt", dir);
+    assert_int_equal(symlink(target, path), 0);
+    snprintf(path, sizeof path, "%s/sub/up", dir); /* a loop: sub/up -> dir */
+    assert_int_equal(symlink(dir, path), 0);
+    snprintf(path, sizeof path, "%s/c-dirlink", dir);
+    snprintf(target, sizeof target, "%s/sub", dir);
+    assert_int_equal(symlink(target, path), 0);
+
+    struct got g = {0};
+    struct input_stats st = {0};
+    loci_error err;
+    assert_int_equal(add(dir, LOCI_INPUT_TEXT, &g, &st, &err), LOCI_OK);
+    assert_int_equal(g.n, 2); /* a.txt, sub/s.txt */
+    assert_string_equal(g.text[0], "alpha");
+    assert_string_equal(g.text[1], "sub text");
+    assert_int_equal(st.symlinks, 3);
+    assert_int_equal(g.warnings, 0);
+
+    struct got gf = {0};
+    gf.follow = 1;
+    gf.lenient = 1;
+    struct input_stats sf = {0};
+    assert_int_equal(add(dir, LOCI_INPUT_TEXT, &gf, &sf, &err), LOCI_OK);
+    /* a.txt, b-link.txt, c-dirlink/s.txt, c-dirlink/up (the loop: skipped), sub/s.txt, sub/up/... */
+    assert_int_equal(sf.symlinks, 0);
+    char want[700];
+    snprintf(want, sizeof want, "%s/b-link.txt", dir);
+    int found = 0;
+    for (size_t i = 0; i < gf.n; i++)
+        found += !strcmp(gf.name[i], want);
+    assert_int_equal(found, 1);
+    assert_true(gf.warnings >= 1);
+    assert_non_null(strstr(gf.last_warning, "symbolic link loop"));
+
+    /* given explicitly: followed */
+    struct got ge = {0};
+    struct input_stats se = {0};
+    snprintf(path, sizeof path, "%s/b-link.txt", dir);
+    assert_int_equal(add(path, LOCI_INPUT_TEXT, &ge, &se, &err), LOCI_OK);
+    assert_int_equal(ge.n, 1);
+    assert_string_equal(ge.text[0], "alpha");
+    tu_rmtree(dir);
+    free(dir);
+}
+
+static void wr(const char *dir, const char *name, const char *text)
+{
+    free(tu_write_file(dir, name, text, strlen(text)));
+}
+
+/* Marked-up files are extracted on the way (by extension or by content;
+ * --format overrides), keeping their lines; text files are untouched. */
+static void test_formats(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    wr(dir, "a.html", "<p>x &amp; y</p>\n<p>z</p>");
+    wr(dir, "b", "<!DOCTYPE html>\n<b>bold</b>");
+    wr(dir, "c.md", "# Head\ntext");
+    wr(dir, "d.txt", "<p>as is</p>");
+    wr(dir, "e", ".TH X 1\n.SH NAME\nx \\- \\fBdoes\\fR");
+    struct got g = {0};
+    struct input_stats st = {0};
+    loci_error err;
+    assert_int_equal(add(dir, LOCI_INPUT_TEXT, &g, &st, &err), LOCI_OK);
+    assert_int_equal(g.n, 5);
+    assert_string_equal(g.text[0], "x & y\f\nz\f");
+    assert_string_equal(g.text[1], "\nbold");
+    assert_string_equal(g.text[2], "# Head\f\ntext");
+    assert_string_equal(g.text[3], "<p>as is</p>");
+    assert_string_equal(g.text[4], "\nNAME\f\nx - does");
+    struct got gt = {0};
+    gt.format = LOCI_FORMAT_TEXT;
+    assert_int_equal(add(dir, LOCI_INPUT_TEXT, &gt, &st, &err), LOCI_OK);
+    assert_string_equal(gt.text[0], "<p>x &amp; y</p>\n<p>z</p>");
+    struct got gh = {0};
+    gh.format = LOCI_FORMAT_HTML;
+    assert_int_equal(add(dir, LOCI_INPUT_TEXT, &gh, &st, &err), LOCI_OK);
+    assert_string_equal(gh.text[3], "as is\f");
     tu_rmtree(dir);
     free(dir);
 }
@@ -489,6 +601,8 @@ int main(void)
         cmocka_unit_test(test_jsonl),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_bad_symlinks),
+        cmocka_unit_test(test_symlinks_followed_or_not),
+        cmocka_unit_test(test_formats),
         cmocka_unit_test(test_unopenable_subdir),
         cmocka_unit_test(test_stream_text_file),
         cmocka_unit_test(test_stream_jsonl_record),

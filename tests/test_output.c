@@ -21,7 +21,8 @@ static struct output_hit sample(loci_hit *h, loci_passage *p, const char *text, 
     p->text = text;
     p->text_len = strlen(text);
     *h = (loci_hit){17, 2, 7.25};
-    return (struct output_hit){"q1", "the \"query\"", 1, h, p, spans, n, 0, 0, 0, 0, NULL, 0};
+    return (struct output_hit){"q1", "the \"query\"", 1, h, p, spans, n, 0, 0, 0, 0, NULL, 0,
+                               NULL, NULL, 0};
 }
 
 static const struct text_style plain = {0, 0, 0}, colored = {1, 0, 0};
@@ -63,6 +64,37 @@ static void test_text(void **state)
         lines++;
     }
     assert_true(lines >= 8);
+    buf_free(&b);
+}
+
+/* A document with other names (duplicates stored once): "also: ..." on
+ * the line after the name in text, an "also" array in JSON; a form feed
+ * (an extractor's paragraph break) is white space in text output. */
+static void test_also_and_form_feeds(void **state)
+{
+    (void)state;
+    loci_hit h;
+    loci_passage p;
+    struct output_hit oh = sample(&h, &p, "Alpha\f beta", NULL, 0);
+    static const size_t lens[] = {6, 5};
+    oh.also = "b/NEWSc/\x1b[m";
+    oh.also_len = lens;
+    oh.nalso = 2;
+    struct buf b = {0};
+    assert_int_equal(output_text(&b, &oh, &plain), 0);
+    assert_string_equal(str(&b), "1. 7.2500  dir/my file.txt:23\n    also: b/NEWS, c/\x1b[m\n"
+                                 "    Alpha beta\n\n");
+    b.len = 0;
+    struct text_style esc = {0, 0, 1};
+    assert_int_equal(output_text(&b, &oh, &esc), 0);
+    assert_non_null(strstr(str(&b), "also: b/NEWS, c/\\x1b[m\n"));
+    b.len = 0;
+    assert_int_equal(output_json(&b, &oh), 0);
+    assert_non_null(strstr(str(&b), ", \"also\": [\"b/NEWS\", \"c/\\u001b[m\"]}\n"));
+    oh.nalso = 0;
+    b.len = 0;
+    assert_int_equal(output_json(&b, &oh), 0);
+    assert_null(strstr(str(&b), "also"));
     buf_free(&b);
 }
 
@@ -202,6 +234,7 @@ int main(void)
         cmocka_unit_test(test_text_width),
         cmocka_unit_test(test_text),
         cmocka_unit_test(test_json_and_trec),
+        cmocka_unit_test(test_also_and_form_feeds),
         cmocka_unit_test(test_explain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

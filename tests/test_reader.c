@@ -345,9 +345,12 @@ static void test_search_fails_on_flipped_lengths(void **state)
     (void)state;
     enum { N = 5000 };
     static const char *docs[N];
+    static char texts[N][24]; /* each its own: identical texts would be stored once */
     docs[0] = "another word";
-    for (int i = 1; i < N; i++)
-        docs[i] = "filler";
+    for (int i = 1; i < N; i++) {
+        snprintf(texts[i], sizeof texts[i], "filler%d", i);
+        docs[i] = texts[i];
+    }
     char *root = tu_mkdtemp(), dir[600];
     snprintf(dir, sizeof dir, "%s/idx", root);
     loci_index_close(tu_build(dir, docs, N, LOCI_PASSAGE_DOCUMENT));

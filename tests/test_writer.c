@@ -42,6 +42,9 @@ static void test_block_maxima_bound_every_posting_tightly(void **state)
             n += (size_t)snprintf(text + n, sizeof texts[d] - n, "f%d ", i % 7);
         for (int i = 0; i < tf; i++)
             n += (size_t)snprintf(text + n, sizeof texts[d] - n, "hit ");
+        /* and a word of its own, the same length in every document:
+         * identical texts would be stored once */
+        snprintf(text + n, sizeof texts[d] - n, "u%04d", d);
         docs[d] = text;
     }
     loci_index *idx = tu_build(dir, docs, NDOCS, LOCI_PASSAGE_DOCUMENT);

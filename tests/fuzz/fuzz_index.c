@@ -86,8 +86,9 @@ static const char *const QUERIES[] = {
 /* The good index and the scratch one (its files hard links to the good
  * ones but for what an input replaces), and their segment directories. */
 static char good[300], scratch[300], good_seg[300], scratch_seg[300];
-/* The good meta body (the file table of the good files). */
-static uint8_t good_meta[META_SIZE];
+/* The good meta body (the file table of the good files, and an empty
+ * duplicates table: the good index has none). */
+static uint8_t good_meta[META_ALIAS_TABLE];
 
 /* One function per file, called by LLVMFuzzerTestOneInput (see there). */
 static volatile unsigned which;
@@ -421,7 +422,7 @@ static void write_segment_file(unsigned sel, const uint8_t *body, size_t len)
     char path[600], meta_path[600];
     join(path, sizeof path, scratch_seg, FILES[sel].name);
     join(meta_path, sizeof meta_path, scratch_seg, FMT_META);
-    uint8_t fixed[META_SIZE], *meta = fixed;
+    uint8_t fixed[META_ALIAS_TABLE], *meta = fixed;
     size_t mlen = sizeof fixed;
     if (sel == 0) {
         /* the fuzzed fields, and the good files' table when there is room */

@@ -37,7 +37,8 @@ class BuildStats(ctypes.Structure):
     _fields_ = [(name, u64) for name in (
         "documents", "passages", "terms", "tokens", "input_bytes", "index_bytes",
         "skipped_files", "runs", "invalid_utf8", "added", "replaced", "deleted",
-        "unchanged", "segments", "live_documents", "deleted_documents")] + [("committed", c_int)]
+        "unchanged", "segments", "live_documents", "deleted_documents")] + [("committed", c_int)] + [
+        ("symlinks_skipped", u64), ("duplicates", u64)]
 
 
 class BuildOptions(ctypes.Structure):
@@ -63,6 +64,8 @@ class BuildOptions(ctypes.Structure):
         ("no_merge", c_int),
         ("first_document", u64),
         ("end_document", u64),
+        ("doc_format", c_int),
+        ("follow_symlinks", c_int),
     ]
 
 
