@@ -37,7 +37,39 @@ struct reader {
     /* the directories on the walk's path, to find loops when following links */
     struct { dev_t dev; ino_t ino; } *dirs;
     size_t ndirs, cap_dirs;
+    int sink_failed;      /* the receiver of the documents failed, not the input */
 };
+
+/* Documents handed on. A failure there (the build's own: a run that
+ * cannot be written) is the build's, not the file's: read_or_skip must
+ * not report the file as unreadable and skip it. */
+static int sink_doc(struct reader *r, const struct input_doc *d, loci_error *err)
+{
+    int rc = r->fn(r->ctx, d, err);
+    r->sink_failed |= rc != 0;
+    return rc;
+}
+
+static int sink_begin(struct reader *r, const struct input_doc *d, loci_error *err)
+{
+    int rc = r->o->begin(r->ctx, d, err);
+    r->sink_failed |= rc != 0;
+    return rc;
+}
+
+static int sink_chunk(struct reader *r, const char *text, size_t len, loci_error *err)
+{
+    int rc = r->o->chunk(r->ctx, text, len, err);
+    r->sink_failed |= rc != 0;
+    return rc;
+}
+
+static int sink_end(struct reader *r, loci_error *err)
+{
+    int rc = r->o->end(r->ctx, err);
+    r->sink_failed |= rc != 0;
+    return rc;
+}
 
 static void warnf(const struct input_options *o, const char *fmt, const char *path)
 {
@@ -99,25 +131,25 @@ static int deliver_text(struct reader *r, const char *path, const char *text, si
                           r->mtime_ns};
     r->stats->documents++;
     if (!stream)
-        return r->fn(r->ctx, &d, err);
+        return sink_doc(r, &d, err);
     /* larger than stream_over: the rest goes on in pieces */
     d.text = NULL;
     d.text_len = 0;
-    int rc = r->o->begin(r->ctx, &d, err);
+    int rc = sink_begin(r, &d, err);
     if (!rc)
-        rc = r->o->chunk(r->ctx, text, len, err);
+        rc = sink_chunk(r, text, len, err);
     int n = 0;
     const char *p;
     size_t pl;
     while (!rc && (n = next(r, gz, &p, &pl)) > 0)
-        rc = r->o->chunk(r->ctx, p, pl, err);
+        rc = sink_chunk(r, p, pl, err);
     if (rc)
         return rc;
     loci_error rerr; /* a read error, once the document is ended */
     int read_rc = n == -2  ? err_set(&rerr, LOCI_ENOMEM, "%s: out of memory", path)
                   : n < 0 ? gz_error(gz, path, &rerr)
                           : LOCI_OK;
-    if ((rc = r->o->end(r->ctx, err)))
+    if ((rc = sink_end(r, err)))
         return rc;
     if (read_rc && err)
         *err = rerr;
@@ -244,12 +276,12 @@ static int deliver_spilled(struct reader *r, const char *path, loci_error *err)
             rc = err_set(err, LOCI_EIO, "%s: reading back a temporary file: %s", path,
                          got < 0 ? strerror(errno) : "truncated");
         else
-            rc = r->o->chunk(r->ctx, piece, (size_t)got, err);
+            rc = sink_chunk(r, piece, (size_t)got, err);
         off += got > 0 ? (uint64_t)got : 0;
     }
     free(piece);
     if (!rc && f->value.len)
-        rc = r->o->chunk(r->ctx, (const char *)f->value.data, f->value.len, err);
+        rc = sink_chunk(r, (const char *)f->value.data, f->value.len, err);
     return rc;
 }
 
@@ -282,13 +314,13 @@ static int jsonl_deliver(struct reader *r, const char *path, unsigned line, loci
         d.text = "";
     r->stats->documents++;
     if (!r->fields[2].spilled)
-        return r->fn(r->ctx, &d, err);
+        return sink_doc(r, &d, err);
     d.text = NULL;
     d.text_len = 0;
-    int rc = r->o->begin(r->ctx, &d, err);
+    int rc = sink_begin(r, &d, err);
     if (!rc)
         rc = deliver_spilled(r, path, err);
-    return rc ? rc : r->o->end(r->ctx, err);
+    return rc ? rc : sink_end(r, err);
 }
 
 /* ---- a JSON Lines record larger than stream_over ---------------------------- */
@@ -514,8 +546,9 @@ static int read_file(struct reader *r, const char *path, loci_error *err)
  * stay; the build reports the file as skipped.) */
 static int read_or_skip(struct reader *r, const char *path, loci_error *err)
 {
+    r->sink_failed = 0;
     int rc = read_file(r, path, err);
-    if (rc != LOCI_EIO || r->o->strict)
+    if (rc != LOCI_EIO || r->o->strict || r->sink_failed)
         return rc;
     if (r->o->warn) {
         char msg[LOCI_ERRMSG_MAX + 32];

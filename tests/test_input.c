@@ -21,6 +21,7 @@ struct got {
     unsigned line[MAXDOCS];
     int has_title[MAXDOCS], rec[MAXDOCS];
     int fail_at;   /* return an error at this document (1-based), 0: never */
+    int fail_io;   /* that error is LOCI_EIO (the build's: a run not written) */
     int lenient;   /* skip unreadable files instead of failing */
     int follow;    /* follow symbolic links inside directories */
     loci_doc_format format; /* text files' format (0: auto) */
@@ -32,7 +33,7 @@ static int on_doc(void *ctx, const struct input_doc *d, loci_error *err)
 {
     struct got *g = ctx;
     if (g->fail_at && (int)g->n + 1 == g->fail_at)
-        return err_set(err, LOCI_EINVAL, "stop");
+        return err_set(err, g->fail_io ? LOCI_EIO : LOCI_EINVAL, "stop");
     assert_true(g->n < MAXDOCS);
     snprintf(g->name[g->n], 256, "%.*s", (int)d->name_len, d->name);
     snprintf(g->text[g->n], 256, "%.*s", (int)d->text_len, d->text);
@@ -192,6 +193,17 @@ static void test_errors(void **state)
     assert_int_equal(g4.warnings, 1);
     assert_int_equal(st4.skipped, 1);
     assert_int_equal(g4.n, 0);
+    /* an I/O error of the receiver (the build's disk full) is not the
+     * file's: never reported as an unreadable file and skipped */
+    struct got g5 = {0};
+    g5.lenient = 1;
+    g5.fail_at = 1;
+    g5.fail_io = 1;
+    struct input_stats st5 = {0};
+    assert_int_equal(add(sub, LOCI_INPUT_TEXT, &g5, &st5, &err), LOCI_EIO);
+    assert_string_equal(err.message, "stop");
+    assert_int_equal(g5.warnings, 0);
+    assert_int_equal(st5.skipped, 0);
     free(path);
     tu_rmtree(dir);
     free(dir);
