@@ -196,6 +196,7 @@ static double block_bound(const struct eval *e, size_t t)
 struct block_rank {
     double bound;
     uint32_t block;
+    uint32_t eval;          /* which evaluation (segment) the block is of */
 };
 
 static int by_bound_desc(const void *a, const void *b)
@@ -203,29 +204,41 @@ static int by_bound_desc(const void *a, const void *b)
     const struct block_rank *x = a, *y = b;
     if (x->bound != y->bound)
         return x->bound < y->bound ? 1 : -1;
+    if (x->eval != y->eval)
+        return x->eval < y->eval ? -1 : 1;
     return (x->block > y->block) - (x->block < y->block);
 }
 
-/* One term of several blocks, passages not grouped: the top k are the
- * term's k highest-scoring postings, so its blocks are visited by
- * decreasing block maximum, and the traversal stops at the first block
- * whose maximum is below the top-k threshold. A block above the threshold
- * holds a passage of the final top k, so about k blocks at most are
- * decoded wherever they lie, where the id-ordered traversal decodes every
- * block until the threshold has risen. Exact, like the others: scores
- * come from score_of, and a block is dropped only below the threshold. */
-static void evaluate_one_term(struct eval *e)
+/* One term, passages not grouped: the top k are the term's k
+ * highest-scoring postings, so its blocks are visited by decreasing block
+ * maximum, and the traversal stops at the first block whose maximum is
+ * below the top-k threshold. A block above the threshold holds a passage
+ * of the final top k, so about k blocks at most are decoded wherever they
+ * lie, where the id-ordered traversal decodes every block until the
+ * threshold has risen. es[0..m) are the term's evaluations in the
+ * segments of an index, one cursor each, sharing one top k: their blocks
+ * are visited in one order, so the segments together decode what one
+ * index would (a list of one block has no stored maximum: its bound is
+ * its term bound). Exact, like the others: scores come from score_of, and
+ * a block is dropped only below the threshold. Errors: in each es[i].rc. */
+static void one_term_blocks(struct eval *es, size_t m)
 {
-    struct cursor *c = &e->cur[0];
-    struct block_rank *r = malloc((size_t)c->nblocks * sizeof *r);
+    size_t nb = 0;
+    for (size_t i = 0; i < m; i++)
+        nb += es[i].cur[0].nblocks;
+    struct block_rank *r = malloc((nb ? nb : 1) * sizeof *r);
     if (!r) {
-        e->rc = err_set(e->err, LOCI_ENOMEM, "out of memory");
+        es[0].rc = err_set(es[0].err, LOCI_ENOMEM, "out of memory");
         return;
     }
-    for (uint32_t b = 0; b < c->nblocks; b++)
-        r[b] = (struct block_rank){block_bound_at(e, 0, b), b};
-    qsort(r, c->nblocks, sizeof *r, by_bound_desc);
-    for (uint32_t i = 0; i < c->nblocks && !e->rc; i++) {
+    size_t n = 0;
+    for (size_t i = 0; i < m; i++)
+        for (uint32_t b = 0; b < es[i].cur[0].nblocks; b++)
+            r[n++] = (struct block_rank){block_bound_at(&es[i], 0, b), b, (uint32_t)i};
+    qsort(r, n, sizeof *r, by_bound_desc);
+    for (size_t i = 0; i < n; i++) {
+        struct eval *e = &es[r[i].eval];
+        struct cursor *c = &e->cur[0];
         double theta = threshold(e);
         if (theta > -INFINITY && r[i].bound < theta - slack(theta))
             break;
@@ -236,9 +249,13 @@ static void evaluate_one_term(struct eval *e)
             c->id = c->ids[j];
             offer(e, c->id, score_of(e, c->id));
         }
+        if (e->rc)
+            break;
     }
     free(r);
 }
+
+static void evaluate_one_term(struct eval *e) { one_term_blocks(e, 1); }
 
 /* Move past passage d: decoded cursors step, shallow ones jump. */
 static void step_past(struct cursor *c, uint32_t d)
@@ -564,7 +581,7 @@ int ranking_seed(const struct segview *const *views, size_t nseg, struct query_t
         free(npick);
         return err_set(err, LOCI_ENOMEM, "out of memory");
     }
-    uint64_t chosen = 0, all = 0; /* tallies kept for debugging */
+    uint64_t chosen = 0, all = 0;
     struct eval e;
     int rc = LOCI_OK;
     for (size_t t = 0; t < n && !rc; t++) {
@@ -700,6 +717,46 @@ int ranking_top(const struct segview *v, const struct query_term *terms, size_t 
         free(e.ub);
     }
     return e.rc;
+}
+
+int ranking_one_term(const struct segview *const *views, size_t nseg,
+                     const struct query_term *terms, size_t nterms, size_t which,
+                     const loci_search_options *opt, struct topk *top, loci_error *err)
+{
+    struct eval *es = calloc(nseg ? nseg : 1, sizeof *es);
+    struct cursor *cur = malloc((nseg ? nseg : 1) * sizeof *cur);
+    double *w = calloc(nseg ? nseg : 1, sizeof *w), *ub = calloc(nseg ? nseg : 1, sizeof *ub);
+    int rc = es && cur && w && ub ? LOCI_OK : err_set(err, LOCI_ENOMEM, "out of memory");
+    size_t m = 0;
+    for (size_t s = 0; s < nseg && !rc; s++) {
+        const struct query_term *q = &terms[s * nterms + which];
+        if (!q->found)
+            continue;
+        struct eval *e = &es[m];
+        eval_init(e, views[s], opt, top, err);
+        e->cur = &cur[m];
+        e->w = &w[m];
+        e->ub = &ub[m];
+        if ((rc = cursor_open_deferred(e->cur, views[s]->seg, &q->ti, err)))
+            break;
+        e->nc = 1;
+        w[m] = q->weight;
+        /* (a block's own maximum bounds it when the list has them) */
+        ub[m] = e->cur->skips ? 0 : term_bound(e, e->cur, w[m], q->tfmax);
+        m++;
+    }
+    if (!rc)
+        one_term_blocks(es, m);
+    for (size_t i = 0; i < m && !rc; i++) {
+        if (!es[i].rc)
+            check_cursors(&es[i]); /* a cursor that met corrupt data ended early */
+        rc = es[i].rc;
+    }
+    free(es);
+    free(cur);
+    free(w);
+    free(ub);
+    return rc;
 }
 
 int ranking_count(const struct segview *v, const struct query_term *terms, size_t nterms,

@@ -49,6 +49,14 @@ int ranking_top(const struct segview *v, const struct query_term *terms, size_t 
                 const loci_search_options *opt, double theta0, struct topk *top,
                 loci_error *err);
 
+/* A query of one term (terms[s * nterms + which] in segment views[s], the
+ * only one found), ranked by passage, over all nseg segments at once: its
+ * blocks in every segment visited best first into `top` (ranking.c). The
+ * hits of ranking_top over each segment in turn, as the others' are. */
+int ranking_one_term(const struct segview *const *views, size_t nseg,
+                     const struct query_term *terms, size_t nterms, size_t which,
+                     const loci_search_options *opt, struct topk *top, loci_error *err);
+
 /* Grouping by document while passages are visited in id order: a
  * document's passages are consecutive (ids follow input order), so only
  * the current document's best passage is kept until the visit leaves it. */

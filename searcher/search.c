@@ -574,18 +574,26 @@ static int rank_words(loci_index *idx, const struct qcollect *q, const loci_sear
             postings += t->found ? t->ti.df : 0;
             views[j] = &idx->views[order[j]];
         }
-    /* (one term is ranked by its blocks' maxima alone: ranking.c) */
-    size_t found = 0;
+    /* Pruned (more postings than a plain evaluation is worth), one term
+     * is ranked by its blocks' maxima over all segments at once, and
+     * several from a threshold seeded over all segments. */
+    size_t found = 0, only = 0;
     for (size_t i = 0; i < q->n; i++)
-        found += live[i];
+        if (live[i]) {
+            found++;
+            only = i;
+        }
+    int pruned = !grouped && !opt->exhaustive && postings > ranking_plain_per_k * (uint64_t)opt->k;
     double theta0 = -INFINITY;
-    if (!rc && !grouped && !opt->exhaustive && found > 1 &&
-        postings > ranking_plain_per_k * (uint64_t)opt->k)
+    if (!rc && pruned && found > 1)
         rc = ranking_seed(views, nseg, qt, q->n, opt, &theta0, err);
+    else if (!rc && pruned && found == 1)
+        rc = ranking_one_term(views, nseg, qt, q->n, only, opt, top, err);
     /* every segment's postings asked for before the first is ranked, so
      * that their cache misses overlap (a segment's ranking starts with
      * its terms' skip tables or single blocks) */
-    for (size_t j = 0; j < nseg && !rc; j++)
+    int ranked = pruned && found == 1;
+    for (size_t j = 0; j < nseg && !rc && !ranked; j++)
         for (size_t i = 0; i < q->n; i++)
             if (qt[j * q->n + i].found) {
                 const uint8_t *p = views[j]->seg->post.body + qt[j * q->n + i].ti.post_off;
@@ -594,7 +602,8 @@ static int rank_words(loci_index *idx, const struct qcollect *q, const loci_sear
             }
     for (size_t j = 0; j < nseg && !rc; j++) {
         uint64_t n = 0;
-        rc = ranking_top(views[j], qt + j * q->n, q->n, opt, theta0, top, err);
+        if (!ranked)
+            rc = ranking_top(views[j], qt + j * q->n, q->n, opt, theta0, top, err);
         if (!rc && total && !(rc = ranking_count(views[j], qt + j * q->n, q->n, grouped, &n, err)))
             *total += n;
     }
