@@ -578,11 +578,13 @@ int reader_lookup_all(struct segment *segs, size_t nseg, const char *term, size_
                 continue;
             if ((rc = lex_resolve_block(seg, term, len, kt, base[i], &block[i], err)))
                 return rc;
-            const uint8_t *table = seg->lex.body + seg->lex_table;
-            const uint8_t *p = seg->lex.body + le64_get(table + 8 * block[i]);
-            if (p < table) { /* (lex_block checks the range when it scans) */
-                __builtin_prefetch(p);
-                __builtin_prefetch(p + 64);
+            /* (an offset out of range is not asked for; lex_block checks
+             * the range when it scans) */
+            uint64_t off = le64_get(seg->lex.body + seg->lex_table + 8 * block[i]);
+            if (off < seg->lex_table) {
+                __builtin_prefetch(seg->lex.body + off);
+                if (off + 64 < seg->lex_table)
+                    __builtin_prefetch(seg->lex.body + off + 64);
             }
         }
         for (size_t i = 0; i < m; i++) {

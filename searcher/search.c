@@ -595,10 +595,12 @@ static int rank_words(loci_index *idx, const struct qcollect *q, const loci_sear
     int ranked = pruned && found == 1;
     for (size_t j = 0; j < nseg && !rc && !ranked; j++)
         for (size_t i = 0; i < q->n; i++)
-            if (qt[j * q->n + i].found) {
-                const uint8_t *p = views[j]->seg->post.body + qt[j * q->n + i].ti.post_off;
+            if (qt[j * q->n + i].found) { /* (the lookup checked the range) */
+                const struct term_info *t = &qt[j * q->n + i].ti;
+                const uint8_t *p = views[j]->seg->post.body + t->post_off;
                 __builtin_prefetch(p);
-                __builtin_prefetch(p + 64);
+                if (t->post_len > 64)
+                    __builtin_prefetch(p + 64);
             }
     for (size_t j = 0; j < nseg && !rc; j++) {
         uint64_t n = 0;
