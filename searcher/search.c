@@ -630,6 +630,26 @@ static int check_query(const char *query, size_t *qlen, loci_error *err)
     return LOCI_OK;
 }
 
+/* A query without syntax as a bag of words (q), for rank_words; but CJK
+ * words are phrases of their bigrams, and one CJK character is a prefix:
+ * plain words cannot say that, so such a query is left to be compiled as
+ * the words it is (query_words): q empty, *words_only 0. */
+static int collect_words(loci_index *idx, const char *query, size_t qlen, struct qcollect *q,
+                         int *words_only, loci_error *err)
+{
+    int rc = analyzer_run(idx->an, query, qlen, collect_term, q);
+    if (rc)
+        return err_set(err, rc, "query: %s", loci_strerror(rc));
+    if (q->n == 0)
+        return err_set(err, LOCI_EEMPTY, "query has no searchable words");
+    if (q->cjk) {
+        free(q->terms);
+        memset(q, 0, sizeof *q);
+        *words_only = 0;
+    }
+    return LOCI_OK;
+}
+
 int loci_query_stats(loci_index *idx, const char *query, const loci_search_options *opt,
                      loci_global_stats **out, loci_error *err)
 {
@@ -655,16 +675,7 @@ int loci_query_stats(loci_index *idx, const char *query, const loci_search_optio
     const int words = opt->plain || query_is_plain(query, qlen);
     int words_only = words;
     if (!rc && words) {
-        rc = analyzer_run(idx->an, query, qlen, collect_term, &q);
-        if (rc)
-            rc = err_set(err, rc, "query: %s", loci_strerror(rc));
-        else if (q.n == 0)
-            rc = err_set(err, LOCI_EEMPTY, "query has no searchable words");
-        if (!rc && q.cjk) {
-            free(q.terms);
-            memset(&q, 0, sizeof q);
-            words_only = 0;
-        }
+        rc = collect_words(idx, query, qlen, &q, &words_only, err);
         struct term_info *ti = calloc(idx->nseg ? idx->nseg : 1, sizeof *ti);
         if (!rc && !ti)
             rc = err_set(err, LOCI_ENOMEM, "out of memory");
@@ -731,19 +742,7 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
     const int words = opt->plain || query_is_plain(query, qlen); /* no syntax */
     int words_only = words; /* ranked as a bag of words, without a plan */
     if (words_only) {
-        rc = analyzer_run(idx->an, query, qlen, collect_term, &q);
-        if (rc)
-            rc = err_set(err, rc, "query: %s", loci_strerror(rc));
-        else if (q.n == 0)
-            rc = err_set(err, LOCI_EEMPTY, "query has no searchable words");
-        if (!rc && q.cjk) {
-            /* CJK words are phrases of their bigrams, and one CJK
-             * character is a prefix: plain words cannot say that, so such
-             * a query is compiled as the words it is (query_words) */
-            free(q.terms);
-            memset(&q, 0, sizeof q);
-            words_only = 0;
-        }
+        rc = collect_words(idx, query, qlen, &q, &words_only, err);
         if (rc) {
             free(q.terms);
             return rc;
