@@ -527,13 +527,8 @@ malformed:
 int reader_lookup(struct segment *seg, const char *term, size_t len, struct term_info *ti,
                   loci_error *err)
 {
-    uint64_t lo;
-    int rc;
-    if (seg->lex_blocks == 0)
-        return 0;
-    if ((rc = lex_find_block(seg, term, len, &lo, err)))
-        return rc;
-    return lookup_in_block(seg, term, len, lo, ti, err);
+    int found, rc = reader_lookup_all(seg, 1, term, len, ti, &found, err);
+    return rc ? rc : found;
 }
 
 /* Segments searched in step: the key searches advance together, one
