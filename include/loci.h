@@ -373,12 +373,23 @@ typedef struct loci_search_options {
                           query terms' postings (ids only), so it is asked for */
     int plain;         /* 1: the query is words only, with no syntax (for
                           arbitrary user text); 0: the query language below */
+    const char *stopwords; /* query stopwords, left out of a query's optional
+                          words unless it has no others (README: How loci
+                          ranks): NULL, the default, for the built-in list of
+                          the index's stemming language (none for "none" or a
+                          language without one); "none"; a language name; or
+                          the path of a list file (words, '#' comments). It is
+                          read once per index handle while it stays the same */
 } loci_search_options;
 
 #define LOCI_DEFAULT_K1 1.5
 #define LOCI_DEFAULT_B 0.75
 
 LOCI_API void loci_search_options_init(loci_search_options *o);
+
+/* The languages with a built-in stopword list (loci_search_options.
+ * stopwords): a static, NULL-terminated list. */
+LOCI_API const char *const *loci_stopword_languages(void);
 
 typedef struct loci_hit {
     uint32_t passage;  /* passage id (0-based, in input order) */

@@ -18,6 +18,7 @@
 #include "error.h"
 #include "qrank.h"
 #include "query.h"
+#include "stopwords.h"
 #include "ranking.h"
 #include "gstats.h"
 #include "index.h"
@@ -28,6 +29,7 @@ struct qterm {
     char bytes[ANALYZER_MAX_TERM + 1]; /* NUL-terminated (for --explain) */
     size_t len;
     uint32_t qtf;          /* occurrences in the query */
+    uint32_t content;      /* of them, those that were not stopwords */
     int kind;              /* enum token_kind */
 };
 
@@ -55,6 +57,7 @@ void loci_search_options_init(loci_search_options *o)
     o->offset = 0;
     o->count = 0;
     o->plain = 0;
+    o->stopwords = NULL;
 }
 
 static void plan_free(struct qplan *p);
@@ -90,13 +93,14 @@ struct qcollect {
     int cjk;               /* some term is of a CJK run */
 };
 
-static int collect_term(void *ctx, const struct token *t)
+/* One occurrence of a term into q; `stop`: it was a stopword. */
+static int add_term(struct qcollect *q, const struct token *t, int stop)
 {
-    struct qcollect *q = ctx;
     q->cjk |= t->kind != TOKEN_WORD;
     for (size_t i = 0; i < q->n; i++)
         if (q->terms[i].len == t->term_len && !memcmp(q->terms[i].bytes, t->term, t->term_len)) {
             q->terms[i].qtf++;
+            q->terms[i].content += !stop;
             return 0;
         }
     if (q->n == q->cap) {
@@ -110,7 +114,57 @@ static int collect_term(void *ctx, const struct token *t)
     memcpy(qt->bytes, t->term, t->term_len);
     qt->len = t->term_len;
     qt->qtf = 1;
+    qt->content = !stop;
     return 0;
+}
+
+static int collect_term(void *ctx, const struct token *t) { return add_term(ctx, t, 0); }
+
+/* Query stopwords (stopwords.h): the set opt->stopwords names, made once
+ * per index handle and kept while the next searches name the same. */
+static int query_stopset(loci_index *idx, const loci_search_options *opt,
+                         const struct stopset **out, loci_error *err)
+{
+    const char *spec = opt->stopwords;
+    if (idx->stop_known && (spec ? idx->stop_spec && !strcmp(spec, idx->stop_spec) : !idx->stop_spec)) {
+        *out = idx->stop;
+        return LOCI_OK;
+    }
+    struct stopset *s;
+    char *copy = NULL;
+    int rc = stopset_resolve(idx->an, analyzer_language(idx->an), spec, &s, err);
+    if (rc)
+        return rc;
+    if (spec && !(copy = strdup(spec))) {
+        stopset_free(s);
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    }
+    stopset_free(idx->stop);
+    free(idx->stop_spec);
+    idx->stop = stopset_size(s) ? s : NULL;
+    if (!idx->stop)
+        stopset_free(s);
+    idx->stop_spec = copy;
+    idx->stop_known = 1;
+    *out = idx->stop;
+    return LOCI_OK;
+}
+
+/* Analysis of a plain query with stopwords: each unstemmed token checked
+ * against the set, then stemmed as analyzer_run would. */
+struct stop_collect {
+    struct qcollect *q;
+    struct analyzer *an;
+    const struct stopset *stop;
+};
+
+static int collect_unstemmed(void *ctx, const struct token *t)
+{
+    struct stop_collect *c = ctx;
+    int stop = t->kind == TOKEN_WORD && stopset_has(c->stop, t->term, t->term_len);
+    struct token st = *t;
+    int rc = analyzer_stem(c->an, t->term, t->term_len, &st.term, &st.term_len);
+    return rc ? rc : st.term_len ? add_term(c->q, &st, stop) : 0;
 }
 
 /* ---- compiling a parsed query ------------------------------------------------ */
@@ -415,6 +469,10 @@ static int compile_word(struct compiler *c, struct qnode *n, int scoring)
 static int compile(struct compiler *c, struct qnode *n, int scoring)
 {
     int rc;
+    if (n->stop) {
+        n->absent = 1;
+        return 0;
+    }
     switch (n->kind) {
     case QN_WORD:
     case QN_PHRASE:
@@ -457,10 +515,52 @@ static void plan_free(struct qplan *p)
     query_free(p->tree);
 }
 
+/* What the unstemmed analysis of a word shows of it. */
+struct word_look {
+    const struct stopset *stop;
+    size_t tokens;
+    int stop_first;     /* its first token is a stopword */
+};
+
+static int look_token(void *ctx, const struct token *t)
+{
+    struct word_look *w = ctx;
+    if (w->tokens++ == 0)
+        w->stop_first = t->kind == TOKEN_WORD && stopset_has(w->stop, t->term, t->term_len);
+    return 0;
+}
+
+/* Mark the optional words of the query's top sequence that are stopwords
+ * (one token, in the set) as left out, unless nothing else would be
+ * searched for: "the who" is searched whole, "+the" and "the band" in
+ * quotes keep their "the", "what is a ranking function" is "ranking
+ * function". */
+static int mark_stopwords(struct compiler *c, struct qnode *seq, const struct stopset *stop)
+{
+    int other = 0;
+    for (size_t i = 0; i < seq->nkid; i++) {
+        struct qnode *k = seq->kid[i];
+        if (k->mod == QM_EXCLUDED || k->kind == QN_DOC)
+            continue;
+        struct word_look w = {stop, 0, 0};
+        if (k->kind == QN_WORD) {
+            int rc = analyzer_run_unstemmed(c->idx->an, c->q + k->start, k->len, look_token, &w);
+            if (rc)
+                return err_set(c->err, rc, "query: %s", loci_strerror(rc));
+        }
+        k->stop = k->kind == QN_WORD && k->mod == QM_NONE && w.tokens == 1 && w.stop_first;
+        other |= !k->stop && (k->kind != QN_WORD || w.tokens > 0);
+    }
+    for (size_t i = 0; i < seq->nkid && !other; i++)
+        seq->kid[i]->stop = 0;
+    return LOCI_OK;
+}
+
 /* Parse (words_only: split at whitespace, query_words) and compile a
- * query; the highlighted terms go to *hl. */
+ * query, its optional stopwords left out; the highlighted terms go to *hl. */
 static int plan_query(loci_index *idx, const char *query, size_t qlen, int words_only,
-                      struct qplan *plan, struct qcollect *hl, char **warning, loci_error *err)
+                      const struct stopset *stop, struct qplan *plan, struct qcollect *hl,
+                      char **warning, loci_error *err)
 {
     struct compiler c = {0};
     c.idx = idx;
@@ -470,6 +570,8 @@ static int plan_query(loci_index *idx, const char *query, size_t qlen, int words
         return err_set(err, LOCI_ENOMEM, "out of memory");
     int rc = words_only ? query_words(query, qlen, &c.plan.tree, err)
                         : query_parse(query, qlen, &c.plan.tree, err);
+    if (!rc && stop)
+        rc = mark_stopwords(&c, c.plan.tree, stop);
     if (!rc)
         rc = compile(&c, c.plan.tree, 1);
     if (!rc && c.plan.tree->absent) {
@@ -634,14 +736,31 @@ static int check_query(const char *query, size_t *qlen, loci_error *err)
  * words are phrases of their bigrams, and one CJK character is a prefix:
  * plain words cannot say that, so such a query is left to be compiled as
  * the words it is (query_words): q empty, *words_only 0. */
-static int collect_words(loci_index *idx, const char *query, size_t qlen, struct qcollect *q,
-                         int *words_only, loci_error *err)
+static int collect_words(loci_index *idx, const char *query, size_t qlen,
+                         const struct stopset *stop, struct qcollect *q, int *words_only,
+                         loci_error *err)
 {
-    int rc = analyzer_run(idx->an, query, qlen, collect_term, q);
+    struct stop_collect sc = {q, idx->an, stop};
+    int rc = stop ? analyzer_run_unstemmed(idx->an, query, qlen, collect_unstemmed, &sc)
+                  : analyzer_run(idx->an, query, qlen, collect_term, q);
     if (rc)
         return err_set(err, rc, "query: %s", loci_strerror(rc));
     if (q->n == 0)
         return err_set(err, LOCI_EEMPTY, "query has no searchable words");
+    /* stopwords are left out, unless the query is nothing else (a term
+     * that was also a stopword counts its other occurrences) */
+    size_t kept = 0;
+    for (size_t i = 0; i < q->n; i++)
+        kept += q->terms[i].content > 0;
+    if (kept) {
+        kept = 0;
+        for (size_t i = 0; i < q->n; i++)
+            if (q->terms[i].content) {
+                q->terms[kept] = q->terms[i];
+                q->terms[kept++].qtf = q->terms[i].content;
+            }
+        q->n = kept;
+    }
     if (q->cjk) {
         free(q->terms);
         memset(q, 0, sizeof *q);
@@ -662,7 +781,10 @@ int loci_query_stats(loci_index *idx, const char *query, const loci_search_optio
     if (idx->gs)
         return err_set(err, LOCI_EINVAL, "gathering statistics while scoring with global ones");
     size_t qlen;
+    const struct stopset *stop = NULL;
     int rc = check_query(query, &qlen, err);
+    if (!rc)
+        rc = query_stopset(idx, opt, &stop, err);
     loci_global_stats *st = NULL;
     if (!rc && (loci_global_stats_new(&st) ||
                 loci_global_stats_add_part(st, idx->passages, idx->tokens)))
@@ -675,7 +797,7 @@ int loci_query_stats(loci_index *idx, const char *query, const loci_search_optio
     const int words = opt->plain || query_is_plain(query, qlen);
     int words_only = words;
     if (!rc && words) {
-        rc = collect_words(idx, query, qlen, &q, &words_only, err);
+        rc = collect_words(idx, query, qlen, stop, &q, &words_only, err);
         struct term_info *ti = calloc(idx->nseg ? idx->nseg : 1, sizeof *ti);
         if (!rc && !ti)
             rc = err_set(err, LOCI_ENOMEM, "out of memory");
@@ -689,7 +811,7 @@ int loci_query_stats(loci_index *idx, const char *query, const loci_search_optio
     if (!rc && !words_only) {
         struct qplan plan = {0};
         char *warning = NULL;
-        rc = plan_query(idx, query, qlen, words, &plan, &q, &warning, err);
+        rc = plan_query(idx, query, qlen, words, stop, &plan, &q, &warning, err);
         if (!rc)
             plan_free(&plan);
         free(warning);
@@ -727,7 +849,10 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
     if (!(opt->k1 >= 0) || !(opt->b >= 0 && opt->b <= 1))
         return err_set(err, LOCI_EINVAL, "BM25 parameters out of range (k1 >= 0, 0 <= b <= 1)");
     size_t qlen;
+    const struct stopset *stop = NULL;
     int rc = check_query(query, &qlen, err);
+    if (!rc)
+        rc = query_stopset(idx, opt, &stop, err);
     if (rc)
         return rc;
 
@@ -742,7 +867,7 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
     const int words = opt->plain || query_is_plain(query, qlen); /* no syntax */
     int words_only = words; /* ranked as a bag of words, without a plan */
     if (words_only) {
-        rc = collect_words(idx, query, qlen, &q, &words_only, err);
+        rc = collect_words(idx, query, qlen, stop, &q, &words_only, err);
         if (rc) {
             free(q.terms);
             return rc;
@@ -751,7 +876,7 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
     if (!words_only) {
         if (!(plan = calloc(1, sizeof *plan)))
             return err_set(err, LOCI_ENOMEM, "out of memory");
-        rc = plan_query(idx, query, qlen, words, plan, &q, &warning, err);
+        rc = plan_query(idx, query, qlen, words, stop, plan, &q, &warning, err);
         if (rc) {
             free(plan);
             plan = NULL;

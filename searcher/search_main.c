@@ -23,6 +23,7 @@
 #include "loci.h"
 #include "output.h"
 #include "shardio.h"
+#include "stopwords.h"
 
 #define PROG "loci-search"
 #define MAX_K 100000000
@@ -90,6 +91,11 @@ static void usage(FILE *f)
             "                        (JSON: \"explain\": [...])\n"
             "      --plain           the query is words only: no operators, quotes or\n"
             "                        parentheses (for passing arbitrary text)\n"
+            "      --stopwords none|LANG|FILE  words a query leaves out when it has others\n"
+            "                        (not in phrases, not +required): default the list of\n"
+            "                        the index's stemming language; a language's list; or\n"
+            "                        a file of words ('#' comments); --stopwords list\n"
+            "                        prints the languages with a list\n"
             "      --format text|json|trec  output format (default text)\n"
             "      --json            same as --format json (JSON Lines, one hit per line)\n"
             "      --run-tag T       tag column of --format trec (default loci)\n"
@@ -948,7 +954,7 @@ int main(int argc, char **argv)
     const char *color = "auto";
     enum { O_K1 = 256, O_B, O_GROUP, O_EXH, O_FORMAT, O_JSON, O_TAG, O_QUERIES, O_COLOR, O_CHECK,
            O_COUNT, O_OFFSET, O_END, O_STATS, O_SNIPPET, O_PLAIN, O_EXPLAIN, O_PARTIAL,
-           O_QUERY_STATS, O_GLOBAL_STATS, O_MERGE };
+           O_QUERY_STATS, O_GLOBAL_STATS, O_MERGE, O_STOPWORDS };
     static const struct option longopts[] = {
         {"index", required_argument, 0, 'i'}, {"k1", required_argument, 0, O_K1},
         {"b", required_argument, 0, O_B},     {"group", required_argument, 0, O_GROUP},
@@ -964,7 +970,7 @@ int main(int argc, char **argv)
         {"plain", no_argument, 0, O_PLAIN},   {"explain", no_argument, 0, O_EXPLAIN},
         {"partial", no_argument, 0, O_PARTIAL}, {"query-stats", no_argument, 0, O_QUERY_STATS},
         {"global-stats", required_argument, 0, O_GLOBAL_STATS},
-        {"merge", no_argument, 0, O_MERGE},
+        {"merge", no_argument, 0, O_MERGE},   {"stopwords", required_argument, 0, O_STOPWORDS},
         {0, 0, 0, 0}};
     int c;
     opterr = 0;
@@ -1009,6 +1015,20 @@ int main(int argc, char **argv)
             break;
         case O_EXH: s.so.exhaustive = 1; break;
         case O_PLAIN: s.so.plain = 1; break;
+        case O_STOPWORDS: {
+            loci_error err;
+            if (!strcmp(optarg, "list")) {
+                for (const char *const *l = loci_stopword_languages(); *l; l++)
+                    puts(*l);
+                return 0;
+            }
+            s.so.stopwords = optarg;
+            if (stopwords_check(optarg, &err)) { /* once, not per query */
+                fprintf(stderr, PROG ": %s\n", err.message);
+                return 2;
+            }
+            break;
+        }
         case O_EXPLAIN: s.explain = 1; break;
         case O_FORMAT:
             if (!strcmp(optarg, "text"))

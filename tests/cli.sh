@@ -339,7 +339,11 @@ if ls -a "$T" | grep -q '\.tmp-'; then bad "leftovers after the next build: $(ls
 for sig in INT TERM HUP; do
   "$PY" -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
     "$BIN/loci-index" -q --threads 1 -o "$T/idx" "$T/big.txt" 2>"$T/sigerr" & kpid=$!
-  sleep 0.4; kill -s $sig $kpid 2>/dev/null || true; st=0; wait $kpid 2>/dev/null || st=$?
+  # signalled once the build has begun (its handlers are set before its
+  # temporary directory is made), not after a fixed time: a loaded machine
+  # may not have started it in 0.4 s
+  for _ in $(seq 100); do ls -a "$T" | grep -q '^\.idx\.tmp-' && break; sleep 0.05; done
+  kill -s $sig $kpid 2>/dev/null || true; st=0; wait $kpid 2>/dev/null || st=$?
   want=$((128 + $(kill -l $sig)))
   if [ "$st" = "$want" ]; then ok; else bad "SIG$sig: exit $st, want $want ($(cat "$T/sigerr"))"; fi
   if [ "$(wc -l <"$T/sigerr")" = 1 ] && grep -q "interrupted by SIG$sig" "$T/sigerr"; then ok; else
@@ -518,6 +522,30 @@ cp "$T/out" "$T/syn"
 check "--plain" 0 "$BIN/loci-search" -i "$T/idx" --format trec --plain 'cyber Indo-Pacific defence'
 cmp -s "$T/out" "$T/syn" && ok || bad "a words-only query differs from --plain"
 check "--plain ignores syntax" 0 "$BIN/loci-search" -i "$T/idx" --plain '(NATO'
+# query stopwords: left out of a longer query, by default and by name; kept
+# when the query is nothing else; a bad list is one line, before any query
+check "stopwords left out" 0 "$BIN/loci-search" -i "$T/idx" --format trec 'what is the cyber defence of the NATO'
+cp "$T/out" "$T/sw"
+check "without stopwords" 0 "$BIN/loci-search" -i "$T/idx" --format trec 'cyber defence NATO'
+cmp -s "$T/out" "$T/sw" && ok || bad "the stopwords of a query changed its results"
+check "--stopwords english" 0 "$BIN/loci-search" -i "$T/idx" --format trec --stopwords english 'what is the cyber defence of the NATO'
+cmp -s "$T/out" "$T/sw" && ok || bad "--stopwords english is not the default here"
+check "--stopwords none" 0 "$BIN/loci-search" -i "$T/idx" --format trec --stopwords none 'what is the cyber defence of the NATO'
+cmp -s "$T/out" "$T/sw" && bad "--stopwords none left words out" || ok
+printf 'cyber # a comment\n' >"$T/sw.txt"
+check "--stopwords FILE" 0 "$BIN/loci-search" -i "$T/idx" --format trec --stopwords "$T/sw.txt" 'cyber defence'
+cp "$T/out" "$T/swf"
+check "the file's word left out" 0 "$BIN/loci-search" -i "$T/idx" --format trec --stopwords none defence
+cmp -s "$T/out" "$T/swf" && ok || bad "--stopwords FILE did not leave its word out"
+check "a query of stopwords only" 0 "$BIN/loci-search" -i "$T/idx" -l 'what is it'
+check "--stopwords list" 0 "$BIN/loci-search" --stopwords list
+has "english listed" "^english$" "$T/out"
+has "german listed" "^german$" "$T/out"
+check "bad --stopwords" 2 "$BIN/loci-search" -i "$T/idx" --stopwords klingon --queries - </dev/null
+one_line "bad --stopwords"; has "--stopwords names the choices" "neither a language with a list" "$T/err"
+printf 'ok\n\377\n' >"$T/sw.bad"
+check "--stopwords FILE not UTF-8" 2 "$BIN/loci-search" -i "$T/idx" --stopwords "$T/sw.bad" NATO
+one_line "--stopwords FILE not UTF-8"; has "the line named" "sw.bad: line 2: invalid UTF-8" "$T/err"
 check "unbalanced paren" 2 "$BIN/loci-search" -i "$T/idx" 'a (b'
 one_line "unbalanced paren"
 has "column named" "column 3: unbalanced '('" "$T/err"
