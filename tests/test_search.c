@@ -479,24 +479,10 @@ static void test_stopwords(void **state)
     char *dir = tu_mkdtemp();
     char idxdir[600];
     snprintf(idxdir, sizeof idxdir, "%s/idx", dir);
-    loci_build_options o;
-    loci_build_options_init(&o);
-    o.passage_mode = LOCI_PASSAGE_DOCUMENT; /* stem_language: english, the default */
-    loci_builder *bd;
     loci_error err;
     const char *docs[] = {"the ranking of documents", "what is it about", "ranking functions",
                           "it is what it is, the ranking", "beings and being"};
-    assert_int_equal(loci_builder_new(idxdir, &o, &bd, &err), LOCI_OK);
-    for (size_t i = 0; i < 5; i++) {
-        char name[8];
-        snprintf(name, sizeof name, "d%zu", i);
-        assert_int_equal(loci_builder_add_document(bd, name, NULL, docs[i], strlen(docs[i]), 1, &err),
-                         LOCI_OK);
-    }
-    assert_int_equal(loci_builder_finish(bd, NULL, &err), LOCI_OK);
-    loci_builder_free(bd);
-    loci_index *idx;
-    assert_int_equal(loci_index_open(idxdir, &idx, &err), LOCI_OK);
+    loci_index *idx = tu_build_stem(idxdir, docs, 5, LOCI_PASSAGE_DOCUMENT, "english");
     loci_search_options def, none, fr, plain;
     loci_search_options_init(&def);
     loci_search_options_init(&none);

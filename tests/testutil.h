@@ -99,13 +99,13 @@ static inline void tu_assert_same_file(const char *a, const char *b, const char 
 }
 
 /* Build an index at `dir` from documents docs[0..n) (named d0, d1, ...),
- * without stemming, and open it. */
-static inline loci_index *tu_build(const char *dir, const char *const *docs, size_t n,
-                         loci_passage_mode mode)
+ * stemmed in `stem` ("none": not stemmed), and open it. */
+static inline loci_index *tu_build_stem(const char *dir, const char *const *docs, size_t n,
+                                        loci_passage_mode mode, const char *stem)
 {
     loci_build_options o;
     loci_build_options_init(&o);
-    o.stem_language = "none";
+    o.stem_language = stem;
     o.passage_mode = mode;
     loci_builder *b;
     loci_error err;
@@ -121,6 +121,13 @@ static inline loci_index *tu_build(const char *dir, const char *const *docs, siz
     loci_index *idx;
     assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK);
     return idx;
+}
+
+/* tu_build_stem without stemming. */
+static inline loci_index *tu_build(const char *dir, const char *const *docs, size_t n,
+                                   loci_passage_mode mode)
+{
+    return tu_build_stem(dir, docs, n, mode, "none");
 }
 
 /* The manifest of the index at `dir` (test_commit, test_living). */
