@@ -6,6 +6,7 @@
  * script can keep one process open), prints hits, and maps the outcome to
  * grep's exit codes: 0 something matched, 1 nothing did, 2 error.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
@@ -90,6 +91,12 @@ static void usage(FILE *f)
             "                        (JSON: \"explain\": [...])\n"
             "      --plain           the query is words only: no operators, quotes or\n"
             "                        parentheses (for passing arbitrary text)\n"
+            "      --expand[=D,T,W]  pseudo-relevance feedback (RM3): add to the query the T\n"
+            "                        terms most typical of its D best passages, the query\n"
+            "                        weighing W and the terms 1-W (default 10,10,0.5; D\n"
+            "                        alone or D,T also do); the query is ranked twice, the\n"
+            "                        second time with more terms: about 3 times the time\n"
+            "                        of a search (README: Query expansion)\n"
             "      --format text|json|trec  output format (default text)\n"
             "      --json            same as --format json (JSON Lines, one hit per line)\n"
             "      --run-tag T       tag column of --format trec (default loci)\n"
@@ -144,6 +151,34 @@ static int parse_double(const char *s, double *out)
     if (errno || end == s || *end)
         return -1;
     *out = v;
+    return 0;
+}
+
+/* --expand[=D[,T[,W]]] into o; -1 if malformed or out of range. */
+static int parse_expand(const char *arg, loci_search_options *o)
+{
+    unsigned long d = LOCI_DEFAULT_EXPAND_DOCS, t = o->expand_terms;
+    double w = o->expand_weight;
+    if (arg) {
+        /* digits, then optionally ",digits", then optionally ",number" */
+        char *end;
+        errno = 0;
+        if (!isdigit((unsigned char)arg[0]))
+            return -1;
+        d = strtoul(arg, &end, 10);
+        if (*end == ',' && isdigit((unsigned char)end[1])) {
+            t = strtoul(end + 1, &end, 10);
+            if (*end == ',' && (isdigit((unsigned char)end[1]) || end[1] == '.'))
+                w = strtod(end + 1, &end);
+        }
+        if (errno || *end)
+            return -1;
+    }
+    if (d < 1 || d > 1000 || t > 1000 || !(w > 0 && w <= 1))
+        return -1;
+    o->expand_docs = (unsigned)d;
+    o->expand_terms = (unsigned)t;
+    o->expand_weight = w;
     return 0;
 }
 
@@ -948,7 +983,7 @@ int main(int argc, char **argv)
     const char *color = "auto";
     enum { O_K1 = 256, O_B, O_GROUP, O_EXH, O_FORMAT, O_JSON, O_TAG, O_QUERIES, O_COLOR, O_CHECK,
            O_COUNT, O_OFFSET, O_END, O_STATS, O_SNIPPET, O_PLAIN, O_EXPLAIN, O_PARTIAL,
-           O_QUERY_STATS, O_GLOBAL_STATS, O_MERGE };
+           O_QUERY_STATS, O_GLOBAL_STATS, O_MERGE, O_EXPAND };
     static const struct option longopts[] = {
         {"index", required_argument, 0, 'i'}, {"k1", required_argument, 0, O_K1},
         {"b", required_argument, 0, O_B},     {"group", required_argument, 0, O_GROUP},
@@ -965,6 +1000,7 @@ int main(int argc, char **argv)
         {"partial", no_argument, 0, O_PARTIAL}, {"query-stats", no_argument, 0, O_QUERY_STATS},
         {"global-stats", required_argument, 0, O_GLOBAL_STATS},
         {"merge", no_argument, 0, O_MERGE},
+        {"expand", optional_argument, 0, O_EXPAND},
         {0, 0, 0, 0}};
     int c;
     opterr = 0;
@@ -1010,6 +1046,12 @@ int main(int argc, char **argv)
         case O_EXH: s.so.exhaustive = 1; break;
         case O_PLAIN: s.so.plain = 1; break;
         case O_EXPLAIN: s.explain = 1; break;
+        case O_EXPAND:
+            if (parse_expand(optarg, &s.so))
+                return die_usage("--expand is D, D,T or D,T,W: feedback passages (1 to 1000), "
+                                 "terms (0 to 1000) and the query's weight (over 0, at most 1)",
+                                 optarg);
+            break;
         case O_FORMAT:
             if (!strcmp(optarg, "text"))
                 s.format = FMT_TEXT_OUT;
@@ -1106,6 +1148,11 @@ int main(int argc, char **argv)
          * is known only once the runs are merged (--merge --offset) */
         s.so.k += s.so.offset;
         s.so.offset = 0;
+    }
+    if (s.so.expand_docs && (s.query_stats || s.global_stats)) {
+        buf_free(&query);
+        return die_usage("--expand ranks with the index's own statistics: not with "
+                         "--query-stats or --global-stats", NULL);
     }
     if (s.query_stats && s.global_stats) {
         buf_free(&query);
