@@ -805,6 +805,12 @@ static int expand_plan(loci_index *idx, struct qplan *p, const struct expand_ter
     return LOCI_OK;
 }
 
+/* Is there an expansion to make? (The query's weight 1 leaves none.) */
+static int expands(const loci_search_options *opt)
+{
+    return opt->expand_docs && opt->expand_terms && opt->expand_weight < 1;
+}
+
 /* --expand: the query (q, or plan) expanded by the model of its best
  * passages, ready to be ranked again. */
 static int expand_query(loci_index *idx, struct qcollect *q, struct qplan *plan,
@@ -967,14 +973,14 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
             free(plan);
             plan = NULL;
         }
-        if (!rc && opt->expand_docs)
+        if (!rc && expands(opt))
             rc = expand_query(idx, NULL, plan, opt, err);
         if (!rc && topk_init(&top, ranked.k))
             rc = err_set(err, LOCI_ENOMEM, "out of memory");
         if (!rc)
             rc = rank_plan(idx, plan, &ranked, &top, opt->count ? &total : NULL, err);
     } else {
-        rc = opt->expand_docs ? expand_query(idx, &q, NULL, opt, err) : LOCI_OK;
+        rc = expands(opt) ? expand_query(idx, &q, NULL, opt, err) : LOCI_OK;
         if (!rc && topk_init(&top, ranked.k))
             rc = err_set(err, LOCI_ENOMEM, "out of memory");
         if (!rc)
