@@ -648,6 +648,12 @@ static int64_t df_of(void *ctx, const char *term, size_t len)
     return index_lookup(d->idx, term, len, d->ti, d->err);
 }
 
+static int by_passage(const void *a, const void *b)
+{
+    const loci_hit *x = a, *y = b;
+    return (x->passage > y->passage) - (x->passage < y->passage);
+}
+
 /* The expansion terms of a query (q: plain words, or plan): its best
  * opt->expand_docs passages ranked as the search ranks them, and the
  * relevance model of their texts (expand.h). */
@@ -667,8 +673,11 @@ static int feedback_terms(loci_index *idx, const struct qcollect *q, const struc
     if (!rc)
         rc = plan ? rank_plan(idx, plan, &fo, &top, NULL, err)
                   : rank_words(idx, q, &fo, &top, NULL, err);
+    /* in passage order: neighbours share a text block (64 KiB, inflated
+     * once and cached), and the best passages of a query are often
+     * neighbours, paragraphs of one document */
     if (!rc)
-        topk_sort(&top);
+        qsort(top.heap, top.n, sizeof *top.heap, by_passage);
     for (size_t i = 0; i < top.n && !rc; i++) {
         loci_passage p;
         if (!(rc = loci_passage_get(idx, top.heap[i].passage, &p, err)) &&
@@ -700,7 +709,7 @@ static int expand_words(struct qcollect *q, const struct expand_term *t, size_t 
         length += q->terms[i].qtf;
     double mass = model_mass(length, w);
     size_t words = q->n;
-    for (size_t j = 0; j < n; j++) {
+    for (size_t j = 0; j < n && mass > 0; j++) {
         size_t i = 0;
         while (i < words && (q->terms[i].len != t[j].len || memcmp(q->terms[i].bytes, t[j].bytes, t[j].len)))
             i++;
@@ -746,7 +755,7 @@ static int expand_plan(loci_index *idx, struct qplan *p, const struct expand_ter
                        double w, loci_error *err)
 {
     double mass = model_mass(plan_length(p, p->tree), w);
-    for (size_t j = 0; j < n; j++) {
+    for (size_t j = 0; j < n && mass > 0; j++) {
         struct qleaf *same = NULL;
         int excluded = 0;
         for (size_t l = 0; l < p->nleaf; l++) {
