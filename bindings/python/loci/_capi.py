@@ -103,6 +103,9 @@ class SearchOptions(ctypes.Structure):
         ("offset", c_uint),
         ("count", c_int),
         ("plain", c_int),
+        ("expand_docs", c_uint),
+        ("expand_terms", c_uint),
+        ("expand_weight", c_double),
     ]
 
 
