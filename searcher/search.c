@@ -673,9 +673,9 @@ static int feedback_terms(loci_index *idx, const struct qcollect *q, const struc
     if (!rc)
         rc = plan ? rank_plan(idx, plan, &fo, &top, NULL, err)
                   : rank_words(idx, q, &fo, &top, NULL, err);
-    /* in passage order: neighbours share a text block (64 KiB, inflated
-     * once and cached), and the best passages of a query are often
-     * neighbours, paragraphs of one document */
+    /* read in passage order, so that neighbours in one text block (64
+     * KiB, the reader caches the last one inflated) inflate it once; the
+     * sums of the model then follow that order, the same every time */
     if (!rc)
         qsort(top.heap, top.n, sizeof *top.heap, by_passage);
     for (size_t i = 0; i < top.n && !rc; i++) {
@@ -711,7 +711,8 @@ static int expand_words(struct qcollect *q, const struct expand_term *t, size_t 
     size_t words = q->n;
     for (size_t j = 0; j < n && mass > 0; j++) {
         size_t i = 0;
-        while (i < words && (q->terms[i].len != t[j].len || memcmp(q->terms[i].bytes, t[j].bytes, t[j].len)))
+        while (i < words &&
+               (q->terms[i].len != t[j].len || memcmp(q->terms[i].bytes, t[j].bytes, t[j].len)))
             i++;
         if (i == words) {
             if (collect_token(q, &(struct token){t[j].bytes, t[j].len, 0, 0, 0, TOKEN_WORD}))

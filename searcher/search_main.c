@@ -1132,9 +1132,9 @@ int main(int argc, char **argv)
     if (s.merge) {
         buf_free(&query);
         if (s.n_indexes || s.query_stats || s.global_stats || s.check || s.stats || s.count_only ||
-            s.explain || s.end_record)
+            s.explain || s.end_record || s.so.expand_docs)
             return die_usage("--merge reads runs only: no -i, --query-stats, --global-stats, "
-                             "--check, --stats, --count, --explain or --end-record",
+                             "--check, --stats, --count, --explain, --end-record or --expand",
                              NULL);
         if (optind >= argc)
             return die_usage("--merge needs the RUN files of the shards, in shard order", NULL);

@@ -184,12 +184,37 @@ static const char *const small_docs[] = {
     "lion tiger",                "tiger zebra",               "oil well",  "well water",
     "water lion",                "zebra water"};
 
+/* The small index, built once for the tests that use it. */
+struct small {
+    char *root;
+    loci_index *idx;
+};
+
+static int small_setup(void **state)
+{
+    struct small *t = malloc(sizeof *t);
+    assert_non_null(t);
+    t->root = tu_mkdtemp();
+    char dir[600];
+    snprintf(dir, sizeof dir, "%s/idx", t->root);
+    t->idx = tu_build(dir, small_docs, 10, LOCI_PASSAGE_DOCUMENT);
+    *state = t;
+    return 0;
+}
+
+static int small_teardown(void **state)
+{
+    struct small *t = *state;
+    loci_index_close(t->idx);
+    tu_rmtree(t->root);
+    free(t->root);
+    free(t);
+    return 0;
+}
+
 static void test_expanded_search_by_hand(void **state)
 {
-    (void)state;
-    char *root = tu_mkdtemp(), dir[600];
-    snprintf(dir, sizeof dir, "%s/idx", root);
-    loci_index *idx = tu_build(dir, small_docs, 10, LOCI_PASSAGE_DOCUMENT);
+    loci_index *idx = ((struct small *)*state)->idx;
     loci_error err;
     loci_results *r;
     /* Feedback: d0 and d1, equal. Model: motor 2/4, engine and jaguar 1/4
@@ -250,19 +275,13 @@ static void test_expanded_search_by_hand(void **state)
     assert_int_equal(loci_search(idx, "nothing", &so, &r, &err), LOCI_OK);
     assert_int_equal(loci_results_count(r), 0);
     loci_results_free(r);
-    loci_index_close(idx);
-    tu_rmtree(root);
-    free(root);
 }
 
 /* Same hits from a query without syntax and the same words with syntax
  * (parentheses): the plan gets the expansion as the bag of words does. */
 static void test_plain_and_syntax_agree(void **state)
 {
-    (void)state;
-    char *root = tu_mkdtemp(), dir[600];
-    snprintf(dir, sizeof dir, "%s/idx", root);
-    loci_index *idx = tu_build(dir, small_docs, 10, LOCI_PASSAGE_DOCUMENT);
+    loci_index *idx = ((struct small *)*state)->idx;
     loci_error err;
     loci_results *a, *b;
     loci_search_options so = expanded(3, 4, 0.6);
@@ -307,9 +326,6 @@ static void test_plain_and_syntax_agree(void **state)
         found |= loci_results_hit(a, i)->passage == 2;
     assert_true(found);
     loci_results_free(a);
-    loci_index_close(idx);
-    tu_rmtree(root);
-    free(root);
 }
 
 /* Pruned (forced) and exhaustive evaluation agree exactly on expanded
@@ -349,28 +365,7 @@ static void test_pruned_equals_exhaustive(void **state)
     uint64_t seed = 17;
     char *root = tu_mkdtemp(), dir[600];
     snprintf(dir, sizeof dir, "%s/idx", root);
-    loci_build_options o;
-    loci_build_options_init(&o);
-    o.stem_language = "none";
-    o.passage_tokens = 30;
-    loci_builder *b;
-    loci_error err;
-    assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
-    char text[8192];
-    for (int d = 0; d < 1200; d++) {
-        size_t n = 0;
-        int words = 1 + (int)(tu_rand(&seed) % 90);
-        for (int w = 0; w < words; w++) {
-            int v = (int)(300.0 / (1 + (double)(tu_rand(&seed) % 1000)));
-            n += (size_t)snprintf(text + n, sizeof text - n, "t%d%s", v,
-                                  tu_rand(&seed) % 25 ? " " : "\n\n");
-        }
-        assert_int_equal(loci_builder_add_document(b, "d", NULL, text, n, 1, &err), LOCI_OK);
-    }
-    assert_int_equal(loci_builder_finish(b, NULL, &err), LOCI_OK);
-    loci_builder_free(b);
-    loci_index *idx;
-    assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK);
+    loci_index *idx = tu_build_zipf(dir, &seed, 1200, 300.0);
     static const char *const forms[] = {"%s%s", "+%s %s", "\"%s %s\"", "%s -%s", "(%s OR %s)"};
     for (int q = 0; q < 150; q++) {
         char a[16], c[16], query[64];
@@ -392,10 +387,7 @@ static void test_pruned_equals_exhaustive(void **state)
 
 static void test_bad_options(void **state)
 {
-    (void)state;
-    char *root = tu_mkdtemp(), dir[600];
-    snprintf(dir, sizeof dir, "%s/idx", root);
-    loci_index *idx = tu_build(dir, small_docs, 10, LOCI_PASSAGE_DOCUMENT);
+    loci_index *idx = ((struct small *)*state)->idx;
     loci_error err;
     loci_results *r;
     loci_search_options so = expanded(2, 2, 0);
@@ -421,9 +413,6 @@ static void test_bad_options(void **state)
     assert_int_equal(so.expand_docs, 0);
     assert_int_equal(so.expand_terms, EXPAND_DEFAULT_TERMS);
     assert_true(so.expand_weight == EXPAND_DEFAULT_WEIGHT);
-    loci_index_close(idx);
-    tu_rmtree(root);
-    free(root);
 }
 
 int main(void)
@@ -431,10 +420,10 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_model_by_hand),
         cmocka_unit_test(test_model_many_terms),
-        cmocka_unit_test(test_expanded_search_by_hand),
-        cmocka_unit_test(test_plain_and_syntax_agree),
+        cmocka_unit_test_setup_teardown(test_expanded_search_by_hand, small_setup, small_teardown),
+        cmocka_unit_test_setup_teardown(test_plain_and_syntax_agree, small_setup, small_teardown),
         cmocka_unit_test(test_pruned_equals_exhaustive),
-        cmocka_unit_test(test_bad_options),
+        cmocka_unit_test_setup_teardown(test_bad_options, small_setup, small_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
