@@ -380,10 +380,30 @@ typedef struct loci_search_options {
                           language without one); "none"; a language name; or
                           the path of a list file (words, '#' comments). It is
                           read once per index handle while it stays the same */
+    /* Pseudo-relevance feedback, RM3 (README.md, "Query expansion"): with
+     * expand_docs > 0 the query is ranked first for its best expand_docs
+     * passages (documents' best passages, grouped), their terms make a
+     * relevance model, and its expand_terms most probable terms (terms in
+     * more than half of the passages and one-byte terms left out) join the
+     * query as optional words, the query weighing expand_weight and the
+     * model 1 - expand_weight; then the query is ranked again, exactly (as
+     * without expansion, pruned or exhaustive alike). A query with syntax
+     * keeps its operators: the expansion terms are optional clauses beside
+     * them (so with a +required clause they only add to scores), and a term
+     * the query excludes is never added. About twice the cost of a search
+     * or more (two rankings, the second of a longer query). Not with
+     * global statistics (loci_index_set_global_stats: LOCI_EINVAL). */
+    unsigned expand_docs;  /* feedback passages; 0 (the default): no expansion;
+                              at most 1000 */
+    unsigned expand_terms; /* expansion terms; default 10, at most 1000 */
+    double expand_weight;  /* the original query's weight, 0 < w <= 1; default 0.5 */
 } loci_search_options;
 
 #define LOCI_DEFAULT_K1 1.5
 #define LOCI_DEFAULT_B 0.75
+/* Feedback passages of expansion when asked for without a number
+ * (loci-search --expand); loci_search_options_init leaves it off. */
+#define LOCI_DEFAULT_EXPAND_DOCS 10
 
 LOCI_API void loci_search_options_init(loci_search_options *o);
 

@@ -16,6 +16,7 @@
 #include "bm25.h"
 #include "buf.h"
 #include "error.h"
+#include "expand.h"
 #include "qrank.h"
 #include "query.h"
 #include "stopwords.h"
@@ -31,6 +32,9 @@ struct qterm {
     uint32_t qtf;          /* occurrences in the query */
     uint32_t content;      /* of them, those that were not stopwords */
     int kind;              /* enum token_kind */
+    double boost;          /* --expand: the model's weight, added to qtf */
+    int expansion;         /* --expand: a term the query does not have (not
+                              highlighted) */
 };
 
 struct loci_results {
@@ -58,6 +62,9 @@ void loci_search_options_init(loci_search_options *o)
     o->count = 0;
     o->plain = 0;
     o->stopwords = NULL;
+    o->expand_docs = 0;
+    o->expand_terms = EXPAND_DEFAULT_TERMS;
+    o->expand_weight = EXPAND_DEFAULT_WEIGHT;
 }
 
 static void plan_free(struct qplan *p);
@@ -167,6 +174,13 @@ static int collect_unstemmed(void *ctx, const struct token *t)
     return rc ? rc : st.term_len ? add_term(c->q, &st, stop) : 0;
 }
 
+/* A plain term's weight: (qtf + boost) * idf (boost 0 without --expand:
+ * then exactly qtf * idf). Ranking and explaining use this one formula. */
+static double term_weight(const struct qterm *t, uint64_t passages, uint64_t df)
+{
+    return ((double)t->qtf + t->boost) * bm25_idf(passages, df);
+}
+
 /* ---- compiling a parsed query ------------------------------------------------ */
 
 /* Most terms a prefix expands to; past it, the most frequent are kept and
@@ -217,6 +231,8 @@ static int collect_token(void *ctx, const struct token *t)
     qt->len = t->term_len;
     qt->qtf = 1;
     qt->kind = t->kind;
+    qt->boost = 0;
+    qt->expansion = 0;
     return 0;
 }
 
@@ -660,7 +676,7 @@ static int rank_words(loci_index *idx, const struct qcollect *q, const loci_sear
         if (df < 0)
             rc = (int)df;
         else if (df > 0)
-            weight[i] = q->terms[i].qtf * bm25_idf(idx->score_passages, (uint64_t)df);
+            weight[i] = term_weight(&q->terms[i], idx->score_passages, (uint64_t)df);
         live[i] = df > 0;
     }
     int grouped = opt->group == LOCI_GROUP_DOCUMENT;
@@ -717,6 +733,218 @@ static int rank_words(loci_index *idx, const struct qcollect *q, const loci_sear
     free(views);
     free(weight);
     free(live);
+    return rc;
+}
+
+/* ---- pseudo-relevance feedback (--expand) ------------------------------------------ */
+
+struct df_lookup {
+    loci_index *idx;
+    struct term_info *ti;  /* scratch: one per segment */
+    loci_error *err;
+};
+
+static int64_t df_of(void *ctx, const char *term, size_t len)
+{
+    struct df_lookup *d = ctx;
+    return index_lookup(d->idx, term, len, d->ti, d->err);
+}
+
+/* A model's term (stemmed) is a stopword when the list holds it as it is:
+ * most function words are their own stem ("the", "which", "this"). */
+static int is_stopword(void *ctx, const char *term, size_t len)
+{
+    return stopset_has(ctx, term, len);
+}
+
+static int by_passage(const void *a, const void *b)
+{
+    const loci_hit *x = a, *y = b;
+    return (x->passage > y->passage) - (x->passage < y->passage);
+}
+
+/* The expansion terms of a query (q: plain words, or plan): its best
+ * opt->expand_docs passages ranked as the search ranks them, and the
+ * relevance model of their texts (expand.h). */
+static int feedback_terms(loci_index *idx, const struct qcollect *q, const struct qplan *plan,
+                          const loci_search_options *opt, struct expand_term **out, size_t *n,
+                          loci_error *err)
+{
+    loci_search_options fo = *opt;
+    fo.k = opt->expand_docs;
+    fo.offset = 0;
+    fo.count = 0;
+    struct topk top = {0};
+    struct expand e;
+    expand_init(&e, idx->an);
+    struct df_lookup d = {idx, calloc(idx->nseg ? idx->nseg : 1, sizeof *d.ti), err};
+    int rc = d.ti && !topk_init(&top, fo.k) ? LOCI_OK : err_set(err, LOCI_ENOMEM, "out of memory");
+    if (!rc)
+        rc = plan ? rank_plan(idx, plan, &fo, &top, NULL, err)
+                  : rank_words(idx, q, &fo, &top, NULL, err);
+    /* read in passage order, so that neighbours in one text block (64
+     * KiB, the reader caches the last one inflated) inflate it once; the
+     * sums of the model then follow that order, the same every time */
+    if (!rc)
+        qsort(top.heap, top.n, sizeof *top.heap, by_passage);
+    for (size_t i = 0; i < top.n && !rc; i++) {
+        loci_passage p;
+        if (!(rc = loci_passage_get(idx, top.heap[i].passage, &p, err)) &&
+            (rc = expand_add(&e, p.text, p.text_len, top.heap[i].score)))
+            rc = err_set(err, rc, "expansion: %s", loci_strerror(rc));
+    }
+    /* the query's stopwords (idx->stop: loci_search made it this
+     * search's) expand no query either */
+    if (!rc && (rc = expand_terms(&e, opt->expand_terms, idx->score_passages, df_of, &d,
+                                  idx->stop ? is_stopword : NULL, idx->stop, out, n)) ==
+                   LOCI_ENOMEM)
+        rc = err_set(err, rc, "out of memory");
+    expand_free(&e);
+    topk_free(&top);
+    free(d.ti);
+    return rc;
+}
+
+/* The mass of the model beside a query of `length` terms: RM3 mixes the
+ * query's distribution (qtf / length) with weight w and the model's with
+ * 1 - w; scaled by length / w, the query's terms keep their qtf and a
+ * model term of probability p gets p * this. */
+static double model_mass(double length, double w) { return length * (1 - w) / w; }
+
+/* Plain words: each expansion term adds to its word's weight, or joins
+ * the words (optional, as they are). */
+static int expand_words(struct qcollect *q, const struct expand_term *t, size_t n, double w)
+{
+    double length = 0;
+    for (size_t i = 0; i < q->n; i++)
+        length += q->terms[i].qtf;
+    double mass = model_mass(length, w);
+    size_t words = q->n;
+    for (size_t j = 0; j < n && mass > 0; j++) {
+        size_t i = 0;
+        while (i < words &&
+               (q->terms[i].len != t[j].len || memcmp(q->terms[i].bytes, t[j].bytes, t[j].len)))
+            i++;
+        if (i == words) {
+            if (collect_token(q, &(struct token){t[j].bytes, t[j].len, 0, 0, 0, TOKEN_WORD}))
+                return LOCI_ENOMEM;
+            q->terms[i = q->n - 1].qtf = 0;
+            q->terms[i].expansion = 1;
+        }
+        q->terms[i].boost += mass * t[j].p;
+    }
+    return LOCI_OK;
+}
+
+/* The number of terms of a compiled query's scoring clauses: a word or
+ * a phrase counts its terms, a prefix one. */
+static double plan_length(const struct qplan *p, const struct qnode *n)
+{
+    if (n->absent)
+        return 0;
+    switch (n->kind) {
+    case QN_WORD:
+    case QN_PHRASE:
+        return n->nleaf ? (double)p->leaf[n->leaf[0]].n : 0;
+    case QN_PREFIX:
+        return 1;
+    case QN_DOC:
+        return 0;
+    default: {
+        double sum = 0;
+        for (size_t i = 0; i < n->nkid; i++)
+            if (n->kid[i]->mod != QM_EXCLUDED)
+                sum += plan_length(p, n->kid[i]);
+        return sum;
+    }
+    }
+}
+
+/* A compiled query: each expansion term adds to the weight of the scoring
+ * leaf of that term, or becomes a leaf of its own, an optional word of the
+ * query's top level; a term the query excludes is left out. */
+static int expand_plan(loci_index *idx, struct qplan *p, const struct expand_term *t, size_t n,
+                       double w, loci_error *err)
+{
+    double mass = model_mass(plan_length(p, p->tree), w);
+    for (size_t j = 0; j < n && mass > 0; j++) {
+        struct qleaf *same = NULL;
+        int excluded = 0;
+        for (size_t l = 0; l < p->nleaf; l++) {
+            struct qleaf *L = &p->leaf[l];
+            if (L->kind == QL_TERM && !strcmp(L->label, t[j].bytes)) {
+                excluded |= !L->scoring;
+                same = L->scoring ? L : same;
+            }
+        }
+        double weight = mass * t[j].p * bm25_idf(idx->score_passages, t[j].df);
+        if (excluded)
+            continue;
+        if (same) {
+            same->weight += weight;
+            continue;
+        }
+        if (p->nleaf == QRANK_MAX_LEAVES)
+            break;
+        struct qleaf *leaf = realloc(p->leaf, (p->nleaf + 1) * sizeof *leaf);
+        if (!leaf)
+            return err_set(err, LOCI_ENOMEM, "out of memory");
+        p->leaf = leaf;
+        struct qleaf *L = &p->leaf[p->nleaf];
+        memset(L, 0, sizeof *L);
+        L->kind = QL_TERM;
+        L->scoring = 1;
+        L->n = 1;
+        L->expansion = 1;
+        L->ti = calloc(idx->nseg ? idx->nseg : 1, sizeof *L->ti);
+        L->off = calloc(1, sizeof *L->off);
+        L->label = strdup(t[j].bytes);
+        p->nleaf++; /* counted now, so that plan_free frees what was allocated */
+        struct qnode *node = calloc(1, sizeof *node), **kid = NULL;
+        size_t *nl = malloc(sizeof *nl);
+        if (node && nl && (kid = realloc(p->tree->kid, (p->tree->nkid + 1) * sizeof *kid))) {
+            p->tree->kid = kid;
+            kid[p->tree->nkid++] = node;
+            node->kind = QN_WORD;
+            node->leaf = nl;
+            node->nleaf = 1;
+            nl[0] = p->nleaf - 1;
+        } else {
+            free(node);
+            free(nl);
+            return err_set(err, LOCI_ENOMEM, "out of memory");
+        }
+        if (!L->ti || !L->off || !L->label)
+            return err_set(err, LOCI_ENOMEM, "out of memory");
+        int64_t df = index_lookup(idx, t[j].bytes, t[j].len, L->ti, err);
+        if (df < 0)
+            return (int)df;
+        L->found = df > 0;
+        L->df = (uint64_t)df;
+        L->weight = weight;
+    }
+    return LOCI_OK;
+}
+
+/* Is there an expansion to make? (The query's weight 1 leaves none.) */
+static int expands(const loci_search_options *opt)
+{
+    return opt->expand_docs && opt->expand_terms && opt->expand_weight < 1;
+}
+
+/* --expand: the query (q, or plan) expanded by the model of its best
+ * passages, ready to be ranked again. */
+static int expand_query(loci_index *idx, struct qcollect *q, struct qplan *plan,
+                        const loci_search_options *opt, loci_error *err)
+{
+    struct expand_term *t = NULL;
+    size_t n = 0;
+    int rc = feedback_terms(idx, q, plan, opt, &t, &n, err);
+    if (!rc && plan)
+        rc = expand_plan(idx, plan, t, n, opt->expand_weight, err);
+    else if (!rc && expand_words(q, t, n, opt->expand_weight))
+        rc = err_set(err, LOCI_ENOMEM, "out of memory");
+    free(t);
     return rc;
 }
 
@@ -848,6 +1076,14 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
         return err_set(err, LOCI_EINVAL, "offset + k must be below 2^32");
     if (!(opt->k1 >= 0) || !(opt->b >= 0 && opt->b <= 1))
         return err_set(err, LOCI_EINVAL, "BM25 parameters out of range (k1 >= 0, 0 <= b <= 1)");
+    if (opt->expand_docs > EXPAND_MAX_DOCS || opt->expand_terms > EXPAND_MAX_TERMS ||
+        !(opt->expand_weight > 0 && opt->expand_weight <= 1))
+        return err_set(err, LOCI_EINVAL,
+                       "expansion options out of range (at most %d passages and %d terms, "
+                       "0 < weight <= 1)", EXPAND_MAX_DOCS, EXPAND_MAX_TERMS);
+    if (opt->expand_docs && idx->gs)
+        return err_set(err, LOCI_EINVAL,
+                       "expansion needs the index's own statistics, not global ones");
     size_t qlen;
     const struct stopset *stop = NULL;
     int rc = check_query(query, &qlen, err);
@@ -881,13 +1117,15 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
             free(plan);
             plan = NULL;
         }
+        if (!rc && expands(opt))
+            rc = expand_query(idx, NULL, plan, opt, err);
         if (!rc && topk_init(&top, ranked.k))
             rc = err_set(err, LOCI_ENOMEM, "out of memory");
         if (!rc)
             rc = rank_plan(idx, plan, &ranked, &top, opt->count ? &total : NULL, err);
     } else {
-        rc = LOCI_OK;
-        if (topk_init(&top, ranked.k))
+        rc = expands(opt) ? expand_query(idx, &q, NULL, opt, err) : LOCI_OK;
+        if (!rc && topk_init(&top, ranked.k))
             rc = err_set(err, LOCI_ENOMEM, "out of memory");
         if (!rc)
             rc = rank_words(idx, &q, &ranked, &top, opt->count ? &total : NULL, err);
@@ -966,7 +1204,7 @@ static int plain_plan(loci_index *idx, const loci_results *r, struct qplan *p, l
         L->found = df > 0;
         L->df = (uint64_t)df;
         if (df)
-            L->weight = r->terms[i].qtf * bm25_idf(idx->score_passages, (uint64_t)df);
+            L->weight = term_weight(&r->terms[i], idx->score_passages, (uint64_t)df);
     }
     return LOCI_OK;
 }
@@ -1034,7 +1272,7 @@ static int hl_token(void *ctx, const struct token *t)
     struct hl_ctx *h = ctx;
     for (size_t i = 0; i < h->r->nterms; i++) {
         const struct qterm *q = &h->r->terms[i];
-        if (q->len != t->term_len || memcmp(q->bytes, t->term, t->term_len))
+        if (q->expansion || q->len != t->term_len || memcmp(q->bytes, t->term, t->term_len))
             continue;
         /* Merge with the previous span when the same original text was split
          * into several tokens by normalization. */
@@ -1125,7 +1363,7 @@ static int highlight_plan(const struct qplan *p, const struct hl_toks *tk, const
     int rc = 0;
     for (size_t l = 0; l < p->nleaf && !rc; l++) {
         const struct qleaf *L = &p->leaf[l];
-        if (!L->scoring)
+        if (!L->scoring || L->expansion)
             continue;
         for (size_t i = 0; i < tk->n && !rc; i++) {
             if (L->kind == QL_TERM) {

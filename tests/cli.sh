@@ -563,6 +563,33 @@ for l in open(sys.argv[1]):
 ' "$T/out"; then ok; else bad "--explain does not add up to the score"; fi
 check "explain text" 0 "$BIN/loci-search" -i "$T/idx" -k 1 --explain 'cybersecurity CCDCOE'
 has "explain line" "    ccdcoe: tf 1, idf " "$T/out"
+# --expand: pseudo-relevance feedback; the query's terms first in --explain,
+# the clauses still add up to the score; bad values are one line, exit 2
+check "expand" 0 "$BIN/loci-search" -i "$T/idx" -k 5 --json --explain --expand 'cyber defence'
+if "$PY" -c '
+import json, sys
+hits = [json.loads(l) for l in open(sys.argv[1])]
+assert len(hits) == 5
+for h in hits:
+    clauses = [c["clause"] for c in h["explain"]]
+    assert clauses[:2] == ["cyber", "defenc"] and len(clauses) > 2, clauses
+    assert abs(sum(c["contribution"] for c in h["explain"]) - h["score"]) < 1e-6
+' "$T/out"; then ok; else bad "--expand: explanation wrong: $(head -c 600 "$T/out")"; fi
+check "expand same as exhaustive" 0 "$BIN/loci-search" -i "$T/idx" -k 20 --format trec --expand=5,20,0.6 'cyber defence Korea'
+cp "$T/out" "$T/expand-pruned"
+check "expand exhaustive" 0 "$BIN/loci-search" -i "$T/idx" -k 20 --format trec --expand=5,20,0.6 --exhaustive 'cyber defence Korea'
+cmp -s "$T/out" "$T/expand-pruned" && ok || bad "--expand: pruned and exhaustive differ"
+check "expand weight 1" 0 "$BIN/loci-search" -i "$T/idx" -k 20 --format trec --expand=5,20,1 'cyber defence Korea'
+cp "$T/out" "$T/expand-w1"
+check "no expand" 0 "$BIN/loci-search" -i "$T/idx" -k 20 --format trec 'cyber defence Korea'
+cmp -s "$T/out" "$T/expand-w1" && ok || bad "--expand=5,20,1 is not the query alone"
+for v in 0 1001 5,1001 5,10,0 5,10,1.5 5,,0.5 x 5,10,0.5,1 -3 ' 5'; do
+  check "bad expand $v" 2 "$BIN/loci-search" -i "$T/idx" --expand="$v" NATO
+  one_line "bad expand $v"
+  has "bad expand $v named" "--expand is D, D,T or D,T,W" "$T/err"
+done
+check "expand and global stats" 2 "$BIN/loci-search" -i "$T/idx" --expand --query-stats NATO
+one_line "expand and global stats"
 printf 'NATO\n(bad\nJapan -Korea\n' >"$T/qlang"
 check "--queries with a bad line" 2 "$BIN/loci-search" -i "$T/idx" -k 1 --format trec --queries "$T/qlang"
 has "bad line named" "qlang:2: query: column 1" "$T/err"

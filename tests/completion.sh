@@ -21,7 +21,7 @@ expect() {
   got=$(printf '%s\n' "${COMPREPLY[@]}" | sed '/^$/d' | sort | tr '\n' ' ' | sed 's/ $//')
   [ "$got" = "$want" ] || bad "$* -> '$got', want '$want'"
 }
-expect "--exhaustive --explain" bin/loci-search --ex
+expect "--exhaustive --expand --explain" bin/loci-search --ex
 expect "--json" bin/loci-eval --j
 expect "--stem --strict" bin/loci-index --st
 expect "german" bin/loci-index --stem ger

@@ -127,6 +127,17 @@ class TestSearch(Tmp):
             with self.assertRaises(loci.Error) as cm:
                 idx.search("NATO", stopwords="klingon")
             self.assertEqual(cm.exception.code, loci.EINVAL)
+    def test_expand_as_loci_search_gives_it(self):
+        with loci.Index(self.idx) as idx:
+            for expand, flag in ((True, "--expand"), ((3,), "--expand=3"),
+                                 ((3, 5, 0.7), "--expand=3,5,0.7")):
+                got = idx.search("NATO cyber", k=10, expand=expand)
+                want = self.loci_search_json("-k", "10", flag, "NATO cyber")
+                self.assertEqual([h.passage for h in got], [h["passage"] for h in want])
+            self.assertNotEqual([h.score for h in idx.search("NATO cyber", expand=True)],
+                                [h.score for h in idx.search("NATO cyber")])
+            with self.assertRaises(loci.Error):
+                idx.search("NATO", expand=(3, 5, 0))
 
     def test_errors_carry_loci_messages(self):
         with self.assertRaises(loci.Error) as cm:

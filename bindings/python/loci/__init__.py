@@ -169,11 +169,21 @@ class Index(_Handle):
     def __exit__(self, *exc):
         self.close()
 
-    def _run(self, query, k, offset, group, plain, exhaustive, k1, b, count, stopwords):
+    def _run(self, query, k, offset, group, plain, exhaustive, k1, b, count, stopwords=None,
+             expand=None):
         so = _capi.SearchOptions()
         lib.loci_search_options_init(ctypes.byref(so))
         so.k, so.offset, so.plain, so.exhaustive, so.count = k, offset, plain, exhaustive, count
         so.stopwords = None if stopwords is None else _utf8(stopwords)
+        if expand:
+            # True, or (docs[, terms[, weight]]) as loci-search --expand=D,T,W
+            d, t, w = ([] if expand is True else list(expand)) + [None] * (3 - (
+                0 if expand is True else len(expand)))
+            so.expand_docs = 10 if d is None else d
+            if t is not None:
+                so.expand_terms = t
+            if w is not None:
+                so.expand_weight = w
         if group not in _GROUPS:
             raise ValueError("loci: group must be 'passage' or 'doc', not %r" % (group,))
         so.group = _GROUPS[group]
@@ -187,15 +197,18 @@ class Index(_Handle):
         return res
 
     def search(self, query, k=10, *, offset=0, group="passage", plain=False, exhaustive=False,
-               k1=None, b=None, stopwords=None):
+               k1=None, b=None, stopwords=None, expand=None):
         """The k best passages for `query` (best first) as a list of Hit.
 
         offset skips the best ones first (paging); group="doc" gives one hit
         per document (its best passage); plain=True reads the query as words
         only; k1 and b are BM25's parameters (defaults 1.5 and 0.75);
         stopwords is "none", a language of stopword_languages(), or a list
-        file's path (default: the index's stemming language's list)."""
-        res = self._run(query, k, offset, group, plain, exhaustive, k1, b, 0, stopwords)
+        file's path (default: the index's stemming language's list);
+        expand=True (or a tuple (docs, terms, weight), or a prefix of it)
+        expands the query by pseudo-relevance feedback, as loci-search
+        --expand (defaults 10, 10, 0.5; README: Query expansion)."""
+        res = self._run(query, k, offset, group, plain, exhaustive, k1, b, 0, stopwords, expand)
         try:
             return [self._hit(res, i, offset + i + 1) for i in range(lib.loci_results_count(res))]
         finally:

@@ -104,6 +104,9 @@ class SearchOptions(ctypes.Structure):
         ("count", c_int),
         ("plain", c_int),
         ("stopwords", c_char_p),
+        ("expand_docs", c_uint),
+        ("expand_terms", c_uint),
+        ("expand_weight", c_double),
     ]
 
 
