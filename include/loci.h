@@ -373,6 +373,9 @@ typedef struct loci_search_options {
                           query terms' postings (ids only), so it is asked for */
     int plain;         /* 1: the query is words only, with no syntax (for
                           arbitrary user text); 0: the query language below */
+    double title_weight; /* BM25F weight of a JSON Lines record's title
+                          against its text (0 < W <= 100); default 1: the
+                          title scores as text (docs/FORMAT.md, bm25.h) */
 } loci_search_options;
 
 #define LOCI_DEFAULT_K1 1.5

@@ -55,6 +55,7 @@ void loci_search_options_init(loci_search_options *o)
     o->offset = 0;
     o->count = 0;
     o->plain = 0;
+    o->title_weight = 1;
 }
 
 static void plan_free(struct qplan *p);
@@ -726,6 +727,8 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
         return err_set(err, LOCI_EINVAL, "offset + k must be below 2^32");
     if (!(opt->k1 >= 0) || !(opt->b >= 0 && opt->b <= 1))
         return err_set(err, LOCI_EINVAL, "BM25 parameters out of range (k1 >= 0, 0 <= b <= 1)");
+    if (!(opt->title_weight > 0 && opt->title_weight <= 100))
+        return err_set(err, LOCI_EINVAL, "title weight out of range (0 < W <= 100)");
     size_t qlen;
     int rc = check_query(query, &qlen, err);
     if (rc)
