@@ -21,6 +21,7 @@
 #include "error.h"
 #include "poscursor.h"
 #include "ranking.h"
+#include "titles.h"
 
 /* Queries of up to this many terms rank without allocating. */
 #define RANK_LOCAL 8
@@ -49,9 +50,7 @@ struct eval {
      * scaled by tf_scale and len_scale (bm25.h). */
     int titled;
     double tw, tf_scale, len_scale;
-    const uint8_t *titles;  /* the segment's title table (reader.h) */
-    uint64_t ntitles;
-    uint32_t title_d, title_n; /* the last passage looked up, its title tokens */
+    struct titles titles;
     struct poscursor *pc;   /* one per cursor */
     loci_error *err;
     int rc;
@@ -113,32 +112,11 @@ void ranking_offer_done(struct topk *top, struct grouping *g)
     g->best_doc = -1;
 }
 
-/* Title tokens of passage d: a binary search of the title table, the
- * last answer kept (every term of a candidate asks for it). */
-static uint32_t title_of(struct eval *e, uint32_t d)
-{
-    if (d == e->title_d)
-        return e->title_n;
-    uint64_t lo = 0, hi = e->ntitles;
-    while (lo < hi) {
-        uint64_t mid = lo + (hi - lo) / 2;
-        if (le32_get(e->titles + 8 * mid) < d)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    e->title_d = d;
-    e->title_n = lo < e->ntitles && le32_get(e->titles + 8 * lo) == d
-                     ? le32_get(e->titles + 8 * lo + 4)
-                     : 0;
-    return e->title_n;
-}
-
 /* BM25F tf part of term t at passage d (its cursor there). */
 static double titled_tfpart(struct eval *e, size_t t, uint32_t d, double len)
 {
     const struct cursor *c = &e->cur[t];
-    uint32_t n = title_of(e, d), below = 0;
+    uint32_t n = titles_of(&e->titles, d), below = 0;
     if (n) {
         int rc = poscursor_count_below(&e->pc[t], c, n, &below, e->err);
         if (rc)
@@ -530,11 +508,8 @@ static void eval_init(struct eval *e, const struct segview *v, const loci_search
     if (opt->title_weight != 1 && seg->title_count) {
         e->titled = 1;
         e->ref_params = 0;
-        e->tf_scale = e->tw > 1 ? e->tw : 1;
-        e->len_scale = e->tw < 1 ? e->tw : 1;
-        e->ntitles = seg->title_count;
-        e->title_d = UINT32_MAX; /* (no passage has that id) */
-        e->rc = reader_title_table(seg, &e->titles, err);
+        titles_bound_scales(e->tw, &e->tf_scale, &e->len_scale);
+        e->rc = titles_open(&e->titles, seg, err);
     }
 }
 
