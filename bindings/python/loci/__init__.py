@@ -159,7 +159,7 @@ class Index(_Handle):
     def __exit__(self, *exc):
         self.close()
 
-    def _run(self, query, k, offset, group, plain, exhaustive, k1, b, count):
+    def _run(self, query, k, offset, group, plain, exhaustive, k1, b, count, title_weight=None):
         so = _capi.SearchOptions()
         lib.loci_search_options_init(ctypes.byref(so))
         so.k, so.offset, so.plain, so.exhaustive, so.count = k, offset, plain, exhaustive, count
@@ -170,19 +170,23 @@ class Index(_Handle):
             so.k1 = k1
         if b is not None:
             so.b = b
+        if title_weight is not None:
+            so.title_weight = title_weight
         res, err = ctypes.c_void_p(), _capi.Error_t()
         _raise_if(lib.loci_search(self._handle(), _utf8(query), ctypes.byref(so),
                                   ctypes.byref(res), ctypes.byref(err)), err)
         return res
 
     def search(self, query, k=10, *, offset=0, group="passage", plain=False, exhaustive=False,
-               k1=None, b=None):
+               k1=None, b=None, title_weight=None):
         """The k best passages for `query` (best first) as a list of Hit.
 
         offset skips the best ones first (paging); group="doc" gives one hit
         per document (its best passage); plain=True reads the query as words
-        only; k1 and b are BM25's parameters (defaults 1.5 and 0.75)."""
-        res = self._run(query, k, offset, group, plain, exhaustive, k1, b, 0)
+        only; k1 and b are BM25's parameters (defaults 1.5 and 0.75);
+        title_weight W counts a JSON Lines record's title W times its text's
+        words (BM25F, default 1)."""
+        res = self._run(query, k, offset, group, plain, exhaustive, k1, b, 0, title_weight)
         try:
             return [self._hit(res, i, offset + i + 1) for i in range(lib.loci_results_count(res))]
         finally:
