@@ -84,7 +84,7 @@ static int open_index(char *arg, loci_index **idx, loci_error *err)
 int main(int argc, char **argv)
 {
     if (argc < 4) {
-        fprintf(stderr, "usage: loci-time INDEX QUERIES K [exhaustive] [count] [again] [syntax]\n");
+        fprintf(stderr, "usage: loci-time INDEX QUERIES K [exhaustive] [count] [again] [syntax] [title=W]\n");
         return 2;
     }
     loci_search_options so;
@@ -105,6 +105,8 @@ int main(int argc, char **argv)
             so.plain = 0;
         else if (strncmp(argv[i], "stats=", 6) == 0)
             stats_file = argv[i] + 6;
+        else if (strncmp(argv[i], "title=", 6) == 0)
+            so.title_weight = atof(argv[i] + 6); /* --title-weight */
         else {
             fprintf(stderr, "loci-time: unknown option %s\n", argv[i]);
             return 2;

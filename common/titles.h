@@ -20,6 +20,7 @@ struct titles {
     const uint8_t *tab;     /* (u32 passage, u32 tokens) by passage */
     uint64_t n;
     uint32_t last, last_tokens; /* the last passage looked up (UINT32_MAX: none) */
+    uint64_t at;            /* the first entry at or after it */
 };
 
 /* The titles of seg (verified; a segment without titles has n 0).

@@ -722,6 +722,7 @@ static int add_doc(loci_builder *b, const struct doc_in *d, loci_error *err)
         m.alias_of = (uint32_t)same;
         bt->text.len = m.text_off;
         m.text_len = 0;
+        m.title_bytes = 0; /* (no text of its own: no title either) */
     }
     if (buf_append(&bt->meta, &m, sizeof m))
         return err_set(err, LOCI_ENOMEM, "out of memory");

@@ -61,6 +61,84 @@ static void test_title_tokens_recorded(void **state)
     free(root);
 }
 
+/* A duplicate (a text stored once, with its first document) has no text
+ * of its own, so no title either: the index stays readable. */
+static void test_duplicate_with_title(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp(), dir[600];
+    snprintf(dir, sizeof dir, "%s/idx", root);
+    loci_builder *b;
+    loci_error err;
+    assert_int_equal(loci_builder_new(dir, NULL, &b, &err), LOCI_OK);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(loci_builder_add_document(b, i ? "copy" : "first", "Title", "same text",
+                                                   9, 1, &err),
+                         LOCI_OK);
+    assert_int_equal(loci_builder_finish(b, NULL, &err), LOCI_OK);
+    loci_builder_free(b);
+    loci_index *idx;
+    assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK);
+    assert_int_equal(loci_index_check(idx, &err), LOCI_OK);
+    assert_int_equal(idx->segs[0].aliases, 1);
+    assert_int_equal(idx->segs[0].title_count, 1);
+    struct doc_info di;
+    assert_int_equal(reader_doc(&idx->segs[0], 0, &di, &err), LOCI_OK);
+    assert_int_equal(di.title_bytes, 5);
+    assert_int_equal(reader_doc(&idx->segs[0], 1, &di, &err), LOCI_OK);
+    assert_int_equal(di.title_bytes, 0);
+    loci_index_close(idx);
+    tu_rmtree(root);
+    free(root);
+}
+
+/* Lookups in any order (forward steps, long jumps, moves back) give what
+ * a scan of the table gives: every third document has a title of 1 to 3
+ * words, each document one passage. */
+static void test_lookup_in_any_order(void **state)
+{
+    (void)state;
+    char *root = tu_mkdtemp(), dir[600];
+    snprintf(dir, sizeof dir, "%s/idx", root);
+    loci_build_options o;
+    loci_build_options_init(&o);
+    o.stem_language = "none";
+    o.passage_mode = LOCI_PASSAGE_DOCUMENT;
+    loci_builder *b;
+    loci_error err;
+    assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
+    static const char *const titles[] = {"one", "one two", "one two three"};
+    for (int d = 0; d < 2000; d++) {
+        char text[32]; /* each its own (equal texts would be stored once) */
+        int n = snprintf(text, sizeof text, "some text %d", d);
+        assert_int_equal(loci_builder_add_document(b, "d", d % 3 ? NULL : titles[d / 3 % 3], text,
+                                                   (size_t)n, 1, &err),
+                         LOCI_OK);
+    }
+    assert_int_equal(loci_builder_finish(b, NULL, &err), LOCI_OK);
+    loci_builder_free(b);
+    loci_index *idx;
+    assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK);
+    struct titles t;
+    assert_int_equal(titles_open(&t, &idx->segs[0], &err), LOCI_OK);
+    assert_int_equal(t.n, 667);
+    uint64_t seed = 5;
+    uint32_t d = 0;
+    for (int i = 0; i < 5000; i++) {
+        uint64_t r = tu_rand(&seed) % 10;
+        d = r < 6 ? d + (uint32_t)(tu_rand(&seed) % 4)      /* small steps */
+            : r < 8 ? d + (uint32_t)(tu_rand(&seed) % 500) /* long jumps */
+                    : (uint32_t)(tu_rand(&seed) % 2100);   /* anywhere, back too */
+        d %= 2100; /* (some past the end) */
+        uint32_t want = d < 2000 && d % 3 == 0 ? (uint32_t)(d / 3 % 3 + 1) : 0;
+        if (titles_of(&t, d) != want)
+            fail_msg("passage %u: %u title tokens, want %u", d, titles_of(&t, d), want);
+    }
+    loci_index_close(idx);
+    tu_rmtree(root);
+    free(root);
+}
+
 /* The score of the hit for `doc` (passage = doc here), or -1. */
 static double score_of(loci_index *idx, const char *query, double w, uint32_t doc, int exhaustive)
 {
@@ -151,6 +229,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_title_tokens_recorded),
+        cmocka_unit_test(test_duplicate_with_title),
+        cmocka_unit_test(test_lookup_in_any_order),
         cmocka_unit_test(test_weight_scores_bm25f),
         cmocka_unit_test(test_index_42_read_as_untitled),
     };
