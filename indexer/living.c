@@ -644,6 +644,7 @@ static int merge_tail(struct living *lv, struct manifest *next, size_t from,
                 rc = reader_doc(idx, d, &di, err);
             di.text_off = ti.text_off;
             di.text_len = ti.text_len;
+            di.title_bytes = ti.title_bytes; /* and its title */
             if (!rc)
                 rc = builder_add_stored(b, &di, text, err);
             docs++;
