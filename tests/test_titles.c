@@ -12,22 +12,19 @@
 #include "index.h"
 #include "titles.h"
 
-/* Documents with titles: "apple" twice in a's text, once in b's title. */
-static loci_index *build(const char *dir)
+/* An index at dir of documents docs[0..n), each {name, title or NULL,
+ * text}, unstemmed, opened. */
+static loci_index *build_docs(const char *dir, const char *const (*docs)[3], size_t n,
+                              loci_passage_mode mode)
 {
     loci_build_options o;
     loci_build_options_init(&o);
     o.stem_language = "none";
+    o.passage_mode = mode;
     loci_builder *b;
     loci_error err;
     assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
-    static const char *const docs[][3] = {
-        {"a", "zebra crossing", "an apple and another apple here"},
-        {"b", "apple orchards", "zebra herds graze here today"},
-        {"c", NULL, "no title at all but apple"},
-        {"d", "zebra", "filler words only in this one"},
-    };
-    for (size_t i = 0; i < 4; i++)
+    for (size_t i = 0; i < n; i++)
         assert_int_equal(loci_builder_add_document(b, docs[i][0], docs[i][1], docs[i][2],
                                                    strlen(docs[i][2]), 1, &err),
                          LOCI_OK);
@@ -36,6 +33,18 @@ static loci_index *build(const char *dir)
     loci_index *idx;
     assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK);
     return idx;
+}
+
+/* Documents with titles: "apple" twice in a's text, once in b's title. */
+static loci_index *build(const char *dir)
+{
+    static const char *const docs[][3] = {
+        {"a", "zebra crossing", "an apple and another apple here"},
+        {"b", "apple orchards", "zebra herds graze here today"},
+        {"c", NULL, "no title at all but apple"},
+        {"d", "zebra", "filler words only in this one"},
+    };
+    return build_docs(dir, docs, 4, LOCI_PASSAGE_PARAGRAPH);
 }
 
 static void test_title_tokens_recorded(void **state)
@@ -68,17 +77,10 @@ static void test_duplicate_with_title(void **state)
     (void)state;
     char *root = tu_mkdtemp(), dir[600];
     snprintf(dir, sizeof dir, "%s/idx", root);
-    loci_builder *b;
+    static const char *const docs[][3] = {{"first", "Title", "same text"},
+                                          {"copy", "Title", "same text"}};
+    loci_index *idx = build_docs(dir, docs, 2, LOCI_PASSAGE_PARAGRAPH);
     loci_error err;
-    assert_int_equal(loci_builder_new(dir, NULL, &b, &err), LOCI_OK);
-    for (int i = 0; i < 2; i++)
-        assert_int_equal(loci_builder_add_document(b, i ? "copy" : "first", "Title", "same text",
-                                                   9, 1, &err),
-                         LOCI_OK);
-    assert_int_equal(loci_builder_finish(b, NULL, &err), LOCI_OK);
-    loci_builder_free(b);
-    loci_index *idx;
-    assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK);
     assert_int_equal(loci_index_check(idx, &err), LOCI_OK);
     assert_int_equal(idx->segs[0].aliases, 1);
     assert_int_equal(idx->segs[0].title_count, 1);
@@ -100,25 +102,17 @@ static void test_lookup_in_any_order(void **state)
     (void)state;
     char *root = tu_mkdtemp(), dir[600];
     snprintf(dir, sizeof dir, "%s/idx", root);
-    loci_build_options o;
-    loci_build_options_init(&o);
-    o.stem_language = "none";
-    o.passage_mode = LOCI_PASSAGE_DOCUMENT;
-    loci_builder *b;
-    loci_error err;
-    assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
     static const char *const titles[] = {"one", "one two", "one two three"};
+    static char texts[2000][32]; /* each its own (equal texts are stored once) */
+    static const char *docs[2000][3];
     for (int d = 0; d < 2000; d++) {
-        char text[32]; /* each its own (equal texts would be stored once) */
-        int n = snprintf(text, sizeof text, "some text %d", d);
-        assert_int_equal(loci_builder_add_document(b, "d", d % 3 ? NULL : titles[d / 3 % 3], text,
-                                                   (size_t)n, 1, &err),
-                         LOCI_OK);
+        snprintf(texts[d], sizeof texts[d], "some text %d", d);
+        docs[d][0] = "d";
+        docs[d][1] = d % 3 ? NULL : titles[d / 3 % 3];
+        docs[d][2] = texts[d];
     }
-    assert_int_equal(loci_builder_finish(b, NULL, &err), LOCI_OK);
-    loci_builder_free(b);
-    loci_index *idx;
-    assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK);
+    loci_index *idx = build_docs(dir, (const char *const (*)[3])docs, 2000, LOCI_PASSAGE_DOCUMENT);
+    loci_error err;
     struct titles t;
     assert_int_equal(titles_open(&t, &idx->segs[0], &err), LOCI_OK);
     assert_int_equal(t.n, 667);
