@@ -496,6 +496,23 @@ for w in 0 -1 101 x ''; do
   check "title weight '$w' refused" 2 "$BIN/loci-search" -i "$T/tw" --title-weight "$w" apple
   one_line "title weight '$w' refused"; has "title weight '$w': says why" "title-weight" "$T/err"
 done
+# titles survive segments, a merge and --merge-indexes: the same BM25F
+# answers as the whole build
+head -2 "$T/tw.jsonl" >"$T/tw1.jsonl"; tail -n +3 "$T/tw.jsonl" >"$T/tw2.jsonl"
+check "title weight: whole" 0 "$BIN/loci-search" -i "$T/tw" --format trec --title-weight 2.5 'apple zebra'
+cp "$T/out" "$T/tw-whole"
+check "title weight: first segment" 0 "$BIN/loci-index" -q --jsonl --stem none -o "$T/tws" --add "$T/tw1.jsonl"
+check "title weight: second segment" 0 "$BIN/loci-index" -q --jsonl --stem none -o "$T/tws" --add --no-merge "$T/tw2.jsonl"
+check "title weight: segments" 0 "$BIN/loci-search" -i "$T/tws" --format trec --title-weight 2.5 'apple zebra'
+if cmp -s "$T/out" "$T/tw-whole"; then ok; else bad "title weight: segments differ: $(cat "$T/out")"; fi
+check "title weight: merge" 0 "$BIN/loci-index" -q -o "$T/tws" --merge
+check "title weight: merged" 0 "$BIN/loci-search" -i "$T/tws" --format trec --title-weight 2.5 'apple zebra'
+if cmp -s "$T/out" "$T/tw-whole"; then ok; else bad "title weight: merged differs: $(cat "$T/out")"; fi
+check "title weight: shard 1" 0 "$BIN/loci-index" -q --jsonl --stem none -o "$T/tw1" "$T/tw1.jsonl"
+check "title weight: shard 2" 0 "$BIN/loci-index" -q --jsonl --stem none -o "$T/tw2" "$T/tw2.jsonl"
+check "title weight: --merge-indexes" 0 "$BIN/loci-index" -q -o "$T/twm" --merge-indexes "$T/tw1" "$T/tw2"
+check "title weight: combined" 0 "$BIN/loci-search" -i "$T/twm" --format trec --title-weight 2.5 'apple zebra'
+if cmp -s "$T/out" "$T/tw-whole"; then ok; else bad "title weight: combined differs: $(cat "$T/out")"; fi
 # a 4.2 index (tests/data/index42, by the 4.2 indexer) has no record of
 # its titles: every weight scores as 1
 check "4.2 index, weight 1" 0 "$BIN/loci-search" -i tests/data/index42 --format trec apple
