@@ -373,10 +373,19 @@ typedef struct loci_search_options {
                           query terms' postings (ids only), so it is asked for */
     int plain;         /* 1: the query is words only, with no syntax (for
                           arbitrary user text); 0: the query language below */
+    double proximity;  /* 0 (default): BM25 alone. W > 0 (at most 100): add to
+                          each passage's score a bonus for query words close
+                          together in it, W * the sum over its query words of
+                          min(w, w') / d^2 for the nearest other query word
+                          (w, w': their qtf * idf; d: positions apart);
+                          README "Proximity". Exact (pruned == exhaustive);
+                          costs reading positions of more candidates */
 } loci_search_options;
 
 #define LOCI_DEFAULT_K1 1.5
 #define LOCI_DEFAULT_B 0.75
+/* The proximity weight loci-search's --proximity means without a value. */
+#define LOCI_PROXIMITY_WEIGHT 0.5
 
 LOCI_API void loci_search_options_init(loci_search_options *o);
 
@@ -478,8 +487,11 @@ typedef struct loci_explain_clause {
 
 /* Each scoring clause of the query (excluded ones never score) for hit i,
  * in the order the score sums them: adding the contributions up in this
- * order from 0 gives the hit's score exactly. *out is malloc'ed (caller
- * frees), *n the count. A grouped hit explains its best passage. */
+ * order from 0 gives the hit's score exactly. With options.proximity, a
+ * last clause "(proximity)" is the bonus (contribution; tf: the query's
+ * proximity words, idf: the largest bonus any passage could get, norm 1).
+ * *out is malloc'ed (caller frees), *n the count. A grouped hit explains
+ * its best passage. */
 LOCI_API int loci_results_explain(loci_index *idx, const loci_results *r, size_t i,
                          loci_explain_clause **out, size_t *n, loci_error *err);
 

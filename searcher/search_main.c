@@ -85,6 +85,12 @@ static void usage(FILE *f)
             "      --b X             BM25 length normalization, 0..1 (default %.2g)\n"
             "      --group passage|doc  one result per passage (default) or per document\n"
             "      --exhaustive      score every posting (no pruning)\n"
+            "      --proximity[=W]   add a bonus for query words close together in a\n"
+            "                        passage, W times the rarer word's idf over the squared\n"
+            "                        distance, per word and its nearest other query word\n"
+            "                        (W default %.2g, 0 to 100; 0: off, the default); costs\n"
+            "                        reading the positions of the best 2k+10 passages or\n"
+            "                        more, and ranking more of them (README: Proximity)\n"
             "      --explain         after each hit, each clause's tf, idf, length\n"
             "                        normalization and contribution to the score\n"
             "                        (JSON: \"explain\": [...])\n"
@@ -128,7 +134,7 @@ static void usage(FILE *f)
             "  doc:GLOB              only documents whose name matches the glob\n"
             "\n"
             "Exit status: 0 if something matched, 1 if nothing did, 2 on error.\n",
-            LOCI_DEFAULT_K1, LOCI_DEFAULT_B, LOCI_QUERY_MAX);
+            LOCI_DEFAULT_K1, LOCI_DEFAULT_B, LOCI_PROXIMITY_WEIGHT, LOCI_QUERY_MAX);
 }
 
 static int die_usage(const char *msg, const char *arg)
@@ -948,7 +954,7 @@ int main(int argc, char **argv)
     const char *color = "auto";
     enum { O_K1 = 256, O_B, O_GROUP, O_EXH, O_FORMAT, O_JSON, O_TAG, O_QUERIES, O_COLOR, O_CHECK,
            O_COUNT, O_OFFSET, O_END, O_STATS, O_SNIPPET, O_PLAIN, O_EXPLAIN, O_PARTIAL,
-           O_QUERY_STATS, O_GLOBAL_STATS, O_MERGE };
+           O_QUERY_STATS, O_GLOBAL_STATS, O_MERGE, O_PROXIMITY };
     static const struct option longopts[] = {
         {"index", required_argument, 0, 'i'}, {"k1", required_argument, 0, O_K1},
         {"b", required_argument, 0, O_B},     {"group", required_argument, 0, O_GROUP},
@@ -964,7 +970,7 @@ int main(int argc, char **argv)
         {"plain", no_argument, 0, O_PLAIN},   {"explain", no_argument, 0, O_EXPLAIN},
         {"partial", no_argument, 0, O_PARTIAL}, {"query-stats", no_argument, 0, O_QUERY_STATS},
         {"global-stats", required_argument, 0, O_GLOBAL_STATS},
-        {"merge", no_argument, 0, O_MERGE},
+        {"merge", no_argument, 0, O_MERGE},   {"proximity", optional_argument, 0, O_PROXIMITY},
         {0, 0, 0, 0}};
     int c;
     opterr = 0;
@@ -1008,6 +1014,13 @@ int main(int argc, char **argv)
                 return die_usage("--group is passage or doc", optarg);
             break;
         case O_EXH: s.so.exhaustive = 1; break;
+        case O_PROXIMITY:
+            if (!optarg)
+                v = LOCI_PROXIMITY_WEIGHT;
+            else if (parse_double(optarg, &v) || !(v >= 0 && v <= 100))
+                return die_usage("--proximity needs a weight from 0 to 100", optarg);
+            s.so.proximity = v;
+            break;
         case O_PLAIN: s.so.plain = 1; break;
         case O_EXPLAIN: s.explain = 1; break;
         case O_FORMAT:
