@@ -159,10 +159,11 @@ class Index(_Handle):
     def __exit__(self, *exc):
         self.close()
 
-    def _run(self, query, k, offset, group, plain, exhaustive, k1, b, count):
+    def _run(self, query, k, offset, group, plain, exhaustive, k1, b, count, proximity=0.0):
         so = _capi.SearchOptions()
         lib.loci_search_options_init(ctypes.byref(so))
         so.k, so.offset, so.plain, so.exhaustive, so.count = k, offset, plain, exhaustive, count
+        so.proximity = proximity
         if group not in _GROUPS:
             raise ValueError("loci: group must be 'passage' or 'doc', not %r" % (group,))
         so.group = _GROUPS[group]
@@ -176,13 +177,15 @@ class Index(_Handle):
         return res
 
     def search(self, query, k=10, *, offset=0, group="passage", plain=False, exhaustive=False,
-               k1=None, b=None):
+               k1=None, b=None, proximity=0.0):
         """The k best passages for `query` (best first) as a list of Hit.
 
         offset skips the best ones first (paging); group="doc" gives one hit
         per document (its best passage); plain=True reads the query as words
-        only; k1 and b are BM25's parameters (defaults 1.5 and 0.75)."""
-        res = self._run(query, k, offset, group, plain, exhaustive, k1, b, 0)
+        only; k1 and b are BM25's parameters (defaults 1.5 and 0.75);
+        proximity=W adds the bonus for query words close together
+        (loci-search --proximity=W)."""
+        res = self._run(query, k, offset, group, plain, exhaustive, k1, b, 0, proximity)
         try:
             return [self._hit(res, i, offset + i + 1) for i in range(lib.loci_results_count(res))]
         finally:

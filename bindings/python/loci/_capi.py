@@ -103,6 +103,7 @@ class SearchOptions(ctypes.Structure):
         ("offset", c_uint),
         ("count", c_int),
         ("plain", c_int),
+        ("proximity", c_double),
     ]
 
 
