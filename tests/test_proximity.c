@@ -12,7 +12,7 @@
 #include <math.h>
 
 #include "proximity.h"
-#include "ranking.h"
+#include "samehits.h"
 
 /* (this cmocka has no assert_double_equal) */
 #define assert_near(a, b, eps) assert_true(fabs((a) - (b)) <= (eps))
@@ -88,39 +88,6 @@ static void test_bound(void **state)
             fail_msg("round %d: bonus %.17g above its bound %.17g", round, b,
                      proximity_max(t, n, &p));
     }
-}
-
-/* Pruned and exhaustive evaluation must agree exactly with the bonus on:
- * pruning forced on (ranking_plain_per_k 0) and with the default choice. */
-static void assert_same_results(loci_index *idx, const char *query, loci_search_options so)
-{
-    loci_results *a, *b;
-    loci_error err;
-    so.exhaustive = 1;
-    if (loci_search(idx, query, &so, &a, &err))
-        fail_msg("\"%s\": %s", query, err.message);
-    so.exhaustive = 0;
-    unsigned saved = ranking_plain_per_k;
-    for (int forced = 1; forced >= 0; forced--) {
-        ranking_plain_per_k = forced ? 0 : saved;
-        assert_int_equal(loci_search(idx, query, &so, &b, &err), LOCI_OK);
-        if (loci_results_count(a) != loci_results_count(b))
-            fail_msg("\"%s\" k=%u offset=%u group=%d W=%g: %zu exhaustive hits, %zu pruned",
-                     query, so.k, so.offset, (int)so.group, so.proximity, loci_results_count(a),
-                     loci_results_count(b));
-        for (size_t i = 0; i < loci_results_count(a); i++) {
-            const loci_hit *x = loci_results_hit(a, i), *y = loci_results_hit(b, i);
-            if (x->passage != y->passage || x->doc != y->doc || x->score != y->score)
-                fail_msg("\"%s\" k=%u offset=%u group=%d W=%g rank %zu: exhaustive %u/%.17g, "
-                         "pruned %u/%.17g",
-                         query, so.k, so.offset, (int)so.group, so.proximity, i + 1, x->passage,
-                         x->score, y->passage, y->score);
-        }
-        assert_int_equal(loci_results_total(a), loci_results_total(b));
-        loci_results_free(b);
-    }
-    ranking_plain_per_k = saved;
-    loci_results_free(a);
 }
 
 static int zipf(uint64_t *seed)
@@ -201,7 +168,7 @@ static void check_queries(loci_index *idx, uint64_t *seed, int nqueries)
             so.k1 = 0.6 + (double)(tu_rand(seed) % 20) / 10;
             so.b = (double)(tu_rand(seed) % 11) / 10;
         }
-        assert_same_results(idx, query, so);
+        tu_assert_same_results(idx, query, so);
     }
 }
 
