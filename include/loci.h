@@ -374,12 +374,11 @@ typedef struct loci_search_options {
     int plain;         /* 1: the query is words only, with no syntax (for
                           arbitrary user text); 0: the query language below */
     double proximity;  /* 0 (default): BM25 alone. W > 0 (at most 100): add to
-                          each passage's score a bonus for query words close
-                          together in it, W * the sum over its query words of
-                          min(w, w') / d^2 for the nearest other query word
-                          (w, w': their qtf * idf; d: positions apart);
-                          README "Proximity". Exact (pruned == exhaustive);
-                          costs reading positions of more candidates */
+                          each passage's score W times Büttcher, Clarke and
+                          Lushman's bonus for query words close together in
+                          it (README "Proximity"). Exact (pruned ==
+                          exhaustive); ranks 2k+10 or more passages and
+                          reads their positions, so it costs time */
 } loci_search_options;
 
 #define LOCI_DEFAULT_K1 1.5

@@ -5,7 +5,9 @@
  * other query is parsed (query.h), compiled here into leaves against the
  * index, and ranked by qrank.h. Either way the terms are looked up in
  * every segment of the index (index.h) and weighted by their live df over
- * all of them, and the segments are ranked in turn into one top k. Then
+ * all of them, and the segments are ranked in turn into one top k. With
+ * options.proximity, that ranking gives the candidates of an exact rerank
+ * by BM25 plus the proximity bonus (proximity.h, rank_proximity). Then
  * the hits' documents, and highlighting.
  */
 #include <stdio.h>
