@@ -213,7 +213,7 @@ check: unit-tests san-tests cli-tests shard-tests fault-tests embed-tests
 # full length from the start instead of cutting them to a slowly growing limit.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 10
-FUZZ_NAMES = analyzer json jsonl index query queryparse eval build shardio extract
+FUZZ_NAMES = analyzer json jsonl index query queryparse eval build shardio extract stopwords
 FUZZ_BINS = $(FUZZ_NAMES:%=build/fuzz/fuzz_%)
 FUZZ_OBJ = $(LIB_SRC:%.c=build/fuzz/obj/%.o)
 FUZZ_FLAGS = -g -O1 -fno-omit-frame-pointer -fno-sanitize-recover=all

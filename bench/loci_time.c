@@ -1,7 +1,7 @@
 /*
  * loci_time.c — query latency harness for bench/query (not installed).
  *
- *   loci-time INDEX QUERIES K [exhaustive] [count] [again] [syntax] [stats=FILE]
+ *   loci-time INDEX QUERIES K [exhaustive] [count] [again] [syntax] [expand] [stats=FILE]
  *
  * INDEX may be several index directories joined by commas (shards, opened
  * as one with loci_index_open_many: bench/shards); stats=FILE scores each
@@ -20,7 +20,9 @@
  * already mapped and checksummed, as in a long-running server. Queries
  * are plain words (options.plain), so that the numbers stay comparable
  * across versions whatever characters the query files hold; with
- * "syntax" they are read in the query language (bench/query_lang).
+ * "syntax" they are read in the query language (bench/query_lang). With
+ * "expand", each query is expanded by pseudo-relevance feedback with
+ * loci-search --expand's defaults (its cost: README, "Query expansion").
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,7 +88,7 @@ static int open_index(char *arg, loci_index **idx, loci_error *err)
 int main(int argc, char **argv)
 {
     if (argc < 4) {
-        fprintf(stderr, "usage: loci-time INDEX QUERIES K [exhaustive] [count] [again] [syntax]\n");
+        fprintf(stderr, "usage: loci-time INDEX QUERIES K [exhaustive] [count] [again] [syntax] [expand]\n");
         return 2;
     }
     loci_search_options so;
@@ -108,6 +110,8 @@ int main(int argc, char **argv)
             so.count = 1; /* the total too (--count, --end-record) */
         else if (strcmp(argv[i], "again") == 0)
             passes = 2;
+        else if (strcmp(argv[i], "expand") == 0)
+            so.expand_docs = LOCI_DEFAULT_EXPAND_DOCS;
         else if (strcmp(argv[i], "syntax") == 0)
             so.plain = 0;
         else if (strncmp(argv[i], "stats=", 6) == 0)

@@ -5,6 +5,7 @@
  * "Readers" and "Statistics over segments").
  */
 #include "index.h"
+#include "stopwords.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -43,6 +44,8 @@ void loci_index_close(loci_index *idx)
         return;
     close_segments(idx);
     analyzer_free(idx->an);
+    stopset_free(idx->stop);
+    free(idx->stop_spec);
     free(idx->dir);
     free(idx);
 }

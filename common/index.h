@@ -61,6 +61,11 @@ struct loci_index {
     double score_avglen;
     loci_global_stats *gs;      /* df of every term (NULL: the segments') */
     loci_global_stats *rec;     /* loci_query_stats: lookups recorded here */
+    /* The query stopwords of the last search (search.c): the set named
+     * by stop_spec (NULL: the default), once stop_known. */
+    struct stopset *stop;
+    char *stop_spec;
+    int stop_known;
 };
 
 /* Look a term up in every segment; ti must hold idx->nseg entries.

@@ -373,6 +373,30 @@ typedef struct loci_search_options {
                           query terms' postings (ids only), so it is asked for */
     int plain;         /* 1: the query is words only, with no syntax (for
                           arbitrary user text); 0: the query language below */
+    const char *stopwords; /* query stopwords, left out of a query's optional
+                          words unless it has no others (README: How loci
+                          ranks): NULL, the default, for the built-in list of
+                          the index's stemming language (none for "none" or a
+                          language without one); "none"; a language name; or
+                          the path of a list file (words, '#' comments). It is
+                          read once per index handle while it stays the same */
+    /* Pseudo-relevance feedback, RM3 (README.md, "Query expansion"): with
+     * expand_docs > 0 the query is ranked first for its best expand_docs
+     * passages (documents' best passages, grouped), their terms make a
+     * relevance model, and its expand_terms most probable terms (terms in
+     * more than half of the passages and one-byte terms left out) join the
+     * query as optional words, the query weighing expand_weight and the
+     * model 1 - expand_weight; then the query is ranked again, exactly (as
+     * without expansion, pruned or exhaustive alike). A query with syntax
+     * keeps its operators: the expansion terms are optional clauses beside
+     * them (so with a +required clause they only add to scores), and a term
+     * the query excludes is never added. About twice the cost of a search
+     * or more (two rankings, the second of a longer query). Not with
+     * global statistics (loci_index_set_global_stats: LOCI_EINVAL). */
+    unsigned expand_docs;  /* feedback passages; 0 (the default): no expansion;
+                              at most 1000 */
+    unsigned expand_terms; /* expansion terms; default 10, at most 1000 */
+    double expand_weight;  /* the original query's weight, 0 < w <= 1; default 0.5 */
     double proximity;  /* 0 (default): BM25 alone. W > 0 (at most 100): add to
                           each passage's score W times Büttcher, Clarke and
                           Lushman's bonus for query words close together in
@@ -383,10 +407,17 @@ typedef struct loci_search_options {
 
 #define LOCI_DEFAULT_K1 1.5
 #define LOCI_DEFAULT_B 0.75
+/* Feedback passages of expansion when asked for without a number
+ * (loci-search --expand); loci_search_options_init leaves it off. */
+#define LOCI_DEFAULT_EXPAND_DOCS 10
 /* The proximity weight loci-search's --proximity means without a value. */
 #define LOCI_PROXIMITY_WEIGHT 0.5
 
 LOCI_API void loci_search_options_init(loci_search_options *o);
+
+/* The languages with a built-in stopword list (loci_search_options.
+ * stopwords): a static, NULL-terminated list. */
+LOCI_API const char *const *loci_stopword_languages(void);
 
 typedef struct loci_hit {
     uint32_t passage;  /* passage id (0-based, in input order) */

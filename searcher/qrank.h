@@ -58,6 +58,7 @@ enum qleaf_kind kind;
     char *label;            /* for --explain: the term or the phrase's terms */
     int hl_head;            /* term: highlight only its first character (a CJK
                                bigram found by one character's prefix) */
+    int expansion;          /* term: added by --expand (search.c), not highlighted */
     int expanded;           /* term: one of a prefix's expansion (no proximity bonus) */
 };
 

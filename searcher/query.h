@@ -52,6 +52,7 @@ struct qnode {
     size_t nkid;
     /* Filled when the query is compiled against an index (search.c): */
     int absent;           /* analyzed to no term: the clause is left out */
+    int stop;             /* an optional word that is a stopword: left out */
     size_t *leaf;         /* word, phrase, prefix: its leaves (qrank.h) */
     size_t nleaf;
 };

@@ -18,8 +18,10 @@
 #include "bm25.h"
 #include "buf.h"
 #include "error.h"
+#include "expand.h"
 #include "qrank.h"
 #include "query.h"
+#include "stopwords.h"
 #include "ranking.h"
 #include "gstats.h"
 #include "index.h"
@@ -31,7 +33,11 @@ struct qterm {
     char bytes[ANALYZER_MAX_TERM + 1]; /* NUL-terminated (for --explain) */
     size_t len;
     uint32_t qtf;          /* occurrences in the query */
+    uint32_t content;      /* of them, those that were not stopwords */
     int kind;              /* enum token_kind */
+    double boost;          /* --expand: the model's weight, added to qtf */
+    int expansion;         /* --expand: a term the query does not have (not
+                              highlighted) */
 };
 
 struct loci_results {
@@ -59,6 +65,10 @@ void loci_search_options_init(loci_search_options *o)
     o->offset = 0;
     o->count = 0;
     o->plain = 0;
+    o->stopwords = NULL;
+    o->expand_docs = 0;
+    o->expand_terms = EXPAND_DEFAULT_TERMS;
+    o->expand_weight = EXPAND_DEFAULT_WEIGHT;
     o->proximity = 0;
 }
 
@@ -95,13 +105,14 @@ struct qcollect {
     int cjk;               /* some term is of a CJK run */
 };
 
-static int collect_term(void *ctx, const struct token *t)
+/* One occurrence of a term into q; `stop`: it was a stopword. */
+static int add_term(struct qcollect *q, const struct token *t, int stop)
 {
-    struct qcollect *q = ctx;
     q->cjk |= t->kind != TOKEN_WORD;
     for (size_t i = 0; i < q->n; i++)
         if (q->terms[i].len == t->term_len && !memcmp(q->terms[i].bytes, t->term, t->term_len)) {
             q->terms[i].qtf++;
+            q->terms[i].content += !stop;
             return 0;
         }
     if (q->n == q->cap) {
@@ -115,7 +126,64 @@ static int collect_term(void *ctx, const struct token *t)
     memcpy(qt->bytes, t->term, t->term_len);
     qt->len = t->term_len;
     qt->qtf = 1;
+    qt->content = !stop;
     return 0;
+}
+
+static int collect_term(void *ctx, const struct token *t) { return add_term(ctx, t, 0); }
+
+/* Query stopwords (stopwords.h): the set opt->stopwords names, made once
+ * per index handle and kept while the next searches name the same. */
+static int query_stopset(loci_index *idx, const loci_search_options *opt,
+                         const struct stopset **out, loci_error *err)
+{
+    const char *spec = opt->stopwords;
+    if (idx->stop_known && (spec ? idx->stop_spec && !strcmp(spec, idx->stop_spec) : !idx->stop_spec)) {
+        *out = idx->stop;
+        return LOCI_OK;
+    }
+    struct stopset *s;
+    char *copy = NULL;
+    int rc = stopset_resolve(idx->an, analyzer_language(idx->an), spec, &s, err);
+    if (rc)
+        return rc;
+    if (spec && !(copy = strdup(spec))) {
+        stopset_free(s);
+        return err_set(err, LOCI_ENOMEM, "out of memory");
+    }
+    stopset_free(idx->stop);
+    free(idx->stop_spec);
+    idx->stop = stopset_size(s) ? s : NULL;
+    if (!idx->stop)
+        stopset_free(s);
+    idx->stop_spec = copy;
+    idx->stop_known = 1;
+    *out = idx->stop;
+    return LOCI_OK;
+}
+
+/* Analysis of a plain query with stopwords: each unstemmed token checked
+ * against the set, then stemmed as analyzer_run would. */
+struct stop_collect {
+    struct qcollect *q;
+    struct analyzer *an;
+    const struct stopset *stop;
+};
+
+static int collect_unstemmed(void *ctx, const struct token *t)
+{
+    struct stop_collect *c = ctx;
+    int stop = t->kind == TOKEN_WORD && stopset_has(c->stop, t->term, t->term_len);
+    struct token st = *t;
+    int rc = analyzer_stem(c->an, t->term, t->term_len, &st.term, &st.term_len);
+    return rc ? rc : st.term_len ? add_term(c->q, &st, stop) : 0;
+}
+
+/* A plain term's weight: (qtf + boost) * idf (boost 0 without --expand:
+ * then exactly qtf * idf). Ranking and explaining use this one formula. */
+static double term_weight(const struct qterm *t, uint64_t passages, uint64_t df)
+{
+    return ((double)t->qtf + t->boost) * bm25_idf(passages, df);
 }
 
 /* ---- compiling a parsed query ------------------------------------------------ */
@@ -168,6 +236,8 @@ static int collect_token(void *ctx, const struct token *t)
     qt->len = t->term_len;
     qt->qtf = 1;
     qt->kind = t->kind;
+    qt->boost = 0;
+    qt->expansion = 0;
     return 0;
 }
 
@@ -421,6 +491,10 @@ static int compile_word(struct compiler *c, struct qnode *n, int scoring)
 static int compile(struct compiler *c, struct qnode *n, int scoring)
 {
     int rc;
+    if (n->stop) {
+        n->absent = 1;
+        return 0;
+    }
     switch (n->kind) {
     case QN_WORD:
     case QN_PHRASE:
@@ -463,10 +537,52 @@ static void plan_free(struct qplan *p)
     query_free(p->tree);
 }
 
+/* What the unstemmed analysis of a word shows of it. */
+struct word_look {
+    const struct stopset *stop;
+    size_t tokens;
+    int stop_first;     /* its first token is a stopword */
+};
+
+static int look_token(void *ctx, const struct token *t)
+{
+    struct word_look *w = ctx;
+    if (w->tokens++ == 0)
+        w->stop_first = t->kind == TOKEN_WORD && stopset_has(w->stop, t->term, t->term_len);
+    return 0;
+}
+
+/* Mark the optional words of the query's top sequence that are stopwords
+ * (one token, in the set) as left out, unless nothing else would be
+ * searched for: "the who" is searched whole, "+the" and "the band" in
+ * quotes keep their "the", "what is a ranking function" is "ranking
+ * function". */
+static int mark_stopwords(struct compiler *c, struct qnode *seq, const struct stopset *stop)
+{
+    int other = 0;
+    for (size_t i = 0; i < seq->nkid; i++) {
+        struct qnode *k = seq->kid[i];
+        if (k->mod == QM_EXCLUDED || k->kind == QN_DOC)
+            continue;
+        struct word_look w = {stop, 0, 0};
+        if (k->kind == QN_WORD) {
+            int rc = analyzer_run_unstemmed(c->idx->an, c->q + k->start, k->len, look_token, &w);
+            if (rc)
+                return err_set(c->err, rc, "query: %s", loci_strerror(rc));
+        }
+        k->stop = k->kind == QN_WORD && k->mod == QM_NONE && w.tokens == 1 && w.stop_first;
+        other |= !k->stop && (k->kind != QN_WORD || w.tokens > 0);
+    }
+    for (size_t i = 0; i < seq->nkid && !other; i++)
+        seq->kid[i]->stop = 0;
+    return LOCI_OK;
+}
+
 /* Parse (words_only: split at whitespace, query_words) and compile a
- * query; the highlighted terms go to *hl. */
+ * query, its optional stopwords left out; the highlighted terms go to *hl. */
 static int plan_query(loci_index *idx, const char *query, size_t qlen, int words_only,
-                      struct qplan *plan, struct qcollect *hl, char **warning, loci_error *err)
+                      const struct stopset *stop, struct qplan *plan, struct qcollect *hl,
+                      char **warning, loci_error *err)
 {
     struct compiler c = {0};
     c.idx = idx;
@@ -476,6 +592,8 @@ static int plan_query(loci_index *idx, const char *query, size_t qlen, int words
         return err_set(err, LOCI_ENOMEM, "out of memory");
     int rc = words_only ? query_words(query, qlen, &c.plan.tree, err)
                         : query_parse(query, qlen, &c.plan.tree, err);
+    if (!rc && stop)
+        rc = mark_stopwords(&c, c.plan.tree, stop);
     if (!rc)
         rc = compile(&c, c.plan.tree, 1);
     if (!rc && c.plan.tree->absent) {
@@ -565,7 +683,7 @@ static int rank_words(loci_index *idx, const struct qcollect *q, const loci_sear
         if (df < 0)
             rc = (int)df;
         else if (df > 0)
-            weight[i] = q->terms[i].qtf * bm25_idf(idx->score_passages, (uint64_t)df);
+            weight[i] = term_weight(&q->terms[i], idx->score_passages, (uint64_t)df);
         live[i] = df > 0;
     }
     int grouped = opt->group == LOCI_GROUP_DOCUMENT;
@@ -641,7 +759,9 @@ static int rank_query(loci_index *idx, const struct qcollect *q, const struct qp
  * most PROXIMITY_MAX_TERMS; the caller frees each ti and the array): the
  * distinct words of plain words, or a compiled query's scoring words —
  * not its phrases (whose words already stand together), nor a prefix's
- * expansion, nor excluded words — found in the index. */
+ * expansion, nor excluded words, nor --expand's terms (which are not the
+ * query's), nor the stopwords left out — found in the index, with their
+ * BM25 weights. */
 static int prox_terms(loci_index *idx, const struct qterm *words, size_t nwords,
                       const struct qplan *plan, struct prox_term **out, size_t *n, loci_error *err)
 {
@@ -655,7 +775,7 @@ static int prox_terms(loci_index *idx, const struct qterm *words, size_t nwords,
         }
         if (plan) {
             const struct qleaf *L = &plan->leaf[i];
-            if (L->kind != QL_TERM || !L->scoring || !L->found || L->expanded) {
+            if (L->kind != QL_TERM || !L->scoring || !L->found || L->expanded || L->expansion) {
                 free(t[m].ti);
                 continue;
             }
@@ -663,13 +783,14 @@ static int prox_terms(loci_index *idx, const struct qterm *words, size_t nwords,
             t[m++].weight = L->weight;
             continue;
         }
-        int64_t df = index_lookup(idx, words[i].bytes, words[i].len, t[m].ti, err);
+        int64_t df = words[i].expansion ? 0 /* not the query's */
+                                        : index_lookup(idx, words[i].bytes, words[i].len, t[m].ti, err);
         if (df <= 0) {
             free(t[m].ti);
             rc = df < 0 ? (int)df : LOCI_OK;
             continue;
         }
-        t[m++].weight = words[i].qtf * bm25_idf(idx->score_passages, (uint64_t)df);
+        t[m++].weight = term_weight(&words[i], idx->score_passages, (uint64_t)df);
     }
     if (rc) {
         for (size_t i = 0; i < m; i++)
@@ -770,6 +891,217 @@ static int rank_proximity(loci_index *idx, const struct qcollect *q, const struc
     return rc;
 }
 
+/* ---- pseudo-relevance feedback (--expand) ------------------------------------------ */
+
+struct df_lookup {
+    loci_index *idx;
+    struct term_info *ti;  /* scratch: one per segment */
+    loci_error *err;
+};
+
+static int64_t df_of(void *ctx, const char *term, size_t len)
+{
+    struct df_lookup *d = ctx;
+    return index_lookup(d->idx, term, len, d->ti, d->err);
+}
+
+/* A model's term (stemmed) is a stopword when the list holds it as it is:
+ * most function words are their own stem ("the", "which", "this"). */
+static int is_stopword(void *ctx, const char *term, size_t len)
+{
+    return stopset_has(ctx, term, len);
+}
+
+static int by_passage(const void *a, const void *b)
+{
+    const loci_hit *x = a, *y = b;
+    return (x->passage > y->passage) - (x->passage < y->passage);
+}
+
+/* The expansion terms of a query (q: plain words, or plan): its best
+ * opt->expand_docs passages ranked as the search ranks them, and the
+ * relevance model of their texts (expand.h). */
+static int feedback_terms(loci_index *idx, const struct qcollect *q, const struct qplan *plan,
+                          const loci_search_options *opt, struct expand_term **out, size_t *n,
+                          loci_error *err)
+{
+    loci_search_options fo = *opt;
+    fo.k = opt->expand_docs;
+    fo.offset = 0;
+    fo.count = 0;
+    struct topk top = {0};
+    struct expand e;
+    expand_init(&e, idx->an);
+    struct df_lookup d = {idx, calloc(idx->nseg ? idx->nseg : 1, sizeof *d.ti), err};
+    int rc = d.ti && !topk_init(&top, fo.k) ? LOCI_OK : err_set(err, LOCI_ENOMEM, "out of memory");
+    if (!rc)
+        rc = rank_query(idx, q, plan, &fo, &top, NULL, 0, err);
+    /* read in passage order, so that neighbours in one text block (64
+     * KiB, the reader caches the last one inflated) inflate it once; the
+     * sums of the model then follow that order, the same every time */
+    if (!rc)
+        qsort(top.heap, top.n, sizeof *top.heap, by_passage);
+    for (size_t i = 0; i < top.n && !rc; i++) {
+        loci_passage p;
+        if (!(rc = loci_passage_get(idx, top.heap[i].passage, &p, err)) &&
+            (rc = expand_add(&e, p.text, p.text_len, top.heap[i].score)))
+            rc = err_set(err, rc, "expansion: %s", loci_strerror(rc));
+    }
+    /* the query's stopwords (idx->stop: loci_search made it this
+     * search's) expand no query either */
+    if (!rc && (rc = expand_terms(&e, opt->expand_terms, idx->score_passages, df_of, &d,
+                                  idx->stop ? is_stopword : NULL, idx->stop, out, n)) ==
+                   LOCI_ENOMEM)
+        rc = err_set(err, rc, "out of memory");
+    expand_free(&e);
+    topk_free(&top);
+    free(d.ti);
+    return rc;
+}
+
+/* The mass of the model beside a query of `length` terms: RM3 mixes the
+ * query's distribution (qtf / length) with weight w and the model's with
+ * 1 - w; scaled by length / w, the query's terms keep their qtf and a
+ * model term of probability p gets p * this. */
+static double model_mass(double length, double w) { return length * (1 - w) / w; }
+
+/* Plain words: each expansion term adds to its word's weight, or joins
+ * the words (optional, as they are). */
+static int expand_words(struct qcollect *q, const struct expand_term *t, size_t n, double w)
+{
+    double length = 0;
+    for (size_t i = 0; i < q->n; i++)
+        length += q->terms[i].qtf;
+    double mass = model_mass(length, w);
+    size_t words = q->n;
+    for (size_t j = 0; j < n && mass > 0; j++) {
+        size_t i = 0;
+        while (i < words &&
+               (q->terms[i].len != t[j].len || memcmp(q->terms[i].bytes, t[j].bytes, t[j].len)))
+            i++;
+        if (i == words) {
+            if (collect_token(q, &(struct token){t[j].bytes, t[j].len, 0, 0, 0, TOKEN_WORD}))
+                return LOCI_ENOMEM;
+            q->terms[i = q->n - 1].qtf = 0;
+            q->terms[i].expansion = 1;
+        }
+        q->terms[i].boost += mass * t[j].p;
+    }
+    return LOCI_OK;
+}
+
+/* The number of terms of a compiled query's scoring clauses: a word or
+ * a phrase counts its terms, a prefix one. */
+static double plan_length(const struct qplan *p, const struct qnode *n)
+{
+    if (n->absent)
+        return 0;
+    switch (n->kind) {
+    case QN_WORD:
+    case QN_PHRASE:
+        return n->nleaf ? (double)p->leaf[n->leaf[0]].n : 0;
+    case QN_PREFIX:
+        return 1;
+    case QN_DOC:
+        return 0;
+    default: {
+        double sum = 0;
+        for (size_t i = 0; i < n->nkid; i++)
+            if (n->kid[i]->mod != QM_EXCLUDED)
+                sum += plan_length(p, n->kid[i]);
+        return sum;
+    }
+    }
+}
+
+/* A compiled query: each expansion term adds to the weight of the scoring
+ * leaf of that term, or becomes a leaf of its own, an optional word of the
+ * query's top level; a term the query excludes is left out. */
+static int expand_plan(loci_index *idx, struct qplan *p, const struct expand_term *t, size_t n,
+                       double w, loci_error *err)
+{
+    double mass = model_mass(plan_length(p, p->tree), w);
+    for (size_t j = 0; j < n && mass > 0; j++) {
+        struct qleaf *same = NULL;
+        int excluded = 0;
+        for (size_t l = 0; l < p->nleaf; l++) {
+            struct qleaf *L = &p->leaf[l];
+            if (L->kind == QL_TERM && !strcmp(L->label, t[j].bytes)) {
+                excluded |= !L->scoring;
+                same = L->scoring ? L : same;
+            }
+        }
+        double weight = mass * t[j].p * bm25_idf(idx->score_passages, t[j].df);
+        if (excluded)
+            continue;
+        if (same) {
+            same->weight += weight;
+            continue;
+        }
+        if (p->nleaf == QRANK_MAX_LEAVES)
+            break;
+        struct qleaf *leaf = realloc(p->leaf, (p->nleaf + 1) * sizeof *leaf);
+        if (!leaf)
+            return err_set(err, LOCI_ENOMEM, "out of memory");
+        p->leaf = leaf;
+        struct qleaf *L = &p->leaf[p->nleaf];
+        memset(L, 0, sizeof *L);
+        L->kind = QL_TERM;
+        L->scoring = 1;
+        L->n = 1;
+        L->expansion = 1;
+        L->ti = calloc(idx->nseg ? idx->nseg : 1, sizeof *L->ti);
+        L->off = calloc(1, sizeof *L->off);
+        L->label = strdup(t[j].bytes);
+        p->nleaf++; /* counted now, so that plan_free frees what was allocated */
+        struct qnode *node = calloc(1, sizeof *node), **kid = NULL;
+        size_t *nl = malloc(sizeof *nl);
+        if (node && nl && (kid = realloc(p->tree->kid, (p->tree->nkid + 1) * sizeof *kid))) {
+            p->tree->kid = kid;
+            kid[p->tree->nkid++] = node;
+            node->kind = QN_WORD;
+            node->leaf = nl;
+            node->nleaf = 1;
+            nl[0] = p->nleaf - 1;
+        } else {
+            free(node);
+            free(nl);
+            return err_set(err, LOCI_ENOMEM, "out of memory");
+        }
+        if (!L->ti || !L->off || !L->label)
+            return err_set(err, LOCI_ENOMEM, "out of memory");
+        int64_t df = index_lookup(idx, t[j].bytes, t[j].len, L->ti, err);
+        if (df < 0)
+            return (int)df;
+        L->found = df > 0;
+        L->df = (uint64_t)df;
+        L->weight = weight;
+    }
+    return LOCI_OK;
+}
+
+/* Is there an expansion to make? (The query's weight 1 leaves none.) */
+static int expands(const loci_search_options *opt)
+{
+    return opt->expand_docs && opt->expand_terms && opt->expand_weight < 1;
+}
+
+/* --expand: the query (q, or plan) expanded by the model of its best
+ * passages, ready to be ranked again. */
+static int expand_query(loci_index *idx, struct qcollect *q, struct qplan *plan,
+                        const loci_search_options *opt, loci_error *err)
+{
+    struct expand_term *t = NULL;
+    size_t n = 0;
+    int rc = feedback_terms(idx, q, plan, opt, &t, &n, err);
+    if (!rc && plan)
+        rc = expand_plan(idx, plan, t, n, opt->expand_weight, err);
+    else if (!rc && expand_words(q, t, n, opt->expand_weight))
+        rc = err_set(err, LOCI_ENOMEM, "out of memory");
+    free(t);
+    return rc;
+}
+
 /* The checks of a query's text every search makes; *qlen gets its length. */
 static int check_query(const char *query, size_t *qlen, loci_error *err)
 {
@@ -786,14 +1118,31 @@ static int check_query(const char *query, size_t *qlen, loci_error *err)
  * words are phrases of their bigrams, and one CJK character is a prefix:
  * plain words cannot say that, so such a query is left to be compiled as
  * the words it is (query_words): q empty, *words_only 0. */
-static int collect_words(loci_index *idx, const char *query, size_t qlen, struct qcollect *q,
-                         int *words_only, loci_error *err)
+static int collect_words(loci_index *idx, const char *query, size_t qlen,
+                         const struct stopset *stop, struct qcollect *q, int *words_only,
+                         loci_error *err)
 {
-    int rc = analyzer_run(idx->an, query, qlen, collect_term, q);
+    struct stop_collect sc = {q, idx->an, stop};
+    int rc = stop ? analyzer_run_unstemmed(idx->an, query, qlen, collect_unstemmed, &sc)
+                  : analyzer_run(idx->an, query, qlen, collect_term, q);
     if (rc)
         return err_set(err, rc, "query: %s", loci_strerror(rc));
     if (q->n == 0)
         return err_set(err, LOCI_EEMPTY, "query has no searchable words");
+    /* stopwords are left out, unless the query is nothing else (a term
+     * that was also a stopword counts its other occurrences) */
+    size_t kept = 0;
+    for (size_t i = 0; i < q->n; i++)
+        kept += q->terms[i].content > 0;
+    if (kept) {
+        kept = 0;
+        for (size_t i = 0; i < q->n; i++)
+            if (q->terms[i].content) {
+                q->terms[kept] = q->terms[i];
+                q->terms[kept++].qtf = q->terms[i].content;
+            }
+        q->n = kept;
+    }
     if (q->cjk) {
         free(q->terms);
         memset(q, 0, sizeof *q);
@@ -814,7 +1163,10 @@ int loci_query_stats(loci_index *idx, const char *query, const loci_search_optio
     if (idx->gs)
         return err_set(err, LOCI_EINVAL, "gathering statistics while scoring with global ones");
     size_t qlen;
+    const struct stopset *stop = NULL;
     int rc = check_query(query, &qlen, err);
+    if (!rc)
+        rc = query_stopset(idx, opt, &stop, err);
     loci_global_stats *st = NULL;
     if (!rc && (loci_global_stats_new(&st) ||
                 loci_global_stats_add_part(st, idx->passages, idx->tokens)))
@@ -827,7 +1179,7 @@ int loci_query_stats(loci_index *idx, const char *query, const loci_search_optio
     const int words = opt->plain || query_is_plain(query, qlen);
     int words_only = words;
     if (!rc && words) {
-        rc = collect_words(idx, query, qlen, &q, &words_only, err);
+        rc = collect_words(idx, query, qlen, stop, &q, &words_only, err);
         struct term_info *ti = calloc(idx->nseg ? idx->nseg : 1, sizeof *ti);
         if (!rc && !ti)
             rc = err_set(err, LOCI_ENOMEM, "out of memory");
@@ -841,7 +1193,7 @@ int loci_query_stats(loci_index *idx, const char *query, const loci_search_optio
     if (!rc && !words_only) {
         struct qplan plan = {0};
         char *warning = NULL;
-        rc = plan_query(idx, query, qlen, words, &plan, &q, &warning, err);
+        rc = plan_query(idx, query, qlen, words, stop, &plan, &q, &warning, err);
         if (!rc)
             plan_free(&plan);
         free(warning);
@@ -880,8 +1232,19 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
         return err_set(err, LOCI_EINVAL, "BM25 parameters out of range (k1 >= 0, 0 <= b <= 1)");
     if (!(opt->proximity >= 0 && opt->proximity <= 100))
         return err_set(err, LOCI_EINVAL, "proximity weight out of range (0 to 100)");
+    if (opt->expand_docs > EXPAND_MAX_DOCS || opt->expand_terms > EXPAND_MAX_TERMS ||
+        !(opt->expand_weight > 0 && opt->expand_weight <= 1))
+        return err_set(err, LOCI_EINVAL,
+                       "expansion options out of range (at most %d passages and %d terms, "
+                       "0 < weight <= 1)", EXPAND_MAX_DOCS, EXPAND_MAX_TERMS);
+    if (opt->expand_docs && idx->gs)
+        return err_set(err, LOCI_EINVAL,
+                       "expansion needs the index's own statistics, not global ones");
     size_t qlen;
+    const struct stopset *stop = NULL;
     int rc = check_query(query, &qlen, err);
+    if (!rc)
+        rc = query_stopset(idx, opt, &stop, err);
     if (rc)
         return rc;
 
@@ -896,7 +1259,7 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
     const int words = opt->plain || query_is_plain(query, qlen); /* no syntax */
     int words_only = words; /* ranked as a bag of words, without a plan */
     if (words_only) {
-        rc = collect_words(idx, query, qlen, &q, &words_only, err);
+        rc = collect_words(idx, query, qlen, stop, &q, &words_only, err);
         if (rc) {
             free(q.terms);
             return rc;
@@ -905,11 +1268,15 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
     if (!words_only) {
         if (!(plan = calloc(1, sizeof *plan)))
             return err_set(err, LOCI_ENOMEM, "out of memory");
-        rc = plan_query(idx, query, qlen, words, plan, &q, &warning, err);
+        rc = plan_query(idx, query, qlen, words, stop, plan, &q, &warning, err);
         if (rc) {
             free(plan);
             plan = NULL;
         }
+        if (!rc && expands(opt))
+            rc = expand_query(idx, NULL, plan, opt, err);
+    } else {
+        rc = expands(opt) ? expand_query(idx, &q, NULL, opt, err) : LOCI_OK;
     }
     if (!rc && topk_init(&top, ranked.k))
         rc = err_set(err, LOCI_ENOMEM, "out of memory");
@@ -985,7 +1352,7 @@ static int plain_plan(loci_index *idx, const loci_results *r, struct qplan *p, l
         L->found = df > 0;
         L->df = (uint64_t)df;
         if (df)
-            L->weight = r->terms[i].qtf * bm25_idf(idx->score_passages, (uint64_t)df);
+            L->weight = term_weight(&r->terms[i], idx->score_passages, (uint64_t)df);
     }
     return LOCI_OK;
 }
@@ -1077,7 +1444,7 @@ static int hl_token(void *ctx, const struct token *t)
     struct hl_ctx *h = ctx;
     for (size_t i = 0; i < h->r->nterms; i++) {
         const struct qterm *q = &h->r->terms[i];
-        if (q->len != t->term_len || memcmp(q->bytes, t->term, t->term_len))
+        if (q->expansion || q->len != t->term_len || memcmp(q->bytes, t->term, t->term_len))
             continue;
         /* Merge with the previous span when the same original text was split
          * into several tokens by normalization. */
@@ -1168,7 +1535,7 @@ static int highlight_plan(const struct qplan *p, const struct hl_toks *tk, const
     int rc = 0;
     for (size_t l = 0; l < p->nleaf && !rc; l++) {
         const struct qleaf *L = &p->leaf[l];
-        if (!L->scoring)
+        if (!L->scoring || L->expansion)
             continue;
         for (size_t i = 0; i < tk->n && !rc; i++) {
             if (L->kind == QL_TERM) {

@@ -339,7 +339,11 @@ if ls -a "$T" | grep -q '\.tmp-'; then bad "leftovers after the next build: $(ls
 for sig in INT TERM HUP; do
   "$PY" -c 'import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execv(sys.argv[1], sys.argv[1:])' \
     "$BIN/loci-index" -q --threads 1 -o "$T/idx" "$T/big.txt" 2>"$T/sigerr" & kpid=$!
-  sleep 0.4; kill -s $sig $kpid 2>/dev/null || true; st=0; wait $kpid 2>/dev/null || st=$?
+  # signalled once the build has begun (its handlers are set before its
+  # temporary directory is made), not after a fixed time: a loaded machine
+  # may not have started it in 0.4 s
+  for _ in $(seq 100); do ls -a "$T" | grep -q '^\.idx\.tmp-' && break; sleep 0.05; done
+  kill -s $sig $kpid 2>/dev/null || true; st=0; wait $kpid 2>/dev/null || st=$?
   want=$((128 + $(kill -l $sig)))
   if [ "$st" = "$want" ]; then ok; else bad "SIG$sig: exit $st, want $want ($(cat "$T/sigerr"))"; fi
   if [ "$(wc -l <"$T/sigerr")" = 1 ] && grep -q "interrupted by SIG$sig" "$T/sigerr"; then ok; else
@@ -535,6 +539,30 @@ cp "$T/out" "$T/syn"
 check "--plain" 0 "$BIN/loci-search" -i "$T/idx" --format trec --plain 'cyber Indo-Pacific defence'
 cmp -s "$T/out" "$T/syn" && ok || bad "a words-only query differs from --plain"
 check "--plain ignores syntax" 0 "$BIN/loci-search" -i "$T/idx" --plain '(NATO'
+# query stopwords: left out of a longer query, by default and by name; kept
+# when the query is nothing else; a bad list is one line, before any query
+check "stopwords left out" 0 "$BIN/loci-search" -i "$T/idx" --format trec 'what is the cyber defence of the NATO'
+cp "$T/out" "$T/sw"
+check "without stopwords" 0 "$BIN/loci-search" -i "$T/idx" --format trec 'cyber defence NATO'
+cmp -s "$T/out" "$T/sw" && ok || bad "the stopwords of a query changed its results"
+check "--stopwords english" 0 "$BIN/loci-search" -i "$T/idx" --format trec --stopwords english 'what is the cyber defence of the NATO'
+cmp -s "$T/out" "$T/sw" && ok || bad "--stopwords english is not the default here"
+check "--stopwords none" 0 "$BIN/loci-search" -i "$T/idx" --format trec --stopwords none 'what is the cyber defence of the NATO'
+cmp -s "$T/out" "$T/sw" && bad "--stopwords none left words out" || ok
+printf 'cyber # a comment\n' >"$T/sw.txt"
+check "--stopwords FILE" 0 "$BIN/loci-search" -i "$T/idx" --format trec --stopwords "$T/sw.txt" 'cyber defence'
+cp "$T/out" "$T/swf"
+check "the file's word left out" 0 "$BIN/loci-search" -i "$T/idx" --format trec --stopwords none defence
+cmp -s "$T/out" "$T/swf" && ok || bad "--stopwords FILE did not leave its word out"
+check "a query of stopwords only" 0 "$BIN/loci-search" -i "$T/idx" -l 'what is it'
+check "--stopwords list" 0 "$BIN/loci-search" --stopwords list
+has "english listed" "^english$" "$T/out"
+has "german listed" "^german$" "$T/out"
+check "bad --stopwords" 2 "$BIN/loci-search" -i "$T/idx" --stopwords klingon --queries - </dev/null
+one_line "bad --stopwords"; has "--stopwords names the choices" "neither a language with a list" "$T/err"
+printf 'ok\n\377\n' >"$T/sw.bad"
+check "--stopwords FILE not UTF-8" 2 "$BIN/loci-search" -i "$T/idx" --stopwords "$T/sw.bad" NATO
+one_line "--stopwords FILE not UTF-8"; has "the line named" "sw.bad: line 2: invalid UTF-8" "$T/err"
 check "unbalanced paren" 2 "$BIN/loci-search" -i "$T/idx" 'a (b'
 one_line "unbalanced paren"
 has "column named" "column 3: unbalanced '('" "$T/err"
@@ -552,6 +580,33 @@ for l in open(sys.argv[1]):
 ' "$T/out"; then ok; else bad "--explain does not add up to the score"; fi
 check "explain text" 0 "$BIN/loci-search" -i "$T/idx" -k 1 --explain 'cybersecurity CCDCOE'
 has "explain line" "    ccdcoe: tf 1, idf " "$T/out"
+# --expand: pseudo-relevance feedback; the query's terms first in --explain,
+# the clauses still add up to the score; bad values are one line, exit 2
+check "expand" 0 "$BIN/loci-search" -i "$T/idx" -k 5 --json --explain --expand 'cyber defence'
+if "$PY" -c '
+import json, sys
+hits = [json.loads(l) for l in open(sys.argv[1])]
+assert len(hits) == 5
+for h in hits:
+    clauses = [c["clause"] for c in h["explain"]]
+    assert clauses[:2] == ["cyber", "defenc"] and len(clauses) > 2, clauses
+    assert abs(sum(c["contribution"] for c in h["explain"]) - h["score"]) < 1e-6
+' "$T/out"; then ok; else bad "--expand: explanation wrong: $(head -c 600 "$T/out")"; fi
+check "expand same as exhaustive" 0 "$BIN/loci-search" -i "$T/idx" -k 20 --format trec --expand=5,20,0.6 'cyber defence Korea'
+cp "$T/out" "$T/expand-pruned"
+check "expand exhaustive" 0 "$BIN/loci-search" -i "$T/idx" -k 20 --format trec --expand=5,20,0.6 --exhaustive 'cyber defence Korea'
+cmp -s "$T/out" "$T/expand-pruned" && ok || bad "--expand: pruned and exhaustive differ"
+check "expand weight 1" 0 "$BIN/loci-search" -i "$T/idx" -k 20 --format trec --expand=5,20,1 'cyber defence Korea'
+cp "$T/out" "$T/expand-w1"
+check "no expand" 0 "$BIN/loci-search" -i "$T/idx" -k 20 --format trec 'cyber defence Korea'
+cmp -s "$T/out" "$T/expand-w1" && ok || bad "--expand=5,20,1 is not the query alone"
+for v in 0 1001 5,1001 5,10,0 5,10,1.5 5,,0.5 x 5,10,0.5,1 -3 ' 5'; do
+  check "bad expand $v" 2 "$BIN/loci-search" -i "$T/idx" --expand="$v" NATO
+  one_line "bad expand $v"
+  has "bad expand $v named" "--expand is D, D,T or D,T,W" "$T/err"
+done
+check "expand and global stats" 2 "$BIN/loci-search" -i "$T/idx" --expand --query-stats NATO
+one_line "expand and global stats"
 printf 'NATO\n(bad\nJapan -Korea\n' >"$T/qlang"
 check "--queries with a bad line" 2 "$BIN/loci-search" -i "$T/idx" -k 1 --format trec --queries "$T/qlang"
 has "bad line named" "qlang:2: query: column 1" "$T/err"

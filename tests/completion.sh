@@ -21,11 +21,13 @@ expect() {
   got=$(printf '%s\n' "${COMPREPLY[@]}" | sed '/^$/d' | sort | tr '\n' ' ' | sed 's/ $//')
   [ "$got" = "$want" ] || bad "$* -> '$got', want '$want'"
 }
-expect "--exhaustive --explain" bin/loci-search --ex
+expect "--exhaustive --expand --explain" bin/loci-search --ex
 expect "--json" bin/loci-eval --j
 expect "--stem --strict" bin/loci-index --st
 expect "german" bin/loci-index --stem ger
 expect "german" bin/loci-index --stem=ger
+expect "german" bin/loci-search --stopwords ger
+expect "none norwegian" bin/loci-search --stopwords no
 expect "json" bin/loci-search --format j
 expect "always auto" bin/loci-search --color = a
 expect "window:" bin/loci-index --passage w
@@ -43,4 +45,4 @@ want=$(bin/loci-search --help | grep -oE -- '--[a-z0-9-]+' | sort -u | wc -l)
 got=$(printf '%s\n' "${COMPREPLY[@]}" | sort -u | wc -l)
 [ "$got" -ge 20 ] && [ "$got" = "$want" ] || bad "loci-search --: $got options, --help names $want"
 
-passed "options, index directories, --stem languages, option values"
+passed "options, index directories, --stem and --stopwords languages, option values"

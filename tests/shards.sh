@@ -112,6 +112,13 @@ for trial in 0 1 2 3 4 5; do
     # shellcheck disable=SC2086
     "$BIN/loci-search" -i "$T/m$trial" --queries "$q" --json $opts >"$T/d.json" 2>/dev/null || true
     same "trial $trial ($opts): merged index" "$T/a.json" "$T/d.json"
+    # --expand: the feedback passages, the model and the terms' df are the
+    # whole set's, so the expanded results are the single index's too
+    # shellcheck disable=SC2086
+    "$BIN/loci-search" -i "$T/all$trial" --queries "$q" --json --expand=3,5,0.6 $opts >"$T/e.json" 2>/dev/null || true
+    # shellcheck disable=SC2086
+    "$BIN/loci-search" "${set_args[@]}" --queries "$q" --json --expand=3,5,0.6 $opts >"$T/f.json" 2>/dev/null || true
+    same "trial $trial ($n shards, $opts): --expand through the -i set" "$T/e.json" "$T/f.json"
     # the two phases
     : >"$T/stats"
     for s in "${shards[@]}"; do

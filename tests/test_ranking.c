@@ -15,30 +15,8 @@ static void test_pruned_equals_exhaustive(void **state)
     uint64_t seed = 31;
     char *root = tu_mkdtemp(), dir[600];
     snprintf(dir, sizeof dir, "%s/idx", root);
-    loci_build_options o;
-    loci_build_options_init(&o);
-    o.stem_language = "none";
-    o.passage_tokens = 30; /* several passages per document: grouping matters */
-    loci_builder *b;
-    loci_error err;
-    assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
-    char text[8192];
-    for (int d = 0; d < 1500; d++) {
-        size_t n = 0;
-        int words = 1 + (int)(tu_rand(&seed) % 90);
-        for (int w = 0; w < words; w++) {
-            /* Zipf-like: word i with probability ~ 1/i, so some terms have
-             * many blocks and some one posting */
-            int v = (int)(200.0 / (1 + (double)(tu_rand(&seed) % 1000)));
-            n += (size_t)snprintf(text + n, sizeof text - n, "t%d%s", v,
-                                  tu_rand(&seed) % 25 ? " " : "\n\n");
-        }
-        assert_int_equal(loci_builder_add_document(b, "d", NULL, text, n, 1, &err), LOCI_OK);
-    }
-    assert_int_equal(loci_builder_finish(b, NULL, &err), LOCI_OK);
-    loci_builder_free(b);
-    loci_index *idx;
-    assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK);
+    /* several passages per document: grouping matters */
+    loci_index *idx = tu_build_zipf(dir, &seed, 1500, 200.0);
     for (int q = 0; q < 400; q++) {
         char query[256] = "";
         int nq = 1 + (int)(tu_rand(&seed) % 6);

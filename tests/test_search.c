@@ -2,7 +2,7 @@
  * test_search.c — BM25 scores and top-k selection through the public API:
  * a score checked against a hand computation, and top-k equal to a
  * brute-force ranking on random corpora (including terms with many
- * postings blocks), for passages and for documents.
+ * postings blocks), for passages and for documents; query stopwords.
  */
 #include "testutil.h"
 
@@ -450,6 +450,91 @@ static void test_prefix_cap(void **state)
     free(dir);
 }
 
+/* ---- query stopwords ----------------------------------------------------- */
+
+/* The hits of `q` (passages and scores) equal those of `same`. */
+static void assert_same_hits(loci_index *idx, const char *q, const loci_search_options *oq,
+                             const char *same, const loci_search_options *osame)
+{
+    loci_results *a, *b;
+    loci_error err;
+    assert_int_equal(loci_search(idx, q, oq, &a, &err), LOCI_OK);
+    assert_int_equal(loci_search(idx, same, osame, &b, &err), LOCI_OK);
+    assert_int_equal(loci_results_count(a), loci_results_count(b));
+    assert_true(loci_results_count(a) > 0);
+    for (size_t i = 0; i < loci_results_count(a); i++) {
+        if (loci_results_hit(a, i)->passage != loci_results_hit(b, i)->passage ||
+            loci_results_hit(a, i)->score != loci_results_hit(b, i)->score)
+            fail_msg("%s: hit %zu is %u %.17g; %s: %u %.17g", q, i, loci_results_hit(a, i)->passage,
+                     loci_results_hit(a, i)->score, same, loci_results_hit(b, i)->passage,
+                     loci_results_hit(b, i)->score);
+    }
+    loci_results_free(a);
+    loci_results_free(b);
+}
+
+static void test_stopwords(void **state)
+{
+    (void)state;
+    char *dir = tu_mkdtemp();
+    char idxdir[600];
+    snprintf(idxdir, sizeof idxdir, "%s/idx", dir);
+    loci_error err;
+    const char *docs[] = {"the ranking of documents", "what is it about", "ranking functions",
+                          "it is what it is, the ranking", "beings and being"};
+    loci_index *idx = tu_build_stem(idxdir, docs, 5, LOCI_PASSAGE_DOCUMENT, "english");
+    loci_search_options def, none, fr, plain;
+    loci_search_options_init(&def);
+    loci_search_options_init(&none);
+    none.stopwords = "none";
+    loci_search_options_init(&fr);
+    fr.stopwords = "french";
+    plain = def;
+    plain.plain = 1;
+
+    /* optional stopwords are left out, with or without the query language */
+    assert_same_hits(idx, "what is the ranking", &def, "ranking", &none);
+    assert_same_hits(idx, "what is the ranking", &plain, "ranking", &none);
+    assert_same_hits(idx, "What IS ranking?", &def, "ranking", &none);
+    assert_same_hits(idx, "what is the ranking", &fr, "what is the ranking", &none);
+    /* by the unstemmed word: "beings" stays, "being" goes */
+    assert_same_hits(idx, "being beings", &def, "beings", &none);
+    /* a query of nothing else is searched whole */
+    assert_same_hits(idx, "what is it", &def, "what is it", &none);
+    assert_same_hits(idx, "what is it", &plain, "what is it", &none);
+    /* required words, phrases and excluded words keep theirs */
+    assert_same_hits(idx, "+what ranking", &def, "+what ranking", &none);
+    assert_same_hits(idx, "\"the ranking\" what", &def, "\"the ranking\"", &none);
+    assert_same_hits(idx, "ranking -what the", &def, "ranking -what", &none);
+    loci_results *r;
+    assert_int_equal(loci_search(idx, "ranking -what", &def, &r, &err), LOCI_OK);
+    assert_int_equal(loci_results_count(r), 2); /* d0, d2: d3 has "what" */
+    loci_results_free(r);
+    /* a file of words */
+    char *path = tu_write_file(dir, "words", "ranking\n", 8);
+    loci_search_options file = def;
+    file.stopwords = path;
+    assert_same_hits(idx, "ranking functions", &file, "functions", &none);
+    assert_same_hits(idx, "what ranking", &def, "ranking", &none); /* another spec again */
+    file.stopwords = "klingon";
+    assert_int_equal(loci_search(idx, "ranking", &file, &r, &err), LOCI_EINVAL);
+    assert_null(r);
+    /* highlighted: the words searched for, not the stopwords left out */
+    const char *text = docs[3];
+    assert_int_equal(loci_search(idx, "what ranking", &def, &r, &err), LOCI_OK);
+    loci_span *spans;
+    size_t nspans;
+    assert_int_equal(loci_results_highlight(r, text, strlen(text), &spans, &nspans, &err), LOCI_OK);
+    assert_int_equal(nspans, 1);
+    assert_int_equal(spans[0].start, 22);
+    free(spans);
+    loci_results_free(r);
+    free(path);
+    loci_index_close(idx);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -461,6 +546,7 @@ int main(void)
         cmocka_unit_test(test_group_by_document),
         cmocka_unit_test(test_highlight_spans),
         cmocka_unit_test(test_offset_and_total),
+        cmocka_unit_test(test_stopwords),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -99,13 +99,13 @@ static inline void tu_assert_same_file(const char *a, const char *b, const char 
 }
 
 /* Build an index at `dir` from documents docs[0..n) (named d0, d1, ...),
- * without stemming, and open it. */
-static inline loci_index *tu_build(const char *dir, const char *const *docs, size_t n,
-                         loci_passage_mode mode)
+ * stemmed in `stem` ("none": not stemmed), and open it. */
+static inline loci_index *tu_build_stem(const char *dir, const char *const *docs, size_t n,
+                                        loci_passage_mode mode, const char *stem)
 {
     loci_build_options o;
     loci_build_options_init(&o);
-    o.stem_language = "none";
+    o.stem_language = stem;
     o.passage_mode = mode;
     loci_builder *b;
     loci_error err;
@@ -121,6 +121,13 @@ static inline loci_index *tu_build(const char *dir, const char *const *docs, siz
     loci_index *idx;
     assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK);
     return idx;
+}
+
+/* tu_build_stem without stemming. */
+static inline loci_index *tu_build(const char *dir, const char *const *docs, size_t n,
+                                   loci_passage_mode mode)
+{
+    return tu_build_stem(dir, docs, n, mode, "none");
 }
 
 /* The manifest of the index at `dir` (test_commit, test_living). */
@@ -141,6 +148,38 @@ static inline uint64_t tu_rand(uint64_t *s)
     *s ^= *s << 25;
     *s ^= *s >> 27;
     return *s * 2685821657736338717ULL;
+}
+
+/* Build an index at `dir` of `ndocs` random documents (no stemming,
+ * passages of at most 30 tokens, so several per document) of 1 to 90 words
+ * "tN", Zipf-like: word N = top / (1 + r) for r uniform in 0..999, so some
+ * terms have many postings blocks and some one posting; a paragraph break
+ * after a word now and then. `seed` goes on from where it is. */
+static inline loci_index *tu_build_zipf(const char *dir, uint64_t *seed, int ndocs, double top)
+{
+    loci_build_options o;
+    loci_build_options_init(&o);
+    o.stem_language = "none";
+    o.passage_tokens = 30;
+    loci_builder *b;
+    loci_error err;
+    assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
+    char text[8192];
+    for (int d = 0; d < ndocs; d++) {
+        size_t n = 0;
+        int words = 1 + (int)(tu_rand(seed) % 90);
+        for (int w = 0; w < words; w++) {
+            int v = (int)(top / (1 + (double)(tu_rand(seed) % 1000)));
+            n += (size_t)snprintf(text + n, sizeof text - n, "t%d%s", v,
+                                  tu_rand(seed) % 25 ? " " : "\n\n");
+        }
+        assert_int_equal(loci_builder_add_document(b, "d", NULL, text, n, 1, &err), LOCI_OK);
+    }
+    assert_int_equal(loci_builder_finish(b, NULL, &err), LOCI_OK);
+    loci_builder_free(b);
+    loci_index *idx;
+    assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK);
+    return idx;
 }
 
 #endif

@@ -43,6 +43,11 @@ class TestLibrary(unittest.TestCase):
         self.assertIn("english", langs)
         self.assertIn("german", langs)
 
+    def test_stopword_languages(self):
+        langs = loci.stopword_languages()
+        self.assertIn("english", langs)
+        self.assertNotIn("tamil", langs)  # a stemmer without a list
+
     def test_public_names_have_docstrings(self):
         for name in loci.__all__:
             obj = getattr(loci, name)
@@ -112,6 +117,31 @@ class TestSearch(Tmp):
             self.assertEqual(st["passage_mode"], "paragraph")
             self.assertIn("postings", " ".join(st["files"]))
             idx.check()
+
+    def test_stopwords(self):
+        with loci.Index(self.idx) as idx:
+            sw = [h.passage for h in idx.search("what is the cyber defence of NATO", k=5)]
+            self.assertEqual(sw, [h.passage for h in idx.search("cyber defence NATO", k=5)])
+            none = idx.search("what is the cyber defence of NATO", k=5, stopwords="none")
+            self.assertEqual([h.passage for h in none],
+                             [h["passage"] for h in self.loci_search_json(
+                                 "-k", "5", "--stopwords", "none",
+                                 "what is the cyber defence of NATO")])
+            self.assertEqual(idx.search("the", k=1, stopwords="english")[0].rank, 1)  # only stopwords: kept
+            with self.assertRaises(loci.Error) as cm:
+                idx.search("NATO", stopwords="klingon")
+            self.assertEqual(cm.exception.code, loci.EINVAL)
+    def test_expand_as_loci_search_gives_it(self):
+        with loci.Index(self.idx) as idx:
+            for expand, flag in ((True, "--expand"), ((3,), "--expand=3"),
+                                 ((3, 5, 0.7), "--expand=3,5,0.7")):
+                got = idx.search("NATO cyber", k=10, expand=expand)
+                want = self.loci_search_json("-k", "10", flag, "NATO cyber")
+                self.assertEqual([h.passage for h in got], [h["passage"] for h in want])
+            self.assertNotEqual([h.score for h in idx.search("NATO cyber", expand=True)],
+                                [h.score for h in idx.search("NATO cyber")])
+            with self.assertRaises(loci.Error):
+                idx.search("NATO", expand=(3, 5, 0))
 
     def test_errors_carry_loci_messages(self):
         with self.assertRaises(loci.Error) as cm:

@@ -23,6 +23,7 @@ from . import _capi
 from ._capi import lib
 
 __all__ = ["Error", "Hit", "Index", "Builder", "build", "merge", "stem_languages",
+           "stopword_languages",
            "version", "version_info"]
 
 # status codes (include/loci.h)
@@ -68,13 +69,22 @@ def version_info():
     return (v // 10000, v // 100 % 100, v % 100)
 
 
+def _strings(p):
+    out, i = [], 0
+    while p[i] is not None:
+        out.append(p[i].decode())
+        i += 1
+    return out
+
+
 def stem_languages():
     """The Snowball languages a build's stem= may name (besides "none")."""
-    langs, p, i = [], lib.loci_stem_languages(), 0
-    while p[i] is not None:
-        langs.append(p[i].decode())
-        i += 1
-    return langs
+    return _strings(lib.loci_stem_languages())
+
+
+def stopword_languages():
+    """The languages with a built-in stopword list (search's stopwords=)."""
+    return _strings(lib.loci_stopword_languages())
 
 
 @dataclasses.dataclass(frozen=True)
@@ -159,11 +169,22 @@ class Index(_Handle):
     def __exit__(self, *exc):
         self.close()
 
-    def _run(self, query, k, offset, group, plain, exhaustive, k1, b, count, proximity=0.0):
+    def _run(self, query, k, offset, group, plain, exhaustive, k1, b, count, stopwords=None,
+             expand=None, proximity=0.0):
         so = _capi.SearchOptions()
         lib.loci_search_options_init(ctypes.byref(so))
         so.k, so.offset, so.plain, so.exhaustive, so.count = k, offset, plain, exhaustive, count
+        so.stopwords = None if stopwords is None else _utf8(stopwords)
         so.proximity = proximity
+        if expand:
+            # True, or (docs[, terms[, weight]]) as loci-search --expand=D,T,W
+            d, t, w = ([] if expand is True else list(expand)) + [None] * (3 - (
+                0 if expand is True else len(expand)))
+            so.expand_docs = 10 if d is None else d
+            if t is not None:
+                so.expand_terms = t
+            if w is not None:
+                so.expand_weight = w
         if group not in _GROUPS:
             raise ValueError("loci: group must be 'passage' or 'doc', not %r" % (group,))
         so.group = _GROUPS[group]
@@ -177,15 +198,22 @@ class Index(_Handle):
         return res
 
     def search(self, query, k=10, *, offset=0, group="passage", plain=False, exhaustive=False,
-               k1=None, b=None, proximity=0.0):
+               k1=None, b=None, stopwords=None, expand=None,
+               proximity=0.0):
         """The k best passages for `query` (best first) as a list of Hit.
 
         offset skips the best ones first (paging); group="doc" gives one hit
         per document (its best passage); plain=True reads the query as words
         only; k1 and b are BM25's parameters (defaults 1.5 and 0.75);
+        stopwords is "none", a language of stopword_languages(), or a list
+        file's path (default: the index's stemming language's list);
+        expand=True (or a tuple (docs, terms, weight), or a prefix of it)
+        expands the query by pseudo-relevance feedback, as loci-search
+        --expand (defaults 10, 10, 0.5; README: Query expansion);
         proximity=W adds the bonus for query words close together
         (loci-search --proximity=W)."""
-        res = self._run(query, k, offset, group, plain, exhaustive, k1, b, 0, proximity)
+        res = self._run(query, k, offset, group, plain, exhaustive, k1, b, 0, stopwords, expand,
+                        proximity)
         try:
             return [self._hit(res, i, offset + i + 1) for i in range(lib.loci_results_count(res))]
         finally:
@@ -210,9 +238,9 @@ class Index(_Handle):
                    text=raw.decode("utf-8", "replace"), highlights=_char_ranges(raw, byte_spans),
                    byte_highlights=byte_spans)
 
-    def count(self, query, *, group="passage", plain=False):
+    def count(self, query, *, group="passage", plain=False, stopwords=None):
         """How many passages (documents, with group="doc") match `query`."""
-        res = self._run(query, 1, 0, group, plain, False, None, None, 1)
+        res = self._run(query, 1, 0, group, plain, False, None, None, 1, stopwords)
         try:
             return lib.loci_results_total(res)
         finally:

@@ -103,6 +103,10 @@ class SearchOptions(ctypes.Structure):
         ("offset", c_uint),
         ("count", c_int),
         ("plain", c_int),
+        ("stopwords", c_char_p),
+        ("expand_docs", c_uint),
+        ("expand_terms", c_uint),
+        ("expand_weight", c_double),
         ("proximity", c_double),
     ]
 
@@ -143,6 +147,7 @@ _PROTOTYPES = {
     "loci_version_string": (c_char_p, []),
     "loci_build_options_init": (None, [P(BuildOptions)]),
     "loci_stem_languages": (P(c_char_p), []),
+    "loci_stopword_languages": (P(c_char_p), []),
     "loci_builder_new": (c_int, [c_char_p, P(BuildOptions), P(c_void_p), PE]),
     "loci_builder_add_path": (c_int, [c_void_p, c_char_p, PE]),
     "loci_builder_add_document": (c_int, [c_void_p, c_char_p, c_char_p, c_char_p, c_size_t,
