@@ -92,7 +92,7 @@ static void usage(FILE *f)
             "                        times W (W default %.2g, 0 to 100; off by default); it\n"
             "                        ranks 2k+10 or more passages and reads their\n"
             "                        positions: title queries took 2.7x the median time,\n"
-            "                        5x the p95 (README: Proximity)\n"
+            "                        3.6x the p95 (README: Proximity)\n"
             "      --explain         after each hit, each clause's tf, idf, length\n"
             "                        normalization and contribution to the score\n"
             "                        (JSON: \"explain\": [...])\n"
