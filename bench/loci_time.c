@@ -1,7 +1,8 @@
 /*
  * loci_time.c — query latency harness for bench/query (not installed).
  *
- *   loci-time INDEX QUERIES K [exhaustive] [count] [again] [syntax] [expand] [stats=FILE]
+ *   loci-time INDEX QUERIES K [exhaustive] [count] [again] [syntax] [expand] [title=W]
+ *             [stats=FILE]
  *
  * INDEX may be several index directories joined by commas (shards, opened
  * as one with loci_index_open_many: bench/shards); stats=FILE scores each
@@ -22,7 +23,8 @@
  * across versions whatever characters the query files hold; with
  * "syntax" they are read in the query language (bench/query_lang). With
  * "expand", each query is expanded by pseudo-relevance feedback with
- * loci-search --expand's defaults (its cost: README, "Query expansion").
+ * loci-search --expand's defaults (its cost: README, "Query expansion");
+ * with "title=W", titles weigh W (loci-search --title-weight).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,7 +90,7 @@ static int open_index(char *arg, loci_index **idx, loci_error *err)
 int main(int argc, char **argv)
 {
     if (argc < 4) {
-        fprintf(stderr, "usage: loci-time INDEX QUERIES K [exhaustive] [count] [again] [syntax] [expand]\n");
+        fprintf(stderr, "usage: loci-time INDEX QUERIES K [exhaustive] [count] [again] [syntax] [expand] [title=W]\n");
         return 2;
     }
     loci_search_options so;
@@ -116,6 +118,8 @@ int main(int argc, char **argv)
             so.plain = 0;
         else if (strncmp(argv[i], "stats=", 6) == 0)
             stats_file = argv[i] + 6;
+        else if (strncmp(argv[i], "title=", 6) == 0)
+            so.title_weight = atof(argv[i] + 6); /* --title-weight */
         else {
             fprintf(stderr, "loci-time: unknown option %s\n", argv[i]);
             return 2;

@@ -39,4 +39,20 @@ static inline double bm25_tfpart(double tf, double len, double k1, double b, dou
     return tf * (k1 + 1.0) / (tf + k1 * (1.0 - b + b * len / avglen));
 }
 
+/* BM25F with one extra field, a JSON Lines record's title, weighted W
+ * (--title-weight): the title's tokens count W times, in the term
+ * frequency and in the passage length alike,
+ *   tf' = tf + (W - 1) * title_tf,   len' = len + (W - 1) * title_len,
+ * then the usual saturation, normalized by the plain average length (the
+ * corpus statistics, and so shards' gathered ones, stay those of BM25;
+ * W is a search-time choice). tf and len already count the title's
+ * tokens once. With W = 1 this is bm25_tfpart, bit for bit. Bounds: tf'
+ * is at most max(W, 1) * tf and len' at least min(W, 1) * len, so a
+ * block's stored largest tf and smallest length still bound it. */
+static inline double bm25f_tfpart(double tf, double title_tf, double len, double title_len,
+                                  double w, double k1, double b, double avglen)
+{
+    return bm25_tfpart(tf + (w - 1.0) * title_tf, len + (w - 1.0) * title_len, k1, b, avglen);
+}
+
 #endif

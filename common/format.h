@@ -126,7 +126,8 @@ static inline uint64_t lex_key(const void *term, size_t len)
 #define PASS_LINE 8           /* u32 */
 #define PASS_LEN 12           /* u32 */
 #define PASS_START 16         /* u64 */
-#define PASS_SIZE 24
+#define PASS_TITLE 24         /* u32: its leading tokens that are the title's */
+#define PASS_SIZE 28
 
 /* Docs records (4.0): the flags varint after first_line. Bit 0: every
  * passage is on first_line (a JSON Lines record); bits 1-2: the source. */
@@ -137,6 +138,9 @@ static inline uint64_t lex_key(const void *term, size_t len)
 #define DOC_SRC_NAME 1u     /* the file named by the name */
 #define DOC_SRC_PREVIOUS 2u /* the previous record's (never first in a block) */
 #define DOC_SRC_GIVEN 3u    /* varint length + bytes follow */
+/* 4.3: bit 3, the text begins with a JSON Lines title: a varint follows
+ * the flags, the title's length in bytes (the text is title "\n" text). */
+#define DOC_TITLE 8u
 
 /* An index directory (format 4): the segment directories' prefix. */
 #define SEG_PREFIX "seg-"

@@ -40,11 +40,15 @@
 
 #define LFILE_HEADER_SIZE 64
 #define LFILE_MAJOR 4
-#define LFILE_MINOR 2
+#define LFILE_MINOR 3
 /* The first minor version whose terms are those of today's analyzer (4.1:
  * CJK bigrams, elision). Segments of an older minor are searched with
  * analyzer_legacy, and changing such an index takes a rebuild. */
 #define LFILE_MINOR_TOKENS 1
+/* The first minor version that records JSON Lines titles (4.3: the docs
+ * record's title length, the lengths file's title table); older segments
+ * are read as having no title. */
+#define LFILE_MINOR_TITLES 3
 #define LFILE_PAGE_SIZE 4096
 #define LFILE_MAGIC_LEN 8
 

@@ -48,7 +48,10 @@ static int verify_page(struct poscursor *pc, loci_error *err)
     return rc;
 }
 
-int poscursor_get(struct poscursor *pc, const struct cursor *c, uint32_t *out, loci_error *err)
+/* The positions of c's current posting: into out (when not NULL), and
+ * how many are below `limit` into *below (when not NULL). */
+static int walk(struct poscursor *pc, const struct cursor *c, uint32_t *out, uint32_t limit,
+                uint32_t *below, loci_error *err)
 {
     int rc;
     if (pc->block != c->block || pc->at > c->i)
@@ -91,8 +94,23 @@ int poscursor_get(struct poscursor *pc, const struct cursor *c, uint32_t *out, l
         pos = j == 0 ? v : pos + v;
         if (pos > UINT32_MAX)
             return err_corrupt(err, "positions: position out of range in block %u", c->block);
-        out[j] = (uint32_t)pos;
+        if (out)
+            out[j] = (uint32_t)pos;
+        if (below)
+            *below += pos < limit;
     }
     pc->at = c->i + 1;
     return LOCI_OK;
+}
+
+int poscursor_get(struct poscursor *pc, const struct cursor *c, uint32_t *out, loci_error *err)
+{
+    return walk(pc, c, out, 0, NULL, err);
+}
+
+int poscursor_count_below(struct poscursor *pc, const struct cursor *c, uint32_t limit,
+                          uint32_t *below, loci_error *err)
+{
+    *below = 0;
+    return walk(pc, c, NULL, limit, below, err);
 }

@@ -34,5 +34,9 @@ void poscursor_open(struct poscursor *pc, struct segment *seg, const struct term
  * CURSOR_END) into out[0 .. cursor_tf(c)), ascending. LOCI_OK, or
  * LOCI_ECORRUPT with err set when they are malformed or out of range. */
 int poscursor_get(struct poscursor *pc, const struct cursor *c, uint32_t *out, loci_error *err);
+/* How many of those positions are below `limit`, into *below (for BM25F:
+ * a passage's title tokens are its first ones). Same contract. */
+int poscursor_count_below(struct poscursor *pc, const struct cursor *c, uint32_t limit,
+                          uint32_t *below, loci_error *err);
 
 #endif

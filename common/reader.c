@@ -156,11 +156,18 @@ static int check_layout(struct segment *seg, loci_error *err)
         (seg->text_raw + TEXT_BLOCK - 1) / TEXT_BLOCK != seg->text_blocks)
         return err_corrupt(err, "%s: bad block table", seg->text.path);
 
-    if ((rc = read_trailer(&seg->lens, 1, t, err)))
+    /* 4.3 ends the lengths with the title table and its count */
+    unsigned major, minor;
+    lfile_version(&seg->lens, &major, &minor);
+    seg->titles = minor >= LFILE_MINOR_TITLES;
+    if ((rc = read_trailer(&seg->lens, seg->titles ? 2 : 1, t, err)))
         return rc;
-    seg->long_lengths = t[0];
-    if (seg->long_lengths > seg->passages ||
-        seg->lens.body_len != 2 * seg->passages + 8 * seg->long_lengths + 8)
+    seg->long_lengths = t[seg->titles];
+    seg->title_count = seg->titles ? t[0] : 0;
+    seg->title_table = 2 * seg->passages + 8 * seg->long_lengths;
+    if (seg->long_lengths > seg->passages || seg->title_count > seg->passages ||
+        seg->lens.body_len != 2 * seg->passages + 8 * seg->long_lengths +
+                                  8 * seg->title_count + 8 + 8 * (uint64_t)seg->titles)
         return err_corrupt(err, "%s: %llu bytes for %llu passages", seg->lens.path,
                            (unsigned long long)seg->lens.body_len,
                            (unsigned long long)seg->passages);
@@ -692,6 +699,7 @@ static int passage_fields(struct segment *seg, uint32_t passage, int want, uint6
  * the source in seg->docsource. */
 struct doc_rec {
     uint64_t text_off, text_len, first_passage, first_line, flags, size, mtime, hash;
+    uint64_t title_bytes;
     int has_source;
 };
 
@@ -729,8 +737,11 @@ static int doc_fields_each(struct segment *seg, uint64_t doc, struct doc_rec *ou
             off += len; /* documents are contiguous in the text stream */
         else if (decode_fields(&rec, rend, &off, 1))
             break;
+        uint64_t title_bytes = 0;
         if (decode_fields(&rec, rend, f, 5) || f[2] > name->len || (first && f[2]) ||
-            f[4] >> (DOC_SRC_SHIFT + 2))
+            f[4] >> (DOC_SRC_SHIFT + 2 + seg->titles) ||
+            ((f[4] & DOC_TITLE) && (varint_get(&rec, rend, &title_bytes) || !title_bytes ||
+                                    title_bytes > f[0])))
             break;
         unsigned kind = (unsigned)(f[4] >> DOC_SRC_SHIFT) & DOC_SRC_MASK;
         if (kind == DOC_SRC_GIVEN &&
@@ -779,6 +790,7 @@ static int doc_fields_each(struct segment *seg, uint64_t doc, struct doc_rec *ou
             out->size = v[0];
             out->mtime = v[1];
             out->hash = hash;
+            out->title_bytes = title_bytes;
             out->has_source = has_src;
             return LOCI_OK;
         }
@@ -857,6 +869,7 @@ int reader_doc(struct segment *seg, uint32_t doc, struct doc_info *out, loci_err
     out->size = r.size;
     out->mtime_ns = (int64_t)r.mtime;
     out->hash = r.hash;
+    out->title_bytes = (uint32_t)r.title_bytes;
     return LOCI_OK;
 }
 
@@ -915,6 +928,12 @@ int64_t reader_passage_doc(struct segment *seg, uint32_t passage, loci_error *er
     if (passage_fields(seg, passage, 1, v, err))
         return -1;
     return (int64_t)v[0]; /* < documents, checked by passage_fields */
+}
+
+int reader_title_table(struct segment *seg, const uint8_t **tab, loci_error *err)
+{
+    *tab = seg->lens.body + seg->title_table;
+    return lfile_verify(&seg->lens, seg->title_table, 8 * seg->title_count, err);
 }
 
 int64_t reader_passage_length(struct segment *seg, uint32_t passage, loci_error *err)
@@ -1096,6 +1115,17 @@ int reader_check(struct segment *seg, loci_error *err)
             return err_corrupt(err, "%s: no length for long passage %llu", seg->lens.path,
                                (unsigned long long)p);
         nlong++;
+    }
+    /* Titles: by increasing passage, each within its passage */
+    for (uint64_t i = 0; i < seg->title_count; i++) {
+        const uint8_t *e = seg->lens.body + seg->title_table + 8 * i;
+        uint32_t p = le32_get(e), n = le32_get(e + 4);
+        int64_t len = p < seg->passages ? reader_passage_length(seg, p, err) : 0;
+        if (len < 0)
+            return err->code;
+        if (p >= seg->passages || (i && p <= le32_get(e - 8)) || !n || n > len)
+            return err_corrupt(err, "%s: bad title entry %llu", seg->lens.path,
+                               (unsigned long long)i);
     }
     if (nlong != seg->long_lengths)
         return err_corrupt(err, "%s: %llu long lengths, %llu listed", seg->lens.path,

@@ -35,6 +35,12 @@ struct segment {
     int lex_table_ok;          /* the block offsets and keys are verified */
     uint64_t text_blocks, text_table, text_raw;
     uint64_t long_lengths;     /* passages of LENGTH_LONG tokens or more */
+    /* 4.3: the lengths file's title table, (u32 passage, u32 title tokens)
+     * for every passage with title tokens, by passage: its entry count and
+     * body offset. `titles` is 1 when the segment records titles (older
+     * ones are read as having none: the docs flag is refused there). */
+    int titles;
+    uint64_t title_count, title_table;
     int64_t cached_block;      /* text block held in `block` (-1: none) */
     struct buf block;          /* a decompressed text block */
     struct buf ptext;          /* text of the last reader_passage_get */
@@ -63,6 +69,10 @@ int reader_check(struct segment *seg, loci_error *err);
  * segment. */
 int reader_locate(struct segment *seg, uint32_t passage, loci_passage *out, loci_error *err);
 int reader_passage_get(struct segment *seg, uint32_t passage, loci_passage *out, loci_error *err);
+
+/* The title table (above), verified: *tab is title_count entries of 8
+ * bytes. LOCI_OK, or a corruption error. */
+int reader_title_table(struct segment *seg, const uint8_t **tab, loci_error *err);
 
 /* What the lexicon says about one term. */
 struct term_info {
@@ -108,6 +118,7 @@ struct doc_info {
     uint64_t size;                   /* the source's size and mtime when it was read */
     int64_t mtime_ns;
     uint64_t hash;                   /* FNV-1a 64 of its text as stored */
+    uint32_t title_bytes;            /* its text starts with a title this long (0: none) */
 };
 
 /* Document `doc`: pointers valid until the next call on seg. */

@@ -397,6 +397,9 @@ typedef struct loci_search_options {
                               at most 1000 */
     unsigned expand_terms; /* expansion terms; default 10, at most 1000 */
     double expand_weight;  /* the original query's weight, 0 < w <= 1; default 0.5 */
+    double title_weight; /* BM25F weight of a JSON Lines record's title
+                          against its text (0 < W <= 100); default 1: the
+                          title scores as text (docs/FORMAT.md, bm25.h) */
     double proximity;  /* 0 (default): BM25 alone. W > 0 (at most 100): add to
                           each passage's score W times Büttcher, Clarke and
                           Lushman's bonus for query words close together in

@@ -81,6 +81,7 @@ struct doc_meta {
     uint32_t hash_given;  /* 1: hash was given (a merge), not to be computed */
     uint32_t alias;       /* 1: its text is document alias_of's: stored once, there */
     uint32_t alias_of;
+    uint32_t title_bytes; /* the text starts with a title of this many bytes (0: none) */
     uint64_t size, hash;  /* the source file's size; FNV-1a of the text */
     int64_t mtime;        /* the source file's mtime, ns */
 };
@@ -92,6 +93,7 @@ struct doc_in {
     size_t name_len;
     const char *title;
     size_t title_len;
+    size_t stored_title;  /* title NULL, text from an index: its title's bytes in text */
     const char *text;
     size_t len;
     unsigned first_line, fixed_line;
@@ -165,6 +167,8 @@ struct loci_builder {
     uint64_t docs_written, passages_written;
     struct buf lengths_mem;         /* u32 per passage, host order */
     struct buf lengths16;           /* a batch's lengths as the file stores them */
+    struct buf title_lengths;       /* (u32 passage, u32 title tokens) LE pairs of
+                                     * the passages with title tokens, in order */
     struct buf long_lengths;        /* (u32 passage, u32 length) LE pairs of the
                                        passages of LENGTH_LONG tokens or more */
     uint64_t text_base;
@@ -265,8 +269,9 @@ static void process_batch(loci_builder *b, struct splitter *s, struct batch *bt)
         snprintf(source, sizeof source, "%.*s", (int)m[i].src_len,
                  (const char *)bt->names.data + m[i].src_off);
         m[i].first_passage = s->npassages;
-        bt->rc = splitter_doc(s, i, source, (const char *)bt->text.data + m[i].text_off,
-                              m[i].text_len, m[i].first_line, m[i].fixed_line, &bt->err);
+        bt->rc = splitter_doc_titled(s, i, source, (const char *)bt->text.data + m[i].text_off,
+                                     m[i].text_len, m[i].title_bytes, m[i].first_line,
+                                     m[i].fixed_line, &bt->err);
         if (!m[i].hash_given)
             m[i].hash = fnv1a64(FNV1A64_INIT, bt->text.data + m[i].text_off, m[i].text_len);
         m[i].invalid = s->doc_invalid;
@@ -381,14 +386,15 @@ static int add_doc_record(loci_builder *b, uint64_t text_off, uint64_t text_len,
                             !memcmp(b->prev_source.data, src, src_len)
                         ? DOC_SRC_PREVIOUS
                         : DOC_SRC_GIVEN;
-    uint64_t flags = (m->fixed_line ? DOC_FIXED_LINE : 0) | (uint64_t)kind << DOC_SRC_SHIFT;
+    uint64_t flags = (m->fixed_line ? DOC_FIXED_LINE : 0) | (uint64_t)kind << DOC_SRC_SHIFT |
+                     (m->title_bytes ? DOC_TITLE : 0);
     r->len = 0;
     if ((first && buf_put_varint(r, text_off)) || buf_put_varint(r, text_len) ||
         buf_put_varint(r, first ? first_passage : first_passage - b->prev_first_passage) ||
         buf_put_varint(r, shared) ||
         buf_put_varint(r, first ? m->first_line
                                 : zigzag_encode((int64_t)m->first_line - (int64_t)b->prev_first_line)) ||
-        buf_put_varint(r, flags) ||
+        buf_put_varint(r, flags) || (m->title_bytes && buf_put_varint(r, m->title_bytes)) ||
         (kind == DOC_SRC_GIVEN && (buf_put_varint(r, src_len) || buf_append(r, src, src_len))) ||
         /* a source's size and mtime once, not with each of its records */
         ((kind == DOC_SRC_NAME || kind == DOC_SRC_GIVEN) &&
@@ -482,8 +488,11 @@ static int retire_passages(loci_builder *b, const struct buf *passages, const st
     for (uint32_t p = 0; p < npassages && !rc; p++) {
         const uint8_t *pr = passages->data + (size_t)p * PASS_SIZE;
         uint32_t len = le32_get(lengths->data + 4 * (size_t)p);
+        uint32_t title = le32_get(pr + PASS_TITLE);
         le16_put(b->lengths16.data + 2 * (size_t)p, len < LENGTH_LONG ? (uint16_t)len : LENGTH_LONG);
         if (buf_append(&b->lengths_mem, &len, sizeof len) ||
+            (title && (buf_put_le32(&b->title_lengths, pass_base + p) ||
+                       buf_put_le32(&b->title_lengths, title))) ||
             (len >= LENGTH_LONG && (buf_put_le32(&b->long_lengths, pass_base + p) ||
                                     buf_put_le32(&b->long_lengths, len))))
             rc = err_set(err, LOCI_ENOMEM, "out of memory");
@@ -684,8 +693,11 @@ static int add_doc(loci_builder *b, const struct doc_in *d, loci_error *err)
     m.mtime = d->mtime < 0 ? 0 : d->mtime;
     m.hash_given = d->hash_given != 0;
     m.hash = d->hash;
+    m.title_bytes = (uint32_t)(title_len ? title_len : d->stored_title);
     /* The title joins the first passage: "title\ntext" (one newline, so
-     * the paragraph splitter keeps them together). */
+     * the paragraph splitter keeps them together); its token count is
+     * recorded (title_bytes, PASS_TITLE) so that a search can weight it
+     * as a field of its own (BM25F, docs/FORMAT.md). */
     if ((title_len && (buf_append(&bt->text, title, title_len) || buf_putc(&bt->text, '\n'))) ||
         buf_append(&bt->text, text, len) || buf_append(&bt->names, name, m.name_len) ||
         buf_append(&bt->names, source, m.src_len))
@@ -710,6 +722,7 @@ static int add_doc(loci_builder *b, const struct doc_in *d, loci_error *err)
         m.alias_of = (uint32_t)same;
         bt->text.len = m.text_off;
         m.text_len = 0;
+        m.title_bytes = 0; /* (no text of its own: no title either) */
     }
     if (buf_append(&bt->meta, &m, sizeof m))
         return err_set(err, LOCI_ENOMEM, "out of memory");
@@ -758,6 +771,7 @@ static int stream_begin(loci_builder *b, const struct doc_in *d, loci_error *err
     snprintf(b->stream_source, sizeof b->stream_source, "%s", source);
     splitter_begin_batch(&b->stream, &b->stream_passages, &b->stream_lengths);
     splitter_begin_doc(&b->stream, 0, b->stream_source, first_line ? first_line : 1, fixed_line);
+    splitter_set_title(&b->stream, d->title_len ? d->title_len : d->stored_title);
     b->stream_seq = b->next_seq++;
     b->docs_in++;
     b->stream_text_off = b->text_base;
@@ -833,6 +847,7 @@ static int stream_end(loci_builder *b, loci_error *err)
     m.size = b->stream_size;
     m.mtime = b->stream_mtime;
     m.hash = b->stream_hash;
+    m.title_bytes = b->stream.title_end;
     int rc = splitter_end_doc(&b->stream, err);
     if (!rc)
         rc = stream_flush(b, err);
@@ -1087,6 +1102,7 @@ void loci_builder_free(loci_builder *b)
     buf_free(&b->lengths_mem);
     buf_free(&b->lengths16);
     buf_free(&b->long_lengths);
+    buf_free(&b->title_lengths);
     free(b->stem);
     free(b->id_field);
     free(b->title_field);
@@ -1321,7 +1337,8 @@ int builder_add_stored(loci_builder *b, const struct doc_info *d, const char *te
                         .first_line = d->first_line,
                         .fixed_line = d->fixed_line ? d->first_line : 0, .file = b->in.files,
                         .has_src = d->source != NULL, .hash_given = 1, .size = d->size,
-                        .hash = d->hash, .mtime = d->mtime_ns};
+                        .hash = d->hash, .mtime = d->mtime_ns,
+                        .stored_title = d->title_bytes < d->text_len ? d->title_bytes : 0};
     char src[PATH_BUF];
     snprintf(src, sizeof src, "%.*s", (int)d->source_len, d->source ? d->source : "");
     in.source = src;
@@ -1538,12 +1555,16 @@ static int finish_files(loci_builder *b, loci_error *err)
     double avglen = (double)b->stats.tokens / (double)b->stats.passages;
     double k1 = LOCI_DEFAULT_K1, bb = LOCI_DEFAULT_B;
     rc = textstore_finish(&b->text, err);
-    uint8_t nlong[8];
-    le64_put(nlong, b->long_lengths.len / 8);
+    /* 4.3: long lengths, title table, u64 title count, u64 long count */
+    uint8_t counts[16];
+    le64_put(counts, b->title_lengths.len / 8);
+    le64_put(counts + 8, b->long_lengths.len / 8);
     if (!rc)
         rc = lfile_write(&b->lengths_f, b->long_lengths.data, b->long_lengths.len, err);
     if (!rc)
-        rc = lfile_write(&b->lengths_f, nlong, sizeof nlong, err);
+        rc = lfile_write(&b->lengths_f, b->title_lengths.data, b->title_lengths.len, err);
+    if (!rc)
+        rc = lfile_write(&b->lengths_f, counts, sizeof counts, err);
     if (!rc)
         rc = lfile_finish(&b->lengths_f, err);
     if (!rc)

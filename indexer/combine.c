@@ -36,6 +36,7 @@ static int feed(loci_index *idx, loci_builder *b, loci_error *err)
                 rc = reader_doc(seg, d, &di, err);
             di.text_off = ti.text_off;
             di.text_len = ti.text_len;
+            di.title_bytes = ti.title_bytes; /* and its title */
             if (!rc)
                 rc = builder_add_stored(b, &di, text, err);
         }

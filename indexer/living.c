@@ -452,8 +452,9 @@ static int delete_from_segment(struct living *lv, struct manifest_segment *s, co
         if (!rc)
             rc = reader_doc_text(idx, &di, &text, err);
         if (!rc)
-            rc = splitter_doc(&sp, (uint32_t)(b - 1), src, text, di.text_len, di.first_line,
-                              di.fixed_line ? di.first_line : 0, err);
+            rc = splitter_doc_titled(&sp, (uint32_t)(b - 1), src, text, di.text_len,
+                                     di.title_bytes, di.first_line,
+                                     di.fixed_line ? di.first_line : 0, err);
     }
     if (rc == LOCI_ENOMEM && (!err || err->code != LOCI_ENOMEM))
         rc = err_set(err, LOCI_ENOMEM, "out of memory");
@@ -643,6 +644,7 @@ static int merge_tail(struct living *lv, struct manifest *next, size_t from,
                 rc = reader_doc(idx, d, &di, err);
             di.text_off = ti.text_off;
             di.text_len = ti.text_len;
+            di.title_bytes = ti.title_bytes; /* and its title */
             if (!rc)
                 rc = builder_add_stored(b, &di, text, err);
             docs++;

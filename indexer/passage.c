@@ -136,6 +136,16 @@ static void close_gap(struct splitter *s, int doc_end)
         s->toks[s->last_tok].trail = s->gap_para_end;
 }
 
+/* How many of toks[a..e) are the title's: they lead (tokens are in
+ * document order), so count from a while they start inside it. */
+static uint32_t title_tokens(const struct splitter *s, size_t a, size_t e)
+{
+    size_t i = a;
+    while (i < e && s->toks[i].start < s->title_end)
+        i++;
+    return (uint32_t)(i - a);
+}
+
 static int emit_passage(struct splitter *s, size_t a, size_t e, loci_error *err)
 {
     if (s->npassages == UINT32_MAX)
@@ -147,6 +157,7 @@ static int emit_passage(struct splitter *s, size_t a, size_t e, loci_error *err)
     le32_put(rec + PASS_LINE, s->fixed_line ? s->fixed_line : s->toks[a].lead_line);
     le32_put(rec + PASS_LEN, s->toks[e - 1].trail - s->toks[a].lead);
     le64_put(rec + PASS_START, s->toks[a].lead);
+    le32_put(rec + PASS_TITLE, title_tokens(s, a, e));
     if (buf_append(s->passages, rec, sizeof rec) || buf_put_le32(s->lengths, (uint32_t)(e - a)))
         return err_set(err, LOCI_ENOMEM, "out of memory");
     s->tokens += e - a;
@@ -194,6 +205,7 @@ static int doc_span(struct splitter *s, loci_error *err)
     s->doc_end = s->toks[s->ntoks - 1].trail;
     if (s->doc_tokens + n > UINT32_MAX)
         return err_set(err, LOCI_EINVAL, "%s: more than 2^32 tokens in one passage", s->source);
+    s->doc_title += title_tokens(s, s->w, s->ntoks);
     if (inverter_add_span(s->inv, s->terms + s->w, n, (uint32_t)s->doc_tokens))
         return err_set(err, LOCI_ENOMEM, "out of memory");
     s->doc_tokens += n;
@@ -425,6 +437,8 @@ void splitter_begin_doc(struct splitter *s, uint32_t doc, const char *source,
     s->last_tok = SIZE_MAX;
     s->doc_open = 0;
     s->doc_tokens = 0;
+    s->title_end = 0;
+    s->doc_title = 0;
     s->doc_invalid = 0;
     s->doc_bad_line = 0;
 }
@@ -485,6 +499,7 @@ int splitter_end_doc(struct splitter *s, loci_error *err)
     le32_put(rec + PASS_LINE, s->fixed_line ? s->fixed_line : s->doc_first_line);
     le32_put(rec + PASS_LEN, s->doc_end - s->doc_start);
     le64_put(rec + PASS_START, s->doc_start);
+    le32_put(rec + PASS_TITLE, (uint32_t)s->doc_title);
     if (buf_append(s->passages, rec, sizeof rec) ||
         buf_put_le32(s->lengths, (uint32_t)s->doc_tokens))
         return err_set(err, LOCI_ENOMEM, "out of memory");
@@ -493,10 +508,23 @@ int splitter_end_doc(struct splitter *s, loci_error *err)
     return LOCI_OK;
 }
 
+void splitter_set_title(struct splitter *s, size_t bytes)
+{
+    s->title_end = bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)bytes;
+}
+
 int splitter_doc(struct splitter *s, uint32_t doc, const char *source, const char *text,
                  size_t len, unsigned first_line, unsigned fixed_line, loci_error *err)
 {
+    return splitter_doc_titled(s, doc, source, text, len, 0, first_line, fixed_line, err);
+}
+
+int splitter_doc_titled(struct splitter *s, uint32_t doc, const char *source, const char *text,
+                        size_t len, size_t title_bytes, unsigned first_line, unsigned fixed_line,
+                        loci_error *err)
+{
     splitter_begin_doc(s, doc, source, first_line, fixed_line);
+    splitter_set_title(s, title_bytes);
     size_t used;
     int rc = check_size(s, len, err);
     if (!rc)

@@ -96,6 +96,8 @@ struct splitter {
     int doc_open;                /* document mode: its passage is begun */
     uint32_t doc_pid, doc_first_line, doc_start, doc_end;
     uint64_t doc_tokens;
+    uint32_t title_end;          /* bytes of the document's title (0: none) */
+    uint64_t doc_title;          /* document mode: its passage's title tokens */
     uint64_t doc_invalid;        /* the document's invalid UTF-8 sequences, */
     unsigned doc_bad_line;       /* and the line of the first one */
     /* the batch being filled */
@@ -135,6 +137,15 @@ int splitter_doc(struct splitter *s, uint32_t doc, const char *source, const cha
  * sequence), end. `source` must stay valid until the end. */
 void splitter_begin_doc(struct splitter *s, uint32_t doc, const char *source,
                         unsigned first_line, unsigned fixed_line);
+/* The document just begun starts with a title of `bytes` bytes (a JSON
+ * Lines record's "title\n"): each passage records how many of its
+ * leading tokens are the title's (PASS_TITLE), for BM25F scoring. The
+ * title's tokens are the document's first, so in every passage they are
+ * a prefix. splitter_doc_titled: splitter_doc with a title. */
+void splitter_set_title(struct splitter *s, size_t bytes);
+int splitter_doc_titled(struct splitter *s, uint32_t doc, const char *source, const char *text,
+                        size_t len, size_t title_bytes, unsigned first_line, unsigned fixed_line,
+                        loci_error *err);
 int splitter_feed(struct splitter *s, const char *text, size_t len, loci_error *err);
 int splitter_end_doc(struct splitter *s, loci_error *err);
 

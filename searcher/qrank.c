@@ -19,6 +19,7 @@
 #include "poscursor.h"
 #include "qrank.h"
 #include "ranking.h"
+#include "titles.h"
 
 /* A leaf's cursor: id is the next passage where the leaf really occurs
  * (a phrase: where its terms stand in place), tf its frequency there. */
@@ -30,6 +31,7 @@ struct lstate {
     uint32_t **pos;         /* phrase: positions of each term at the candidate */
     uint32_t *cap;
     uint32_t id, tf;
+    uint32_t title_tf;      /* phrase, titled: its occurrences starting in the title */
     double ub;              /* bound of the leaf's contribution */
 };
 
@@ -41,6 +43,11 @@ struct qeval {
     double k1, b, avglen;
     int ref_params;
     double impact_scale;    /* stored maxima times this bound at avglen (index.h) */
+    /* BM25F (as in ranking.c): title weight tw != 1 in a segment with
+     * titles; bounds from block tfs and lengths times these scales */
+    int titled;
+    double tw, tf_scale, len_scale;
+    struct titles titles;
     /* With one scoring leaf, a phrase candidate whose terms' block maxima
      * bound it below this cut cannot enter the top k (nothing else would
      * add to its score), and its positions are not read. -inf: off. */
@@ -108,7 +115,9 @@ static uint32_t phrase_freq(struct qeval *e, const struct qleaf *L, struct lstat
             return 0;
     }
     uint32_t n0 = cursor_tf(&s->cur[0]), freq = 0;
+    uint32_t title = e->titled ? titles_of(&e->titles, s->cur[0].id) : 0;
     size_t at[QRANK_MAX_PHRASE] = {0}; /* per term: first position not yet passed */
+    s->title_tf = 0;
     for (uint32_t i = 0; i < n0; i++) {
         uint64_t p = s->pos[0][i];
         int ok = 1;
@@ -131,6 +140,7 @@ static uint32_t phrase_freq(struct qeval *e, const struct qleaf *L, struct lstat
             }
         }
         freq += (uint32_t)ok;
+        s->title_tf += ok && p < title; /* an occurrence is the title's if it starts there */
     }
     return freq;
 }
@@ -186,7 +196,10 @@ static void phrase_seek(struct qeval *e, size_t l, uint32_t d)
             }
             if (e->rc)
                 break;
-            if (L->weight * bm25_tfpart(mtf, len_of(e, d), e->k1, e->b, e->avglen) * (1 + 1e-9) <
+            if (L->weight *
+                    bm25_tfpart(e->tf_scale * mtf, e->len_scale * len_of(e, d), e->k1, e->b,
+                                e->avglen) *
+                    (1 + 1e-9) <
                 e->solo_cut) {
                 d++;
                 continue;
@@ -236,8 +249,8 @@ static double block_max_tfpart(const struct qeval *e, const struct cursor *c, ui
         memcpy(&f, &bits, 4);
         return f * e->impact_scale;
     }
-    return bm25_tfpart(le32_get(s + SKIP_MAX_TF), le32_get(s + SKIP_MIN_LEN), e->k1, e->b,
-                       e->avglen);
+    return bm25_tfpart(e->tf_scale * le32_get(s + SKIP_MAX_TF),
+                       e->len_scale * le32_get(s + SKIP_MIN_LEN), e->k1, e->b, e->avglen);
 }
 
 /* The largest BM25 tf part of a term's postings: from the skip entries'
@@ -252,7 +265,8 @@ static double term_max_tfpart(struct qeval *e, const struct cursor *c)
         }
     } else {
         for (uint32_t i = 0; i < c->n; i++) {
-            double v = bm25_tfpart(c->tfs[i], len_of(e, c->ids[i]), e->k1, e->b, e->avglen);
+            double v = bm25_tfpart(e->tf_scale * c->tfs[i], e->len_scale * len_of(e, c->ids[i]),
+                                   e->k1, e->b, e->avglen);
             if (v > m)
                 m = v;
         }
@@ -435,7 +449,7 @@ static void eval_free(struct qeval *e)
 /* Open every leaf's cursors and stand each leaf on its first occurrence;
  * with `bounds`, compute the leaves' contribution bounds. */
 static int eval_open(struct qeval *e, const struct segview *v, const struct qplan *plan,
-                     double k1, double b, int bounds, loci_error *err)
+                     double k1, double b, double tw, int bounds, loci_error *err)
 {
     memset(e, 0, sizeof *e);
     struct segment *seg = v->seg;
@@ -459,6 +473,15 @@ static int eval_open(struct qeval *e, const struct segview *v, const struct qpla
     e->contrib = calloc(n, sizeof *e->contrib);
     if (!e->ls || !e->hit || !e->contrib)
         return e->rc = err_set(err, LOCI_ENOMEM, "out of memory");
+    e->tw = tw;
+    e->tf_scale = e->len_scale = 1;
+    if (tw != 1 && seg->title_count) {
+        e->titled = 1;
+        e->ref_params = 0;
+        titles_bound_scales(tw, &e->tf_scale, &e->len_scale);
+        if ((e->rc = titles_open(&e->titles, seg, err)))
+            return e->rc;
+    }
     for (size_t l = 0; l < plan->nleaf && !e->rc; l++) {
         const struct qleaf *L = &plan->leaf[l];
         struct lstate *s = &e->ls[l];
@@ -514,6 +537,30 @@ static int eval_open(struct qeval *e, const struct segview *v, const struct qpla
         }
     }
     return e->rc;
+}
+
+/* Leaf l's title frequency at d, where it occurs (titled): a phrase's
+ * from phrase_freq, a term's counted from its positions. */
+static uint32_t leaf_title_tf(struct qeval *e, size_t l, uint32_t title)
+{
+    struct lstate *s = &e->ls[l];
+    if (e->plan->leaf[l].kind == QL_PHRASE)
+        return s->title_tf;
+    uint32_t below = 0;
+    if (title && poscursor_count_below(&s->pc[0], &s->cur[0], title, &below, e->err))
+        e->rc = e->err->code;
+    return below;
+}
+
+/* Leaf l's tf part at d, where it occurs: BM25, or BM25F when titled
+ * (the same function for pruned and exhaustive runs: the same bits). */
+static double leaf_tfpart(struct qeval *e, size_t l, uint32_t d, double len)
+{
+    if (!e->titled)
+        return bm25_tfpart(e->ls[l].tf, len, e->k1, e->b, e->avglen);
+    uint32_t title = titles_of(&e->titles, d);
+    return bm25f_tfpart(e->ls[l].tf, leaf_title_tf(e, l, title), len, title, e->tw, e->k1, e->b,
+                        e->avglen);
 }
 
 static void check_cursors(struct qeval *e)
@@ -581,8 +628,7 @@ static void run(struct qeval *e, int prune, uint64_t *count)
         for (size_t i = ne; i < n && !count; i++) {
             size_t l = order[i];
             if (e->ls[l].id == d) {
-                e->contrib[l] = p->leaf[l].weight *
-                                bm25_tfpart(e->ls[l].tf, len, e->k1, e->b, e->avglen);
+                e->contrib[l] = p->leaf[l].weight * leaf_tfpart(e, l, d, len);
                 partial += e->contrib[l];
             }
         }
@@ -591,8 +637,7 @@ static void run(struct qeval *e, int prune, uint64_t *count)
             size_t l = order[--i];
             leaf_seek(e, l, d);
             if (e->ls[l].id == d) {
-                e->contrib[l] = p->leaf[l].weight *
-                                bm25_tfpart(e->ls[l].tf, len, e->k1, e->b, e->avglen);
+                e->contrib[l] = p->leaf[l].weight * leaf_tfpart(e, l, d, len);
                 partial += e->contrib[l];
             }
         }
@@ -627,7 +672,7 @@ int qrank_top(const struct segview *v, const struct qplan *plan, const loci_sear
               struct topk *top, loci_error *err)
 {
     struct qeval e;
-    if (!eval_open(&e, v, plan, opt->k1, opt->b, !opt->exhaustive, err)) {
+    if (!eval_open(&e, v, plan, opt->k1, opt->b, opt->title_weight, !opt->exhaustive, err)) {
         e.top = top;
         e.grouped = opt->group == LOCI_GROUP_DOCUMENT;
         run(&e, !opt->exhaustive, NULL);
@@ -646,7 +691,7 @@ int qrank_count(const struct segview *v, const struct qplan *plan, int grouped, 
 {
     struct qeval e;
     *count = 0;
-    if (!eval_open(&e, v, plan, LOCI_DEFAULT_K1, LOCI_DEFAULT_B, 0, err)) {
+    if (!eval_open(&e, v, plan, LOCI_DEFAULT_K1, LOCI_DEFAULT_B, 1, 0, err)) {
         e.grouped = grouped;
         run(&e, 0, count);
     }
@@ -657,15 +702,20 @@ int qrank_count(const struct segview *v, const struct qplan *plan, int grouped, 
     return rc;
 }
 
-int qrank_leaf_tfs(const struct segview *v, const struct qplan *plan, uint32_t d, uint32_t *tf,
-                   loci_error *err)
+int qrank_leaf_tfs(const struct segview *v, const struct qplan *plan, uint32_t d, double tw,
+                   uint32_t *tf, uint32_t *title_tf, uint32_t *title, loci_error *err)
 {
     struct qeval e;
-    if (!eval_open(&e, v, plan, LOCI_DEFAULT_K1, LOCI_DEFAULT_B, 0, err))
+    *title = 0;
+    if (!eval_open(&e, v, plan, LOCI_DEFAULT_K1, LOCI_DEFAULT_B, tw, 0, err)) {
+        if (e.titled)
+            *title = titles_of(&e.titles, d);
         for (size_t l = 0; l < plan->nleaf; l++) {
             leaf_seek(&e, l, d);
             tf[l] = e.ls[l].id == d ? e.ls[l].tf : 0;
+            title_tf[l] = tf[l] && e.titled ? leaf_title_tf(&e, l, *title) : 0;
         }
+    }
     if (!e.rc)
         check_cursors(&e);
     int rc = e.rc;

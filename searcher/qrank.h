@@ -103,8 +103,10 @@ int qrank_count(const struct segview *v, const struct qplan *plan, int grouped, 
                 loci_error *err);
 
 /* The tf of every leaf in passage d of segment v (0 where it does not
- * occur), into tf[0 .. plan->nleaf): for explaining a hit. */
-int qrank_leaf_tfs(const struct segview *v, const struct qplan *plan, uint32_t d, uint32_t *tf,
-                   loci_error *err);
+ * occur), into tf[0 .. plan->nleaf): for explaining a hit. With title
+ * weight tw != 1, the part of each in the passage's title (title_tf[],
+ * of the *title title tokens it begins with) too; else those are 0. */
+int qrank_leaf_tfs(const struct segview *v, const struct qplan *plan, uint32_t d, double tw,
+                   uint32_t *tf, uint32_t *title_tf, uint32_t *title, loci_error *err);
 
 #endif

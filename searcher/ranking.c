@@ -19,7 +19,9 @@
 #include "codec.h"
 #include "cursor.h"
 #include "error.h"
+#include "poscursor.h"
 #include "ranking.h"
+#include "titles.h"
 
 /* Queries of up to this many terms rank without allocating. */
 #define RANK_LOCAL 8
@@ -40,6 +42,16 @@ struct eval {
     double impact_scale;    /* stored maxima times this bound at avglen (index.h) */
     double theta0;          /* lower bound of the final k-th score (seed_threshold) */
     struct grouping group;  /* grouping: the current document's best passage */
+    /* BM25F (bm25.h), when the title weight is not 1 and the segment has
+     * titles: a term's title tf is counted from its positions (a
+     * passage's title tokens are its first ones), for the candidates
+     * with a title only. The stored block maxima are for plain BM25, so
+     * the bounds come from each block's largest tf and shortest length,
+     * scaled by tf_scale and len_scale (bm25.h). */
+    int titled;
+    double tw, tf_scale, len_scale;
+    struct titles titles;
+    struct poscursor *pc;   /* one per cursor */
     loci_error *err;
     int rc;
 };
@@ -100,6 +112,29 @@ void ranking_offer_done(struct topk *top, struct grouping *g)
     g->best_doc = -1;
 }
 
+/* BM25F tf part of term t at passage d (its cursor there). */
+static double titled_tfpart(struct eval *e, size_t t, uint32_t d, double len)
+{
+    const struct cursor *c = &e->cur[t];
+    uint32_t n = titles_of(&e->titles, d), below = 0;
+    if (n) {
+        int rc = poscursor_count_below(&e->pc[t], c, n, &below, e->err);
+        if (rc)
+            e->rc = rc;
+    }
+    return bm25f_tfpart(cursor_tf(c), below, len, n, e->tw, e->k1, e->b, e->avglen);
+}
+
+/* The tf part of term t at passage d, its cursor standing there: BM25,
+ * or BM25F for a segment with titles weighted apart. Every strategy
+ * scores through here, so they agree bit for bit. */
+static inline double tfpart_at(struct eval *e, size_t t, uint32_t d, double len)
+{
+    if (e->titled)
+        return titled_tfpart(e, t, d, len);
+    return bm25_tfpart(cursor_tf(&e->cur[t]), len, e->k1, e->b, e->avglen);
+}
+
 /* Score of passage d: every cursor positioned on d contributes, summed in
  * query-term order. MaxScore sums the same products in the same order
  * (from its per-term contributions), so a passage gets the same
@@ -109,7 +144,7 @@ static double score_of(struct eval *e, uint32_t d)
     double len = len_of(e, d), score = 0;
     for (size_t i = 0; i < e->nc; i++)
         if (e->cur[i].id == d)
-            score += e->w[i] * bm25_tfpart(cursor_tf(&e->cur[i]), len, e->k1, e->b, e->avglen);
+            score += e->w[i] * tfpart_at(e, i, d, len);
     return score;
 }
 
@@ -173,8 +208,8 @@ static double block_max_tfpart(const struct eval *e, const struct cursor *c, uin
         memcpy(&f, &bits, 4);
         return f * e->impact_scale;
     }
-    return bm25_tfpart(le32_get(s + SKIP_MAX_TF), le32_get(s + SKIP_MIN_LEN), e->k1, e->b,
-                       e->avglen);
+    return bm25_tfpart(e->tf_scale * le32_get(s + SKIP_MAX_TF),
+                       e->len_scale * le32_get(s + SKIP_MIN_LEN), e->k1, e->b, e->avglen);
 }
 
 /* Bound of term t's contribution within block b of its cursor. */
@@ -384,7 +419,7 @@ static void evaluate_maxscore(struct eval *e)
             }
             if (len < 0)
                 len = len_of(e, d);
-            contrib[t] = e->w[t] * bm25_tfpart(cursor_tf(c), len, e->k1, e->b, e->avglen);
+            contrib[t] = e->w[t] * tfpart_at(e, t, d, len);
             partial += contrib[t];
         }
         if (moved) {
@@ -400,7 +435,7 @@ static void evaluate_maxscore(struct eval *e)
             struct cursor *c = &e->cur[t];
             cursor_next_geq(c, d);
             if (c->id == d) {
-                contrib[t] = e->w[t] * bm25_tfpart(cursor_tf(c), len, e->k1, e->b, e->avglen);
+                contrib[t] = e->w[t] * tfpart_at(e, t, d, len);
                 partial += contrib[t];
             }
         }
@@ -442,7 +477,7 @@ static double term_bound(struct eval *e, const struct cursor *c, double w, doubl
         uint32_t tf = 0;
         for (uint32_t i = 0; i < c->n; i++)
             tf = c->tfs[i] > tf ? c->tfs[i] : tf;
-        m = bm25_tfpart(tf, 0, e->k1, e->b, e->avglen);
+        m = bm25_tfpart(e->tf_scale * tf, 0, e->k1, e->b, e->avglen);
     }
     return w * m * (1 + 1e-9);
 }
@@ -468,6 +503,26 @@ static void eval_init(struct eval *e, const struct segview *v, const loci_search
     e->err = err;
     e->ref_params = opt->k1 == seg->ref_k1 && opt->b == seg->ref_b;
     e->theta0 = -INFINITY;
+    e->tw = opt->title_weight;
+    e->tf_scale = e->len_scale = 1;
+    if (opt->title_weight != 1 && seg->title_count) {
+        e->titled = 1;
+        e->ref_params = 0;
+        titles_bound_scales(e->tw, &e->tf_scale, &e->len_scale);
+        e->rc = titles_open(&e->titles, seg, err);
+    }
+}
+
+/* Position cursors for a titled evaluation's cursors (terms[i] found, in
+ * order), into pc (nc of them). */
+static void open_poscursors(struct eval *e, struct poscursor *pc, const struct query_term *terms,
+                            size_t nterms)
+{
+    e->pc = pc;
+    size_t k = 0;
+    for (size_t i = 0; i < nterms; i++)
+        if (terms[i].found)
+            poscursor_open(&pc[k++], e->seg, &terms[i].ti);
 }
 
 /* Threshold seeding. In passage-id order the top-k threshold rises slowly
@@ -567,6 +622,10 @@ int ranking_seed(const struct segview *const *views, size_t nseg, struct query_t
                  size_t nterms, const loci_search_options *opt, double *theta0, loci_error *err)
 {
     *theta0 = -INFINITY;
+    /* The seed sums plain BM25 from the postings' tfs, which with a title
+     * weight is no lower bound of a passage's score: not seeded then. */
+    if (opt->title_weight != 1)
+        return LOCI_OK;
     size_t n = nterms, k = opt->k;
     uint32_t want = (uint32_t)((k + FMT_BLOCK - 1) / FMT_BLOCK); /* blocks per term */
     /* per term: up to `want` blocks of lists with skips, chosen by their
@@ -673,12 +732,19 @@ int ranking_top(const struct segview *v, const struct query_term *terms, size_t 
      * is read (a cursor is over 1 KiB). */
     struct cursor cur_local[RANK_LOCAL];
     double w_local[RANK_LOCAL], ub_local[RANK_LOCAL];
+    struct poscursor pc_local[RANK_LOCAL];
     int local = nterms <= RANK_LOCAL;
+    int rc0 = e.rc; /* (eval_init's) */
     e.cur = local ? cur_local : malloc(nterms * sizeof *e.cur);
     e.w = local ? w_local : malloc(nterms * sizeof *e.w);
     e.ub = local ? ub_local : malloc(nterms * sizeof *e.ub);
-    if (!e.cur || !e.w || !e.ub)
+    struct poscursor *pc = !e.titled ? NULL : local ? pc_local : malloc(nterms * sizeof *pc);
+    if (!e.cur || !e.w || !e.ub || (e.titled && !pc))
         e.rc = err_set(err, LOCI_ENOMEM, "out of memory");
+    else if (rc0)
+        e.rc = rc0;
+    else if (e.titled)
+        open_poscursors(&e, pc, terms, nterms);
     uint64_t postings = 0;
     for (size_t i = 0; i < nterms; i++)
         postings += terms[i].found ? terms[i].ti.df : 0;
@@ -715,6 +781,7 @@ int ranking_top(const struct segview *v, const struct query_term *terms, size_t 
         free(e.cur);
         free(e.w);
         free(e.ub);
+        free(pc);
     }
     return e.rc;
 }
@@ -725,8 +792,9 @@ int ranking_one_term(const struct segview *const *views, size_t nseg,
 {
     struct eval *es = calloc(nseg ? nseg : 1, sizeof *es);
     struct cursor *cur = malloc((nseg ? nseg : 1) * sizeof *cur);
+    struct poscursor *pc = malloc((nseg ? nseg : 1) * sizeof *pc);
     double *w = calloc(nseg ? nseg : 1, sizeof *w), *ub = calloc(nseg ? nseg : 1, sizeof *ub);
-    int rc = es && cur && w && ub ? LOCI_OK : err_set(err, LOCI_ENOMEM, "out of memory");
+    int rc = es && cur && pc && w && ub ? LOCI_OK : err_set(err, LOCI_ENOMEM, "out of memory");
     size_t m = 0;
     for (size_t s = 0; s < nseg && !rc; s++) {
         const struct query_term *q = &terms[s * nterms + which];
@@ -737,8 +805,12 @@ int ranking_one_term(const struct segview *const *views, size_t nseg,
         e->cur = &cur[m];
         e->w = &w[m];
         e->ub = &ub[m];
-        if ((rc = cursor_open_deferred(e->cur, views[s]->seg, &q->ti, err)))
+        if (e->rc || (rc = cursor_open_deferred(e->cur, views[s]->seg, &q->ti, err))) {
+            rc = rc ? rc : e->rc;
             break;
+        }
+        if (e->titled)
+            open_poscursors(e, &pc[m], q, 1);
         e->nc = 1;
         w[m] = q->weight;
         /* (a block's own maximum bounds it when the list has them) */
@@ -754,6 +826,7 @@ int ranking_one_term(const struct segview *const *views, size_t nseg,
     }
     free(es);
     free(cur);
+    free(pc);
     free(w);
     free(ub);
     return rc;

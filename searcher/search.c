@@ -50,6 +50,7 @@ struct loci_results {
     char *warning;         /* e.g. a prefix expansion cut; NULL: none */
     struct qplan *plan;    /* the compiled query (NULL for plain words) */
     double k1, b;          /* for explaining */
+    double title_weight;
     double proximity;      /* the options' weight of the proximity bonus */
 };
 
@@ -69,6 +70,7 @@ void loci_search_options_init(loci_search_options *o)
     o->expand_docs = 0;
     o->expand_terms = EXPAND_DEFAULT_TERMS;
     o->expand_weight = EXPAND_DEFAULT_WEIGHT;
+    o->title_weight = 1;
     o->proximity = 0;
 }
 
@@ -1240,6 +1242,8 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
     if (opt->expand_docs && idx->gs)
         return err_set(err, LOCI_EINVAL,
                        "expansion needs the index's own statistics, not global ones");
+    if (!(opt->title_weight > 0 && opt->title_weight <= 100))
+        return err_set(err, LOCI_EINVAL, "title weight out of range (0 < W <= 100)");
     size_t qlen;
     const struct stopset *stop = NULL;
     int rc = check_query(query, &qlen, err);
@@ -1318,6 +1322,7 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
     r->plan = plan;
     r->k1 = opt->k1;
     r->b = opt->b;
+    r->title_weight = opt->title_weight;
     r->proximity = opt->proximity;
     if (rc) {
         loci_results_free(r);
@@ -1393,7 +1398,8 @@ int loci_results_explain(loci_index *idx, const loci_results *r, size_t i,
         rc = plain_plan(idx, r, &local, err);
         p = &local;
     }
-    uint32_t d = r->hits[i].passage, *tf = calloc(p->nleaf ? p->nleaf : 1, sizeof *tf);
+    uint32_t d = r->hits[i].passage, *tf = calloc(p->nleaf ? p->nleaf : 1, 2 * sizeof *tf);
+    uint32_t *title_tf = tf ? tf + (p->nleaf ? p->nleaf : 1) : NULL, title = 0;
     loci_explain_clause *e = calloc(p->nleaf + 1, sizeof *e); /* + the proximity bonus */
     if (!rc && (!tf || !e))
         rc = err_set(err, LOCI_ENOMEM, "out of memory");
@@ -1403,7 +1409,7 @@ int loci_results_explain(loci_index *idx, const loci_results *r, size_t i,
     if (len < 0)
         rc = err->code;
     if (!rc)
-        rc = qrank_leaf_tfs(v, p, in_seg, tf, err);
+        rc = qrank_leaf_tfs(v, p, in_seg, r->title_weight, tf, title_tf, &title, err);
     size_t m = 0;
     for (size_t l = 0; l < p->nleaf && !rc; l++) {
         const struct qleaf *L = &p->leaf[l];
@@ -1414,9 +1420,12 @@ int loci_results_explain(loci_index *idx, const loci_results *r, size_t i,
         c->clause = r->plan ? L->label : r->terms[l].bytes;
         c->tf = tf[l];
         c->idf = L->weight;
-        c->norm = 1.0 - r->b + r->b * (double)len / idx->score_avglen;
-        c->contribution = tf[l] ? L->weight * bm25_tfpart(tf[l], (double)len, r->k1, r->b,
-                                                          idx->score_avglen)
+        /* BM25F's pseudo-length with a title weight (bm25.h) */
+        double plen = (double)len + (r->title_weight - 1.0) * title;
+        c->norm = 1.0 - r->b + r->b * plen / idx->score_avglen;
+        c->contribution = tf[l] ? L->weight * bm25f_tfpart(tf[l], title_tf[l], (double)len, title,
+                                                           r->title_weight, r->k1, r->b,
+                                                           idx->score_avglen)
                                 : 0;
     }
     if (!rc && r->proximity > 0)

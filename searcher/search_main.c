@@ -85,6 +85,9 @@ static void usage(FILE *f)
             "  -k N                  number of results per query (default 10, at most " MAX_K_TEXT ")\n"
             "      --k1 X            BM25 term-frequency saturation (default %.2g)\n"
             "      --b X             BM25 length normalization, 0..1 (default %.2g)\n"
+            "      --title-weight W  a JSON Lines title counts W times its text's words\n"
+            "                        (BM25F; 0 < W <= 100, default 1; W != 1 reads the\n"
+            "                        positions of candidates with a title: slower)\n"
             "      --group passage|doc  one result per passage (default) or per document\n"
             "      --exhaustive      score every posting (no pruning)\n"
             "      --proximity[=W]   add a bonus for query words that stand close together\n"
@@ -996,7 +999,7 @@ int main(int argc, char **argv)
     const char *color = "auto";
     enum { O_K1 = 256, O_B, O_GROUP, O_EXH, O_FORMAT, O_JSON, O_TAG, O_QUERIES, O_COLOR, O_CHECK,
            O_COUNT, O_OFFSET, O_END, O_STATS, O_SNIPPET, O_PLAIN, O_EXPLAIN, O_PARTIAL,
-           O_QUERY_STATS, O_GLOBAL_STATS, O_MERGE, O_STOPWORDS, O_EXPAND,
+           O_QUERY_STATS, O_GLOBAL_STATS, O_MERGE, O_STOPWORDS, O_EXPAND, O_TITLE_WEIGHT,
            O_PROXIMITY };
     static const struct option longopts[] = {
         {"index", required_argument, 0, 'i'}, {"k1", required_argument, 0, O_K1},
@@ -1014,7 +1017,9 @@ int main(int argc, char **argv)
         {"partial", no_argument, 0, O_PARTIAL}, {"query-stats", no_argument, 0, O_QUERY_STATS},
         {"global-stats", required_argument, 0, O_GLOBAL_STATS},
         {"merge", no_argument, 0, O_MERGE},   {"stopwords", required_argument, 0, O_STOPWORDS},
-        {"expand", optional_argument, 0, O_EXPAND}, {"proximity", optional_argument, 0, O_PROXIMITY},
+        {"expand", optional_argument, 0, O_EXPAND},
+        {"title-weight", required_argument, 0, O_TITLE_WEIGHT},
+        {"proximity", optional_argument, 0, O_PROXIMITY},
         {0, 0, 0, 0}};
     int c;
     opterr = 0;
@@ -1043,6 +1048,11 @@ int main(int argc, char **argv)
             if (parse_double(optarg, &v) || !(v >= 0 && v < 1e6))
                 return die_usage("--k1 needs a number >= 0", optarg);
             s.so.k1 = v;
+            break;
+        case O_TITLE_WEIGHT:
+            if (parse_double(optarg, &v) || !(v > 0 && v <= 100))
+                return die_usage("--title-weight needs a number above 0, at most 100", optarg);
+            s.so.title_weight = v;
             break;
         case O_B:
             if (parse_double(optarg, &v) || !(v >= 0 && v <= 1))

@@ -192,7 +192,7 @@ check "bad snippet" 2 "$BIN/loci-search" -i "$T/idx" --snippet 3 x
 
 # --stats: what the index holds and how it was built
 check "stats" 0 "$BIN/loci-search" -i "$T/idx" --stats
-has "stats format" "^format      4\.2$" "$T/out"
+has "stats format" "^format      4\.3$" "$T/out"
 has "stats documents" "^documents   2 (0 deleted" "$T/out"
 has "stats segments" "^segments    1$" "$T/out"
 has "stats stemming" "^stemming    english$" "$T/out"
@@ -207,7 +207,7 @@ want = {f: os.path.getsize(os.path.join(s, f)) for f in os.listdir(s)}
 want["manifest"] = os.path.getsize(os.path.join(d, "manifest"))
 assert st["files"] == want, st["files"]
 assert st["bytes"] == sum(st["files"].values())
-assert st["built"].endswith("Z") and st["format"] == "4.2"
+assert st["built"].endswith("Z") and st["format"] == "4.3"
 assert st["segments"] == 1 and st["deleted_documents"] == 0
 EOF
 
@@ -477,6 +477,52 @@ check "jsonl group doc" 0 "$BIN/loci-search" -i "$T/j" --group doc --format trec
 if [ "$(cut -d' ' -f3 "$T/out" | tr '\n' ' ')" = "A-1 B-2 " ]; then ok; else bad "jsonl ids: $(cat "$T/out")"; fi
 check "jsonl title searchable" 0 "$BIN/loci-search" -i "$T/j" --json penguins
 has "title in first passage" '"line": 2' "$T/out"
+# --title-weight: BM25F; "apple" twice in a's text, once in b's title:
+# a first at weight 1, b from 2 on (tests/test_titles.c has the numbers)
+cat >"$T/tw.jsonl" <<'EOF'
+{"id": "a", "title": "zebra crossing", "text": "an apple and another apple here"}
+{"id": "b", "title": "apple orchards", "text": "zebra herds graze here today"}
+{"id": "c", "text": "no title at all but apple"}
+{"id": "d", "title": "zebra", "text": "filler words only in this one"}
+EOF
+check "title weight index" 0 "$BIN/loci-index" -q --jsonl --stem none -o "$T/tw" "$T/tw.jsonl"
+check "title weight 1" 0 "$BIN/loci-search" -i "$T/tw" --format trec apple
+if [ "$(cut -d' ' -f3 "$T/out" | tr '\n' ' ')" = "a#0 c#0 b#0 " ]; then ok; else bad "title weight 1: $(cat "$T/out")"; fi
+check "title weight 2" 0 "$BIN/loci-search" -i "$T/tw" --format trec --title-weight 2 apple
+if [ "$(cut -d' ' -f3 "$T/out" | tr '\n' ' ')" = "b#0 a#0 c#0 " ]; then ok; else bad "title weight 2: $(cat "$T/out")"; fi
+check "title weight exhaustive" 0 "$BIN/loci-search" -i "$T/tw" --format trec --title-weight 2 --exhaustive apple
+if [ "$(cut -d' ' -f3 "$T/out" | tr '\n' ' ')" = "b#0 a#0 c#0 " ]; then ok; else bad "title weight exhaustive: $(cat "$T/out")"; fi
+check "title weight: phrase highlighted" 0 "$BIN/loci-search" -i "$T/tw" --title-weight 3 --color=always '"zebra crossing"'
+has "title weight: title words highlighted" $'\e\\[1;31mzebra crossing\e\\[0m an apple' "$T/out"
+check "title weight: explain" 0 "$BIN/loci-search" -i "$T/tw" --title-weight 2 --explain apple
+has "title weight: explain's BM25F" "apple: tf 1, idf" "$T/out"
+for w in 0 -1 101 x ''; do
+  check "title weight '$w' refused" 2 "$BIN/loci-search" -i "$T/tw" --title-weight "$w" apple
+  one_line "title weight '$w' refused"; has "title weight '$w': says why" "title-weight" "$T/err"
+done
+# titles survive segments, a merge and --merge-indexes: the same BM25F
+# answers as the whole build
+head -2 "$T/tw.jsonl" >"$T/tw1.jsonl"; tail -n +3 "$T/tw.jsonl" >"$T/tw2.jsonl"
+check "title weight: whole" 0 "$BIN/loci-search" -i "$T/tw" --format trec --title-weight 2.5 'apple zebra'
+cp "$T/out" "$T/tw-whole"
+check "title weight: first segment" 0 "$BIN/loci-index" -q --jsonl --stem none -o "$T/tws" --add "$T/tw1.jsonl"
+check "title weight: second segment" 0 "$BIN/loci-index" -q --jsonl --stem none -o "$T/tws" --add --no-merge "$T/tw2.jsonl"
+check "title weight: segments" 0 "$BIN/loci-search" -i "$T/tws" --format trec --title-weight 2.5 'apple zebra'
+if cmp -s "$T/out" "$T/tw-whole"; then ok; else bad "title weight: segments differ: $(cat "$T/out")"; fi
+check "title weight: merge" 0 "$BIN/loci-index" -q -o "$T/tws" --merge
+check "title weight: merged" 0 "$BIN/loci-search" -i "$T/tws" --format trec --title-weight 2.5 'apple zebra'
+if cmp -s "$T/out" "$T/tw-whole"; then ok; else bad "title weight: merged differs: $(cat "$T/out")"; fi
+check "title weight: shard 1" 0 "$BIN/loci-index" -q --jsonl --stem none -o "$T/tw1" "$T/tw1.jsonl"
+check "title weight: shard 2" 0 "$BIN/loci-index" -q --jsonl --stem none -o "$T/tw2" "$T/tw2.jsonl"
+check "title weight: --merge-indexes" 0 "$BIN/loci-index" -q -o "$T/twm" --merge-indexes "$T/tw1" "$T/tw2"
+check "title weight: combined" 0 "$BIN/loci-search" -i "$T/twm" --format trec --title-weight 2.5 'apple zebra'
+if cmp -s "$T/out" "$T/tw-whole"; then ok; else bad "title weight: combined differs: $(cat "$T/out")"; fi
+# a 4.2 index (tests/data/index42, by the 4.2 indexer) has no record of
+# its titles: every weight scores as 1
+check "4.2 index, weight 1" 0 "$BIN/loci-search" -i tests/data/index42 --format trec apple
+cp "$T/out" "$T/w1"
+check "4.2 index, weight 3" 0 "$BIN/loci-search" -i tests/data/index42 --format trec --title-weight 3 apple
+if cmp -s "$T/out" "$T/w1"; then ok; else bad "4.2 index: weight 3 changed the scores"; fi
 printf '{"id": 1, "text": "x"}\n{"id": 2 "text": "y"}\n' >"$T/bad.jsonl"
 check "bad jsonl" 2 "$BIN/loci-index" -q --jsonl -o "$T/bj" "$T/bad.jsonl"
 one_line "bad jsonl"; has "bad jsonl line" "bad.jsonl:2: invalid JSON" "$T/err"

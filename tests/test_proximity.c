@@ -4,8 +4,8 @@
  * searches against a reference computed here from the documents' text,
  * and the exact rerank: pruned results equal --exhaustive ones bit for bit
  * with the bonus on, on random corpora of several segments (deletions
- * too) and shards, random plain and query-language queries, by passage
- * and by document, with paging.
+ * too, titles weighted or not) and shards, random plain and
+ * query-language queries, by passage and by document, with paging.
  */
 #include "testutil.h"
 
@@ -109,15 +109,19 @@ static void build_part(const char *dir, loci_build_mode mode, const char *prefix
     loci_builder *b;
     loci_error err;
     assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
-    char text[8192], name[32];
+    char text[8192], name[32], title[64];
     for (int d = 0; d < ndocs; d++) {
-        size_t n = 0;
+        size_t n = 0, tn = 0;
+        int twords = (int)(tu_rand(seed) % 4); /* a title of 0 to 3 words (BM25F) */
+        for (int w = 0; w < twords; w++)
+            tn += (size_t)snprintf(title + tn, sizeof title - tn, "%st%d", w ? " " : "", zipf(seed));
         int words = 1 + (int)(tu_rand(seed) % 90);
         for (int w = 0; w < words; w++)
             n += (size_t)snprintf(text + n, sizeof text - n, "t%d%s", zipf(seed),
                                   tu_rand(seed) % 25 ? " " : "\n\n");
         snprintf(name, sizeof name, "%s%d", prefix, d);
-        assert_int_equal(loci_builder_add_document(b, name, NULL, text, n, 1, &err), LOCI_OK);
+        assert_int_equal(
+            loci_builder_add_document(b, name, twords ? title : NULL, text, n, 1, &err), LOCI_OK);
     }
     for (int d = 0; d < del; d++) {
         snprintf(name, sizeof name, "a%d", (int)(tu_rand(seed) % 600));
@@ -164,6 +168,8 @@ static void check_queries(loci_index *idx, uint64_t *seed, int nqueries)
         static const double weights[] = {0.25, 0.5, 1, 4, 100};
         so.proximity = weights[tu_rand(seed) % 5];
         so.count = q % 5 == 0;
+        if (q % 3 == 1) /* titles weighted (BM25F) */
+            so.title_weight = q % 2 ? 2.5 : 0.5;
         if (q % 5 == 3) { /* parameters other than the stored reference */
             so.k1 = 0.6 + (double)(tu_rand(seed) % 20) / 10;
             so.b = (double)(tu_rand(seed) % 11) / 10;

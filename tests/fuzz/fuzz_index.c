@@ -376,6 +376,8 @@ static void exercise(loci_index *idx)
             so.k = mode & 2 ? 10 : 1;
             if (mode == 4)
                 so.group = LOCI_GROUP_DOCUMENT;
+            if (mode >= 2) /* BM25F: title tables and positions read */
+                so.title_weight = mode == 3 ? 2.5 : 0.5;
             loci_results *r;
             if (loci_search(idx, QUERIES[q], &so, &r, &err))
                 continue;

@@ -238,6 +238,21 @@ class TestBuild(Tmp):
         with loci.Index(idx) as ix:
             self.assertEqual([h.doc for h in ix.search("gamma")], ["r2"])
 
+    def test_title_weight(self):
+        # "apple" twice in a's text, once in b's title: b wins from weight 2
+        src = os.path.join(self.tmp, "t.jsonl")
+        with open(src, "w") as f:
+            f.write('{"id": "a", "title": "zebra crossing", "text": "an apple and another apple here"}\n'
+                    '{"id": "b", "title": "apple orchards", "text": "zebra herds graze here today"}\n'
+                    '{"id": "c", "text": "no title at all but apple"}\n')
+        idx = os.path.join(self.tmp, "idx")
+        loci.build(idx, src, jsonl=True, stem="none")
+        with loci.Index(idx) as ix:
+            self.assertEqual([h.doc for h in ix.search("apple")][0], "a")
+            self.assertEqual([h.doc for h in ix.search("apple", title_weight=2)][0], "b")
+            with self.assertRaises(loci.Error):
+                ix.search("apple", title_weight=0)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -170,7 +170,8 @@ class Index(_Handle):
         self.close()
 
     def _run(self, query, k, offset, group, plain, exhaustive, k1, b, count, stopwords=None,
-             expand=None, proximity=0.0):
+             expand=None, title_weight=None,
+             proximity=0.0):
         so = _capi.SearchOptions()
         lib.loci_search_options_init(ctypes.byref(so))
         so.k, so.offset, so.plain, so.exhaustive, so.count = k, offset, plain, exhaustive, count
@@ -192,13 +193,15 @@ class Index(_Handle):
             so.k1 = k1
         if b is not None:
             so.b = b
+        if title_weight is not None:
+            so.title_weight = title_weight
         res, err = ctypes.c_void_p(), _capi.Error_t()
         _raise_if(lib.loci_search(self._handle(), _utf8(query), ctypes.byref(so),
                                   ctypes.byref(res), ctypes.byref(err)), err)
         return res
 
     def search(self, query, k=10, *, offset=0, group="passage", plain=False, exhaustive=False,
-               k1=None, b=None, stopwords=None, expand=None,
+               k1=None, b=None, stopwords=None, expand=None, title_weight=None,
                proximity=0.0):
         """The k best passages for `query` (best first) as a list of Hit.
 
@@ -210,10 +213,11 @@ class Index(_Handle):
         expand=True (or a tuple (docs, terms, weight), or a prefix of it)
         expands the query by pseudo-relevance feedback, as loci-search
         --expand (defaults 10, 10, 0.5; README: Query expansion);
-        proximity=W adds the bonus for query words close together
-        (loci-search --proximity=W)."""
+        title_weight W counts a JSON Lines record's title W times its text's
+        words (BM25F, default 1); proximity=W adds the bonus for query
+        words close together (loci-search --proximity=W)."""
         res = self._run(query, k, offset, group, plain, exhaustive, k1, b, 0, stopwords, expand,
-                        proximity)
+                        title_weight, proximity)
         try:
             return [self._hit(res, i, offset + i + 1) for i in range(lib.loci_results_count(res))]
         finally:
