@@ -159,11 +159,11 @@ search: $(INDEX)/manifest bin/loci-search
 	@bin/loci-search -i '$(INDEX)' -k '$(K)' -- "$$Q"; st=$$?; [ $$st -le 1 ] || exit $$st
 
 # ---- tests ----------------------------------------------------------------------
-build/tests/%: tests/%.c tests/testutil.h build/libloci-internal.a
+build/tests/%: tests/%.c tests/testutil.h tests/samehits.h build/libloci-internal.a
 	@mkdir -p build/tests
 	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< build/libloci-internal.a $(LIBS) -lcmocka
 
-build/san-tests/%: tests/%.c tests/testutil.h build/libloci-san.a
+build/san-tests/%: tests/%.c tests/testutil.h tests/samehits.h build/libloci-san.a
 	@mkdir -p build/san-tests
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests -o $@ $< build/libloci-san.a $(LIBS) -lcmocka
 

@@ -8,6 +8,8 @@
  * as one with loci_index_open_many: bench/shards); stats=FILE scores each
  * query with its global statistics from FILE (loci-search --query-stats
  * lines of all shards: the second phase of a search of shards apart).
+ * LOCI_TIME_PROXIMITY=W in the environment sets options.proximity
+ * (--proximity=W; bench/ab passes no options but its own).
  * Opens INDEX once (its time goes to stderr as "open_us N"), then runs
  * each query of QUERIES (qid<TAB>text) with top K and prints one line per
  * query: microseconds spent in loci_search plus reading the hits' passage
@@ -95,6 +97,11 @@ int main(int argc, char **argv)
     loci_search_options_init(&so);
     so.k = (unsigned)atoi(argv[3]);
     so.plain = 1;
+    /* from the environment, so that bench/ab (fixed arguments) can compare
+     * a build with and without it */
+    const char *prox = getenv("LOCI_TIME_PROXIMITY");
+    if (prox && *prox)
+        so.proximity = atof(prox);
     int passes = 1;
     struct stats_table st = {0};
     const char *stats_file = NULL;

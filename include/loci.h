@@ -400,6 +400,12 @@ typedef struct loci_search_options {
     double title_weight; /* BM25F weight of a JSON Lines record's title
                           against its text (0 < W <= 100); default 1: the
                           title scores as text (docs/FORMAT.md, bm25.h) */
+    double proximity;  /* 0 (default): BM25 alone. W > 0 (at most 100): add to
+                          each passage's score W times Büttcher, Clarke and
+                          Lushman's bonus for query words close together in
+                          it (README "Proximity"). Exact (pruned ==
+                          exhaustive); ranks 2k+10 or more passages and
+                          reads their positions, so it costs time */
 } loci_search_options;
 
 #define LOCI_DEFAULT_K1 1.5
@@ -407,6 +413,8 @@ typedef struct loci_search_options {
 /* Feedback passages of expansion when asked for without a number
  * (loci-search --expand); loci_search_options_init leaves it off. */
 #define LOCI_DEFAULT_EXPAND_DOCS 10
+/* The proximity weight loci-search's --proximity means without a value. */
+#define LOCI_PROXIMITY_WEIGHT 0.5
 
 LOCI_API void loci_search_options_init(loci_search_options *o);
 
@@ -512,8 +520,11 @@ typedef struct loci_explain_clause {
 
 /* Each scoring clause of the query (excluded ones never score) for hit i,
  * in the order the score sums them: adding the contributions up in this
- * order from 0 gives the hit's score exactly. *out is malloc'ed (caller
- * frees), *n the count. A grouped hit explains its best passage. */
+ * order from 0 gives the hit's score exactly. With options.proximity, a
+ * last clause "(proximity)" is the bonus (contribution; tf: the query's
+ * proximity words, idf: the largest bonus any passage could get, norm 1).
+ * *out is malloc'ed (caller frees), *n the count. A grouped hit explains
+ * its best passage. */
 LOCI_API int loci_results_explain(loci_index *idx, const loci_results *r, size_t i,
                          loci_explain_clause **out, size_t *n, loci_error *err);
 

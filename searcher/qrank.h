@@ -59,6 +59,7 @@ enum qleaf_kind kind;
     int hl_head;            /* term: highlight only its first character (a CJK
                                bigram found by one character's prefix) */
     int expansion;          /* term: added by --expand (search.c), not highlighted */
+    int expanded;           /* term: one of a prefix's expansion (no proximity bonus) */
 };
 
 struct qplan {

@@ -5,7 +5,9 @@
  * other query is parsed (query.h), compiled here into leaves against the
  * index, and ranked by qrank.h. Either way the terms are looked up in
  * every segment of the index (index.h) and weighted by their live df over
- * all of them, and the segments are ranked in turn into one top k. Then
+ * all of them, and the segments are ranked in turn into one top k. With
+ * options.proximity, that ranking gives the candidates of an exact rerank
+ * by BM25 plus the proximity bonus (proximity.h, rank_proximity). Then
  * the hits' documents, and highlighting.
  */
 #include <stdio.h>
@@ -23,6 +25,7 @@
 #include "ranking.h"
 #include "gstats.h"
 #include "index.h"
+#include "proximity.h"
 #include "topk.h"
 
 /* One distinct query term (kept with the results, for highlighting). */
@@ -48,6 +51,7 @@ struct loci_results {
     struct qplan *plan;    /* the compiled query (NULL for plain words) */
     double k1, b;          /* for explaining */
     double title_weight;
+    double proximity;      /* the options' weight of the proximity bonus */
 };
 
 void loci_search_options_init(loci_search_options *o)
@@ -67,6 +71,7 @@ void loci_search_options_init(loci_search_options *o)
     o->expand_terms = EXPAND_DEFAULT_TERMS;
     o->expand_weight = EXPAND_DEFAULT_WEIGHT;
     o->title_weight = 1;
+    o->proximity = 0;
 }
 
 static void plan_free(struct qplan *p);
@@ -320,6 +325,7 @@ static int add_leaf(struct compiler *c, struct qnode *n, const struct qterm *t, 
     L->n = nt;
     L->near = nt == 1 ? 0 : near;
     L->hl_head = hl_head;
+    L->expanded = known != NULL;
     size_t nseg = c->idx->nseg;
     L->ti = calloc(nseg ? nseg * nt : 1, sizeof *L->ti);
     L->off = calloc(nt, sizeof *L->off);
@@ -640,14 +646,14 @@ static size_t *ranking_order(const loci_index *idx)
 }
 
 /* A compiled query over every segment; with `total`, its matches
- * counted too. */
+ * counted too (documents when `grouped`). */
 static int rank_plan(loci_index *idx, const struct qplan *plan, const loci_search_options *opt,
-                     struct topk *top, uint64_t *total, loci_error *err)
+                     struct topk *top, uint64_t *total, int grouped, loci_error *err)
 {
     size_t *order = ranking_order(idx);
     if (!order)
         return err_set(err, LOCI_ENOMEM, "out of memory");
-    int rc = LOCI_OK, grouped = opt->group == LOCI_GROUP_DOCUMENT;
+    int rc = LOCI_OK;
     for (size_t i = 0; i < idx->nseg && !rc; i++) {
         const struct segview *v = &idx->views[order[i]];
         uint64_t n = 0;
@@ -661,9 +667,10 @@ static int rank_plan(loci_index *idx, const struct qplan *plan, const loci_searc
 
 /* Plain words (q: distinct terms with their counts) over every segment:
  * each term's weight from its live df in the index, its postings from
- * each segment in turn. */
+ * each segment in turn; with `total`, the matches counted (documents when
+ * `count_grouped`). */
 static int rank_words(loci_index *idx, const struct qcollect *q, const loci_search_options *opt,
-                      struct topk *top, uint64_t *total, loci_error *err)
+                      struct topk *top, uint64_t *total, int count_grouped, loci_error *err)
 {
     size_t nseg = idx->nseg, *order = ranking_order(idx);
     struct term_info *ti = calloc(nseg && q->n ? nseg * q->n : 1, sizeof *ti);
@@ -726,7 +733,8 @@ static int rank_words(loci_index *idx, const struct qcollect *q, const loci_sear
         uint64_t n = 0;
         if (!ranked)
             rc = ranking_top(views[j], qt + j * q->n, q->n, opt, theta0, top, err);
-        if (!rc && total && !(rc = ranking_count(views[j], qt + j * q->n, q->n, grouped, &n, err)))
+        if (!rc && total &&
+            !(rc = ranking_count(views[j], qt + j * q->n, q->n, count_grouped, &n, err)))
             *total += n;
     }
     free(order);
@@ -735,6 +743,153 @@ static int rank_words(loci_index *idx, const struct qcollect *q, const loci_sear
     free(views);
     free(weight);
     free(live);
+    return rc;
+}
+
+/* The query, plain words (q) or compiled (plan), ranked into top. */
+static int rank_query(loci_index *idx, const struct qcollect *q, const struct qplan *plan,
+                      const loci_search_options *opt, struct topk *top, uint64_t *total,
+                      int count_grouped, loci_error *err)
+{
+    return plan ? rank_plan(idx, plan, opt, top, total, count_grouped, err)
+                : rank_words(idx, q, opt, top, total, count_grouped, err);
+}
+
+/* ---- the proximity bonus ---------------------------------------------------------- */
+
+/* The query's proximity terms (proximity.h), into *out (*n of them, at
+ * most PROXIMITY_MAX_TERMS; the caller frees each ti and the array): the
+ * distinct words of plain words, or a compiled query's scoring words —
+ * not its phrases (whose words already stand together), nor a prefix's
+ * expansion, nor excluded words, nor --expand's terms (which are not the
+ * query's), nor the stopwords left out — found in the index, with their
+ * BM25 weights. */
+static int prox_terms(loci_index *idx, const struct qterm *words, size_t nwords,
+                      const struct qplan *plan, struct prox_term **out, size_t *n, loci_error *err)
+{
+    size_t nseg = idx->nseg ? idx->nseg : 1, cand = plan ? plan->nleaf : nwords, m = 0;
+    struct prox_term *t = calloc(cand ? cand : 1, sizeof *t);
+    int rc = t ? LOCI_OK : err_set(err, LOCI_ENOMEM, "out of memory");
+    for (size_t i = 0; i < cand && m < PROXIMITY_MAX_TERMS && !rc; i++) {
+        if (!(t[m].ti = calloc(nseg, sizeof *t[m].ti))) {
+            rc = err_set(err, LOCI_ENOMEM, "out of memory");
+            break;
+        }
+        if (plan) {
+            const struct qleaf *L = &plan->leaf[i];
+            if (L->kind != QL_TERM || !L->scoring || !L->found || L->expanded || L->expansion) {
+                free(t[m].ti);
+                continue;
+            }
+            memcpy(t[m].ti, L->ti, idx->nseg * sizeof *t[m].ti);
+            t[m++].weight = L->weight;
+            continue;
+        }
+        int64_t df = words[i].expansion ? 0 /* not the query's */
+                                        : index_lookup(idx, words[i].bytes, words[i].len, t[m].ti, err);
+        if (df <= 0) {
+            free(t[m].ti);
+            rc = df < 0 ? (int)df : LOCI_OK;
+            continue;
+        }
+        t[m++].weight = term_weight(&words[i], idx->score_passages, (uint64_t)df);
+    }
+    if (rc) {
+        for (size_t i = 0; i < m; i++)
+            free(t[i].ti);
+        free(t);
+        return rc;
+    }
+    *out = t;
+    *n = m;
+    return LOCI_OK;
+}
+
+static void prox_terms_free(struct prox_term *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(t[i].ti);
+    free(t);
+}
+
+/* Each hit's global document id. */
+static int set_docs(loci_index *idx, loci_hit *hits, size_t n, loci_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint32_t in_seg;
+        const struct segview *v = index_view_of_passage(idx, hits[i].passage, &in_seg);
+        int64_t doc = reader_passage_doc(v->seg, in_seg, err);
+        if (doc < 0)
+            return err->code;
+        hits[i].doc = v->doc_base + (uint32_t)doc;
+    }
+    return LOCI_OK;
+}
+
+static int by_doc_then_rank(const void *a, const void *b)
+{
+    const loci_hit *x = a, *y = b;
+    if (x->doc != y->doc)
+        return x->doc < y->doc ? -1 : 1;
+    return hit_better(x, y) ? -1 : hit_better(y, x);
+}
+
+/* Ranking with the proximity bonus, exactly: a passage's final score is
+ * its BM25 score plus its bonus, which is at most pmax (proximity.h). The
+ * BM25 top k' passages (pruned as usual; k' = 2k + 10 first) get their
+ * bonus and are ranked again, grouped by document if asked for. Any
+ * passage outside them has a BM25 score at most the k'-th's, so a final
+ * score at most that plus pmax (the cut); when the k-th final hit is above
+ * the cut, no passage outside can enter (nor change a document's best
+ * passage), and the answer is exact. Otherwise k' grows fourfold, until
+ * the cut is passed or k' holds every match. With opt->exhaustive the
+ * cut is never trusted: every match is scored, BM25 and bonus — the
+ * reference the pruned answer equals bit for bit (tests/test_proximity.c). */
+static int rank_proximity(loci_index *idx, const struct qcollect *q, const struct qplan *plan,
+                          const loci_search_options *opt, struct topk *top, uint64_t *total,
+                          loci_error *err)
+{
+    int grouped = opt->group == LOCI_GROUP_DOCUMENT;
+    struct prox_term *t = NULL;
+    size_t nt = 0;
+    int rc = prox_terms(idx, q->terms, q->n, plan, &t, &nt, err);
+    if (rc)
+        return rc;
+    if (nt < 2) { /* no pair: no bonus */
+        prox_terms_free(t, nt);
+        return rank_query(idx, q, plan, opt, top, total, grouped, err);
+    }
+    struct prox_params pp = {opt->proximity, opt->k1, opt->b};
+    double pmax = proximity_max(t, nt, &pp);
+    loci_search_options sub = *opt;
+    sub.group = LOCI_GROUP_PASSAGE;
+    uint64_t kp = 2 * (uint64_t)opt->k + 10;
+    for (int done = 0, first = 1; !done && !rc; first = 0) {
+        if (kp > idx->all_passages)
+            kp = idx->all_passages ? idx->all_passages : 1;
+        sub.k = (unsigned)kp;
+        struct topk cand = {0};
+        if (topk_init(&cand, (size_t)kp))
+            rc = err_set(err, LOCI_ENOMEM, "out of memory");
+        if (!rc)
+            rc = rank_query(idx, q, plan, &sub, &cand, first ? total : NULL, grouped, err);
+        if (!rc) {
+            topk_sort(&cand);
+            int all = cand.n < kp || kp >= idx->all_passages;
+            double cut = all ? -INFINITY : cand.heap[cand.n - 1].score + pmax;
+            rc = proximity_add(idx, t, nt, &pp, cand.heap, cand.n, err);
+            if (!rc && grouped && !(rc = set_docs(idx, cand.heap, cand.n, err)))
+                qsort(cand.heap, cand.n, sizeof *cand.heap, by_doc_then_rank);
+            top->n = 0;
+            for (size_t i = 0; i < cand.n && !rc; i++) /* grouped: each doc's first */
+                if (!grouped || i == 0 || cand.heap[i].doc != cand.heap[i - 1].doc)
+                    topk_push(top, &cand.heap[i]);
+            done = all || (!opt->exhaustive && top->n == top->k && topk_threshold(top) > cut);
+            kp *= 4;
+        }
+        topk_free(&cand);
+    }
+    prox_terms_free(t, nt);
     return rc;
 }
 
@@ -782,8 +937,7 @@ static int feedback_terms(loci_index *idx, const struct qcollect *q, const struc
     struct df_lookup d = {idx, calloc(idx->nseg ? idx->nseg : 1, sizeof *d.ti), err};
     int rc = d.ti && !topk_init(&top, fo.k) ? LOCI_OK : err_set(err, LOCI_ENOMEM, "out of memory");
     if (!rc)
-        rc = plan ? rank_plan(idx, plan, &fo, &top, NULL, err)
-                  : rank_words(idx, q, &fo, &top, NULL, err);
+        rc = rank_query(idx, q, plan, &fo, &top, NULL, 0, err);
     /* read in passage order, so that neighbours in one text block (64
      * KiB, the reader caches the last one inflated) inflate it once; the
      * sums of the model then follow that order, the same every time */
@@ -1078,6 +1232,8 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
         return err_set(err, LOCI_EINVAL, "offset + k must be below 2^32");
     if (!(opt->k1 >= 0) || !(opt->b >= 0 && opt->b <= 1))
         return err_set(err, LOCI_EINVAL, "BM25 parameters out of range (k1 >= 0, 0 <= b <= 1)");
+    if (!(opt->proximity >= 0 && opt->proximity <= 100))
+        return err_set(err, LOCI_EINVAL, "proximity weight out of range (0 to 100)");
     if (opt->expand_docs > EXPAND_MAX_DOCS || opt->expand_terms > EXPAND_MAX_TERMS ||
         !(opt->expand_weight > 0 && opt->expand_weight <= 1))
         return err_set(err, LOCI_EINVAL,
@@ -1123,17 +1279,17 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
         }
         if (!rc && expands(opt))
             rc = expand_query(idx, NULL, plan, opt, err);
-        if (!rc && topk_init(&top, ranked.k))
-            rc = err_set(err, LOCI_ENOMEM, "out of memory");
-        if (!rc)
-            rc = rank_plan(idx, plan, &ranked, &top, opt->count ? &total : NULL, err);
     } else {
         rc = expands(opt) ? expand_query(idx, &q, NULL, opt, err) : LOCI_OK;
-        if (!rc && topk_init(&top, ranked.k))
-            rc = err_set(err, LOCI_ENOMEM, "out of memory");
-        if (!rc)
-            rc = rank_words(idx, &q, &ranked, &top, opt->count ? &total : NULL, err);
     }
+    if (!rc && topk_init(&top, ranked.k))
+        rc = err_set(err, LOCI_ENOMEM, "out of memory");
+    if (!rc)
+        rc = (opt->proximity > 0 ? rank_proximity(idx, &q, plan, &ranked, &top,
+                                                  opt->count ? &total : NULL, err)
+                                 : rank_query(idx, &q, plan, &ranked, &top,
+                                              opt->count ? &total : NULL,
+                                              opt->group == LOCI_GROUP_DOCUMENT, err));
     loci_results *r = NULL;
     if (!rc && !(r = calloc(1, sizeof *r)))
         rc = err_set(err, LOCI_ENOMEM, "out of memory");
@@ -1155,17 +1311,8 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
         top.n -= opt->offset;
     }
     r->total = opt->count ? (int64_t)total : -1;
-    if (opt->group != LOCI_GROUP_DOCUMENT) {
-        for (size_t i = 0; i < top.n && !rc; i++) {
-            uint32_t in_seg;
-            const struct segview *v = index_view_of_passage(idx, top.heap[i].passage, &in_seg);
-            int64_t doc = reader_passage_doc(v->seg, in_seg, err);
-            if (doc < 0)
-                rc = err->code;
-            else
-                top.heap[i].doc = v->doc_base + (uint32_t)doc;
-        }
-    }
+    if (opt->group != LOCI_GROUP_DOCUMENT)
+        rc = set_docs(idx, top.heap, top.n, err);
     r->hits = top.heap;
     r->n = top.n;
     r->terms = q.terms;
@@ -1176,6 +1323,7 @@ int loci_search(loci_index *idx, const char *query, const loci_search_options *o
     r->k1 = opt->k1;
     r->b = opt->b;
     r->title_weight = opt->title_weight;
+    r->proximity = opt->proximity;
     if (rc) {
         loci_results_free(r);
         return rc;
@@ -1214,6 +1362,28 @@ static int plain_plan(loci_index *idx, const loci_results *r, struct qplan *p, l
     return LOCI_OK;
 }
 
+/* The proximity bonus of passage d as a clause "(proximity)": tf the
+ * number of proximity terms, idf the query's largest bonus (Pmax), norm 1,
+ * contribution the bonus. */
+static int explain_proximity(loci_index *idx, const loci_results *r, uint32_t d,
+                             loci_explain_clause *c, loci_error *err)
+{
+    struct prox_term *t = NULL;
+    size_t nt = 0;
+    int rc = prox_terms(idx, r->terms, r->nterms, r->plan, &t, &nt, err);
+    loci_hit h = {d, 0, 0};
+    struct prox_params pp = {r->proximity, r->k1, r->b};
+    if (!rc)
+        rc = proximity_add(idx, t, nt, &pp, &h, 1, err);
+    c->clause = "(proximity)";
+    c->tf = (uint32_t)nt;
+    c->idf = rc ? 0 : proximity_max(t, nt, &pp);
+    c->norm = 1;
+    c->contribution = h.score;
+    prox_terms_free(t, nt);
+    return rc;
+}
+
 int loci_results_explain(loci_index *idx, const loci_results *r, size_t i,
                          loci_explain_clause **out, size_t *n, loci_error *err)
 {
@@ -1230,7 +1400,7 @@ int loci_results_explain(loci_index *idx, const loci_results *r, size_t i,
     }
     uint32_t d = r->hits[i].passage, *tf = calloc(p->nleaf ? p->nleaf : 1, 2 * sizeof *tf);
     uint32_t *title_tf = tf ? tf + (p->nleaf ? p->nleaf : 1) : NULL, title = 0;
-    loci_explain_clause *e = calloc(p->nleaf ? p->nleaf : 1, sizeof *e);
+    loci_explain_clause *e = calloc(p->nleaf + 1, sizeof *e); /* + the proximity bonus */
     if (!rc && (!tf || !e))
         rc = err_set(err, LOCI_ENOMEM, "out of memory");
     uint32_t in_seg;
@@ -1258,6 +1428,8 @@ int loci_results_explain(loci_index *idx, const loci_results *r, size_t i,
                                                            idx->score_avglen)
                                 : 0;
     }
+    if (!rc && r->proximity > 0)
+        rc = explain_proximity(idx, r, r->hits[i].passage, &e[m++], err);
     if (!r->plan)
         plan_free(&local);
     free(tf);

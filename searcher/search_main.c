@@ -90,6 +90,12 @@ static void usage(FILE *f)
             "                        positions of candidates with a title: slower)\n"
             "      --group passage|doc  one result per passage (default) or per document\n"
             "      --exhaustive      score every posting (no pruning)\n"
+            "      --proximity[=W]   add a bonus for query words that stand close together\n"
+            "                        in a passage: Buettcher, Clarke and Lushman's score\n"
+            "                        times W (W default %.2g, 0 to 100; off by default); it\n"
+            "                        ranks 2k+10 or more passages and reads their\n"
+            "                        positions: title queries took 2.7x the median time,\n"
+            "                        3.6x the p95 (README: Proximity)\n"
             "      --explain         after each hit, each clause's tf, idf, length\n"
             "                        normalization and contribution to the score\n"
             "                        (JSON: \"explain\": [...])\n"
@@ -145,7 +151,7 @@ static void usage(FILE *f)
             "  doc:GLOB              only documents whose name matches the glob\n"
             "\n"
             "Exit status: 0 if something matched, 1 if nothing did, 2 on error.\n",
-            LOCI_DEFAULT_K1, LOCI_DEFAULT_B, LOCI_QUERY_MAX);
+            LOCI_DEFAULT_K1, LOCI_DEFAULT_B, LOCI_PROXIMITY_WEIGHT, LOCI_QUERY_MAX);
 }
 
 static int die_usage(const char *msg, const char *arg)
@@ -993,7 +999,8 @@ int main(int argc, char **argv)
     const char *color = "auto";
     enum { O_K1 = 256, O_B, O_GROUP, O_EXH, O_FORMAT, O_JSON, O_TAG, O_QUERIES, O_COLOR, O_CHECK,
            O_COUNT, O_OFFSET, O_END, O_STATS, O_SNIPPET, O_PLAIN, O_EXPLAIN, O_PARTIAL,
-           O_QUERY_STATS, O_GLOBAL_STATS, O_MERGE, O_STOPWORDS, O_EXPAND, O_TITLE_WEIGHT };
+           O_QUERY_STATS, O_GLOBAL_STATS, O_MERGE, O_STOPWORDS, O_EXPAND, O_TITLE_WEIGHT,
+           O_PROXIMITY };
     static const struct option longopts[] = {
         {"index", required_argument, 0, 'i'}, {"k1", required_argument, 0, O_K1},
         {"b", required_argument, 0, O_B},     {"group", required_argument, 0, O_GROUP},
@@ -1012,6 +1019,7 @@ int main(int argc, char **argv)
         {"merge", no_argument, 0, O_MERGE},   {"stopwords", required_argument, 0, O_STOPWORDS},
         {"expand", optional_argument, 0, O_EXPAND},
         {"title-weight", required_argument, 0, O_TITLE_WEIGHT},
+        {"proximity", optional_argument, 0, O_PROXIMITY},
         {0, 0, 0, 0}};
     int c;
     opterr = 0;
@@ -1060,6 +1068,13 @@ int main(int argc, char **argv)
                 return die_usage("--group is passage or doc", optarg);
             break;
         case O_EXH: s.so.exhaustive = 1; break;
+        case O_PROXIMITY:
+            if (!optarg)
+                v = LOCI_PROXIMITY_WEIGHT;
+            else if (parse_double(optarg, &v) || !(v >= 0 && v <= 100))
+                return die_usage("--proximity needs a weight from 0 to 100", optarg);
+            s.so.proximity = v;
+            break;
         case O_PLAIN: s.so.plain = 1; break;
         case O_STOPWORDS: {
             loci_error err;

@@ -563,6 +563,23 @@ check "pruned equals exhaustive" 0 "$BIN/loci-search" -i "$T/idx" -k 5 --format 
 cp "$T/out" "$T/pruned"
 check "exhaustive" 0 "$BIN/loci-search" -i "$T/idx" -k 5 --format trec --exhaustive '+NATO "Indo-Pacific" -China sanction*'
 cmp -s "$T/out" "$T/pruned" && ok || bad "pruned and exhaustive differ"
+for g in "passage --offset 2" doc; do
+  # shellcheck disable=SC2086
+  check "--proximity pruned ($g)" 0 "$BIN/loci-search" -i "$T/idx" -k 7 --group $g --format trec --proximity 'NATO partners Indo-Pacific cyber'
+  cp "$T/out" "$T/pruned"
+  # shellcheck disable=SC2086
+  check "--proximity exhaustive ($g)" 0 "$BIN/loci-search" -i "$T/idx" -k 7 --group $g --format trec --proximity --exhaustive 'NATO partners Indo-Pacific cyber'
+  cmp -s "$T/out" "$T/pruned" && ok || bad "--proximity: pruned and exhaustive differ ($g)"
+done
+check "--proximity=0 is BM25" 0 "$BIN/loci-search" -i "$T/idx" --format trec --proximity=0 'NATO partners'
+cp "$T/out" "$T/p0"
+check "no --proximity" 0 "$BIN/loci-search" -i "$T/idx" --format trec 'NATO partners'
+cmp -s "$T/out" "$T/p0" && ok || bad "--proximity=0 differs from BM25 alone"
+check "--proximity --explain" 0 "$BIN/loci-search" -i "$T/idx" -k 1 --proximity=1 --explain 'NATO partners'
+has "--explain shows the bonus" "(proximity): tf 2" "$T/out"
+check "bad --proximity" 2 "$BIN/loci-search" -i "$T/idx" --proximity=101 NATO
+one_line "bad --proximity"
+check "bad --proximity word" 2 "$BIN/loci-search" -i "$T/idx" --proximity=near NATO
 check "plain query unchanged" 0 "$BIN/loci-search" -i "$T/idx" --format trec 'cyber Indo-Pacific defence'
 cp "$T/out" "$T/syn"
 check "--plain" 0 "$BIN/loci-search" -i "$T/idx" --format trec --plain 'cyber Indo-Pacific defence'

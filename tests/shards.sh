@@ -102,7 +102,8 @@ for trial in 0 1 2 3 4 5; do
   "$BIN/loci-index" -q -o "$T/m$trial" --merge-indexes "${shards[@]}"
   # the combined index is the single build, file for file
   for f in "$T/all$trial"/seg-*/*; do same "trial $trial: merged index ${f##*/}" "$f" "$T/m$trial/${f#"$T/all$trial"/}"; done
-  for opts in "-k 7" "-k 30 --offset 2" "-k 5 --group doc" "-k 9 --exhaustive"; do
+  for opts in "-k 7" "-k 30 --offset 2" "-k 5 --group doc" "-k 9 --exhaustive" \
+    "-k 6 --offset 1 --group doc --proximity=1"; do
     # shellcheck disable=SC2086
     "$BIN/loci-search" -i "$T/all$trial" --queries "$q" --json $opts >"$T/a.json" 2>"$T/a.err" || true
     # shellcheck disable=SC2086

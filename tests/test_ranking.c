@@ -8,36 +8,7 @@
  */
 #include "testutil.h"
 
-#include "ranking.h"
-
-/* Pruned and exhaustive evaluation must agree exactly: pruning forced on
- * (ranking_plain_per_k 0: these indexes are small enough for the default
- * to choose the plain evaluation often), and with the default choice. */
-static void assert_same_results(loci_index *idx, const char *query, loci_search_options so)
-{
-    loci_results *a, *b;
-    loci_error err;
-    so.exhaustive = 1;
-    assert_int_equal(loci_search(idx, query, &so, &a, &err), LOCI_OK);
-    so.exhaustive = 0;
-    unsigned saved = ranking_plain_per_k;
-    for (int forced = 1; forced >= 0; forced--) {
-        ranking_plain_per_k = forced ? 0 : saved;
-        assert_int_equal(loci_search(idx, query, &so, &b, &err), LOCI_OK);
-        if (loci_results_count(a) != loci_results_count(b))
-            fail_msg("\"%s\" k=%u: %zu exhaustive hits, %zu pruned", query, so.k,
-                     loci_results_count(a), loci_results_count(b));
-        for (size_t i = 0; i < loci_results_count(a); i++) {
-            const loci_hit *x = loci_results_hit(a, i), *y = loci_results_hit(b, i);
-            if (x->passage != y->passage || x->doc != y->doc || x->score != y->score)
-                fail_msg("\"%s\" rank %zu: exhaustive %u/%.17g, pruned %u/%.17g", query, i + 1,
-                         x->passage, x->score, y->passage, y->score);
-        }
-        loci_results_free(b);
-    }
-    ranking_plain_per_k = saved;
-    loci_results_free(a);
-}
+#include "samehits.h"
 
 static void test_pruned_equals_exhaustive(void **state)
 {
@@ -65,7 +36,7 @@ static void test_pruned_equals_exhaustive(void **state)
             so.k1 = 0.6 + (double)(tu_rand(&seed) % 20) / 10;
             so.b = (double)(tu_rand(&seed) % 11) / 10;
         }
-        assert_same_results(idx, query, so);
+        tu_assert_same_results(idx, query, so);
     }
     loci_index_close(idx);
     tu_rmtree(root);
@@ -93,7 +64,7 @@ static void test_pruned_equals_exhaustive_with_ties(void **state)
             loci_search_options so;
             loci_search_options_init(&so);
             so.k = k;
-            assert_same_results(idx, queries[i], so);
+            tu_assert_same_results(idx, queries[i], so);
         }
     loci_index_close(idx);
     tu_rmtree(root);
@@ -123,9 +94,9 @@ static void test_pruned_equals_exhaustive_on_corpus(void **state)
             loci_search_options so;
             loci_search_options_init(&so);
             so.k = k;
-            assert_same_results(idx, queries[i], so);
+            tu_assert_same_results(idx, queries[i], so);
             so.group = LOCI_GROUP_DOCUMENT;
-            assert_same_results(idx, queries[i], so);
+            tu_assert_same_results(idx, queries[i], so);
         }
     loci_index_close(idx);
     tu_rmtree(root);
@@ -187,7 +158,7 @@ static void test_pruned_equals_exhaustive_with_titles(void **state)
         if (q % 5 == 0)
             so.k = 129 + (unsigned)(tu_rand(&seed) % 200);
         so.group = q % 2 ? LOCI_GROUP_DOCUMENT : LOCI_GROUP_PASSAGE;
-        assert_same_results(idx, query, so);
+        tu_assert_same_results(idx, query, so);
     }
     loci_index_close(idx);
     tu_rmtree(root);

@@ -5,7 +5,8 @@
  * evaluation (MaxScore with block maxima, seeded thresholds, best-block
  * order for one term) must give exactly what exhaustive evaluation gives —
  * same status, same passages and documents in the same order, scores equal
- * bit for bit — for k = 10 and k = 3, grouped by passage and by document.
+ * bit for bit — for k = 10 and k = 3, and k = 4 with the proximity bonus
+ * (--proximity=1), grouped by passage and by document.
  * The hit lists must also keep loci.h's promises (score descending, ties
  * by passage id; one hit per document when grouped), and the highlight
  * spans of every hit must be ordered, disjoint and inside the passage.
@@ -223,13 +224,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     memcpy(q, data, size);
     q[size] = '\0';
-    static const unsigned ks[] = {10, 3};
+    static const unsigned ks[] = {10, 3, 4};
     unsigned shipped = ranking_plain_per_k;
     for (int g = 0; g < 2; g++) {
-        for (int ki = 0; ki < 2; ki++) {
+        for (int ki = 0; ki < 3; ki++) {
             loci_search_options o;
             loci_search_options_init(&o);
             o.k = ks[ki];
+            o.proximity = ki == 2 ? 1 : 0; /* its rerank is exact too */
             o.group = g ? LOCI_GROUP_DOCUMENT : LOCI_GROUP_PASSAGE;
             loci_results *pr = NULL, *fp = NULL, *ex = NULL;
             loci_error e1, e2, e3;

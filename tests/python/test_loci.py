@@ -107,6 +107,10 @@ class TestSearch(Tmp):
             self.assertEqual(len({h.doc for h in docs}), len(docs))
             self.assertEqual(idx.count("NATO"), len(self.loci_search_json("-k", "1000", "NATO")))
             self.assertEqual(idx.search("NATO", k=3, plain=True, exhaustive=True, k1=1.2, b=0.5)[0].rank, 1)
+            # the proximity bonus: the same hits as loci-search --proximity=1
+            near = idx.search("NATO Korea", k=5, proximity=1.0)
+            cli = self.loci_search_json("-k", "5", "--proximity=1", "NATO Korea")
+            self.assertEqual([h.passage for h in near], [h["passage"] for h in cli])
             st = idx.stats()
             self.assertEqual(st["documents"], 2)
             self.assertEqual(st["stem_language"], "english")

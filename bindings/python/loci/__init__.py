@@ -170,11 +170,13 @@ class Index(_Handle):
         self.close()
 
     def _run(self, query, k, offset, group, plain, exhaustive, k1, b, count, stopwords=None,
-             expand=None, title_weight=None):
+             expand=None, title_weight=None,
+             proximity=0.0):
         so = _capi.SearchOptions()
         lib.loci_search_options_init(ctypes.byref(so))
         so.k, so.offset, so.plain, so.exhaustive, so.count = k, offset, plain, exhaustive, count
         so.stopwords = None if stopwords is None else _utf8(stopwords)
+        so.proximity = proximity
         if expand:
             # True, or (docs[, terms[, weight]]) as loci-search --expand=D,T,W
             d, t, w = ([] if expand is True else list(expand)) + [None] * (3 - (
@@ -199,7 +201,8 @@ class Index(_Handle):
         return res
 
     def search(self, query, k=10, *, offset=0, group="passage", plain=False, exhaustive=False,
-               k1=None, b=None, stopwords=None, expand=None, title_weight=None):
+               k1=None, b=None, stopwords=None, expand=None, title_weight=None,
+               proximity=0.0):
         """The k best passages for `query` (best first) as a list of Hit.
 
         offset skips the best ones first (paging); group="doc" gives one hit
@@ -211,9 +214,10 @@ class Index(_Handle):
         expands the query by pseudo-relevance feedback, as loci-search
         --expand (defaults 10, 10, 0.5; README: Query expansion);
         title_weight W counts a JSON Lines record's title W times its text's
-        words (BM25F, default 1)."""
+        words (BM25F, default 1); proximity=W adds the bonus for query
+        words close together (loci-search --proximity=W)."""
         res = self._run(query, k, offset, group, plain, exhaustive, k1, b, 0, stopwords, expand,
-                        title_weight)
+                        title_weight, proximity)
         try:
             return [self._hit(res, i, offset + i + 1) for i in range(lib.loci_results_count(res))]
         finally:

@@ -108,6 +108,7 @@ class SearchOptions(ctypes.Structure):
         ("expand_terms", c_uint),
         ("expand_weight", c_double),
         ("title_weight", c_double),
+        ("proximity", c_double),
     ]
 
 
