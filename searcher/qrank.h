@@ -37,15 +37,7 @@
 enum qleaf_kind { QL_TERM, QL_PHRASE };
 
 struct qleaf {
-    /* Most terms in one phrase (a longer one is refused). */
-#define QRANK_MAX_PHRASE 64
-
-/* Most leaves in one query, prefixes expanded (beyond: LOCI_EINVAL): each
- * holds a postings cursor (about 1 KiB), so a 64 KiB query of prefixes
- * cannot ask for a gigabyte. */
-#define QRANK_MAX_LEAVES 4096
-
-enum qleaf_kind kind;
+    enum qleaf_kind kind;
     int scoring;            /* 0: inside an excluded clause */
     int found;              /* every term is live in the index (else it never matches) */
     double weight;          /* term: qtf * idf; phrase: sum of its terms' idfs */
