@@ -43,9 +43,9 @@ extern "C" {
 
 /* The version of this header; loci_version() gives the library's. A
  * program may check loci_version() / 10000 == LOCI_VERSION_MAJOR. */
-#define LOCI_VERSION "0.1.0"
+#define LOCI_VERSION "0.2.0"
 #define LOCI_VERSION_MAJOR 0
-#define LOCI_VERSION_MINOR 1
+#define LOCI_VERSION_MINOR 2
 #define LOCI_VERSION_PATCH 0
 #define LOCI_VERSION_NUMBER \
     (LOCI_VERSION_MAJOR * 10000 + LOCI_VERSION_MINOR * 100 + LOCI_VERSION_PATCH)
@@ -85,7 +85,7 @@ typedef struct loci_error {
 /* A static, human-readable name for a status code ("checksum mismatch"...). */
 LOCI_API const char *loci_strerror(int code);
 
-/* "loci 0.1.0 (utf8proc 2.8.0, zlib 1.2.13, Snowball)": static string. */
+/* "loci 0.2.0 (utf8proc 2.8.0, zlib 1.2.13, Snowball)": static string. */
 LOCI_API const char *loci_version_string(void);
 
 /* The run-time library's version as MAJOR * 10000 + MINOR * 100 + PATCH

@@ -59,7 +59,7 @@ def _utf8(s):
 
 
 def version():
-    """The library's version string: "loci 0.1.0 (utf8proc ..., zlib ...)"."""
+    """The library's version string: "loci 0.2.0 (utf8proc ..., zlib ...)"."""
     return lib.loci_version_string().decode()
 
 
