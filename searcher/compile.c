@@ -15,7 +15,25 @@
 #include "error.h"
 #include "query.h"
 
-/* One occurrence of a term into q; `stop`: it was a stopword. */
+/* Append t to q as a new term (qtf 1, not a stopword); NULL: no memory. */
+static struct qterm *append(struct qcollect *q, const struct token *t)
+{
+    if (q->n == q->cap) {
+        struct qterm *p = array_grow(q->terms, &q->cap, q->n + 1, sizeof *p, 8);
+        if (!p)
+            return NULL;
+        q->terms = p;
+    }
+    struct qterm *qt = &q->terms[q->n++];
+    memset(qt, 0, sizeof *qt);
+    memcpy(qt->bytes, t->term, t->term_len); /* NUL-terminated by the memset */
+    qt->len = t->term_len;
+    qt->qtf = 1;
+    qt->content = 1;
+    qt->kind = t->kind;
+    return qt;
+}
+
 int qcollect_add(struct qcollect *q, const struct token *t, int stop)
 {
     q->cjk |= t->kind != TOKEN_WORD;
@@ -25,17 +43,9 @@ int qcollect_add(struct qcollect *q, const struct token *t, int stop)
             q->terms[i].content += !stop;
             return 0;
         }
-    if (q->n == q->cap) {
-        struct qterm *p = array_grow(q->terms, &q->cap, q->n + 1, sizeof *p, 8);
-        if (!p)
-            return LOCI_ENOMEM;
-        q->terms = p;
-    }
-    struct qterm *qt = &q->terms[q->n++];
-    memset(qt, 0, sizeof *qt);
-    memcpy(qt->bytes, t->term, t->term_len);
-    qt->len = t->term_len;
-    qt->qtf = 1;
+    struct qterm *qt = append(q, t);
+    if (!qt)
+        return LOCI_ENOMEM;
     qt->content = !stop;
     return 0;
 }
@@ -77,22 +87,7 @@ static void free_prefix(struct compiler *c)
 
 int qcollect_token(void *ctx, const struct token *t)
 {
-    struct qcollect *q = ctx;
-    if (q->n == q->cap) {
-        struct qterm *p = array_grow(q->terms, &q->cap, q->n + 1, sizeof *p, 8);
-        if (!p)
-            return LOCI_ENOMEM;
-        q->terms = p;
-    }
-    struct qterm *qt = &q->terms[q->n++];
-    memcpy(qt->bytes, t->term, t->term_len);
-    qt->bytes[t->term_len] = '\0';
-    qt->len = t->term_len;
-    qt->qtf = 1;
-    qt->kind = t->kind;
-    qt->boost = 0;
-    qt->expansion = 0;
-    return 0;
+    return append(ctx, t) ? 0 : LOCI_ENOMEM;
 }
 
 /* A clause's analysis as a query: the tail of a CJK run that ends the
