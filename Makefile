@@ -60,7 +60,7 @@ K ?= 5
 export Q
 
 .PHONY: FORCE embed-tests all deps search check unit-tests san-tests cli-tests shard-tests fault-tests \
-        clean install uninstall bench bench-relevance bench-build bench-query bench-shards fuzz fuzz-build \
+        clean install uninstall bench bench-relevance bench-relevance-options bench-build bench-query bench-shards fuzz fuzz-build \
         fuzz-long
 
 all: $(PROGS) $(LIBS_BUILT)
@@ -290,10 +290,13 @@ fuzz-long:
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=600
 
 # ---- benchmarks (they use the shared data set beside the repository and say so when it is absent)
-bench: bench-relevance bench-build bench-query bench-shards
+bench: bench-relevance bench-relevance-options bench-build bench-query bench-shards
 
 bench-relevance: $(PROGS)
 	bash bench/relevance
+
+bench-relevance-options: $(PROGS)
+	bash bench/relevance-options
 
 bench-build: $(PROGS) build/loci-time
 	bash bench/build

@@ -19,6 +19,9 @@ tree-update ROOT DBFILE        stat every file under ROOT, look it up in files,
                                replace the rows whose stamp differs (or new), delete
                                the rows of files gone, COMMIT; prints seconds
 search DBFILE QUERIES.tsv K TAG   TREC run ranked by bm25() (score = -bm25)
+search-title DBFILE QUERIES.tsv K TAG W  the same ranked by bm25(d, 1, W, 1):
+                               the title column weighs W, the text 1 (the
+                               first weight is the UNINDEXED id's, unused)
 time   DBFILE QUERIES.tsv K       per-query latency in microseconds, one per line
 time-syntax DBFILE QUERIES.tsv K  the same, each query given to MATCH as it is
                                   (already in FTS5 syntax: "a b", a NOT b)
@@ -159,13 +162,13 @@ def match(text):
 SQL = "SELECT id, bm25(d) FROM d WHERE d MATCH ? ORDER BY bm25(d) LIMIT ?"
 
 
-def search(dbfile, qfile, k, tag):
+def search(dbfile, qfile, k, tag, sql=SQL):
     db = sqlite3.connect(dbfile)
     for qid, text in queries(qfile):
         m = match(text)
         if not m:
             continue
-        for rank, (doc, score) in enumerate(db.execute(SQL, (m, k)), 1):
+        for rank, (doc, score) in enumerate(db.execute(sql, (m, k)), 1):
             sys.stdout.write(f"{qid} Q0 {doc} {rank} {-score:.6f} {tag}\n")
 
 
@@ -191,6 +194,10 @@ if __name__ == "__main__":
         tree_update(sys.argv[2], sys.argv[3])
     elif cmd == "search":
         search(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
+    elif cmd == "search-title":
+        w = float(sys.argv[6])
+        search(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5],
+               SQL.replace("bm25(d)", f"bm25(d, 1.0, {w!r}, 1.0)"))
     elif cmd == "time":
         timing(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     elif cmd == "time-syntax":

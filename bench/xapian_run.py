@@ -19,6 +19,13 @@ tree-update ROOT DBDIR         what omindex does on a rerun: stat every file und
                                documents of files gone, commit(); prints seconds
 search DBDIR QUERIES.tsv K TAG print a TREC run: QueryParser (English stemmer,
                                STEM_SOME, default OR), BM25Weight() defaults
+index-title CORPUS.jsonl DBDIR W  as index, the title's words given wdf W
+                               (TermGenerator.index_text(title, W)): title weighting
+search-expand DBDIR QUERIES.tsv K TAG  as search, then query expansion: RSet of
+                               the top 10 documents, get_eset(10, rset), and the
+                               query again as the original OR the ESet terms,
+                               each scaled (OP_SCALE_WEIGHT) by its ESet weight
+                               over the top ESet weight
 time   DBDIR QUERIES.tsv K     per-query latency in microseconds, one per line
 time-syntax DBDIR QUERIES.tsv K  the same, the queries parsed with
                                FLAG_PHRASE | FLAG_BOOLEAN | FLAG_LOVEHATE
@@ -44,10 +51,10 @@ def generator():
     return tg
 
 
-def make_doc(tg, rec, ids=False):
+def make_doc(tg, rec, ids=False, title_wdf=1):
     doc = xapian.Document()
     tg.set_document(doc)
-    tg.index_text(rec.get("title") or "")
+    tg.index_text(rec.get("title") or "", title_wdf)
     tg.increase_termpos()
     tg.index_text(rec.get("text") or "")
     doc.set_data(str(rec["id"]))
@@ -63,11 +70,11 @@ def records(corpus):
                 yield json.loads(line)
 
 
-def index(corpus, dbdir, ids=False):
+def index(corpus, dbdir, ids=False, title_wdf=1):
     db = xapian.WritableDatabase(dbdir, xapian.DB_CREATE_OR_OVERWRITE)
     tg = generator()
     for rec in records(corpus):
-        db.add_document(make_doc(tg, rec, ids))
+        db.add_document(make_doc(tg, rec, ids, title_wdf))
     db.commit()
 
 
@@ -155,11 +162,35 @@ def parse(qp, text):
 
 
 
-def search(dbdir, qfile, k, tag):
+FEEDBACK_DOCS = 10   # as loci-search --expand: 10 passages, 10 terms
+FEEDBACK_TERMS = 10
+
+
+def expand(enq, query):
+    """The query OR'ed with the ESet of its top documents (Xapian's own
+    expansion, the ESet leaving out the query's terms), each ESet term
+    scaled by its weight relative to the first one's."""
+    enq.set_query(query)
+    rset = xapian.RSet()
+    for m in enq.get_mset(0, FEEDBACK_DOCS):
+        rset.add_document(m.docid)
+    if rset.empty():
+        return query
+    eset = enq.get_eset(FEEDBACK_TERMS, rset)
+    terms = [(e.term, e.weight) for e in eset]
+    if not terms or terms[0][1] <= 0:
+        return query
+    top = terms[0][1]
+    extra = [xapian.Query(xapian.Query.OP_SCALE_WEIGHT, xapian.Query(t), w / top) for t, w in terms]
+    return xapian.Query(xapian.Query.OP_OR, [query] + extra)
+
+
+def search(dbdir, qfile, k, tag, expanded=False):
     qp, enq = open_searcher(dbdir)
     out = sys.stdout
     for qid, text in queries(qfile):
-        enq.set_query(parse(qp, text))
+        query = parse(qp, text)
+        enq.set_query(expand(enq, query) if expanded else query)
         for rank, m in enumerate(enq.get_mset(0, k), 1):
             out.write(f"{qid} Q0 {m.document.get_data().decode()} {rank} {m.weight:.6f} {tag}\n")
 
@@ -191,8 +222,12 @@ if __name__ == "__main__":
         tree_index(sys.argv[2], sys.argv[3])
     elif cmd == "tree-update":
         tree_update(sys.argv[2], sys.argv[3])
+    elif cmd == "index-title":
+        index(sys.argv[2], sys.argv[3], title_wdf=int(sys.argv[4]))
     elif cmd == "search":
         search(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
+    elif cmd == "search-expand":
+        search(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], True)
     elif cmd == "time":
         timing(sys.argv[2], sys.argv[3], int(sys.argv[4]))
     elif cmd == "time-syntax":
