@@ -12,29 +12,6 @@
 #include "index.h"
 #include "titles.h"
 
-/* An index at dir of documents docs[0..n), each {name, title or NULL,
- * text}, unstemmed, opened. */
-static loci_index *build_docs(const char *dir, const char *const (*docs)[3], size_t n,
-                              loci_passage_mode mode)
-{
-    loci_build_options o;
-    loci_build_options_init(&o);
-    o.stem_language = "none";
-    o.passage_mode = mode;
-    loci_builder *b;
-    loci_error err;
-    assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
-    for (size_t i = 0; i < n; i++)
-        assert_int_equal(loci_builder_add_document(b, docs[i][0], docs[i][1], docs[i][2],
-                                                   strlen(docs[i][2]), 1, &err),
-                         LOCI_OK);
-    assert_int_equal(loci_builder_finish(b, NULL, &err), LOCI_OK);
-    loci_builder_free(b);
-    loci_index *idx;
-    assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK);
-    return idx;
-}
-
 /* Documents with titles: "apple" twice in a's text, once in b's title. */
 static loci_index *build(const char *dir)
 {
@@ -44,7 +21,7 @@ static loci_index *build(const char *dir)
         {"c", NULL, "no title at all but apple"},
         {"d", "zebra", "filler words only in this one"},
     };
-    return build_docs(dir, docs, 4, LOCI_PASSAGE_PARAGRAPH);
+    return tu_build_titled(dir, docs, 4, LOCI_PASSAGE_PARAGRAPH, "none");
 }
 
 static void test_title_tokens_recorded(void **state)
@@ -79,7 +56,7 @@ static void test_duplicate_with_title(void **state)
     snprintf(dir, sizeof dir, "%s/idx", root);
     static const char *const docs[][3] = {{"first", "Title", "same text"},
                                           {"copy", "Title", "same text"}};
-    loci_index *idx = build_docs(dir, docs, 2, LOCI_PASSAGE_PARAGRAPH);
+    loci_index *idx = tu_build_titled(dir, docs, 2, LOCI_PASSAGE_PARAGRAPH, "none");
     loci_error err;
     assert_int_equal(loci_index_check(idx, &err), LOCI_OK);
     assert_int_equal(idx->segs[0].aliases, 1);
@@ -111,7 +88,8 @@ static void test_lookup_in_any_order(void **state)
         docs[d][1] = d % 3 ? NULL : titles[d / 3 % 3];
         docs[d][2] = texts[d];
     }
-    loci_index *idx = build_docs(dir, (const char *const (*)[3])docs, 2000, LOCI_PASSAGE_DOCUMENT);
+    loci_index *idx = tu_build_titled(dir, (const char *const (*)[3])docs, 2000, LOCI_PASSAGE_DOCUMENT,
+                                     "none");
     loci_error err;
     struct titles t;
     assert_int_equal(titles_open(&t, &idx->segs[0], &err), LOCI_OK);

@@ -98,10 +98,10 @@ static inline void tu_assert_same_file(const char *a, const char *b, const char 
     free(xb);
 }
 
-/* Build an index at `dir` from documents docs[0..n) (named d0, d1, ...),
- * stemmed in `stem` ("none": not stemmed), and open it. */
-static inline loci_index *tu_build_stem(const char *dir, const char *const *docs, size_t n,
-                                        loci_passage_mode mode, const char *stem)
+/* Build an index at `dir` from documents docs[0..n), each {name, title or
+ * NULL, text}, stemmed in `stem` ("none": not stemmed), and open it. */
+static inline loci_index *tu_build_titled(const char *dir, const char *const (*docs)[3], size_t n,
+                                          loci_passage_mode mode, const char *stem)
 {
     loci_build_options o;
     loci_build_options_init(&o);
@@ -110,16 +110,33 @@ static inline loci_index *tu_build_stem(const char *dir, const char *const *docs
     loci_builder *b;
     loci_error err;
     assert_int_equal(loci_builder_new(dir, &o, &b, &err), LOCI_OK);
-    for (size_t i = 0; i < n; i++) {
-        char name[32];
-        snprintf(name, sizeof name, "d%zu", i);
-        assert_int_equal(loci_builder_add_document(b, name, NULL, docs[i], strlen(docs[i]), 1, &err),
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(loci_builder_add_document(b, docs[i][0], docs[i][1], docs[i][2],
+                                                   strlen(docs[i][2]), 1, &err),
                          LOCI_OK);
-    }
     assert_int_equal(loci_builder_finish(b, NULL, &err), LOCI_OK);
     loci_builder_free(b);
     loci_index *idx;
     assert_int_equal(loci_index_open(dir, &idx, &err), LOCI_OK);
+    return idx;
+}
+
+/* tu_build_titled of untitled texts named d0, d1, ... */
+static inline loci_index *tu_build_stem(const char *dir, const char *const *docs, size_t n,
+                                        loci_passage_mode mode, const char *stem)
+{
+    const char *(*rec)[3] = calloc(n ? n : 1, sizeof *rec);
+    char (*names)[32] = calloc(n ? n : 1, sizeof *names);
+    assert_non_null(rec);
+    assert_non_null(names);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(names[i], sizeof names[i], "d%zu", i);
+        rec[i][0] = names[i];
+        rec[i][2] = docs[i];
+    }
+    loci_index *idx = tu_build_titled(dir, (const char *const (*)[3])rec, n, mode, stem);
+    free(rec);
+    free(names);
     return idx;
 }
 
